@@ -1,0 +1,135 @@
+"""The assessment: what scoring one unit produces, as plain frozen data.
+
+Every number can be traced: each deduction names its rule, the facts it read (evidence)
+and the cap that limited it. ``assess score --format json`` writes this model; its JSON
+Schema is ``assess schema --assessment``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ASSESSMENT_SCHEMA_VERSION = "1.0"
+
+JsonValue = bool | int | float | str | list[str] | None
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class UnitRef(Record):
+    id: str
+    name: str
+    type: str
+    year: int | None = None
+    period: str | None = None
+    parent: str | None = None
+
+
+class RulesetRef(Record):
+    id: str
+    title: str
+    version: str
+    sha256: str = Field(description="Over the ruleset's canonical form: comments, key order "
+                                    "and whitespace do not change it.")
+    source: str
+
+
+class CategoryScore(Record):
+    id: str
+    name: str
+    max: float
+    score: float
+    deducted: float
+
+
+class Deduction(Record):
+    rule: str
+    category: str
+    pillar: str
+    item: str
+    points: float = Field(description="Points taken, after caps.")
+    raw: float = Field(description="Points the rule asked for, before caps.")
+    reason: str
+    evidence: dict[str, JsonValue]
+    capped: Literal["item", "category"] | None = Field(
+        default=None, description="'item' when the item's own points limited it (扣完为止), "
+                                  "'category' when the category maximum did.")
+    missing: bool = Field(default=False, description="Deducted because facts were not submitted.")
+    adjusted: bool = Field(default=False, description="The assessor chose the points (adjustments).")
+    defaulted: bool = Field(default=False, description="A discretionary rule without an "
+                                                       "adjustment took the ruleset's default.")
+    note: str | None = Field(default=None, description="The assessor's note for an adjustment.")
+
+
+class Bonus(Record):
+    rule: str
+    pillar: str
+    item: str
+    points: float
+    raw: float
+    reason: str
+    evidence: dict[str, JsonValue]
+    capped: Literal["item", "bonus_cap"] | None = None
+
+
+class GradeFinding(Record):
+    """A veto (一票否决) or an item that blocks the top grade (否优项)."""
+
+    rule: str
+    pillar: str
+    item: str
+    reason: str
+    evidence: dict[str, JsonValue]
+
+
+class Passed(Record):
+    rule: str
+    reason: str
+    evidence: dict[str, JsonValue]
+
+
+class Skipped(Record):
+    rule: str
+    item: str
+    paths: list[str] = Field(description="Facts not submitted that the rule needs.")
+    reason: str
+
+
+class Assessment(Record):
+    """One unit scored under one ruleset."""
+
+    schema_version: str = ASSESSMENT_SCHEMA_VERSION
+    unit: UnitRef
+    ruleset: RulesetRef
+    engine: Literal["durable", "native"]
+    total: float = Field(description="Sum of category scores plus the capped bonus.")
+    max: float = Field(description="The ruleset's base total (usually 100).")
+    bonus: float = Field(description="Bonus points counted, after the bonus cap.")
+    bonus_cap: float
+    grade: str
+    grade_by_score: str = Field(description="The grade the total alone would give.")
+    categories: list[CategoryScore]
+    deductions: list[Deduction]
+    bonuses: list[Bonus]
+    vetoes: list[GradeFinding]
+    blocks_excellent: list[GradeFinding]
+    passed: list[Passed]
+    skipped: list[Skipped]
+    missing: list[str] = Field(description="Paths not submitted that cost points.")
+    self_score: float | None = None
+    self_score_diff: float | None = Field(default=None, description="self_score minus total.")
+
+    def to_json(self) -> str:
+        """The documented JSON form; byte-identical for identical inputs."""
+        return self.model_dump_json(indent=2) + "\n"
+
+
+def assessment_json_schema() -> dict[str, Any]:
+    schema = Assessment.model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": f"https://assess.invalid/schema/assessment/{ASSESSMENT_SCHEMA_VERSION}",
+            **schema}

@@ -1,0 +1,179 @@
+"""The command line: a thin layer over the library.
+
+``run(argv, stdin, stdout, stderr)`` is the whole program and returns the exit code;
+``main()`` only passes it to ``sys.exit``. Exit codes: 0 success, 1 a check failed,
+2 bad input or usage. Errors are one clear message on standard error, never a
+traceback (set ASSESS_DEBUG=1 to see one for an internal error).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import IO, Any
+
+import click
+
+from . import durable, facts, report
+from .assessment import assessment_json_schema
+from .engine import ENGINES
+from .errors import AssessError
+from .ruleset import Ruleset, bundled_names, load_ruleset, ruleset_name_for
+from .scoring import score as score_unit
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_INPUT = 2
+
+
+@dataclass
+class Streams:
+    stdin: IO[Any]
+    stdout: IO[str]
+    stderr: IO[str]
+
+    def out(self, text: str) -> None:
+        self.stdout.write(text)
+
+    def notice(self, text: str) -> None:
+        self.stderr.write(f"assess: {text}\n")
+
+    def read_stdin(self) -> bytes:
+        buffer = getattr(self.stdin, "buffer", None)
+        data = (buffer or self.stdin).read()
+        return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+
+def _streams() -> Streams:
+    obj = click.get_current_context().obj
+    assert isinstance(obj, Streams)
+    return obj
+
+
+def choose_engine(requested: str, streams: Streams) -> str:
+    """durable-rules unless it cannot run here; then native, with a one-line notice."""
+    reason = durable.unavailable_reason()
+    if requested == "durable" and reason is not None:
+        streams.notice(f"durable-rules is not available ({reason}); scoring with the native engine")
+        return "native"
+    return requested
+
+
+def read_facts(path: str, streams: Streams) -> facts.UnitFacts:
+    if path == "-":
+        return facts.loads(streams.read_stdin(), "<stdin>")
+    return facts.load(path)
+
+
+def ruleset_for(unit: facts.UnitFacts, requested: str | None, cache: dict[str, Ruleset]) -> Ruleset:
+    name = requested or ruleset_name_for(unit.unit.type)
+    if name not in cache:
+        cache[name] = load_ruleset(name)
+    return cache[name]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="assess", prog_name="assess")
+def cli() -> None:
+    """Score emergency-management assessments (应急管理工作年度考核) and explain every point."""
+
+
+@cli.command()
+@click.argument("unit", metavar="UNIT.json")
+@click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH",
+              help="Bundled ruleset name or a ruleset file; default: chosen by unit.type.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="Report format.")
+@click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True,
+              help="Rule engine: durable-rules, or the native Python evaluator.")
+def score(unit: str, ruleset_ref: str | None, fmt: str, engine: str) -> None:
+    """Score one unit's facts (UNIT.json, or - for standard input)."""
+    streams = _streams()
+    unit_facts = read_facts(unit, streams)
+    with ruleset_for(unit_facts, ruleset_ref, {}) as chosen:
+        assessment = score_unit(chosen, unit_facts, choose_engine(engine, streams),
+                                source="<stdin>" if unit == "-" else unit)
+    if fmt == "json":
+        streams.out(assessment.to_json())
+    elif fmt == "markdown":
+        streams.out(report.markdown_report(assessment))
+    else:
+        streams.out(report.text_report(assessment))
+
+
+@cli.command()
+@click.option("--assessment", "which", flag_value="assessment",
+              help="Print the JSON Schema of an assessment instead.")
+@click.option("--facts", "which", flag_value="facts", default=True,
+              help="Print the JSON Schema of unit facts (the default).")
+def schema(which: str) -> None:
+    """Print the JSON Schema of unit facts (or of an assessment)."""
+    data = assessment_json_schema() if which == "assessment" else facts.facts_json_schema()
+    _streams().out(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def rulesets(fmt: str) -> None:
+    """List the bundled rulesets."""
+    rows = []
+    for name in bundled_names():
+        with load_ruleset(name) as loaded:
+            spec = loaded.spec
+            rows.append({"name": name, "id": spec.id, "version": spec.version, "title": spec.title,
+                         "applies_to": list(spec.applies_to), "rules": len(spec.rules),
+                         "sha256": loaded.sha256})
+    streams = _streams()
+    if fmt == "json":
+        streams.out(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    from tabulate import tabulate
+
+    labels = facts.UNIT_TYPE_LABELS
+    table = [[r["name"], r["id"], r["version"], r["title"],
+              "、".join(labels.get(t, t) for t in r["applies_to"]), r["rules"]] for r in rows]
+    streams.out(tabulate(table, headers=["名称", "编号", "版本", "标题", "适用单位", "规则数"]) + "\n")
+
+
+def run(argv: Sequence[str], stdin: IO[Any], stdout: IO[str], stderr: IO[str]) -> int:
+    """Run the command line with the given arguments and streams; return the exit code."""
+    streams = Streams(stdin, stdout, stderr)
+    try:
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            result = cli.main(args=list(argv), prog_name="assess", standalone_mode=False, obj=streams)
+        return int(result) if isinstance(result, int) else EXIT_OK
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.ClickException as exc:
+        with contextlib.redirect_stderr(stderr):
+            exc.show(file=stderr)
+        return EXIT_INPUT
+    except click.exceptions.Abort:
+        stderr.write("assess: interrupted\n")
+        return EXIT_INPUT
+    except AssessError as exc:
+        stderr.write(f"assess: error: {exc.render()}\n")
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        stderr.write("assess: interrupted\n")
+        return EXIT_INPUT
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
+        if os.environ.get("ASSESS_DEBUG"):
+            raise
+        stderr.write(f"assess: internal error: {type(exc).__name__}: {exc} "
+                     "(set ASSESS_DEBUG=1 for a traceback)\n")
+        return EXIT_INPUT
+
+
+def main() -> None:
+    stdout = sys.stdout
+    if isinstance(stdout, io.TextIOWrapper) and stdout.encoding.lower() not in ("utf-8", "utf8"):
+        stdout.reconfigure(encoding="utf-8")
+    sys.exit(run(sys.argv[1:], sys.stdin, sys.stdout, sys.stderr))

@@ -1,0 +1,294 @@
+"""The durable-rules engine, wrapped so that none of its faults reach a caller.
+
+durable-rules 2.0.28 (unmaintained since 2020) is the engine the project chose. Its
+faults, each pinned by a test in ``tests/test_durable_faults.py``, and what this module
+does about them:
+
+- ``$nex`` (or an ``$or`` holding one) also matches the session's own state object and
+  fires forever: every rule starts with a positive anchor field (``a3 == 1``).
+- ``delete_state`` on a session where no action ran segfaults, and a fact that matches
+  nothing raises ``MessageNotHandledException``: a sentinel rule that matches every
+  unit makes sure some action always runs.
+- ``$or`` fires the action once per true branch (2**n times for an ``and`` of n
+  ``or``s), and ``$or`` groups overflow its expression limit (error 113); an ``$or`` over
+  item properties inside ``$iany``/``$iall`` answers by key order: conditions reach it
+  only as flat ``$and`` conjunctions (the program's condition in disjunctive normal
+  form, one durable rule per conjunct); fired checks are a set, so a check fires once.
+  Lists never reach it: list aggregates are terms computed before the fact is asserted.
+- At most 1,024 live sessions (then MemoryError): each unit gets a fresh session that
+  is deleted in a ``finally``. More than 64 alpha nodes pending in one walk raises error
+  303: rules are spread over ``ceil(sqrt(n))`` anchor fields. A fact of more than 255
+  properties fails (302): only the fields a ruleset reads are sent, checked at load.
+- It compares ``"3" < 5`` and ``true == 1`` as true: facts are validated and typed
+  before they get here, and the compiler only compares like with like.
+- An exception in an action, even KeyboardInterrupt, is swallowed into the session
+  state: our actions run through a Promise that lets exceptions propagate.
+- The global ``durable.lang`` host refuses a ruleset name twice, each default ``Host``
+  starts two timer threads that never stop, and a C ruleset is never freed: each engine
+  owns a private ``Host`` with the timers disabled, a name made from a hash and a
+  counter, and ``close()`` frees the C ruleset.
+- ``register_rulesets`` mutates the dict passed in and errors are bare numeric codes:
+  definitions are built fresh and validated first, and codes are translated.
+- The C extension holds the GIL and has no locks: calls are serialised per engine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import math
+import threading
+import weakref
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from .errors import EngineError, RulesetError
+from .program import LCmp, LConst, LGroup, LNode, LPresent, Program
+
+try:  # durable-rules does not build on every Python (upstream issue 404 of jruizgit/rules)
+    import durable_rules_engine as _ext
+    from durable import engine as _engine
+except Exception as exc:  # noqa: BLE001 - any import failure means "not available"
+    _IMPORT_ERROR: str | None = f"{type(exc).__name__}: {exc}"
+else:
+    _IMPORT_ERROR = None
+
+MAX_PROPERTIES = 255
+MAX_CONJUNCTS = 32
+MAX_RULES = 600
+MAX_STACK = 56
+
+ERROR_CODES = {
+    101: "out of memory",
+    102: "unexpected type in a condition",
+    103: "identifier too long",
+    104: "unexpected value",
+    105: "unexpected name in a condition",
+    106: "too many rules",
+    112: "too many open rulesets",
+    113: "too many expressions in one condition",
+    201: "cannot parse a value",
+    202: "cannot parse a string",
+    203: "cannot parse a number",
+    302: "too many properties in one fact",
+    303: "too many rules match under one node",
+    304: "too many messages in one frame",
+    309: "session not found",
+    313: "fact too large",
+}
+
+_OPS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "==": "$eq", "!=": "$neq"}
+_SENTINEL = "sentinel"
+_COUNTER = itertools.count(1)
+
+
+def unavailable_reason() -> str | None:
+    """Why durable-rules cannot be used here, or None when it can."""
+    return _IMPORT_ERROR
+
+
+def translate(error: BaseException) -> str:
+    """durable-rules' 'error code: 303' messages in words."""
+    text = str(error)
+    code = text.rsplit(":", 1)[-1].strip()
+    if code.isdigit() and int(code) in ERROR_CODES:
+        return f"{text} ({ERROR_CODES[int(code)]})"
+    return text
+
+
+# ------------------------------------------------------------------------ compiling
+
+
+def dnf(node: LNode) -> list[tuple[LCmp | LPresent, ...]]:
+    """The node as a list of conjunctions of atoms (empty list: never true)."""
+    if isinstance(node, LConst):
+        return [()] if node.value else []
+    if isinstance(node, (LCmp, LPresent)):
+        return [(node,)]
+    parts = [dnf(item) for item in node.items]
+    if node.op == "or":
+        out: list[tuple[LCmp | LPresent, ...]] = []
+        for part in parts:
+            out.extend(c for c in part if c not in out)
+            if len(out) > MAX_CONJUNCTS:
+                raise _TooComplex()
+        return out
+    product: list[tuple[LCmp | LPresent, ...]] = [()]
+    for part in parts:
+        product = [tuple(dict.fromkeys(a + b)) for a in product for b in part]
+        if len(product) > MAX_CONJUNCTS:
+            raise _TooComplex()
+    return product
+
+
+class _TooComplex(Exception):
+    pass
+
+
+def _atom(atom: LCmp | LPresent) -> dict[str, Any]:
+    if isinstance(atom, LPresent):
+        return {"$ex" if atom.present else "$nex": {atom.key: 1}}
+    value: Any = {"$m": atom.value} if atom.ref else atom.value
+    return {_OPS[atom.op]: {atom.key: value}}
+
+
+def _sort_key(atom: LCmp | LPresent) -> tuple[int, str]:
+    # presence tests first so that rules reading the same facts share alpha nodes
+    return (0 if isinstance(atom, LPresent) else 1, json.dumps(_atom(atom), sort_keys=True))
+
+
+class Definition:
+    """The durable-rules form of a program: rule conditions and the fact layout."""
+
+    def __init__(self, program: Program) -> None:
+        conjuncts: list[tuple[str, tuple[LCmp | LPresent, ...]]] = []
+        problems: list[tuple[int, str]] = []
+        for check in program.checks:
+            try:
+                for conjunct in dnf(check.lowered):
+                    conjuncts.append((check.name, tuple(sorted(conjunct, key=_sort_key))))
+            except _TooComplex:
+                problems.append((check.rule, f"condition has more than {MAX_CONJUNCTS} "
+                                             "alternatives once expanded; split the rule"))
+        anchors = max(1, math.ceil(math.sqrt(len(conjuncts) + 1)))
+        if len(conjuncts) > MAX_RULES or anchors + math.ceil((len(conjuncts) + 1) / anchors) > MAX_STACK:
+            problems.append((0, f"the ruleset needs {len(conjuncts)} durable-rules rules; "
+                                f"at most {MAX_RULES} fit"))
+        self.keys = dict(program.keys)
+        self.terms = [(t.key, t.fn, t.paths) for t in program.terms]
+        self.enums = program.enums
+        self.anchors = [f"a{i}" for i in range(anchors)]
+        properties = 2 + len(self.anchors) + len(self.keys) + len(self.terms)
+        if properties > MAX_PROPERTIES:
+            problems.append((0, f"the ruleset reads {len(self.keys)} facts and {len(self.terms)} "
+                                f"derived values; durable-rules takes at most "
+                                f"{MAX_PROPERTIES - 2 - len(self.anchors)} in all"))
+        if problems:
+            rubric = program.rubric
+            issues = tuple(rubric.issue(("rules", index), message) for index, message in problems)
+            raise RulesetError("the ruleset cannot run on the durable-rules engine",
+                               source=rubric.source, issues=issues)
+        self.rules: dict[str, dict[str, Any]] = {}
+        self.check_of: dict[str, str] = {}
+        self.rules[_SENTINEL] = {"all": [{"m": {self.anchors[0]: 1}}]}
+        for index, (check, conjunct) in enumerate(conjuncts, start=1):
+            name = f"d{index}"
+            anchor = self.anchors[index % len(self.anchors)]
+            self.rules[name] = {"all": [{"m": {"$and": [{anchor: 1}, *(_atom(a) for a in conjunct)]}}]}
+            self.check_of[name] = check
+        self.digest = hashlib.sha256(json.dumps(self.rules, sort_keys=True).encode()).hexdigest()
+
+    def fact(self, env: Mapping[str, Any], sid: str) -> dict[str, Any]:
+        """The flat fact durable-rules sees: typed scalars, coded enums, presence flags."""
+        fact: dict[str, Any] = {"sid": sid, "id": "unit"}
+        for anchor in self.anchors:
+            fact[anchor] = 1
+        for path, key in self.keys.items():
+            if path in env:
+                fact[key] = _scalar(env[path], self.enums.get(key))
+        for key, fn, paths in self.terms:
+            if all(p in env for p in paths):
+                fact[key] = _scalar(fn(env), None)
+        return fact
+
+
+def _scalar(value: Any, enum: tuple[str, ...] | None) -> bool | int | float | str:
+    if enum is not None:
+        return enum.index(value)
+    if isinstance(value, (list, dict)):
+        return True  # lists and sections reach the engine only as "submitted"
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and abs(value) >= 2**53:
+        return float(value)  # beyond exact doubles; durable-rules' integers are 64-bit
+    if isinstance(value, (int, float, str)):
+        return value
+    raise TypeError(f"unexpected fact value {value!r}")
+
+
+# ------------------------------------------------------------------------ running
+
+
+if _IMPORT_ERROR is None:
+    class _Host(_engine.Host):  # type: ignore[misc, name-defined]
+        """A private host: no timer threads."""
+
+        def _run(self) -> None:
+            return None
+
+    class _Action(_engine.Promise):  # type: ignore[misc, name-defined]
+        """Runs an action and lets its exceptions propagate instead of storing them."""
+
+        def run(self, c: Any, complete: Callable[[Any], None]) -> None:
+            self._func(c)
+            complete(None)
+
+
+def _free(handles: list[int]) -> None:
+    for handle in handles:
+        try:
+            _ext.delete_ruleset(handle)
+        except Exception:  # noqa: BLE001,S110 - freeing at exit; nothing left to tell
+            pass
+    handles.clear()
+
+
+class DurableEngine:
+    """Answers a program's checks with durable-rules."""
+
+    name = "durable"
+
+    def __init__(self, program: Program) -> None:
+        if _IMPORT_ERROR is not None:
+            raise EngineError(f"durable-rules is not available: {_IMPORT_ERROR}")
+        self._definition = Definition(program)
+        self._lock = threading.Lock()
+        self._fired: set[str] = set()
+        self._sessions = itertools.count(1)
+        self._name = f"assess_{self._definition.digest[:16]}_{next(_COUNTER)}"
+        rules: dict[str, Any] = {}
+        for name, rule in self._definition.rules.items():
+            rules[name] = dict(rule, run=_Action(self._recorder(name)))
+        try:
+            self._host = _Host()
+            self._host.register_rulesets({self._name: rules})
+        except Exception as exc:  # noqa: BLE001 - durable-rules raises bare Exceptions
+            raise EngineError(f"durable-rules refused the compiled ruleset: {translate(exc)}") from exc
+        self._handles = [r._handle for r in self._host._ruleset_list]
+        self._finalizer = weakref.finalize(self, _free, self._handles)
+
+    def _recorder(self, name: str) -> Callable[[Any], None]:
+        check = self._definition.check_of.get(name)
+        fired = self._fired
+
+        def record(c: Any) -> None:
+            if check is not None:
+                fired.add(check)
+        return record
+
+    def run(self, env: Mapping[str, Any]) -> frozenset[str]:
+        with self._lock:
+            if not self._handles:
+                raise EngineError("the durable-rules engine has been closed")
+            sid = str(next(self._sessions))
+            fact = self._definition.fact(env, sid)
+            self._fired.clear()
+            try:
+                self._host.assert_fact(self._name, fact)
+                return frozenset(self._fired)
+            except (KeyboardInterrupt, SystemExit):
+                raise
+            except Exception as exc:  # noqa: BLE001 - durable-rules raises bare Exceptions
+                raise EngineError(f"durable-rules failed: {translate(exc)}") from exc
+            finally:
+                self._fired.clear()
+                try:
+                    self._host.delete_state(self._name, sid)
+                except Exception:  # noqa: BLE001,S110 - the session may not exist after an error
+                    pass
+
+    def close(self) -> None:
+        """Free the C ruleset; the engine cannot be used afterwards."""
+        with self._lock:
+            self._finalizer()

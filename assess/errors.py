@@ -1,0 +1,62 @@
+"""The one exception hierarchy of `assess`.
+
+Exceptions are only for input that cannot be scored (and for an engine that broke);
+findings about a unit are data in the assessment, never exceptions. Every error carries
+structured details so that a caller can show them in its own interface.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem in an input: where it is (a JSON path) and what is wrong."""
+
+    path: str
+    message: str
+    line: int | None = None
+    rule: str | None = None
+
+    def render(self) -> str:
+        where = []
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.rule is not None:
+            where.append(f"rule {self.rule}")
+        if self.path:
+            where.append(self.path)
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else self.message
+
+
+class AssessError(Exception):
+    """Root of every error `assess` raises on purpose."""
+
+    def __init__(self, message: str, *, source: str | None = None,
+                 issues: tuple[Issue, ...] = ()) -> None:
+        self.message = message
+        self.source = source
+        self.issues = tuple(issues)
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        head = f"{self.source}: {self.message}" if self.source else self.message
+        if not self.issues:
+            return head
+        lines = [head]
+        lines.extend(f"  {issue.render()}" for issue in self.issues)
+        return "\n".join(lines)
+
+
+class FactsError(AssessError):
+    """A unit's facts cannot be read or do not satisfy the facts schema."""
+
+
+class RulesetError(AssessError):
+    """A ruleset cannot be found, read, or compiled; issues name the rule and line."""
+
+
+class EngineError(AssessError):
+    """A rule engine failed while scoring facts that had been accepted."""

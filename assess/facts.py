@@ -1,0 +1,652 @@
+"""What a unit submits: the facts model, its JSON Schema, and reading facts from bytes.
+
+A field that is absent (or null) means "not submitted", which is not the same as
+``false`` or ``0``: the facts keep that difference and the assessment reports it.
+Unknown fields are errors, never silently ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal, get_args, get_origin
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .errors import FactsError, Issue
+from .paths import did_you_mean, json_path
+
+FACTS_SCHEMA_VERSION = "1.0"
+FACTS_SCHEMA_ID = f"https://assess.invalid/schema/facts/{FACTS_SCHEMA_VERSION}"
+
+MAX_COUNT = 1_000_000_000
+MAX_AMOUNT = 1e12
+MAX_LIST = 10_000
+MAX_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 64
+
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+Amount = Annotated[float, Field(ge=0, le=MAX_AMOUNT)]
+ShortText = Annotated[str, Field(min_length=1, max_length=200)]
+Note = Annotated[str, Field(min_length=1, max_length=2000)]
+
+
+UnitType = Literal["township", "street", "department", "county", "devzone"]
+
+
+UNIT_TYPE_LABELS: dict[str, str] = {
+    "township": "乡镇",
+    "street": "街道",
+    "department": "县直部门",
+    "county": "区县政府/应急办",
+    "devzone": "开发区",
+}
+
+
+Hazard = Literal[
+    "flood", "geologic", "forest_fire", "fire", "production_safety", "hazardous_chemicals",
+    "traffic", "earthquake", "weather", "food_safety", "public_health", "animal_epidemic",
+    "environment", "mass_incident", "supply", "comprehensive", "other",
+]
+"""Kinds of emergency a drill or plan addresses."""
+
+
+HAZARD_LABELS: dict[str, str] = {
+    "flood": "防汛抗旱",
+    "geologic": "地质灾害",
+    "forest_fire": "森林防火",
+    "fire": "消防",
+    "production_safety": "安全生产",
+    "hazardous_chemicals": "危险化学品",
+    "traffic": "道路交通",
+    "earthquake": "地震",
+    "weather": "气象灾害",
+    "food_safety": "食品安全",
+    "public_health": "公共卫生",
+    "animal_epidemic": "动物疫病",
+    "environment": "环境污染",
+    "mass_incident": "群体性事件",
+    "supply": "应急保供",
+    "comprehensive": "综合",
+    "other": "其他",
+}
+
+
+def _field(label: str, description: str, better: str | None = None, **kwargs: Any) -> Any:
+    """A submitted fact: optional, with a Chinese label and which direction is better.
+
+    ``better`` is ``"true"`` for a flag where true is better, ``"more"`` or ``"less"``
+    for a number; the property tests use it to check that improving a fact never
+    lowers a score.
+    """
+    extra: dict[str, Any] = {"x-label": label}
+    if better is not None:
+        extra["x-better"] = better
+    return Field(default=None, title=label, description=description,
+                 json_schema_extra=extra, **kwargs)
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+
+
+def _cross(field: str, message: str) -> PydanticCustomError:
+    """A cross-field error that names the field it is about (see `_issue_from_error`)."""
+    return PydanticCustomError("cross_field", "{message}", {"message": message, "field": field})
+
+
+class Source(Section):
+    document: ShortText | None = _field("来源文件", "Where the facts were transcribed from.")
+    part: int | None = _field("篇目", "Part number in the source document (第N篇).", ge=1, le=10_000)
+    note: Note | None = _field("说明", "How the facts were obtained.")
+
+
+class Unit(Section):
+    id: ShortText = Field(title="单位编码", description="Stable identifier of the unit.")
+    name: ShortText = Field(title="单位名称", description="Name of the unit.")
+    type: UnitType = Field(title="单位类型", description="Kind of unit; picks the ruleset.")
+    year: int | None = _field("考核年度", "Assessment year.", ge=1990, le=2100)
+    parent: ShortText | None = _field("上级单位", "The level above that assesses the unit.")
+    period: Literal["annual", "half-year"] | None = _field(
+        "报告期", "Whether the submission covers the whole year or half of it.")
+
+
+class Work(Section):
+    plan: bool | None = _field("年度工作计划", "An annual emergency work plan or key points was issued.", "true")
+    meetings: Count | None = _field("专题会议", "Meetings held to study and deploy emergency work.", "more")
+    summary: bool | None = _field("年度总结", "A year-end summary was written and submitted.", "true")
+    materials_late: Count | None = _field(
+        "材料迟报", "Times requested materials were submitted late or not at all.", "less")
+
+
+class Organization(Section):
+    leadership_group: bool | None = _field(
+        "领导小组", "An emergency-management leadership group is set up.", "true")
+    principal_leads: bool | None = _field(
+        "主要领导任组长", "The group is headed by the unit's principal leader.", "true")
+    office: bool | None = _field("应急办", "An emergency office is set up.", "true")
+    staff: Count | None = _field("专职人员", "Named staff dedicated to emergency work.", "more")
+    posted: bool | None = _field("职责上墙", "Responsibilities are posted on the wall.", "true")
+    in_appraisal: bool | None = _field(
+        "纳入目标考核", "Emergency work is part of subordinates' target appraisal.", "true")
+    subunits_total: Count | None = _field(
+        "下辖单位数", "Townships, streets or offices directly under the unit.")
+    subunits_with_office: Count | None = _field(
+        "已建应急机构的下辖单位", "Of those, how many have an emergency office.", "more")
+
+    @model_validator(mode="after")
+    def _subunits(self) -> Organization:
+        if (self.subunits_total is not None and self.subunits_with_office is not None
+                and self.subunits_with_office > self.subunits_total):
+            raise _cross("subunits_with_office",
+                         f"subunits_with_office ({self.subunits_with_office}) exceeds "
+                         f"subunits_total ({self.subunits_total})")
+        return self
+
+
+PlanKind = Literal["overall", "special", "department", "grassroots"]
+
+
+class NamedPlan(Section):
+    title: ShortText = Field(title="预案名称")
+    kind: PlanKind = Field(title="预案类别")
+
+
+class Plans(Section):
+    overall: bool | None = _field("总体预案", "An overall emergency plan exists.", "true")
+    special: Count | None = _field("专项预案", "Number of special emergency plans.", "more")
+    department: Count | None = _field("部门预案", "Number of department plans.", "more")
+    revised: Count | None = _field("当年修订", "Plans revised this year.", "more")
+    filed: bool | None = _field("备案", "Plans are filed with the level above.", "true")
+    special_drilled: Count | None = _field(
+        "已演练专项预案", "Special plans exercised by a drill this year.", "more")
+    grassroots_total: Count | None = _field(
+        "基层单位数", "Villages, communities and enterprises under the unit.")
+    grassroots_with_plans: Count | None = _field(
+        "有预案的基层单位", "Of those, how many have their own plan.", "more")
+    named: list[NamedPlan] | None = _field(
+        "预案清单", "Plans the unit names (evidence; the counts above are what is scored).",
+        max_length=MAX_LIST)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Plans:
+        if (self.grassroots_total is not None and self.grassroots_with_plans is not None
+                and self.grassroots_with_plans > self.grassroots_total):
+            raise _cross("grassroots_with_plans",
+                         f"grassroots_with_plans ({self.grassroots_with_plans}) exceeds "
+                         f"grassroots_total ({self.grassroots_total})")
+        if (self.special is not None and self.special_drilled is not None
+                and self.special_drilled > self.special):
+            raise _cross("special_drilled",
+                         f"special_drilled ({self.special_drilled}) exceeds special ({self.special})")
+        if self.revised is not None and None not in (self.overall, self.special, self.department):
+            existing = int(bool(self.overall)) + (self.special or 0) + (self.department or 0)
+            if self.revised > existing:
+                raise _cross("revised",
+                             f"revised ({self.revised}) exceeds the plans the unit has ({existing})")
+        if self.named is not None:
+            titles = [plan.title for plan in self.named]
+            dup = next((t for t in titles if titles.count(t) > 1), None)
+            if dup is not None:
+                raise _cross("named", f"plan {dup!r} is named twice")
+            named_special = sum(1 for plan in self.named if plan.kind == "special")
+            if self.special is not None and named_special > self.special:
+                raise _cross("special",
+                             f"special ({self.special}) is less than the {named_special} "
+                             "special plans named in plans.named")
+            if self.overall is False and any(p.kind == "overall" for p in self.named):
+                raise _cross("overall", "overall is false but plans.named lists an overall plan")
+        return self
+
+
+class Teams(Section):
+    members: Count | None = _field("综合应急队伍人数", "Members of the unit's comprehensive team.", "more")
+    grassroots_teams: Count | None = _field("基层应急分队", "Village or community squads.", "more")
+    grassroots_members: Count | None = _field("基层分队人数", "Members of those squads.", "more")
+    professional: Count | None = _field("专业队伍", "Professional emergency teams.", "more")
+    volunteers: Count | None = _field("志愿者", "Registered emergency volunteers.", "more")
+    trainings: Count | None = _field("队伍培训", "Team trainings held this year.", "more")
+
+
+class SupplyItem(Section):
+    name: ShortText = Field(title="物资名称")
+    quantity: Amount = Field(title="数量")
+    unit: Annotated[str, Field(max_length=20)] | None = Field(default=None, title="计量单位")
+
+
+class Supplies(Section):
+    storage: bool | None = _field("储备库房", "A storage room for emergency supplies.", "true")
+    ledger: bool | None = _field("物资台账", "A supplies ledger is kept.", "true")
+    custodian: bool | None = _field("专人管理", "A named custodian looks after the supplies.", "true")
+    maintained: bool | None = _field("定期维护", "Supplies are checked and maintained.", "true")
+    items: list[SupplyItem] | None = _field("物资清单", "Supplies in store.", max_length=MAX_LIST)
+
+
+_DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+
+
+class Drill(Section):
+    kind: Hazard = Field(title="演练类型")
+    date: Annotated[str, Field(pattern=_DATE_PATTERN)] | None = Field(
+        default=None, title="日期", description="YYYY, YYYY-MM or YYYY-MM-DD.")
+    participants: Count | None = Field(default=None, title="参演人数")
+    organizer: ShortText | None = Field(default=None, title="组织单位")
+    title: ShortText | None = Field(default=None, title="演练名称")
+
+    @field_validator("date")
+    @classmethod
+    def _real_date(cls, value: str | None) -> str | None:
+        if value is not None:
+            parts = [int(p) for p in value.split("-")] + [1, 1]
+            try:
+                _dt.date(parts[0], parts[1], parts[2])
+            except ValueError as exc:
+                raise PydanticCustomError("date", "{value} is not a calendar date",
+                                          {"value": value}) from exc
+        return value
+
+
+class Duty(Section):
+    round_the_clock: bool | None = _field("24小时值班", "24-hour duty is kept.", "true")
+    leader_on_duty: bool | None = _field("领导带班", "A leader is on call.", "true")
+    log_kept: bool | None = _field("值班记录", "A duty log is kept.", "true")
+    absences: Count | None = _field("脱岗", "Times a duty post was found unmanned.", "less")
+
+
+class Reporting(Section):
+    reported: Count | None = _field("报送事件", "Events reported to the level above.")
+    late: Count | None = _field("迟报", "Late reports.", "less")
+    false: Count | None = _field("谎报", "False reports.", "less")
+    missed: Count | None = _field("漏报", "Omitted reports.", "less")
+    concealed: Count | None = _field("瞒报", "Concealed events.", "less")
+    briefings: Count | None = _field("信息简报", "Emergency information briefings submitted.", "more")
+
+    @model_validator(mode="after")
+    def _within_reported(self) -> Reporting:
+        if self.reported is not None:
+            for name in ("late", "false"):
+                value = getattr(self, name)
+                if value is not None and value > self.reported:
+                    raise _cross(name, f"{name} ({value}) exceeds reported ({self.reported})")
+        return self
+
+
+class Warning_(Section):
+    system: bool | None = _field("预警机制", "An early-warning release mechanism exists.", "true")
+    issued: Count | None = _field("发布预警", "Warnings released this year.", "more")
+
+
+class Hazards(Section):
+    inspections: Count | None = _field("排查次数", "Hazard screening rounds held.", "more")
+    found: Count | None = _field("发现隐患", "Hazards found this year.")
+    rectified: Count | None = _field("整改隐患", "Hazards rectified this year.", "more")
+
+    @model_validator(mode="after")
+    def _rectified(self) -> Hazards:
+        if self.found is not None and self.rectified is not None and self.rectified > self.found:
+            raise _cross("rectified",
+                         f"rectified ({self.rectified}) exceeds found ({self.found})")
+        return self
+
+
+class Publicity(Section):
+    events: Count | None = _field("宣传活动", "Publicity activities held.", "more")
+    materials: Count | None = _field("宣传资料", "Publicity materials handed out.", "more")
+    people_trained: Count | None = _field("培训人数", "People trained.", "more")
+    trainings: Count | None = _field("培训班次", "Training sessions held.", "more")
+    law_publicity: bool | None = _field("应对法宣传", "The Emergency Response Law was publicised.", "true")
+
+
+class Legal(Section):
+    regulations: Count | None = _field("规章制度", "Written emergency rules of the unit.", "more")
+
+
+class Tasks(Section):
+    assigned: Count | None = _field("交办任务", "Emergency tasks assigned by the level above.")
+    completed: Count | None = _field("完成任务", "Of those, how many were completed.", "more")
+
+    @model_validator(mode="after")
+    def _completed(self) -> Tasks:
+        if self.assigned is not None and self.completed is not None and self.completed > self.assigned:
+            raise _cross("completed",
+                         f"completed ({self.completed}) exceeds assigned ({self.assigned})")
+        return self
+
+
+class Funds(Section):
+    budgeted: bool | None = _field("经费预算", "Emergency work has a budget line.", "true")
+    amount: Amount | None = _field("经费金额（万元）", "Budgeted amount in 10,000 yuan.", "more")
+
+
+class Incidents(Section):
+    major: Count | None = _field("较大及以上事件", "Events of 较大 level or worse in the unit's remit.", "less")
+    general: Count | None = _field("一般事件", "General-level events.", "less")
+    deaths: Count | None = _field("死亡人数", "Deaths in such events.", "less")
+    death_limit: Count | None = _field("死亡控制指标", "Death control target set by the level above.")
+
+
+HonorLevel = Literal["national", "provincial", "municipal", "county"]
+
+
+HONOR_LEVEL_LABELS = {"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县级"}
+
+
+class Honor(Section):
+    title: ShortText = Field(title="荣誉或推广")
+    level: HonorLevel = Field(title="级别")
+    achievement: ShortText | None = Field(
+        default=None, title="同一事项",
+        description="Names the achievement; honours for the same achievement count once, "
+                    "at the highest level. Defaults to the title.")
+
+
+class Adjustment(Section):
+    rule: ShortText = Field(title="规则编号")
+    points: Annotated[float, Field(ge=0, le=1000)] = Field(title="扣分")
+    note: Note = Field(title="评审说明")
+
+
+class UnitFacts(BaseModel):
+    """Everything one unit submits for one assessment."""
+
+    model_config = ConfigDict(
+        extra="forbid", strict=True, frozen=True, allow_inf_nan=False,
+        title="assess unit facts",
+        json_schema_extra={"$id": FACTS_SCHEMA_ID, "x-schema-version": FACTS_SCHEMA_VERSION},
+    )
+
+    unit: Unit
+    source: Source | None = None
+    self_score: Annotated[float, Field(ge=0, le=200)] | None = _field("自评分", "The unit's own score.")
+    work: Work | None = None
+    organization: Organization | None = None
+    plans: Plans | None = None
+    teams: Teams | None = None
+    supplies: Supplies | None = None
+    drills: list[Drill] | None = _field("演练", "One entry per drill held.", max_length=MAX_LIST)
+    duty: Duty | None = None
+    reporting: Reporting | None = None
+    warning: Warning_ | None = None
+    hazards: Hazards | None = None
+    publicity: Publicity | None = None
+    legal: Legal | None = None
+    tasks: Tasks | None = None
+    shelters: Count | None = _field("避难场所", "Emergency shelters.", "more")
+    funds: Funds | None = None
+    incidents: Incidents | None = None
+    honors: list[Honor] | None = _field("荣誉", "Honours and promotions of the year.", max_length=MAX_LIST)
+    adjustments: list[Adjustment] | None = _field(
+        "评审调整", "Assessor judgments for discretionary rules.", max_length=MAX_LIST)
+
+    @model_validator(mode="after")
+    def _years(self) -> UnitFacts:
+        if self.unit.year is not None and self.drills:
+            for index, drill in enumerate(self.drills):
+                if drill.date is not None and int(drill.date[:4]) != self.unit.year:
+                    raise PydanticCustomError(
+                        "cross_field", "{message}",
+                        {"message": f"drill date {drill.date} is outside the assessment "
+                                    f"year {self.unit.year}",
+                         "field": f"drills.{index}.date"})
+        if self.adjustments:
+            rules = [adj.rule for adj in self.adjustments]
+            dup = next((r for r in rules if rules.count(r) > 1), None)
+            if dup is not None:
+                raise _cross("adjustments", f"rule {dup!r} is adjusted twice")
+        return self
+
+
+# --------------------------------------------------------------------------- fields
+
+
+class FieldInfo:
+    """What the rule language needs to know about one fact path."""
+
+    __slots__ = ("path", "kind", "label", "better", "enum", "item_fields")
+
+    def __init__(self, path: str, kind: str, label: str, better: str | None = None,
+                 enum: tuple[str, ...] = (), item_fields: dict[str, FieldInfo] | None = None) -> None:
+        self.path = path
+        self.kind = kind  # bool, int, number, str, enum, section, list
+        self.label = label
+        self.better = better
+        self.enum = enum
+        self.item_fields = item_fields or {}
+
+
+def _describe(model: type[BaseModel], prefix: str) -> dict[str, FieldInfo]:
+    out: dict[str, FieldInfo] = {}
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        label = str(extra.get("x-label") or info.title or name)
+        better = extra.get("x-better")
+        better_s = str(better) if better is not None else None
+        out.update(_describe_type(info.annotation, path, label, better_s))
+    return out
+
+
+def _describe_type(annotation: Any, path: str, label: str, better: str | None) -> dict[str, FieldInfo]:
+    origin = get_origin(annotation)
+    args = [a for a in get_args(annotation) if a is not type(None)]
+    if origin is Annotated:
+        return _describe_type(args[0], path, label, better)
+    if origin is Literal:
+        return {path: FieldInfo(path, "enum", label, better, enum=tuple(str(a) for a in args))}
+    if origin is list:
+        item = args[0]
+        item_fields = _describe(item, "") if isinstance(item, type) and issubclass(item, BaseModel) else {}
+        return {path: FieldInfo(path, "list", label, better, item_fields=item_fields)}
+    if origin is not None:  # Optional[X]
+        return _describe_type(args[0], path, label, better)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        section = {path: FieldInfo(path, "section", label)}
+        section.update(_describe(annotation, f"{path}."))
+        return section
+    kind = {bool: "bool", int: "int", float: "number", str: "str"}.get(annotation)
+    if kind is None:
+        raise TypeError(f"unsupported fact type at {path}: {annotation!r}")
+    return {path: FieldInfo(path, kind, label, better)}
+
+
+FIELDS: dict[str, FieldInfo] = _describe(UnitFacts, "")
+"""Every fact path (``organization.staff``, ``drills``) with its type and label."""
+
+
+def facts_json_schema() -> dict[str, Any]:
+    """The JSON Schema of unit facts, with ``$id`` carrying the schema version."""
+    schema = UnitFacts.model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def decode(data: bytes, source: str) -> str:
+    """Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise FactsError(f"invalid UTF-16 at byte {exc.start}", source=source) from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise FactsError(
+                f"not UTF-8 (invalid byte at offset {utf8_error.start}) and not GBK/GB18030",
+                source=source) from utf8_error
+        if any(0x80 <= ord(ch) < 0xA0 or 0xE000 <= ord(ch) < 0xF900 for ch in text):
+            raise FactsError(
+                f"not UTF-8 (invalid byte at offset {utf8_error.start}) and not plausible GBK",
+                source=source) from utf8_error
+        return text
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def parse_json(text: str, source: str) -> Any:
+    """Parse JSON text, naming line and column on error; NaN and Infinity are errors."""
+    if not text.strip():
+        raise FactsError("empty file: expected a JSON object", source=source)
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise FactsError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                         source=source) from exc
+    except ValueError as exc:
+        raise FactsError(f"invalid JSON: {exc}", source=source) from exc
+    except RecursionError as exc:
+        raise FactsError("invalid JSON: nested too deeply", source=source) from exc
+    if _depth(value) > MAX_DEPTH:
+        raise FactsError(f"JSON nested deeper than {MAX_DEPTH} levels", source=source)
+    return value
+
+
+def _depth(value: Any) -> int:
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        current, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            return deepest
+        if isinstance(current, dict):
+            stack.extend((v, depth + 1) for v in current.values())
+        elif isinstance(current, list):
+            stack.extend((v, depth + 1) for v in current)
+    return deepest
+
+
+def _issue_from_error(error: Mapping[str, Any], data: Any) -> Issue:
+    loc: list[str | int] = [p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+    ctx = error.get("ctx") or {}
+    if error["type"] == "cross_field":
+        loc.extend(int(p) if p.isdigit() else p for p in str(ctx["field"]).split("."))
+        return Issue(json_path(loc), str(ctx["message"]))
+    if error["type"] == "extra_forbidden":
+        parent = _model_at(loc[:-1], data)
+        name = str(loc[-1])
+        hint = did_you_mean(name, parent.model_fields) if parent is not None else ""
+        return Issue(json_path(loc), f"unknown field{hint}")
+    message = str(error["msg"])
+    if error["type"].endswith("_type") and "input" in error:
+        message = f"{message}, got {_json_kind(error['input'])} {json.dumps(error['input'], ensure_ascii=False)[:60]}"
+    if error["type"] == "enum" or error["type"] == "literal_error":
+        given = error.get("input")
+        expected = ctx.get("expected", "")
+        if isinstance(given, str):
+            options = [o.strip().strip("'") for o in str(expected).replace(" or ", ",").split(",")]
+            message = f"{given!r} is not one of {expected}{did_you_mean(given, options)}"
+    return Issue(json_path(loc), message)
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def _model_at(loc: list[str | int], data: Any) -> type[BaseModel] | None:
+    """The facts model class that sits at a location, to suggest field names."""
+    model: Any = UnitFacts
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if isinstance(model, type) else None
+        if field is None:
+            return None
+        model = _inner_model(field.annotation)
+        if model is None:
+            return None
+    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def validate(data: Any, source: str = "<facts>") -> UnitFacts:
+    """Validate already-parsed facts (a dict), reporting every problem with its JSON path."""
+    if not isinstance(data, dict):
+        kind = "a JSON array" if isinstance(data, list) else type(data).__name__
+        raise FactsError(f"expected a JSON object of unit facts, got {kind}", source=source)
+    try:
+        return UnitFacts.model_validate(data, strict=True)
+    except ValidationError as exc:
+        issues = tuple(_issue_from_error(e, data) for e in exc.errors(include_url=False))
+        raise FactsError(f"{len(issues)} problem(s) in the facts", source=source,
+                         issues=issues) from exc
+    except RecursionError as exc:
+        raise FactsError("facts nested too deeply", source=source) from exc
+
+
+def loads(data: bytes | str, source: str = "<facts>") -> UnitFacts:
+    """Read facts from JSON bytes (any supported encoding) or text."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_BYTES:
+            raise FactsError(f"file larger than {MAX_BYTES // (1024 * 1024)} MB", source=source)
+        data = decode(data, source)
+    return validate(parse_json(data, source), source)
+
+
+def load(path: str | Path) -> UnitFacts:
+    """Read one facts file."""
+    source = str(path)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError as exc:
+        raise FactsError("no such file", source=source) from exc
+    except IsADirectoryError as exc:
+        raise FactsError("is a directory, not a facts file", source=source) from exc
+    except OSError as exc:
+        raise FactsError(f"cannot read: {exc.strerror}", source=source) from exc
+    return loads(data, source)
+
+
+def present(facts: UnitFacts) -> dict[str, Any]:
+    """The submitted facts as plain data, without anything not submitted."""
+    return facts.model_dump(mode="json", exclude_none=True)
+
+
+def iter_paths(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Scalar and list fact paths with their values, sections flattened with dots."""
+    for key, value in data.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            yield path, value
+            yield from iter_paths(value, f"{path}.")
+        else:
+            yield path, value
+
+
+def is_finite_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

@@ -1,0 +1,128 @@
+"""Readable reports of one assessment, in Chinese: plain text and Markdown."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tabulate import tabulate
+
+from .assessment import Assessment, Deduction, JsonValue
+from .facts import UNIT_TYPE_LABELS
+
+PERIOD_LABELS = {"annual": "全年", "half-year": "半年"}
+CAP_LABELS = {"item": "扣完为止", "category": "本类扣完为止", "bonus_cap": "加分封顶"}
+
+
+def fmt(value: float | None) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def fmt_value(value: JsonValue) -> str:
+    if value is None:
+        return "未提交"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return fmt(value)
+    if isinstance(value, list):
+        return "、".join(value) if value else "（无）"
+    return str(value)
+
+
+def evidence_text(evidence: dict[str, JsonValue]) -> str:
+    return "；".join(f"{k} = {fmt_value(v)}" for k, v in evidence.items())
+
+
+def unit_line(a: Assessment) -> str:
+    parts = [a.unit.id, UNIT_TYPE_LABELS.get(a.unit.type, a.unit.type)]
+    if a.unit.year is not None:
+        parts.append(f"{a.unit.year}年度")
+    if a.unit.period is not None:
+        parts.append(PERIOD_LABELS.get(a.unit.period, a.unit.period))
+    return f"{a.unit.name}（{'，'.join(parts)}）"
+
+
+def deduction_points(d: Deduction) -> str:
+    text = f"-{fmt(d.points)}"
+    notes = []
+    if d.capped is not None:
+        notes.append(f"应扣{fmt(d.raw)}，{CAP_LABELS[d.capped]}")
+    if d.missing:
+        notes.append("未提交材料")
+    if d.adjusted:
+        notes.append("评审调整")
+    if d.defaulted:
+        notes.append("未调整，按默认值")
+    return f"{text}（{'；'.join(notes)}）" if notes else text
+
+
+def _lines(a: Assessment, heading: Callable[[str], str], table_format: str,
+           bullet: str, indent: str, br: str) -> list[str]:
+    """Report lines; ``br`` ends a line that must not run into the next (Markdown)."""
+    nl = f"{br}\n{indent}"
+    out = [heading("应急管理工作年度考核评分报告"), ""]
+    out.append(f"单位：{unit_line(a)}{br}")
+    out.append(f"细则：{a.ruleset.title}（{a.ruleset.id} 版本 {a.ruleset.version}，"
+               f"sha256 {a.ruleset.sha256[:12]}）{br}")
+    out.append(f"引擎：{a.engine}{br}")
+    score = f"得分：{fmt(a.total)} / {fmt(a.max)}"
+    if a.bonus:
+        score += f"（含加分 {fmt(a.bonus)}）"
+    score += f"    等级：{a.grade}"
+    if a.grade != a.grade_by_score:
+        score += f"（按分数为{a.grade_by_score}）"
+    out.append(score + br)
+    if a.self_score is not None:
+        out.append(f"自评分：{fmt(a.self_score)}（与得分相差 {fmt(a.self_score_diff)}）")
+    out.append("")
+    out.append(heading("分类得分"))
+    out.append("")
+    rows = [[c.name, fmt(c.max), fmt(c.deducted), fmt(c.score)] for c in a.categories]
+    rows.append(["加分", fmt(a.bonus_cap), "", fmt(a.bonus)])
+    rows.append(["合计", fmt(a.max), fmt(sum(c.deducted for c in a.categories)), fmt(a.total)])
+    out.append(tabulate(rows, headers=["类别", "满分", "扣分", "得分"], tablefmt=table_format,
+                        disable_numparse=True, colalign=("left", "right", "right", "right")))
+    sections: list[tuple[str, list[str]]] = []
+    if a.vetoes:
+        sections.append(("一票否决", [f"{bullet}[{v.rule}] {v.item}：{v.reason}{nl}依据：{evidence_text(v.evidence)}"
+                                  for v in a.vetoes]))
+    if a.blocks_excellent:
+        sections.append(("否优项（不得评为最高等次）",
+                         [f"{bullet}[{v.rule}] {v.item}：{v.reason}{nl}依据：{evidence_text(v.evidence)}"
+                          for v in a.blocks_excellent]))
+    names = {c.id: c.name for c in a.categories}
+    sections.append(("扣分明细", [
+        f"{bullet}[{d.rule}] {names.get(d.category, d.category)}·{d.pillar}·{d.item}  {deduction_points(d)}{nl}"
+        f"{d.reason}" + (f"（评审说明：{d.note}）" if d.note else "")
+        + f"{nl}依据：{evidence_text(d.evidence)}"
+        for d in a.deductions] or [f"{bullet}无"]))
+    if a.bonuses:
+        sections.append(("加分", [
+            f"{bullet}[{b.rule}] {b.item}  +{fmt(b.points)}"
+            + (f"（应加{fmt(b.raw)}，{CAP_LABELS[b.capped]}）" if b.capped else "")
+            + f"{nl}{b.reason}{nl}依据：{evidence_text(b.evidence)}"
+            for b in a.bonuses]))
+    if a.missing:
+        sections.append(("未提交而扣分的材料", [f"{bullet}{p}" for p in a.missing]))
+    if a.skipped:
+        sections.append(("缺少材料未评的项目", [
+            f"{bullet}[{s.rule}] {s.item}：缺 {'、'.join(s.paths)}" for s in a.skipped]))
+    for title, items in sections:
+        out.extend(["", heading(title), ""])
+        out.extend(items)
+    out.append("")
+    out.append(f"符合要求的项目：{len(a.passed)} 项")
+    return out
+
+
+def text_report(a: Assessment) -> str:
+    return "\n".join(_lines(a, lambda t: f"【{t}】", "simple", "", "    ", "")) + "\n"
+
+
+def markdown_report(a: Assessment) -> str:
+    lines = _lines(a, lambda t: f"## {t}", "github", "- ", "  ", "  ")
+    lines[0] = "# 应急管理工作年度考核评分报告"
+    return "\n".join(lines) + "\n"

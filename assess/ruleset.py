@@ -1,0 +1,150 @@
+"""Loading rulesets: bundled ones by name, others by path; checked and compiled at load.
+
+A :class:`Ruleset` is immutable once loaded and safe to share between threads. It
+creates its engines on first use; the durable-rules engine serialises its own calls.
+Call :meth:`Ruleset.close` (or use ``with``) to free durable-rules' C memory early.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from . import durable, rubric, yamldoc
+from .engine import ENGINES, Engine, NativeEngine
+from .errors import AssessError, EngineError, RulesetError
+from .paths import did_you_mean
+from .program import Program, compile_program
+
+_HERE = Path(__file__).resolve().parent
+# A wheel carries the rulesets inside the package; a checkout keeps them at the top.
+BUNDLED_DIRS = (_HERE / "_rulesets", _HERE.parent / "rulesets")
+
+TYPE_TO_RULESET = {
+    "township": "township",
+    "street": "township",
+    "department": "department",
+    "county": "county",
+    "devzone": "county",
+}
+
+
+def bundled_dir() -> Path:
+    for candidate in BUNDLED_DIRS:
+        if candidate.is_dir() and any(candidate.glob("*.yaml")):
+            return candidate
+    raise RulesetError("the bundled rulesets are missing from this installation")
+
+
+def bundled_names() -> list[str]:
+    """Names of the rulesets that ship with assess (``township``, ...)."""
+    return sorted(p.stem for p in bundled_dir().glob("*.yaml"))
+
+
+def canonical_sha256(data: Any) -> str:
+    """sha256 over a canonical JSON form: comments, key order and whitespace do not count."""
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Ruleset:
+    """A loaded, checked and compiled ruleset."""
+
+    def __init__(self, program: Program, sha256: str, name: str) -> None:
+        self.program = program
+        self.spec = program.rubric.spec
+        self.source = program.rubric.source
+        self.sha256 = sha256
+        self.name = name
+        self._engines: dict[str, Engine] = {}
+        self._lock = threading.Lock()
+        self._closed = False
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def version(self) -> str:
+        return self.spec.version
+
+    def engine(self, name: str) -> Engine:
+        """The engine of that name for this ruleset, created on first use."""
+        if name not in ENGINES:
+            raise EngineError(f"unknown engine {name!r}: choose {' or '.join(ENGINES)}"
+                              + did_you_mean(name, ENGINES))
+        with self._lock:
+            if self._closed:
+                raise EngineError(f"ruleset {self.id} has been closed")
+            found = self._engines.get(name)
+            if found is None:
+                found = durable.DurableEngine(self.program) if name == "durable" \
+                    else NativeEngine(self.program)
+                self._engines[name] = found
+            return found
+
+    def close(self) -> None:
+        """Release engine resources (durable-rules' C ruleset)."""
+        with self._lock:
+            self._closed = True
+            engines, self._engines = list(self._engines.values()), {}
+        for engine in engines:
+            engine.close()
+
+    def __enter__(self) -> Ruleset:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<Ruleset {self.id} {self.version} from {self.source}>"
+
+
+def load_text(text: str | bytes, source: str, name: str | None = None) -> Ruleset:
+    """Load a ruleset from YAML text; every problem is a RulesetError naming rule and line."""
+    doc = yamldoc.load(text, source)
+    parsed = rubric.parse(doc, source)
+    rubric.check(parsed)
+    program = compile_program(parsed)
+    if durable.unavailable_reason() is None:
+        durable.Definition(program)  # fail at load, not halfway through scoring
+    return Ruleset(program, canonical_sha256(doc.data), name or parsed.spec.id)
+
+
+def load_ruleset(ref: str | Path) -> Ruleset:
+    """Load a bundled ruleset by name (``township``) or any ruleset file by path."""
+    text_ref = str(ref)
+    path = Path(text_ref)
+    is_path = isinstance(ref, Path) or path.suffix in (".yaml", ".yml") or "/" in text_ref \
+        or "\\" in text_ref
+    if not is_path:
+        names = bundled_names()
+        if text_ref not in names:
+            raise RulesetError(f"unknown ruleset {text_ref!r}; bundled rulesets are "
+                               f"{', '.join(names)}{did_you_mean(text_ref, names)}; "
+                               "or give a path to a .yaml file")
+        path = bundled_dir() / f"{text_ref}.yaml"
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise RulesetError("no such ruleset file", source=str(path)) from exc
+    except IsADirectoryError as exc:
+        raise RulesetError("is a directory, not a ruleset file", source=str(path)) from exc
+    except OSError as exc:
+        raise RulesetError(f"cannot read: {exc.strerror}", source=str(path)) from exc
+    return load_text(data, str(path) if is_path else f"{text_ref} (bundled)",
+                     name=None if is_path else text_ref)
+
+
+def ruleset_name_for(unit_type: str) -> str:
+    """The bundled ruleset that scores a unit type (devzone: the county table)."""
+    try:
+        return TYPE_TO_RULESET[unit_type]
+    except KeyError as exc:
+        raise AssessError(f"no bundled ruleset for unit type {unit_type!r}") from exc

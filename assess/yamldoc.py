@@ -1,0 +1,145 @@
+"""Safe YAML reading that remembers the line of every value.
+
+PyYAML composes the document into nodes (no Python objects are ever constructed from
+tags); we convert the nodes ourselves, accepting only the standard scalar, sequence and
+mapping tags, refusing anchors and aliases (so no alias bombs), duplicate keys, and
+documents larger or deeper than a ruleset can sensibly be.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from .errors import Issue, RulesetError
+from .paths import Path, json_path
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_NODES = 200_000
+MAX_DEPTH = 50
+
+_STR = "tag:yaml.org,2002:str"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_BOOL = "tag:yaml.org,2002:bool"
+_NULL = "tag:yaml.org,2002:null"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
+
+
+@dataclass(frozen=True)
+class Document:
+    data: Any
+    lines: dict[Path, int]
+
+    def line(self, path: Path) -> int | None:
+        """Line of the value at ``path``, or of its nearest enclosing value."""
+        probe = tuple(path)
+        while True:
+            if probe in self.lines:
+                return self.lines[probe]
+            if not probe:
+                return None
+            probe = probe[:-1]
+
+
+class _Converter:
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.lines: dict[Path, int] = {}
+        self.seen: set[int] = set()
+        self.count = 0
+
+    def fail(self, node: yaml.Node, message: str) -> RulesetError:
+        line = node.start_mark.line + 1
+        return RulesetError("invalid ruleset YAML", source=self.source,
+                            issues=(Issue("", message, line=line),))
+
+    def convert(self, node: yaml.Node, path: Path) -> Any:
+        if id(node) in self.seen:
+            raise self.fail(node, "anchors and aliases are not allowed in rulesets")
+        self.seen.add(id(node))
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise self.fail(node, f"document has more than {MAX_NODES} values")
+        if len(path) > MAX_DEPTH:
+            raise self.fail(node, f"document nested deeper than {MAX_DEPTH} levels")
+        self.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != _MAP:
+                raise self.fail(node, f"tag {node.tag} is not allowed")
+            out: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (_STR, _INT):
+                    raise self.fail(key_node, "mapping keys must be plain text")
+                key = str(key_node.value)
+                if key == "<<":
+                    raise self.fail(key_node, "merge keys (<<) are not allowed in rulesets")
+                if key in out:
+                    raise self.fail(key_node, f"duplicate key {key!r} in {json_path(path)}")
+                out[key] = self.convert(value_node, (*path, key))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                raise self.fail(node, f"tag {node.tag} is not allowed")
+            return [self.convert(item, (*path, index)) for index, item in enumerate(node.value)]
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        raise self.fail(node, "unsupported YAML node")
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        tag, text = node.tag, node.value
+        if tag == _STR:
+            return text
+        if tag == _NULL:
+            return None
+        constructor = yaml.constructor.SafeConstructor()
+        try:
+            if tag == _BOOL:
+                return constructor.construct_yaml_bool(node)
+            if tag == _INT:
+                value = constructor.construct_yaml_int(node)
+                if abs(value) > 10**15:
+                    raise self.fail(node, f"integer {text} is out of range")
+                return value
+            if tag == _FLOAT:
+                number = constructor.construct_yaml_float(node)
+                if not math.isfinite(number):
+                    raise self.fail(node, f"{text} is not a finite number")
+                return number
+        except (ValueError, yaml.constructor.ConstructorError) as exc:
+            raise self.fail(node, f"cannot read {text!r} as {tag.rsplit(':', 1)[-1]}") from exc
+        raise self.fail(node, f"tag {tag} is not allowed")
+
+
+def load(text: str | bytes, source: str) -> Document:
+    """Parse one YAML document safely; errors name the source and line."""
+    if isinstance(text, bytes):
+        if len(text) > MAX_BYTES:
+            raise RulesetError(f"file larger than {MAX_BYTES // (1024 * 1024)} MB", source=source)
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise RulesetError(f"not UTF-8 (invalid byte at offset {exc.start})", source=source) from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise RulesetError("invalid YAML", source=source,
+                           issues=(Issue("", str(exc.problem or exc.context), line=line),)) from exc
+    except yaml.YAMLError as exc:
+        raise RulesetError(f"invalid YAML: {exc}", source=source) from exc
+    except RecursionError as exc:
+        raise RulesetError("invalid YAML: nested too deeply", source=source) from exc
+    if node is None:
+        raise RulesetError("empty ruleset file", source=source)
+    converter = _Converter(source)
+    try:
+        data = converter.convert(node, ())
+    except RecursionError as exc:
+        raise RulesetError("invalid YAML: nested too deeply", source=source) from exc
+    return Document(data, converter.lines)
