@@ -111,8 +111,15 @@ def score(unit: str, ruleset_ref: str | None, fmt: str, engine: str) -> None:
               help="Print the JSON Schema of an assessment instead.")
 @click.option("--facts", "which", flag_value="facts", default=True,
               help="Print the JSON Schema of unit facts (the default).")
-def schema(which: str) -> None:
+@click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True,
+              help="markdown: a readable table of the facts fields.")
+def schema(which: str, fmt: str) -> None:
     """Print the JSON Schema of unit facts (or of an assessment)."""
+    if fmt == "markdown":
+        if which == "assessment":
+            raise click.UsageError("--format markdown is available for the facts schema only")
+        _streams().out(report.facts_reference())
+        return
     data = assessment_json_schema() if which == "assessment" else facts.facts_json_schema()
     _streams().out(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 

@@ -237,7 +237,8 @@ _DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 
 class Drill(Section):
-    kind: Hazard = Field(title="演练类型")
+    kind: Hazard | None = Field(default=None, title="演练类型",
+                                description="Left out when the unit does not say what the drill was about.")
     date: Annotated[str, Field(pattern=_DATE_PATTERN)] | None = Field(
         default=None, title="日期", description="YYYY, YYYY-MM or YYYY-MM-DD.")
     participants: Count | None = Field(default=None, title="参演人数")
@@ -289,6 +290,7 @@ class Warning_(Section):
 
 class Hazards(Section):
     inspections: Count | None = _field("排查次数", "Hazard screening rounds held.", "more")
+    sites_checked: Count | None = _field("检查单位", "Enterprises or sites inspected.", "more")
     found: Count | None = _field("发现隐患", "Hazards found this year.")
     rectified: Count | None = _field("整改隐患", "Hazards rectified this year.", "more")
 
@@ -366,25 +368,27 @@ class UnitFacts(BaseModel):
         json_schema_extra={"$id": FACTS_SCHEMA_ID, "x-schema-version": FACTS_SCHEMA_VERSION},
     )
 
-    unit: Unit
-    source: Source | None = None
+    unit: Unit = Field(title="单位")
+    source: Source | None = Field(default=None, title="来源")
     self_score: Annotated[float, Field(ge=0, le=200)] | None = _field("自评分", "The unit's own score.")
-    work: Work | None = None
-    organization: Organization | None = None
-    plans: Plans | None = None
-    teams: Teams | None = None
-    supplies: Supplies | None = None
+    work: Work | None = Field(default=None, title="工作部署")
+    organization: Organization | None = Field(default=None, title="组织机构")
+    plans: Plans | None = Field(default=None, title="预案")
+    teams: Teams | None = Field(default=None, title="应急队伍")
+    supplies: Supplies | None = Field(default=None, title="应急物资")
     drills: list[Drill] | None = _field("演练", "One entry per drill held.", max_length=MAX_LIST)
-    duty: Duty | None = None
-    reporting: Reporting | None = None
-    warning: Warning_ | None = None
-    hazards: Hazards | None = None
-    publicity: Publicity | None = None
-    legal: Legal | None = None
-    tasks: Tasks | None = None
+    drill_participants: Count | None = _field(
+        "参演人次", "Participants in all drills together, when only the total is stated.", "more")
+    duty: Duty | None = Field(default=None, title="应急值守")
+    reporting: Reporting | None = Field(default=None, title="信息报送")
+    warning: Warning_ | None = Field(default=None, title="监测预警")
+    hazards: Hazards | None = Field(default=None, title="风险隐患")
+    publicity: Publicity | None = Field(default=None, title="宣教培训")
+    legal: Legal | None = Field(default=None, title="法制建设")
+    tasks: Tasks | None = Field(default=None, title="交办任务")
     shelters: Count | None = _field("避难场所", "Emergency shelters.", "more")
-    funds: Funds | None = None
-    incidents: Incidents | None = None
+    funds: Funds | None = Field(default=None, title="应急经费")
+    incidents: Incidents | None = Field(default=None, title="突发事件")
     honors: list[Honor] | None = _field("荣誉", "Honours and promotions of the year.", max_length=MAX_LIST)
     adjustments: list[Adjustment] | None = _field(
         "评审调整", "Assessor judgments for discretionary rules.", max_length=MAX_LIST)

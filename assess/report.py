@@ -7,7 +7,7 @@ from collections.abc import Callable
 from tabulate import tabulate
 
 from .assessment import Assessment, Deduction, JsonValue
-from .facts import UNIT_TYPE_LABELS
+from .facts import UNIT_TYPE_LABELS, FieldInfo
 
 PERIOD_LABELS = {"annual": "全年", "half-year": "半年"}
 CAP_LABELS = {"item": "扣完为止", "category": "本类扣完为止", "bonus_cap": "加分封顶"}
@@ -125,4 +125,21 @@ def text_report(a: Assessment) -> str:
 def markdown_report(a: Assessment) -> str:
     lines = _lines(a, lambda t: f"## {t}", "github", "- ", "  ", "  ")
     lines[0] = "# 应急管理工作年度考核评分报告"
+    return "\n".join(lines) + "\n"
+
+
+def facts_reference() -> str:
+    """The facts fields as a Markdown table (``assess schema --format markdown``)."""
+    from .facts import FIELDS
+
+    def kind(info: FieldInfo) -> str:
+        if info.kind == "enum":
+            return " \\| ".join(f"`{v}`" for v in info.enum)
+        return info.kind
+
+    lines = ["| path | type | 中文 | better |", "|---|---|---|---|"]
+    for path, info in FIELDS.items():
+        lines.append(f"| `{path}` | {kind(info)} | {info.label} | {info.better or ''} |")
+        for name, sub in info.item_fields.items():
+            lines.append(f"| `{path}[].{name}` | {kind(sub)} | {sub.label} | |")
     return "\n".join(lines) + "\n"
