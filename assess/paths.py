@@ -12,7 +12,7 @@ def json_path(path: Sequence[str | int]) -> str:
     """Render ``("drills", 2, "participants")`` as ``drills[2].participants``."""
     out: list[str] = []
     for part in path:
-        if isinstance(part, int):
+        if isinstance(part, int) and not isinstance(part, bool):
             out.append(f"[{part}]")
         elif out:
             out.append(f".{part}")

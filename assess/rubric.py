@@ -40,6 +40,9 @@ class CategorySpec(Spec):
     id: Id
     name: Text
     max: Positive
+    capped: bool = False
+    """True when the items' points add up to more than ``max`` and the category as a whole
+    is 扣完为止; otherwise they must add up to ``max`` exactly."""
 
 
 class GradeSpec(Spec):
@@ -181,9 +184,6 @@ class Rubric:
         return Issue(json_path(path), message, line=self.doc.line(path), rule=rule)
 
 
-_MODELS: dict[str, type[BaseModel]] = {}
-
-
 def _fields_at(loc: tuple[str | int, ...]) -> list[str]:
     """Field names allowed at a location, for suggesting a misspelt key."""
     model: Any = RulesetSpec
@@ -258,11 +258,16 @@ def check(rubric: Rubric) -> None:
     for c_index, category in enumerate(spec.categories):
         members = [r for r in spec.rules if r.kind == "deduct" and r.category == category.id]
         points = sum(r.points or 0 for r in members)
-        if members and abs(points - category.max) > 1e-9:
-            listed = ", ".join(f"{r.id} {_num(r.points or 0)}" for r in members)
+        listed = ", ".join(f"{r.id} {_num(r.points or 0)}" for r in members) or "no items"
+        if points < category.max - 1e-9:
             add(("categories", c_index, "max"),
                 f"items of category {category.id} ({category.name}) add up to {_num(points)}, "
-                f"not its maximum {_num(category.max)}: {listed}")
+                f"less than its maximum {_num(category.max)}: {listed}")
+        elif points > category.max + 1e-9 and not category.capped:
+            add(("categories", c_index, "max"),
+                f"items of category {category.id} ({category.name}) add up to {_num(points)}, "
+                f"more than its maximum {_num(category.max)} ({listed}); if the category is "
+                "扣完为止 as a whole, say so with capped: true")
     if issues:
         raise RulesetError(f"{len(issues)} problem(s) in the ruleset", source=rubric.source,
                            issues=tuple(issues))

@@ -1,0 +1,104 @@
+"""Every deduction form, scored by hand (fixtures/cases/forms.yaml) on both engines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from assess import facts
+from assess.errors import FactsError
+from assess.ruleset import Ruleset
+from assess.scoring import score
+
+from .conftest import load_cases, patched
+
+CASES = load_cases("forms")
+ENGINES = ["durable", "native"]
+
+
+def _facts(case: dict[str, Any]) -> facts.UnitFacts:
+    return facts.validate(patched(CASES["baseline"], case["patch"]))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("case", [c for c in CASES["cases"] if "error" not in c], ids=lambda c: c["id"])
+def test_form_scores_as_computed_by_hand(forms: Ruleset, case: dict[str, Any], engine: str) -> None:
+    result = score(forms, _facts(case), engine)
+
+    assert result.total == pytest.approx(case["total"], abs=1e-9)
+    assert result.grade == case["grade"]
+    assert result.grade_by_score == case.get("grade_by_score", case["grade"])
+    assert {d.rule: d.points for d in result.deductions} == pytest.approx(case["deductions"])
+    assert {d.rule: d.capped for d in result.deductions if d.capped} == case.get("capped", {})
+    assert {b.rule: b.points for b in result.bonuses} == pytest.approx(case.get("bonuses", {}))
+    assert [v.rule for v in result.vetoes] == case.get("vetoes", [])
+    assert [b.rule for b in result.blocks_excellent] == case.get("blocks_excellent", [])
+    assert [s.rule for s in result.skipped] == case.get("skipped", [])
+    assert result.missing == case.get("missing", [])
+    assert sorted(d.rule for d in result.deductions if d.defaulted) == case.get("defaulted", [])
+    assert sorted(d.rule for d in result.deductions if d.adjusted) == case.get("adjusted", [])
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("case", [c for c in CASES["cases"] if "error" in c], ids=lambda c: c["id"])
+def test_bad_adjustment_is_an_input_error(forms: Ruleset, case: dict[str, Any], engine: str) -> None:
+    with pytest.raises(FactsError) as caught:
+        score(forms, _facts(case), engine, source="unit.json")
+    assert case["error"] in caught.value.render()
+    assert caught.value.source == "unit.json"
+
+
+def test_every_rule_lands_in_exactly_one_outcome(forms: Ruleset) -> None:
+    for case in CASES["cases"]:
+        if "error" in case:
+            continue
+        result = score(forms, _facts(case), "native")
+        outcomes = ([d.rule for d in result.deductions] + [b.rule for b in result.bonuses]
+                    + [v.rule for v in result.vetoes] + [b.rule for b in result.blocks_excellent]
+                    + [p.rule for p in result.passed] + [s.rule for s in result.skipped])
+        assert sorted(outcomes) == sorted(r.id for r in forms.spec.rules), case["id"]
+
+
+def test_reason_quotes_the_facts_and_the_computed_variables(forms: Ruleset) -> None:
+    unit = facts.validate(patched(CASES["baseline"], {"organization": {"staff": 1}}))
+    deduction = next(d for d in score(forms, unit, "native").deductions if d.rule == "F-PER")
+    assert deduction.reason == "专职人员1名，少2名，扣4分"
+    assert deduction.evidence == {"organization.staff": 1}
+
+
+def test_missing_deduction_names_what_was_not_submitted(forms: Ruleset) -> None:
+    unit = facts.validate(patched(CASES["baseline"], {"funds": None}))
+    deduction = next(d for d in score(forms, unit, "native").deductions if d.rule == "F-MISS")
+    assert deduction.missing is True
+    assert "funds.budgeted" in deduction.reason
+    assert deduction.evidence == {"funds.budgeted": None}
+
+
+def test_passed_rule_says_what_met_it(forms: Ruleset) -> None:
+    result = score(forms, facts.validate(CASES["baseline"]), "native")
+    passed = {p.rule: p for p in result.passed}
+    assert passed["F-FIXED"].reason == "已成立应急管理领导小组"
+    assert passed["F-FIXED"].evidence == {"organization.leadership_group": True}
+    assert passed["V-MAJOR"].reason == "未发生较大及以上事故"
+
+
+def test_self_score_difference_is_reported(forms: Ruleset) -> None:
+    unit = facts.validate(patched(CASES["baseline"], {"self_score": 98.5, "organization": {"staff": 1}}))
+    result = score(forms, unit, "native")
+    assert result.total == 96
+    assert result.self_score_diff == 2.5
+
+
+def test_unit_type_outside_the_ruleset_is_refused(forms: Ruleset) -> None:
+    from assess.ruleset import load_ruleset
+
+    from .conftest import fixture_ruleset
+    with load_ruleset(fixture_ruleset("forms")) as rs:
+        unit = facts.validate({"unit": {"id": "x", "name": "某局", "type": "department"}})
+        assert score(rs, unit, "native").unit.type == "department"
+    township_only = forms.spec.model_copy(update={"applies_to": ["township"]})
+    forms_township = Ruleset(forms.program, forms.sha256, "forms")
+    forms_township.spec = township_only
+    with pytest.raises(FactsError, match="applies to township"):
+        score(forms_township, unit, "native")
