@@ -1,0 +1,416 @@
+"""Each known fault of durable-rules 2.0.28, shown on the raw library, and shown not to
+reach a user through assess's wrapper (assess/durable.py explains each remedy)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
+
+import pytest
+
+from assess import durable as wrapper
+from assess import expr, facts
+from assess.errors import EngineError, RulesetError
+from assess.ruleset import load_ruleset, load_text
+from assess.scoring import score
+
+from .conftest import fixture_ruleset
+
+pytestmark = pytest.mark.skipif(wrapper.unavailable_reason() is not None,
+                                reason=f"durable-rules cannot be imported: {wrapper.unavailable_reason()}")
+
+RAW_PRELUDE = """
+import os, sys
+from durable import engine
+class Host(engine.Host):
+    def _run(self):
+        pass
+"""
+
+
+def raw(script: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """Run a script against raw durable-rules in a child process (it may crash or hang)."""
+    return subprocess.run([sys.executable, "-c", RAW_PRELUDE + textwrap.dedent(script)],
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def ruleset_text(rules: str, categories: str = "  - {id: c, name: 类别, max: 100, capped: true}") -> str:
+    return textwrap.dedent("""\
+        id: probe
+        title: 探测
+        version: "1"
+        applies_to: [township]
+        total: 100
+        grades: [{name: 合格, min: 60}, {name: 不合格, min: 0}]
+        categories:
+        """) + categories + "\nrules:\n" + textwrap.indent(textwrap.dedent(rules), "  ")
+
+
+def unit(**sections: object) -> facts.UnitFacts:
+    return facts.validate({"unit": {"id": "u", "name": "某乡", "type": "township"}, **sections})
+
+
+def test_raw_nex_matches_the_state_object_and_fires_forever() -> None:
+    result = raw("""
+        fired = [0]
+        def action(c):
+            fired[0] += 1
+            if fired[0] > 50:
+                os._exit(3)
+        host = Host({"rs": {"r": {"all": [{"m": {"$nex": {"z": 1}}}], "run": action}}})
+        host.assert_fact("rs", {"sid": "1", "id": "u", "x": 5})
+        print("fired", fired[0])
+    """)
+    assert result.returncode == 3
+
+
+def test_missing_fact_condition_fires_once_through_the_wrapper() -> None:
+    rs = load_text(ruleset_text("""
+        - id: R1
+          category: c
+          pillar: 体制
+          item: 提交值班材料
+          points: 100
+          when: missing(duty)
+          deduct: {fixed: 5}
+          reason: 未提交
+          basis: 测试
+    """), "probe.yaml")
+    result = score(rs, unit(), "durable")
+    assert [d.points for d in result.deductions] == [5]
+    assert "$nex" in json.dumps(wrapper.Definition(rs.program).rules)  # anchored, not avoided
+
+
+def test_raw_delete_state_without_an_action_segfaults() -> None:
+    result = raw("""
+        host = Host({"rs": {"r": {"all": [{"m": {"$lt": {"x": 1}}}], "run": lambda c: None}}})
+        try:
+            host.assert_fact("rs", {"sid": "1", "id": "u", "x": 5})
+        except Exception as exc:
+            print(type(exc).__name__)
+        host.delete_state("rs", "1")
+        print("survived")
+    """)
+    assert "MessageNotHandledException" in result.stdout
+    assert result.returncode < 0  # killed by a signal (SIGSEGV)
+
+
+def test_unit_matching_nothing_is_scored_and_its_session_deleted() -> None:
+    rs = load_text(ruleset_text("""
+        - id: R1
+          category: c
+          pillar: 体制
+          item: 专职人员
+          points: 100
+          when: organization.staff < 1
+          deduct: {fixed: 5}
+          reason: 无专职人员
+          basis: 测试
+    """), "probe.yaml")
+    for _ in range(3):
+        assert score(rs, unit(organization={"staff": 3}), "durable").total == 100
+
+
+def test_raw_iany_with_or_over_item_properties_depends_on_key_order() -> None:
+    result = raw("""
+        import random
+        hits = []
+        class Action(engine.Promise):
+            def run(self, c, complete):
+                self._func(c)
+                complete(None)
+        condition = {"$iany": {"items": {"$or": [{"$gt": {"$i.a": 5}}, {"$lt": {"$i.b": 0}}]}}}
+        host = Host({"rs": {
+            "r": {"all": [{"m": {"$and": [{"a0": 1}, condition]}}], "run": Action(lambda c: hits.append(1))},
+            "s": {"all": [{"m": {"a0": 1}}], "run": Action(lambda c: None)}}})
+        rng = random.Random(1)
+        wrong = 0
+        for sid in range(1, 1001):
+            items = []
+            for _ in range(rng.randint(1, 3)):
+                a, b = rng.choice([0, 9]), rng.choice([-1, 1])
+                items.append({"a": a, "b": b} if rng.random() < 0.5 else {"b": b, "a": a})
+            hits.clear()
+            host.assert_fact("rs", {"sid": str(sid), "id": "u", "a0": 1, "items": items})
+            host.delete_state("rs", str(sid))
+            wrong += bool(hits) != any(i["a"] > 5 or i["b"] < 0 for i in items)
+        print(wrong)
+    """)
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout) > 100  # of 1,000 units
+
+
+def test_wrapper_sends_only_flat_conjunctions(forms: object) -> None:
+    for name in ("forms",):
+        rs = load_ruleset(fixture_ruleset(name))
+        text = json.dumps(wrapper.Definition(rs.program).rules)
+        for operator in ("$iany", "$iall", "$or"):
+            assert operator not in text
+
+
+def test_raw_or_fires_the_action_once_per_true_branch() -> None:
+    result = raw("""
+        hits = []
+        host = Host({"rs": {"r": {"all": [{"m": {"$and": [{"a": 1}, {"$or": [
+            {"$gt": {"x": 0}}, {"$gt": {"y": 0}}]}]}}], "run": lambda c: hits.append(1)}}})
+        host.assert_fact("rs", {"sid": "1", "id": "u", "a": 1, "x": 1, "y": 1})
+        print(len(hits))
+    """)
+    assert result.stdout.strip() == "2"
+
+
+def test_or_condition_deducts_once() -> None:
+    rs = load_text(ruleset_text("""
+        - id: R1
+          category: c
+          pillar: 体制
+          item: 应急办和专职人员
+          points: 100
+          when: not organization.office or organization.staff < 2
+          deduct: {fixed: 5}
+          reason: 未设应急办或人员不足
+          basis: 测试
+    """), "probe.yaml")
+    result = score(rs, unit(organization={"office": False, "staff": 0}), "durable")
+    assert [(d.rule, d.points) for d in result.deductions] == [("R1", 5)]
+
+
+def test_raw_live_sessions_run_out_at_1024() -> None:
+    result = raw("""
+        host = Host({"rs": {"r": {"all": [{"m": {"$lt": {"x": 10}}}], "run": lambda c: None}}})
+        for i in range(1100):
+            try:
+                host.assert_fact("rs", {"sid": str(i), "id": "u", "x": 5})
+            except MemoryError:
+                print("MemoryError at", i)
+                break
+    """)
+    assert "MemoryError at 1024" in result.stdout
+
+
+def test_sessions_are_deleted_so_thousands_of_units_score(forms: object) -> None:
+    rs = load_ruleset(fixture_ruleset("forms"))
+    engine = rs.engine("durable")
+    env = {"unit.id": "u", "organization.staff": 1, "organization": True}
+    first = engine.run(env)
+    for _ in range(2000):
+        assert engine.run(env) == first
+
+
+def test_raw_more_than_64_matching_rules_under_one_node_fail() -> None:
+    result = raw("""
+        rules = {"rs": {f"r{i}": {"all": [{"m": {"$and": [{"a": 1}, {"$gt": {"x": i}}]}}],
+                                  "run": lambda c: None} for i in range(65)}}
+        host = Host(rules)
+        try:
+            host.assert_fact("rs", {"sid": "1", "id": "u", "a": 1, "x": 1000})
+        except Exception as exc:
+            print(exc)
+    """)
+    assert "error code: 303" in result.stdout
+
+
+def test_hundreds_of_matching_rules_are_spread_over_anchors() -> None:
+    rules = "".join(f"""
+        - id: R{i}
+          category: c
+          pillar: 机制
+          item: 第{i}项
+          points: 1
+          when: organization.staff < {i + 100}
+          deduct: {{fixed: 1}}
+          reason: 扣分
+          basis: 测试
+    """ for i in range(200))
+    rs = load_text(ruleset_text(rules, "  - {id: c, name: 类别, max: 100, capped: true}"), "probe.yaml")
+    result = score(rs, unit(organization={"staff": 1}), "durable")
+    assert len(result.deductions) == 200
+    assert result.total == 0
+
+
+def test_raw_fact_with_more_than_255_properties_fails() -> None:
+    result = raw("""
+        host = Host({"rs": {"r": {"all": [{"m": {"$gt": {"k0": 0}}}], "run": lambda c: None}}})
+        fact = {f"k{i}": 1 for i in range(260)}
+        try:
+            host.assert_fact("rs", dict(fact, sid="1", id="u"))
+        except Exception as exc:
+            print(exc)
+    """)
+    assert "error code: 302" in result.stdout
+
+
+def test_ruleset_reading_too_many_values_is_refused_at_load() -> None:
+    rules = "".join(f"""
+        - id: R{i}
+          category: c
+          pillar: 机制
+          item: 第{i}项
+          points: 1
+          when: count(drills, participants > {i}) < 1
+          deduct: {{fixed: 1}}
+          reason: 扣分
+          basis: 测试
+    """ for i in range(260))
+    with pytest.raises(RulesetError, match="durable-rules takes at most"):
+        load_text(ruleset_text(rules), "probe.yaml")
+
+
+def test_raw_comparisons_mix_types() -> None:
+    result = raw("""
+        hits = []
+        host = Host({"rs": {"r": {"all": [{"m": {"$eq": {"flag": True}}}], "run": lambda c: hits.append(1)}}})
+        host.assert_fact("rs", {"sid": "1", "id": "u", "flag": 1})
+        print(len(hits))
+    """)
+    assert result.stdout.strip() == "1"  # true == 1
+
+
+def test_types_are_checked_before_durable_sees_them() -> None:
+    with pytest.raises(expr.ExprError, match="cannot compare"):
+        expr.parse("organization.leadership_group == 1", "bool")
+    with pytest.raises(facts.FactsError, match="valid integer"):
+        facts.validate({"unit": {"id": "u", "name": "某乡", "type": "township"},
+                        "organization": {"staff": "3"}})
+
+
+def test_raw_exception_in_an_action_is_swallowed() -> None:
+    result = raw("""
+        def action(c):
+            raise KeyboardInterrupt
+        host = Host({"rs": {"r": {"all": [{"m": {"$gt": {"x": 0}}}], "run": action}}})
+        state = host.assert_fact("rs", {"sid": "1", "id": "u", "x": 1})
+        print("exception" in state)
+    """)
+    assert result.returncode == 0
+    assert result.stdout.strip() == "True"
+
+
+def test_interrupt_inside_an_action_reaches_the_caller(forms: object) -> None:
+    rs = load_ruleset(fixture_ruleset("forms"))
+    engine = rs.engine("durable")
+
+    class Exploding(set[str]):
+        def add(self, item: str) -> None:
+            raise KeyboardInterrupt
+
+    assert isinstance(engine, wrapper.DurableEngine)
+    engine._fired = Exploding()
+    for name in engine._definition.rules:
+        engine._host.get_ruleset(engine._name)._actions[name].root._func = engine._recorder(name)
+    with pytest.raises(KeyboardInterrupt):
+        engine.run({"organization": True, "organization.staff": 0})
+
+
+def test_raw_default_host_starts_timer_threads() -> None:
+    result = raw("""
+        import threading
+        before = threading.active_count()
+        engine.Host()
+        print(threading.active_count() - before)
+    """)
+    assert int(result.stdout.strip()) == 2
+
+
+def test_engines_start_no_threads_and_coexist() -> None:
+    before = threading.active_count()
+    first = load_ruleset(fixture_ruleset("forms"))
+    second = load_ruleset(fixture_ruleset("forms"))  # same ruleset name, its own host
+    unit_facts = unit(organization={"staff": 1})
+    assert score(first, unit_facts, "durable") == score(second, unit_facts, "durable")
+    assert threading.active_count() == before
+    first.close()
+    second.close()
+
+
+def test_closed_engine_frees_its_ruleset_and_refuses_work() -> None:
+    rs = load_ruleset(fixture_ruleset("forms"))
+    engine = rs.engine("durable")
+    assert isinstance(engine, wrapper.DurableEngine)
+    engine.close()
+    assert not engine._finalizer.alive
+    with pytest.raises(EngineError, match="closed"):
+        engine.run({})
+    rs.close()
+    with pytest.raises(EngineError, match="closed"):
+        rs.engine("durable")
+
+
+def test_raw_register_rulesets_mutates_its_argument() -> None:
+    result = raw("""
+        rules = {"rs": {"r": {"all": [{"m": {"$gt": {"x": 0}}}], "run": lambda c: None}}}
+        Host(rules)
+        print("run" in rules["rs"]["r"])
+    """)
+    assert result.stdout.strip() == "False"
+
+
+def test_definition_is_not_mutated_by_registration() -> None:
+    rs = load_ruleset(fixture_ruleset("forms"))
+    engine = rs.engine("durable")
+    assert isinstance(engine, wrapper.DurableEngine)
+    assert all("run" not in rule for rule in engine._definition.rules.values())
+    assert all("all" in rule for rule in engine._definition.rules.values())
+
+
+def test_error_codes_are_translated() -> None:
+    assert "too many rules match under one node" in wrapper.translate(
+        Exception("Could not assert fact, error code: 303"))
+    assert "too many properties" in wrapper.translate(Exception("error code: 302"))
+
+
+def test_threads_share_one_engine_safely() -> None:
+    rs = load_ruleset(fixture_ruleset("forms"))
+    units = [unit(organization={"staff": i % 4, "leadership_group": i % 2 == 0},
+                  drills=[{"kind": "flood"}] * (i % 5)) for i in range(40)]
+    serial = [score(rs, u, "durable") for u in units]
+    results: dict[int, object] = {}
+
+    def work(offset: int) -> None:
+        for index in range(offset, len(units), 8):
+            results[index] = score(rs, units[index], "durable")
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [results[i] for i in range(len(units))] == serial
+
+
+def test_raw_event_is_consumed_by_the_first_matching_rule() -> None:
+    result = raw("""
+        hits = []
+        host = Host({"rs": {
+            "r1": {"all": [{"m": {"$gt": {"x": 0}}}], "run": lambda c: hits.append(1)},
+            "r2": {"all": [{"m": {"$gt": {"x": 0}}}], "run": lambda c: hits.append(2)}}})
+        host.post("rs", {"sid": "1", "id": "e", "x": 1})
+        print(len(hits))
+    """)
+    assert result.stdout.strip() == "1"
+
+
+def test_raw_same_fact_identity_twice_is_refused() -> None:
+    result = raw("""
+        host = Host({"rs": {"r": {"all": [{"m": {"$gt": {"x": 0}}}], "run": lambda c: None}}})
+        host.assert_fact("rs", {"sid": "1", "id": "u", "x": 1})
+        try:
+            host.assert_fact("rs", {"sid": "1", "id": "u", "x": 2})
+        except Exception as exc:
+            print(type(exc).__name__)
+    """)
+    assert result.stdout.strip() == "MessageObservedException"
+
+
+def test_units_with_reserved_or_repeated_ids_all_score_every_rule() -> None:
+    rs = load_ruleset(fixture_ruleset("forms"))
+    for unit_id in ("sid", "id", "sid", "$s"):
+        unit_facts = facts.validate({"unit": {"id": unit_id, "name": "某乡", "type": "township"},
+                                     "organization": {"leadership_group": False, "staff": 0}})
+        result = score(rs, unit_facts, "durable")
+        assert {"F-FIXED", "F-PER"} <= {d.rule for d in result.deductions}
+        assert result == score(rs, unit_facts, "native").model_copy(update={"engine": "durable"})
