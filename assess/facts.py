@@ -165,7 +165,9 @@ class NamedPlan(Section):
 
 class Plans(Section):
     overall: bool | None = _field("总体预案", "An overall emergency plan exists.", "true")
-    special: Count | None = _field("专项预案", "Number of special emergency plans.", "more")
+    # No "better" direction: more special plans is good, but the count is also the
+    # denominator of the share of special plans drilled.
+    special: Count | None = _field("专项预案", "Number of special emergency plans.")
     department: Count | None = _field("部门预案", "Number of department plans.", "more")
     revised: Count | None = _field("当年修订", "Plans revised this year.", "more")
     filed: bool | None = _field("备案", "Plans are filed with the level above.", "true")

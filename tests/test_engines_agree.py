@@ -1,0 +1,47 @@
+"""The durable-rules engine and the native evaluator give identical assessments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from assess import durable, facts
+from assess.engine import flatten
+from assess.ruleset import Ruleset, bundled_names, load_ruleset
+from assess.scoring import score
+
+from .conftest import fixture_ruleset
+from .strategies import units
+
+pytestmark = pytest.mark.skipif(durable.unavailable_reason() is not None,
+                                reason=f"durable-rules cannot be imported: {durable.unavailable_reason()}")
+
+RULESETS = {name: load_ruleset(name) for name in bundled_names()}
+RULESETS["forms"] = load_ruleset(fixture_ruleset("forms"))
+
+
+def _unit_type(rs: Ruleset) -> str:
+    return rs.spec.applies_to[0]
+
+
+@pytest.mark.parametrize("name", sorted(RULESETS))
+def test_engines_agree_on_generated_units(name: str) -> None:
+    rs = RULESETS[name]
+    native, durable_engine = rs.engine("native"), rs.engine("durable")
+    checked = [0]
+
+    @settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(units(_unit_type(rs)))
+    def agree(data: dict[str, Any]) -> None:
+        unit = facts.validate(data)
+        env = flatten(unit)
+        assert durable_engine.run(env) == native.run(env)
+        by_durable = score(rs, unit, "durable")
+        by_native = score(rs, unit, "native")
+        assert by_durable.model_dump(exclude={"engine"}) == by_native.model_dump(exclude={"engine"})
+        checked[0] += 1
+
+    agree()
+    assert checked[0] >= 1000
