@@ -229,6 +229,7 @@ def parse(doc: Document, source: str) -> Rubric:
             elif error["type"] == "missing":
                 message = "required key is missing"
             issues.append(probe.issue(loc, message))
+        issues.sort(key=lambda i: (i.line or 0, i.path))
         raise RulesetError(f"{len(issues)} problem(s) in the ruleset", source=source,
                            issues=tuple(issues)) from exc
     return Rubric(spec, doc, source)
