@@ -128,7 +128,7 @@ def schema(which: str, fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rulesets(fmt: str) -> None:
     """List the bundled rulesets."""
-    rows = []
+    rows: list[dict[str, Any]] = []
     for name in bundled_names():
         with load_ruleset(name) as loaded:
             spec = loaded.spec
@@ -171,7 +171,7 @@ def run(argv: Sequence[str], stdin: IO[Any], stdout: IO[str], stderr: IO[str]) -
         return EXIT_INPUT
     except BrokenPipeError:
         return EXIT_OK
-    except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
+    except Exception as exc:
         if os.environ.get("ASSESS_DEBUG"):
             raise
         stderr.write(f"assess: internal error: {type(exc).__name__}: {exc} "

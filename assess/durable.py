@@ -44,7 +44,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from .errors import EngineError, RulesetError
-from .program import LCmp, LConst, LGroup, LNode, LPresent, Program
+from .program import LCmp, LConst, LNode, LPresent, Program
 
 try:  # durable-rules does not build on every Python (upstream issue 404 of jruizgit/rules)
     import durable_rules_engine as _ext
@@ -172,11 +172,11 @@ class Definition:
         self.rules: dict[str, dict[str, Any]] = {}
         self.check_of: dict[str, str] = {}
         self.rules[_SENTINEL] = {"all": [{"m": {self.anchors[0]: 1}}]}
-        for index, (check, conjunct) in enumerate(conjuncts, start=1):
+        for index, (check_name, conjunct) in enumerate(conjuncts, start=1):
             name = f"d{index}"
             anchor = self.anchors[index % len(self.anchors)]
             self.rules[name] = {"all": [{"m": {"$and": [{anchor: 1}, *(_atom(a) for a in conjunct)]}}]}
-            self.check_of[name] = check
+            self.check_of[name] = check_name
         self.digest = hashlib.sha256(json.dumps(self.rules, sort_keys=True).encode()).hexdigest()
 
     def fact(self, env: Mapping[str, Any], sid: str) -> dict[str, Any]:
@@ -211,13 +211,13 @@ def _scalar(value: Any, enum: tuple[str, ...] | None) -> bool | int | float | st
 
 
 if _IMPORT_ERROR is None:
-    class _Host(_engine.Host):  # type: ignore[misc, name-defined]
+    class _Host(_engine.Host):  # type: ignore[misc]
         """A private host: no timer threads."""
 
         def _run(self) -> None:
             return None
 
-    class _Action(_engine.Promise):  # type: ignore[misc, name-defined]
+    class _Action(_engine.Promise):  # type: ignore[misc]
         """Runs an action and lets its exceptions propagate instead of storing them."""
 
         def run(self, c: Any, complete: Callable[[Any], None]) -> None:
@@ -253,7 +253,7 @@ class DurableEngine:
         try:
             self._host = _Host()
             self._host.register_rulesets({self._name: rules})
-        except Exception as exc:  # noqa: BLE001 - durable-rules raises bare Exceptions
+        except Exception as exc:
             raise EngineError(f"durable-rules refused the compiled ruleset: {translate(exc)}") from exc
         self._handles = [r._handle for r in self._host._ruleset_list]
         self._finalizer = weakref.finalize(self, _free, self._handles)
@@ -279,7 +279,7 @@ class DurableEngine:
                 return frozenset(self._fired)
             except (KeyboardInterrupt, SystemExit):
                 raise
-            except Exception as exc:  # noqa: BLE001 - durable-rules raises bare Exceptions
+            except Exception as exc:
                 raise EngineError(f"durable-rules failed: {translate(exc)}") from exc
             finally:
                 self._fired.clear()

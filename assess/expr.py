@@ -197,7 +197,7 @@ def _build(node: ast.AST, scope: _Scope) -> Node:
         return _compare(node, scope)
     if isinstance(node, ast.BoolOp):
         items = tuple(_build(v, scope) for v in node.values)
-        for item, raw in zip(items, node.values):
+        for item, raw in zip(items, node.values, strict=True):
             if item.type != "bool":
                 raise _fail(f"'{_text(raw)}' is a {item.type}, not a condition", raw)
         return BoolOp("bool", _text(node), "and" if isinstance(node.op, ast.And) else "or", items)
@@ -376,7 +376,7 @@ def _call(node: ast.Call, scope: _Scope) -> Node:
     if (wanted is not None and len(raw) != wanted) or (wanted is None and len(raw) < 2):
         raise _fail(f"{name}() takes {'two' if wanted else 'two or more'} numbers", node)
     values = tuple(_build(a, scope) for a in raw)
-    for value, raw_arg in zip(values, raw):
+    for value, raw_arg in zip(values, raw, strict=True):
         _need_number(value, raw_arg)
     if name in ("min", "max") and all(v.type == "int" for v in values):
         return Call("int", text, name, values)

@@ -25,7 +25,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .errors import FactsError, Issue
-from .paths import did_you_mean, json_path
+from .paths import did_you_mean, fields_at, json_path
 
 FACTS_SCHEMA_VERSION = "1.0"
 FACTS_SCHEMA_ID = f"https://assess.invalid/schema/facts/{FACTS_SCHEMA_VERSION}"
@@ -419,7 +419,7 @@ class UnitFacts(BaseModel):
 class FieldInfo:
     """What the rule language needs to know about one fact path."""
 
-    __slots__ = ("path", "kind", "label", "better", "enum", "item_fields")
+    __slots__ = ("better", "enum", "item_fields", "kind", "label", "path")
 
     def __init__(self, path: str, kind: str, label: str, better: str | None = None,
                  enum: tuple[str, ...] = (), item_fields: dict[str, FieldInfo] | None = None) -> None:
@@ -539,16 +539,14 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-def _issue_from_error(error: Mapping[str, Any], data: Any) -> Issue:
+def _issue_from_error(error: Mapping[str, Any]) -> Issue:
     loc: list[str | int] = [p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
     ctx = error.get("ctx") or {}
     if error["type"] == "cross_field":
         loc.extend(int(p) if p.isdigit() else p for p in str(ctx["field"]).split("."))
         return Issue(json_path(loc), str(ctx["message"]))
     if error["type"] == "extra_forbidden":
-        parent = _model_at(loc[:-1], data)
-        name = str(loc[-1])
-        hint = did_you_mean(name, parent.model_fields) if parent is not None else ""
+        hint = did_you_mean(str(loc[-1]), fields_at(UnitFacts, loc[:-1]))
         return Issue(json_path(loc), f"unknown field{hint}")
     message = str(error["msg"])
     if error["type"].endswith("_type") and "input" in error:
@@ -574,31 +572,6 @@ def _json_kind(value: Any) -> str:
     return "array" if isinstance(value, list) else "object"
 
 
-def _model_at(loc: list[str | int], data: Any) -> type[BaseModel] | None:
-    """The facts model class that sits at a location, to suggest field names."""
-    model: Any = UnitFacts
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(part) if isinstance(model, type) else None
-        if field is None:
-            return None
-        model = _inner_model(field.annotation)
-        if model is None:
-            return None
-    return model if isinstance(model, type) and issubclass(model, BaseModel) else None
-
-
-def _inner_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
 def validate(data: Any, source: str = "<facts>") -> UnitFacts:
     """Validate already-parsed facts (a dict), reporting every problem with its JSON path."""
     if not isinstance(data, dict):
@@ -607,7 +580,7 @@ def validate(data: Any, source: str = "<facts>") -> UnitFacts:
     try:
         return UnitFacts.model_validate(data, strict=True)
     except ValidationError as exc:
-        issues = tuple(_issue_from_error(e, data) for e in exc.errors(include_url=False))
+        issues = tuple(_issue_from_error(e) for e in exc.errors(include_url=False))
         raise FactsError(f"{len(issues)} problem(s) in the facts", source=source,
                          issues=issues) from exc
     except RecursionError as exc:

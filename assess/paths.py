@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pydantic import BaseModel
 
 Path = tuple[str | int, ...]
 
@@ -17,7 +20,7 @@ def json_path(path: Sequence[str | int]) -> str:
         elif out:
             out.append(f".{part}")
         else:
-            out.append(part)
+            out.append(str(part))
     return "".join(out) or "(top level)"
 
 
@@ -31,3 +34,26 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` or the empty string."""
     best = suggest(name, candidates)
     return f" (did you mean {best!r}?)" if best else ""
+
+
+def fields_at(root: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
+    """Field names a pydantic model allows at a location, for suggesting a misspelt key."""
+    model: type[BaseModel] | None = root
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part) if model is not None else None
+        if field is None:
+            return []
+        model = _model_in(field.annotation)
+    return list(model.model_fields) if model is not None else []
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None

@@ -230,8 +230,8 @@ class _Builder:
 
     def lower(self, node: Node, negate: bool = False) -> LNode:
         if isinstance(node, expr.BoolOp):
-            op: Literal["and", "or"] = "and" if (node.op == "and") != negate else "or"
-            return group(op, [self.lower(i, negate) for i in node.items])
+            joined: Literal["and", "or"] = "and" if (node.op == "and") != negate else "or"
+            return group(joined, [self.lower(i, negate) for i in node.items])
         if isinstance(node, expr.Not):
             return self.lower(node.item, not negate)
         if isinstance(node, expr.Const):
@@ -250,7 +250,7 @@ class _Builder:
                 return LCmp(left[1], op, self.code(node, right[1]))
             return LCmp(left[1], op, right[1], ref=True)
         if node.type == "bool":  # a bool fact, any(...), all(...)
-            kind, key = self.operand(node)
+            _, key = self.operand(node)
             return LCmp(key, "==", not negate)
         raise TypeError(f"cannot lower {type(node).__name__}")
 
@@ -309,7 +309,7 @@ class _Builder:
                         if node is not None:
                             graded_nodes.append((node, rate))
             if spec.award is not None and spec.award.honors is not None:
-                honors = spec.award.honors
+                honors = {str(level): points for level, points in spec.award.honors.items()}
         if failed:
             return None
 
@@ -324,8 +324,9 @@ class _Builder:
             reads.append("honors")
             self.key("honors")
             levels = dict(honors)
+            ordered = sorted(levels.items(), key=lambda kv: HONOR_ORDER.index(kv[0]))
             honors_term = self.special_term(
-                f"honor_points({', '.join(f'{k}={v:g}' for k, v in sorted(levels.items(), key=lambda kv: HONOR_ORDER.index(kv[0])))})",
+                f"honor_points({', '.join(f'{k}={v:g}' for k, v in ordered)})",
                 "number", _honor_points(levels), ("honors",))
         for p in reads:
             self.key(p)
@@ -429,8 +430,7 @@ class _Builder:
         if form == "graded":
             for k, (node, _rate) in enumerate(graded):
                 fn = expr.compile_value(node)
-                yield Check(f"r{i}.g{k}", i, "graded", k,
-                            guarded(lambda env, fn=fn: fn(env) > 0),
+                yield Check(f"r{i}.g{k}", i, "graded", k, guarded(_positive(fn)),
                             lowered(self.cmp_atom(self.operand(node), ">", 0)))
             return
         if form == "shortfall":
@@ -481,6 +481,10 @@ class _Builder:
 def _compare(op: str, left: Any, right: Any) -> bool:
     return bool({"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right,
                  "==": left == right, "!=": left != right}[op])
+
+
+def _positive(value: Fn) -> Fn:
+    return lambda env: value(env) > 0
 
 
 def _in_band(value: Fn, lower: float | None, upper: float | None) -> Fn:

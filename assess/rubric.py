@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .errors import Issue, RulesetError
 from .facts import HonorLevel, UnitType
-from .paths import Path, did_you_mean, json_path
+from .paths import Path, did_you_mean, fields_at, json_path
 from .yamldoc import Document
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")]
@@ -184,31 +184,6 @@ class Rubric:
         return Issue(json_path(path), message, line=self.doc.line(path), rule=rule)
 
 
-def _fields_at(loc: tuple[str | int, ...]) -> list[str]:
-    """Field names allowed at a location, for suggesting a misspelt key."""
-    model: Any = RulesetSpec
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        field = model.model_fields.get(part) if isinstance(model, type) else None
-        if field is None:
-            return []
-        model = _model_in(field.annotation)
-        if model is None:
-            return []
-    return list(model.model_fields) if isinstance(model, type) else []
-
-
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
-
-
 def parse(doc: Document, source: str) -> Rubric:
     """Validate a ruleset's structure; every problem is reported with its line."""
     if not isinstance(doc.data, dict):
@@ -223,7 +198,7 @@ def parse(doc: Document, source: str) -> Rubric:
                         if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
             message = str(error["msg"]).removeprefix("Value error, ")
             if error["type"] == "extra_forbidden":
-                message = "unknown key" + did_you_mean(str(loc[-1]), _fields_at(loc[:-1]))
+                message = "unknown key" + did_you_mean(str(loc[-1]), fields_at(RulesetSpec, loc[:-1]))
             elif error["type"] == "string_type" and isinstance(error.get("input"), (int, float)):
                 message = f"expected text, got the number {error['input']}; put it in quotes"
             elif error["type"] == "missing":

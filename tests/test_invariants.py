@@ -70,8 +70,7 @@ def test_ledger_invariants_hold(name: str) -> None:
     check()
 
 
-IMPROVABLE = [p for p, f in FIELDS.items() if f.better in ("true", "more", "less") and "." in p
-              or p in ("shelters", "drill_participants")]
+IMPROVABLE = [p for p, f in FIELDS.items() if f.better in ("true", "more", "less") and f.kind != "list"]
 
 
 def improve(data: dict[str, Any], path: str, step: int) -> dict[str, Any] | None:

@@ -52,7 +52,8 @@ def test_every_problem_is_reported_at_once() -> None:
     with pytest.raises(RulesetError) as caught:
         load_text(text, "broken.yaml")
     issues = caught.value.issues
-    assert [(i.line, i.path) for i in issues] == [(6, "bonus_cp"), (13, "rules[0].reason"), (20, "rules[0].reson")]
+    assert [(i.line, i.path) for i in issues] == [
+        (6, "bonus_cp"), (13, "rules[0].reason"), (20, "rules[0].reson")]
 
 
 def test_unknown_bundled_name_suggests_one() -> None:

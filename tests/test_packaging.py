@@ -1,0 +1,33 @@
+"""The wheel carries the bundled rulesets, and an installed package finds them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from .conftest import ROOT
+
+
+def test_wheel_carries_the_rulesets_and_finds_them(tmp_path: Path) -> None:
+    built = subprocess.run([sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "-q",
+                            "-w", str(tmp_path)], capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    wheel = next(tmp_path.glob("assess-*.whl"))
+    names = zipfile.ZipFile(wheel).namelist()
+    bundled = sorted(p.name for p in (ROOT / "rulesets").glob("*.yaml"))
+    assert sorted(n.rsplit("/", 1)[1] for n in names if n.startswith("assess/_rulesets/")) == bundled
+    assert "assess/py.typed" in names
+
+    site = tmp_path / "site"
+    zipfile.ZipFile(wheel).extractall(site)
+    probe = ("import assess.ruleset as r; print(r.bundled_dir()); "
+             "print(sorted(r.bundled_names())); print(r.load_ruleset('township').id)")
+    found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path,
+                           env={"PYTHONPATH": str(site), "PATH": ""})
+    assert found.returncode == 0, found.stderr
+    where, names_line, ruleset_id = found.stdout.splitlines()
+    assert where == str(site / "assess" / "_rulesets")
+    assert names_line == repr([n[:-5] for n in bundled])
+    assert ruleset_id == "township"
