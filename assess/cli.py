@@ -19,12 +19,14 @@ from typing import IO, Any
 
 import click
 
-from . import durable, facts, report
-from .assessment import assessment_json_schema
+from . import durable, facts, report, tables
+from .assessment import Assessment, assessment_json_schema
+from .batch import Rulesets, read_units, score_units
 from .engine import ENGINES
 from .errors import AssessError
-from .ruleset import Ruleset, bundled_names, load_ruleset, ruleset_name_for
-from .scoring import score as score_unit
+from .ranking import Ranker
+from .ranking import compare as compare_units
+from .ruleset import bundled_names, load_ruleset
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -70,11 +72,12 @@ def read_facts(path: str, streams: Streams) -> facts.UnitFacts:
     return facts.load(path)
 
 
-def ruleset_for(unit: facts.UnitFacts, requested: str | None, cache: dict[str, Ruleset]) -> Ruleset:
-    name = requested or ruleset_name_for(unit.unit.type)
-    if name not in cache:
-        cache[name] = load_ruleset(name)
-    return cache[name]
+def score_one(path: str, rulesets: Rulesets, engine: str, streams: Streams) -> Assessment:
+    unit_facts = read_facts(path, streams)
+    from .scoring import score as score_unit
+
+    return score_unit(rulesets.for_unit(unit_facts), unit_facts, choose_engine(engine, streams),
+                      source="<stdin>" if path == "-" else path)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -94,16 +97,85 @@ def cli() -> None:
 def score(unit: str, ruleset_ref: str | None, fmt: str, engine: str) -> None:
     """Score one unit's facts (UNIT.json, or - for standard input)."""
     streams = _streams()
-    unit_facts = read_facts(unit, streams)
-    with ruleset_for(unit_facts, ruleset_ref, {}) as chosen:
-        assessment = score_unit(chosen, unit_facts, choose_engine(engine, streams),
-                                source="<stdin>" if unit == "-" else unit)
+    with Rulesets(ruleset_ref) as rulesets:
+        assessment = score_one(unit, rulesets, engine, streams)
     if fmt == "json":
         streams.out(assessment.to_json())
     elif fmt == "markdown":
         streams.out(report.markdown_report(assessment))
     else:
         streams.out(report.text_report(assessment))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH",
+              help="Score every unit under this ruleset; default: each unit type's own.")
+@click.option("--by", type=click.Choice(["type", "none"]), default="type", show_default=True,
+              help="type: one table per rubric (乡镇/街道, 县直部门, 区县/开发区); none: one table.")
+@click.option("--format", "fmt", type=click.Choice(tables.FORMATS), default="plain", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file (atomically) instead of standard output.")
+@click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True)
+@click.option("--skip-invalid", is_flag=True, help="Rank the valid units and list the invalid ones.")
+@click.option("--self-score-threshold", type=click.FloatRange(min=0), default=5.0, show_default=True,
+              help="List units whose self-score differs from the score by more than this.")
+def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, output: str | None,
+         engine: str, skip_invalid: bool, self_score_threshold: float) -> None:
+    """Rank units: PATH is a facts file, a folder of *.json files, or a JSONL file."""
+    streams = _streams()
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("--format xlsx writes a workbook: give -o FILE.xlsx")
+    engine = choose_engine(engine, streams)
+    ranker = Ranker("type" if by == "type" else "none", self_score_threshold)
+    kept: list[Assessment] = []
+    failed = 0
+    show_progress = streams.stderr.isatty()
+    count = 0
+    with Rulesets(ruleset_ref) as rulesets:
+        for count, scored in enumerate(score_units(read_units(paths), rulesets, engine), start=1):
+            if show_progress and count % 100 == 0:
+                streams.stderr.write(f"\rassess: scored {count} units")
+            if scored.error is not None:
+                failed += 1
+                prefix = "skipped" if skip_invalid else "error"
+                streams.stderr.write(f"assess: {prefix}: {scored.error.render()}\n")
+                continue
+            assert scored.assessment is not None and scored.ruleset is not None
+            ranker.add(scored.assessment, scored.ruleset)
+            if fmt in ("json", "xlsx"):
+                kept.append(scored.assessment)
+        if show_progress and count >= 100:
+            streams.stderr.write(f"\rassess: scored {count} units\n")
+        if failed and not skip_invalid:
+            raise AssessError(f"{failed} of {count} units could not be scored; nothing was written "
+                              "(--skip-invalid ranks the others)")
+        ranking = ranker.ranking()
+    if not ranking.tables:
+        raise AssessError("no units to rank")
+    data = tables.render(ranking, fmt, kept)
+    if output is not None:
+        tables.write_atomically(output, data)
+    else:
+        streams.out(data.decode("utf-8"))
+
+
+@cli.command()
+@click.argument("first", metavar="A.json")
+@click.argument("second", metavar="B.json")
+@click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH", help="Score both under this ruleset.")
+@click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def compare(first: str, second: str, ruleset_ref: str | None, engine: str, fmt: str) -> None:
+    """Why unit A ranks above (or below) unit B under the same ruleset."""
+    streams = _streams()
+    with Rulesets(ruleset_ref) as rulesets:
+        result = compare_units(score_one(first, rulesets, engine, streams),
+                               score_one(second, rulesets, engine, streams))
+    if fmt == "json":
+        streams.out(result.model_dump_json(indent=2) + "\n")
+    else:
+        streams.out(report.comparison_report(result))
 
 
 @cli.command()

@@ -8,6 +8,7 @@ from tabulate import tabulate
 
 from .assessment import Assessment, Deduction, JsonValue
 from .facts import UNIT_TYPE_LABELS, FieldInfo
+from .ranking import Comparison
 
 PERIOD_LABELS = {"annual": "全年", "half-year": "半年"}
 CAP_LABELS = {"item": "扣完为止", "category": "本类扣完为止", "bonus_cap": "加分封顶"}
@@ -143,3 +144,36 @@ def facts_reference() -> str:
         for name, sub in info.item_fields.items():
             lines.append(f"| `{path}[].{name}` | {kind(sub)} | {sub.label} | |")
     return "\n".join(lines) + "\n"
+
+
+def comparison_report(c: Comparison) -> str:
+    """Why A ranks above or below B, in Chinese."""
+    a, b = c.a.name, c.b.name
+    if c.diff > 0:
+        verdict = f"{a}比{b}高 {fmt(c.diff)} 分，排名在前"
+    elif c.diff < 0:
+        verdict = f"{a}比{b}低 {fmt(-c.diff)} 分，排名在后"
+    else:
+        verdict = f"{a}与{b}得分相同"
+    lines = [f"【{a} 与 {b} 比较】", "",
+             f"细则：{c.ruleset.title}（{c.ruleset.id} 版本 {c.ruleset.version}）",
+             f"得分：{a} {fmt(c.total_a)}（{c.grade_a}），{b} {fmt(c.total_b)}（{c.grade_b}）；{verdict}", ""]
+    rows = [[cat.name, fmt(cat.max), fmt(cat.a), fmt(cat.b), _signed(cat.diff)] for cat in c.categories]
+    rows.append(["加分", "", "", "", _signed(c.bonus_diff)])
+    lines.append(tabulate(rows, headers=["类别", "满分", a, b, "差"], disable_numparse=True,
+                          colalign=("left", "right", "right", "right", "right")))
+    lines.extend(["", "【决定差距的规则】", ""])
+    if c.rules:
+        lines.append(tabulate([[r.rule, r.item, _signed(r.a), _signed(r.b), _signed(r.effect)] for r in c.rules],
+                              headers=["规则", "考核项目", a, b, "影响"], disable_numparse=True,
+                              colalign=("left", "left", "right", "right", "right")))
+    else:
+        lines.append("无：两个单位在每条规则上得失相同")
+    for label, rules_a, rules_b in (("一票否决", c.vetoes_a, c.vetoes_b), ("否优项", c.blocks_a, c.blocks_b)):
+        if rules_a or rules_b:
+            lines.append(f"{label}：{a} {'、'.join(rules_a) or '无'}；{b} {'、'.join(rules_b) or '无'}")
+    return "\n".join(lines) + "\n"
+
+
+def _signed(value: float) -> str:
+    return f"+{fmt(value)}" if value > 0 else fmt(value)

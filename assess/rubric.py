@@ -27,6 +27,8 @@ Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Expr = Annotated[str, Field(min_length=1, max_length=2000)]
 
 PILLARS = ("预案", "体制", "机制", "法制", "保障")
+TIE_BREAK_KEYS = ("vetoes", "blocks", "bonus", "missing")
+"""Tie-break keys a ruleset may list; ``category:<id>`` ranks by that category's score."""
 Pillar = Literal["预案", "体制", "机制", "法制", "保障"]
 RuleKind = Literal["deduct", "bonus", "veto", "no_excellent"]
 MissingPolicy = Literal["deduct", "skip"]
@@ -228,6 +230,11 @@ def check(rubric: Rubric) -> None:
         add(("categories",), f"category maxima add up to {_num(category_total)}, "
                              f"not the declared total {_num(spec.total)}")
     categories = {c.id: c for c in spec.categories}
+    options = [*TIE_BREAK_KEYS, *(f"category:{c}" for c in categories)]
+    for index, key in enumerate(spec.tie_break):
+        if key not in options:
+            add(("tie_break", index), f"unknown tie-break key {key!r}{did_you_mean(key, options)}; "
+                                      f"use {', '.join(TIE_BREAK_KEYS)} or category:<id>")
     for index, rule in enumerate(spec.rules):
         _check_rule(rubric, index, rule, categories, add)
 

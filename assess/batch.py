@@ -1,0 +1,124 @@
+"""Many units at once: reading files, folders and JSONL, and scoring them lazily.
+
+Everything here is an iterator, so a caller can stream units from a JSONL file (or a
+database cursor) without holding them all; bad units come out as results carrying
+their error instead of stopping the batch, so that every bad file can be listed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+
+from . import facts
+from .assessment import Assessment
+from .errors import AssessError, FactsError
+from .ruleset import Ruleset, load_ruleset, ruleset_name_for
+from .scoring import score
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One unit read from an input: its facts, or why they could not be read."""
+
+    source: str
+    facts: facts.UnitFacts | None = None
+    error: AssessError | None = None
+
+
+@dataclass(frozen=True)
+class Scored:
+    """One unit's outcome: an assessment and the ruleset that made it, or an error."""
+
+    source: str
+    assessment: Assessment | None = None
+    ruleset: Ruleset | None = None
+    error: AssessError | None = None
+
+
+def read_units(paths: Sequence[str | Path]) -> Iterator[Unit]:
+    """Units from files, folders (every ``*.json`` inside, sorted) and JSONL files."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(path.glob("*.json"))
+            if not found:
+                yield Unit(str(path), error=FactsError("no *.json files in this folder", source=str(path)))
+            for file in found:
+                yield _read_file(file)
+        elif path.suffix == ".jsonl":
+            yield from _read_jsonl(path)
+        else:
+            yield _read_file(path)
+
+
+def _read_file(path: Path) -> Unit:
+    try:
+        return Unit(str(path), facts=facts.load(path))
+    except FactsError as exc:
+        return Unit(str(path), error=exc)
+
+
+def _read_jsonl(path: Path) -> Iterator[Unit]:
+    try:
+        handle = open(path, "rb")
+    except OSError as exc:
+        reason = "no such file" if isinstance(exc, FileNotFoundError) else f"cannot read: {exc.strerror}"
+        yield Unit(str(path), error=FactsError(reason, source=str(path)))
+        return
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            source = f"{path}:{number}"
+            try:
+                yield Unit(source, facts=facts.loads(line, source))
+            except FactsError as exc:
+                yield Unit(source, error=exc)
+
+
+class Rulesets:
+    """Rulesets loaded on demand: a named one for every unit, or each unit type's own.
+
+    Use as a context manager (or call :meth:`close`) to free durable-rules' resources.
+    """
+
+    def __init__(self, ref: str | Path | None = None) -> None:
+        self.ref = ref
+        self._loaded: dict[str, Ruleset] = {}
+
+    def for_unit(self, unit: facts.UnitFacts) -> Ruleset:
+        name = str(self.ref) if self.ref is not None else ruleset_name_for(unit.unit.type)
+        if name not in self._loaded:
+            self._loaded[name] = load_ruleset(self.ref if self.ref is not None else name)
+        return self._loaded[name]
+
+    def close(self) -> None:
+        for ruleset in self._loaded.values():
+            ruleset.close()
+        self._loaded.clear()
+
+    def __enter__(self) -> Rulesets:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+def score_units(units: Iterable[Unit], rulesets: Rulesets, engine: str = "durable") -> Iterator[Scored]:
+    """Score each unit with its ruleset; input errors travel along as results.
+
+    A ruleset that cannot be loaded is not a problem of one unit: it is raised.
+    """
+    for unit in units:
+        if unit.facts is None:
+            yield Scored(unit.source, error=unit.error)
+            continue
+        ruleset = rulesets.for_unit(unit.facts)
+        try:
+            yield Scored(unit.source, score(ruleset, unit.facts, engine, source=unit.source), ruleset)
+        except FactsError as exc:
+            yield Scored(unit.source, error=exc)

@@ -1,0 +1,263 @@
+"""Ranked tables of assessments, the way an office circulates them (通报).
+
+Units are ranked within the table of the rubric that scored them (one table per
+ruleset: 乡镇/街道, 县直部门, 区县/开发区), by total descending. A ruleset may declare
+tie-break keys; units equal on the total and on every key share a rank (1, 2, 2, 4)
+and are listed by name. A rank is 1 + the number of units strictly better.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from .assessment import Assessment, RulesetRef, UnitRef
+from .errors import AssessError
+from .facts import UNIT_TYPE_LABELS
+from .ruleset import Ruleset
+
+
+class Row(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    rank: int
+    unit: UnitRef
+    self_score: float | None
+    total: float
+    categories: list[float]
+    bonus: float
+    grade: str
+    vetoed: bool
+    blocked: bool
+    main_deductions: list[MainDeduction]
+
+
+class MainDeduction(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    item: str
+    points: float
+
+
+class Column(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    max: float
+
+
+class GradeCount(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    grade: str
+    count: int
+
+
+class Gap(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    unit: UnitRef
+    self_score: float
+    total: float
+    diff: float
+
+
+class Table(BaseModel):
+    """One ranked table: the units scored by one ruleset."""
+
+    model_config = ConfigDict(frozen=True)
+
+    title: str
+    ruleset: RulesetRef
+    unit_types: list[str]
+    categories: list[Column]
+    tie_break: list[str]
+    rows: list[Row]
+    grades: list[GradeCount]
+    self_score_threshold: float
+    self_score_gaps: list[Gap]
+
+
+Row.model_rebuild()
+
+
+class Ranking(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    tables: list[Table]
+
+
+def _sort_key(a: Assessment, keys: Sequence[str]) -> tuple[float, ...]:
+    """Smaller is better."""
+    out = [-a.total]
+    for key in keys:
+        if key == "vetoes":
+            out.append(len(a.vetoes))
+        elif key == "blocks":
+            out.append(len(a.blocks_excellent))
+        elif key == "bonus":
+            out.append(-a.bonus)
+        elif key == "missing":
+            out.append(len(a.missing))
+        else:
+            wanted = key.split(":", 1)[1]
+            out.append(-next(c.score for c in a.categories if c.id == wanted))
+    return tuple(out)
+
+
+def main_deductions(a: Assessment, count: int = 3) -> list[MainDeduction]:
+    """The largest deductions (ties in rule order)."""
+    ordered = sorted(enumerate(a.deductions), key=lambda pair: (-pair[1].points, pair[0]))
+    return [MainDeduction(rule=d.rule, item=d.item, points=d.points)
+            for _, d in ordered[:count] if d.points > 0]
+
+
+class Ranker:
+    """Collects assessments one at a time (so a caller can stream) and ranks them."""
+
+    def __init__(self, by: Literal["type", "none"] = "type", self_score_threshold: float = 5.0) -> None:
+        self.by = by
+        self.threshold = self_score_threshold
+        self._groups: dict[str, tuple[Ruleset, list[tuple[tuple[float, ...], str, str, Row]]]] = {}
+
+    def add(self, assessment: Assessment, ruleset: Ruleset) -> None:
+        key = ruleset.sha256 if self.by == "type" else "all"
+        group = self._groups.get(key)
+        if group is None:
+            group = (ruleset, [])
+            self._groups[key] = group
+        elif group[0].sha256 != ruleset.sha256:
+            raise AssessError(f"units were scored under different rulesets ({group[0].id} and {ruleset.id}); "
+                              "rank them by type, or score them all under one ruleset")
+        keys = ruleset.spec.tie_break
+        row = Row(rank=0, unit=assessment.unit, self_score=assessment.self_score, total=assessment.total,
+                  categories=[c.score for c in assessment.categories], bonus=assessment.bonus,
+                  grade=assessment.grade, vetoed=bool(assessment.vetoes),
+                  blocked=bool(assessment.blocks_excellent), main_deductions=main_deductions(assessment))
+        group[1].append((_sort_key(assessment, keys), assessment.unit.name, assessment.unit.id, row))
+
+    def ranking(self) -> Ranking:
+        tables = [self._table(ruleset, entries) for ruleset, entries in self._groups.values()]
+        tables.sort(key=lambda t: _TABLE_ORDER.get(t.unit_types[0] if t.unit_types else "", 9))
+        return Ranking(tables=tables)
+
+    def _table(self, ruleset: Ruleset, entries: list[tuple[tuple[float, ...], str, str, Row]]) -> Table:
+        entries = sorted(entries, key=lambda e: (e[0], e[1], e[2]))
+        rows: list[Row] = []
+        rank = 0
+        for position, (key, _, _, row) in enumerate(entries):
+            if position == 0 or key != entries[position - 1][0]:
+                rank = position + 1
+            rows.append(row.model_copy(update={"rank": rank}))
+        spec = ruleset.spec
+        counts = {g.name: 0 for g in spec.grades}
+        for row in rows:
+            counts[row.grade] = counts.get(row.grade, 0) + 1
+        present = sorted({r.unit.type for r in rows}, key=lambda t: list(UNIT_TYPE_LABELS).index(t))
+        gaps = [Gap(unit=r.unit, self_score=r.self_score, total=r.total, diff=round(r.self_score - r.total, 2))
+                for r in rows if r.self_score is not None and abs(r.self_score - r.total) > self.threshold]
+        return Table(
+            title="、".join(UNIT_TYPE_LABELS[t] for t in present),
+            ruleset=RulesetRef(id=spec.id, title=spec.title, version=spec.version, sha256=ruleset.sha256,
+                               source=ruleset.name),
+            unit_types=present,
+            categories=[Column(id=c.id, name=c.name, max=c.max) for c in spec.categories],
+            tie_break=list(spec.tie_break), rows=rows,
+            grades=[GradeCount(grade=g, count=n) for g, n in counts.items()],
+            self_score_threshold=self.threshold, self_score_gaps=gaps)
+
+
+_TABLE_ORDER = {"township": 0, "street": 0, "department": 1, "county": 2, "devzone": 2}
+
+
+def rank(scored: Iterable[tuple[Assessment, Ruleset]], *, by: Literal["type", "none"] = "type",
+         self_score_threshold: float = 5.0) -> Ranking:
+    """Rank assessments, each with the ruleset that scored it."""
+    ranker = Ranker(by, self_score_threshold)
+    for assessment, ruleset in scored:
+        ranker.add(assessment, ruleset)
+    return ranker.ranking()
+
+
+class RuleDifference(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    item: str
+    category: str | None
+    a: float
+    """Points the rule added to A's total (a deduction is negative, a bonus positive)."""
+    b: float
+    effect: float
+    """a - b: how far the rule moves A ahead of B (or behind it, when negative)."""
+
+
+class CategoryDifference(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    name: str
+    max: float
+    a: float
+    b: float
+    diff: float
+
+
+class Comparison(BaseModel):
+    """Why unit A ranks above (or below) unit B under the same ruleset."""
+
+    model_config = ConfigDict(frozen=True)
+
+    ruleset: RulesetRef
+    a: UnitRef
+    b: UnitRef
+    total_a: float
+    total_b: float
+    diff: float
+    grade_a: str
+    grade_b: str
+    categories: list[CategoryDifference]
+    bonus_diff: float
+    rules: list[RuleDifference]
+    vetoes_a: list[str]
+    vetoes_b: list[str]
+    blocks_a: list[str]
+    blocks_b: list[str]
+
+
+def compare(a: Assessment, b: Assessment) -> Comparison:
+    """The categories and rules that separate two units scored by the same ruleset."""
+    if a.ruleset.sha256 != b.ruleset.sha256:
+        raise AssessError(f"{a.unit.name} and {b.unit.name} were scored under different rulesets "
+                          f"({a.ruleset.id} and {b.ruleset.id}); compare them under one with --ruleset")
+    b_categories = {c.id: c for c in b.categories}
+    categories = [CategoryDifference(id=c.id, name=c.name, max=c.max, a=c.score, b=b_categories[c.id].score,
+                                     diff=round(c.score - b_categories[c.id].score, 2)) for c in a.categories]
+    taken: dict[str, dict[str, float]] = {}
+    items: dict[str, tuple[str, str | None]] = {}
+    for side, assessment in (("a", a), ("b", b)):
+        for d in assessment.deductions:
+            taken.setdefault(d.rule, {})[side] = -d.points
+            items[d.rule] = (d.item, d.category)
+        for bonus in assessment.bonuses:
+            taken.setdefault(bonus.rule, {})[side] = bonus.points
+            items[bonus.rule] = (bonus.item, None)
+    rules = []
+    for rule, sides in taken.items():
+        effect = round(sides.get("a", 0.0) - sides.get("b", 0.0), 2)
+        if effect:
+            item, category = items[rule]
+            rules.append(RuleDifference(rule=rule, item=item, category=category, a=sides.get("a", 0.0),
+                                        b=sides.get("b", 0.0), effect=effect))
+    order = {c.id: i for i, c in enumerate(a.categories)}
+    rules.sort(key=lambda r: (-abs(r.effect), order.get(r.category or "", 99), r.rule))
+    return Comparison(
+        ruleset=a.ruleset, a=a.unit, b=b.unit, total_a=a.total, total_b=b.total,
+        diff=round(a.total - b.total, 2), grade_a=a.grade, grade_b=b.grade, categories=categories,
+        bonus_diff=round(a.bonus - b.bonus, 2), rules=rules,
+        vetoes_a=[v.rule for v in a.vetoes], vetoes_b=[v.rule for v in b.vetoes],
+        blocks_a=[v.rule for v in a.blocks_excellent], blocks_b=[v.rule for v in b.blocks_excellent])

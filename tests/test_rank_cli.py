@@ -1,0 +1,178 @@
+"""`assess rank` and `assess compare` on the samples: every format opens, bad input is listed."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from .conftest import SAMPLES, cli
+
+SAMPLE_NAMES = sorted(p.stem for p in SAMPLES.glob("*.json"))
+TITLES = ("乡镇", "县直部门", "区县政府/应急办、开发区")
+
+
+def test_rank_samples_prints_three_titled_tables() -> None:
+    result = cli("rank", str(SAMPLES))
+    assert result.code == 0, result.err
+    headings = [line for line in result.out.splitlines() if line.startswith("【")]
+    assert [h[1:].split("：", 1)[0] for h in headings] == list(TITLES)
+    for heading in headings:
+        assert "共 5 个单位" in heading
+    assert result.out.count("等级分布：") == 3
+
+
+def test_grid_columns_line_up_with_chinese_text() -> None:
+    from wcwidth import wcswidth
+    out = cli("rank", str(SAMPLES), "--format", "grid").out
+    for table in out.split("【")[1:]:
+        lines = [line for line in table.splitlines() if line.startswith(("|", "+"))]
+        assert len({wcswidth(line) for line in lines}) == 1
+        separators = {tuple(wcswidth(line[:i]) for i, ch in enumerate(line) if ch in "|+")
+                      for line in lines}
+        assert len(separators) == 1
+
+
+def test_csv_has_a_bom_and_reads_back(tmp_path: Path) -> None:
+    target = tmp_path / "rank.csv"
+    assert cli("rank", str(SAMPLES), "--format", "csv", "-o", str(target)).code == 0
+    raw = target.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    header = next(r for r in rows if r and r[0] == "排名")
+    assert header[:5] == ["排名", "单位", "类型", "自评分", "得分"] and header[-3:] == ["加分", "等级", "主要扣分"]
+    names = {r[1] for r in rows if r and r[0].isdigit()}
+    assert len(names) == 15
+
+
+def test_xlsx_has_a_sheet_per_table_and_a_deduction_sheet(tmp_path: Path) -> None:
+    target = tmp_path / "rank.xlsx"
+    result = cli("rank", str(SAMPLES), "--format", "xlsx", "-o", str(target))
+    assert result.code == 0, result.err
+    book = load_workbook(target)
+    assert book.sheetnames == ["乡镇", "县直部门", "区县政府应急办、开发区", "扣分明细"]
+    sheet = book["乡镇"]
+    assert sheet.freeze_panes == "A2"
+    assert sheet["A1"].value == "排名" and sheet["A1"].font.bold
+    assert isinstance(sheet["E2"].value, (int, float))  # 得分 is a number
+    assert sheet.column_dimensions["B"].width >= 14      # 某镇（第15篇） fits
+    detail = book["扣分明细"]
+    assert [c.value for c in detail[1]] == [
+        "单位", "单位编码", "规则", "类别", "一案三制", "考核项目", "扣分", "扣分说明"]
+    assert detail.max_row > 300 and isinstance(detail["G2"].value, (int, float))
+
+
+def test_xlsx_needs_an_output_file() -> None:
+    result = cli("rank", str(SAMPLES), "--format", "xlsx")
+    assert result.code == 2 and "give -o FILE.xlsx" in result.err
+
+
+class _Cells(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables = 0
+        self.cells: list[str] = []
+        self._in_cell = False
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        self.tables += tag == "table"
+        self._in_cell = tag in ("td", "th")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_cell:
+            self.cells.append(data)
+
+
+def test_html_parses_with_three_tables(tmp_path: Path) -> None:
+    target = tmp_path / "rank.html"
+    assert cli("rank", str(SAMPLES), "--format", "html", "-o", str(target)).code == 0
+    parser = _Cells()
+    parser.feed(target.read_text(encoding="utf-8"))
+    assert parser.tables == 3
+    assert "固军乡" in parser.cells and "中牟县应急管理办公室" in parser.cells
+
+
+def test_json_has_rows_and_full_assessments() -> None:
+    data = json.loads(cli("rank", str(SAMPLES), "--format", "json").out)
+    assert [len(t["rows"]) for t in data["tables"]] == [5, 5, 5]
+    assert len(data["assessments"]) == 15
+    ranked = {r["unit"]["id"] for t in data["tables"] for r in t["rows"]}
+    assert {a["unit"]["id"] for a in data["assessments"]} == ranked
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "github", "plain"])
+def test_text_formats_list_every_unit(fmt: str) -> None:
+    out = cli("rank", str(SAMPLES), "--format", fmt).out
+    assert out.count("不合格") >= 15
+
+
+def test_jsonl_input(tmp_path: Path) -> None:
+    lines = [json.dumps(json.loads(p.read_text(encoding="utf-8")), ensure_ascii=False)
+             for p in sorted(SAMPLES.glob("*.json"))]
+    batch = tmp_path / "units.jsonl"
+    batch.write_text("\n".join(lines) + "\n\n", encoding="utf-8")
+    assert cli("rank", str(batch), "--format", "csv").out == cli("rank", str(SAMPLES), "--format", "csv").out
+
+
+def bad_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "units"
+    shutil.copytree(SAMPLES, folder)
+    (folder / "bad-json.json").write_text('{"unit": ', encoding="utf-8")
+    (folder / "bad-field.json").write_text('{"unit": {"id": "x", "name": "某乡", "type": "township"}, "drils": []}',
+                                           encoding="utf-8")
+    return folder
+
+
+def test_every_bad_file_is_listed_and_nothing_written(tmp_path: Path) -> None:
+    target = tmp_path / "rank.csv"
+    target.write_text("the previous table", encoding="utf-8")
+    result = cli("rank", str(bad_folder(tmp_path)), "--format", "csv", "-o", str(target))
+    assert result.code == 2
+    assert "bad-json.json: invalid JSON at line 1, column 10" in result.err
+    assert "bad-field.json: 1 problem(s)" in result.err
+    assert "drils: unknown field (did you mean 'drills'?)" in result.err
+    assert "2 of 17 units could not be scored; nothing was written" in result.err
+    assert target.read_text(encoding="utf-8") == "the previous table"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".rank.csv")]
+
+
+def test_skip_invalid_ranks_the_rest_and_lists_the_skipped(tmp_path: Path) -> None:
+    result = cli("rank", str(bad_folder(tmp_path)), "--skip-invalid")
+    assert result.code == 0
+    assert result.err.count("assess: skipped:") == 2
+    assert result.out.count("共 5 个单位") == 3
+
+
+def test_missing_path_and_empty_folder(tmp_path: Path) -> None:
+    result = cli("rank", str(tmp_path / "nowhere.json"), str(tmp_path))
+    assert result.code == 2
+    assert "nowhere.json: no such file" in result.err and "no *.json files in this folder" in result.err
+
+
+def test_by_none_with_different_rulesets_is_refused() -> None:
+    result = cli("rank", str(SAMPLES), "--by", "none")
+    assert result.code == 2 and "different rulesets" in result.err
+
+
+def test_compare_explains_the_gap() -> None:
+    a, b = SAMPLES / "seed-08-township.json", SAMPLES / "seed-01-township.json"
+    total_a = json.loads(cli("score", str(a), "--format", "json").out)["total"]
+    total_b = json.loads(cli("score", str(b), "--format", "json").out)["total"]
+    result = json.loads(cli("compare", str(a), str(b), "--format", "json").out)
+    assert result["diff"] == pytest.approx(total_a - total_b)
+    assert sum(r["effect"] for r in result["rules"]) == pytest.approx(total_a - total_b)
+    assert sum(c["diff"] for c in result["categories"]) + result["bonus_diff"] == pytest.approx(total_a - total_b)
+    text = cli("compare", str(a), str(b)).out
+    assert f"比固军乡高 {total_a - total_b:g} 分，排名在前" in text
+    assert result["rules"][0]["rule"] in text
+
+
+def test_compare_across_rubrics_needs_one_ruleset() -> None:
+    result = cli("compare", str(SAMPLES / "seed-08-township.json"), str(SAMPLES / "seed-03-department.json"))
+    assert result.code == 2 and "different rulesets" in result.err
