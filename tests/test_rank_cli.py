@@ -176,3 +176,22 @@ def test_compare_explains_the_gap() -> None:
 def test_compare_across_rubrics_needs_one_ruleset() -> None:
     result = cli("compare", str(SAMPLES / "seed-08-township.json"), str(SAMPLES / "seed-03-department.json"))
     assert result.code == 2 and "different rulesets" in result.err
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_goes_to_a_terminal_only(tmp_path: Path) -> None:
+    from assess.cli import run
+
+    unit = json.loads((SAMPLES / "seed-08-township.json").read_text(encoding="utf-8"))
+    batch = tmp_path / "many.jsonl"
+    batch.write_text("\n".join(json.dumps(dict(unit, unit=dict(unit["unit"], id=f"u{i}")), ensure_ascii=False)
+                               for i in range(250)), encoding="utf-8")
+    terminal, out = _Terminal(), io.StringIO()
+    assert run(["rank", str(batch), "--engine", "native"], io.BytesIO(), out, terminal) == 0
+    assert "\rassess: scored 200 units" in terminal.getvalue()
+    assert terminal.getvalue().endswith("\rassess: scored 250 units\n")
+    assert cli("rank", str(batch), "--engine", "native").err == ""
