@@ -1,5 +1,97 @@
-"""assess: score emergency-management assessments (应急管理工作年度考核) and explain every point."""
+"""assess: score emergency-management assessments (应急管理工作年度考核) and explain every point.
+
+Load a ruleset (:func:`load_ruleset`), validate a unit's facts (:func:`parse_facts`,
+:func:`load_facts`), score it (:func:`score`, or :func:`score_many` for a stream), rank
+the results (:func:`rank`) and render them (:func:`render_ranking`, :func:`write_ranking`).
+Every error is an :class:`AssessError`. A loaded :class:`Ruleset` is immutable and may be
+shared between threads; close it (or use ``with``) to free durable-rules' memory early.
+"""
 
 from __future__ import annotations
 
+from .api import (
+    ASSESSMENT_FORMATS,
+    RANKING_FORMATS,
+    FactsInput,
+    bundled_rulesets,
+    compare,
+    durable_unavailable_reason,
+    facts_reference,
+    load_facts,
+    parse_facts,
+    rank,
+    read_units,
+    render_assessment,
+    render_comparison,
+    render_ranking,
+    ruleset_for_type,
+    score,
+    score_many,
+    write_ranking,
+)
+from .assessment import (
+    ASSESSMENT_SCHEMA_VERSION,
+    Assessment,
+    Bonus,
+    CategoryScore,
+    Deduction,
+    GradeFinding,
+    Passed,
+    Skipped,
+    assessment_json_schema,
+)
+from .batch import Scored, Unit
+from .engine import ENGINES
+from .errors import AssessError, EngineError, FactsError, Issue, RulesetError
+from .facts import FACTS_SCHEMA_VERSION, UNIT_TYPE_LABELS, UnitFacts, facts_json_schema
+from .ranking import Comparison, Ranking
+from .ruleset import Ruleset, load_ruleset
+
 __version__ = "0.1.0"
+
+__all__ = [
+    "ASSESSMENT_FORMATS",
+    "ASSESSMENT_SCHEMA_VERSION",
+    "ENGINES",
+    "FACTS_SCHEMA_VERSION",
+    "RANKING_FORMATS",
+    "UNIT_TYPE_LABELS",
+    "AssessError",
+    "Assessment",
+    "Bonus",
+    "CategoryScore",
+    "Comparison",
+    "Deduction",
+    "EngineError",
+    "FactsError",
+    "FactsInput",
+    "GradeFinding",
+    "Issue",
+    "Passed",
+    "Ranking",
+    "Ruleset",
+    "RulesetError",
+    "Scored",
+    "Skipped",
+    "Unit",
+    "UnitFacts",
+    "__version__",
+    "assessment_json_schema",
+    "bundled_rulesets",
+    "compare",
+    "durable_unavailable_reason",
+    "facts_json_schema",
+    "facts_reference",
+    "load_facts",
+    "load_ruleset",
+    "parse_facts",
+    "rank",
+    "read_units",
+    "render_assessment",
+    "render_comparison",
+    "render_ranking",
+    "ruleset_for_type",
+    "score",
+    "score_many",
+    "write_ranking",
+]

@@ -39,6 +39,8 @@ class RulesetRef(Record):
 
 
 class CategoryScore(Record):
+    """A category's subtotal: its maximum, the points deducted and the score left."""
+
     id: str
     name: str
     max: float
@@ -47,6 +49,8 @@ class CategoryScore(Record):
 
 
 class Deduction(Record):
+    """Points one rule took, why (reason and the facts it read), and the cap that limited it."""
+
     rule: str
     category: str
     pillar: str
@@ -66,6 +70,8 @@ class Deduction(Record):
 
 
 class Bonus(Record):
+    """Points one bonus rule awarded, after its own limit and the ruleset's bonus cap."""
+
     rule: str
     pillar: str
     item: str
@@ -87,12 +93,16 @@ class GradeFinding(Record):
 
 
 class Passed(Record):
+    """A rule the unit met, with what met it."""
+
     rule: str
     reason: str
     evidence: dict[str, JsonValue]
 
 
 class Skipped(Record):
+    """A rule not evaluated because facts it needs were not submitted (if_missing: skip)."""
+
     rule: str
     item: str
     paths: list[str] = Field(description="Facts not submitted that the rule needs.")
@@ -129,6 +139,7 @@ class Assessment(Record):
 
 
 def assessment_json_schema() -> dict[str, Any]:
+    """The JSON Schema of an assessment, with ``$id`` carrying the schema version."""
     schema = Assessment.model_json_schema()
     return {"$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": f"https://assess.invalid/schema/assessment/{ASSESSMENT_SCHEMA_VERSION}",

@@ -7,7 +7,8 @@ their error instead of stopping the batch, so that every bad file can be listed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -85,7 +86,7 @@ class Rulesets:
     Use as a context manager (or call :meth:`close`) to free durable-rules' resources.
     """
 
-    def __init__(self, ref: str | Path | None = None) -> None:
+    def __init__(self, ref: str | os.PathLike[str] | None = None) -> None:
         self.ref = ref
         self._loaded: dict[str, Ruleset] = {}
 
@@ -108,8 +109,10 @@ class Rulesets:
         self.close()
 
 
-def score_units(units: Iterable[Unit], rulesets: Rulesets, engine: str = "durable") -> Iterator[Scored]:
-    """Score each unit with its ruleset; input errors travel along as results.
+def score_units(units: Iterable[Unit], choose: Callable[[facts.UnitFacts], Ruleset],
+                engine: str = "durable") -> Iterator[Scored]:
+    """Score each unit with the ruleset ``choose`` picks for it (such as
+    :meth:`Rulesets.for_unit`); input errors travel along as results.
 
     A ruleset that cannot be loaded is not a problem of one unit: it is raised.
     """
@@ -117,7 +120,7 @@ def score_units(units: Iterable[Unit], rulesets: Rulesets, engine: str = "durabl
         if unit.facts is None:
             yield Scored(unit.source, error=unit.error)
             continue
-        ruleset = rulesets.for_unit(unit.facts)
+        ruleset = choose(unit.facts)
         try:
             yield Scored(unit.source, score(ruleset, unit.facts, engine, source=unit.source), ruleset)
         except FactsError as exc:

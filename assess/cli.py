@@ -1,4 +1,4 @@
-"""The command line: a thin layer over the library.
+"""The command line: a thin layer over the public library API (``assess.__all__``).
 
 ``run(argv, stdin, stdout, stderr)`` is the whole program and returns the exit code;
 ``main()`` only passes it to ``sys.exit``. Exit codes: 0 success, 1 a check failed,
@@ -13,20 +13,45 @@ import io
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
 
 import click
 
-from . import durable, facts, report, tables
-from .assessment import Assessment, assessment_json_schema
-from .batch import Rulesets, read_units, score_units
-from .engine import ENGINES
-from .errors import AssessError
-from .ranking import Ranker
-from .ranking import compare as compare_units
-from .ruleset import bundled_names, load_ruleset
+from . import (
+    ASSESSMENT_FORMATS,
+    ENGINES,
+    RANKING_FORMATS,
+    UNIT_TYPE_LABELS,
+    AssessError,
+    Assessment,
+    Scored,
+    UnitFacts,
+    assessment_json_schema,
+    bundled_rulesets,
+    durable_unavailable_reason,
+    facts_json_schema,
+    facts_reference,
+    load_facts,
+    load_ruleset,
+    parse_facts,
+    read_units,
+    render_assessment,
+    render_comparison,
+    render_ranking,
+    score_many,
+    write_ranking,
+)
+from . import (
+    compare as compare_units,
+)
+from . import (
+    rank as rank_units,
+)
+from . import (
+    score as score_unit,
+)
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -59,24 +84,21 @@ def _streams() -> Streams:
 
 def choose_engine(requested: str, streams: Streams) -> str:
     """durable-rules unless it cannot run here; then native, with a one-line notice."""
-    reason = durable.unavailable_reason()
+    reason = durable_unavailable_reason()
     if requested == "durable" and reason is not None:
         streams.notice(f"durable-rules is not available ({reason}); scoring with the native engine")
         return "native"
     return requested
 
 
-def read_facts(path: str, streams: Streams) -> facts.UnitFacts:
+def read_facts(path: str, streams: Streams) -> UnitFacts:
     if path == "-":
-        return facts.loads(streams.read_stdin(), "<stdin>")
-    return facts.load(path)
+        return parse_facts(streams.read_stdin(), "<stdin>")
+    return load_facts(path)
 
 
-def score_one(path: str, rulesets: Rulesets, engine: str, streams: Streams) -> Assessment:
-    unit_facts = read_facts(path, streams)
-    from .scoring import score as score_unit
-
-    return score_unit(rulesets.for_unit(unit_facts), unit_facts, choose_engine(engine, streams),
+def score_path(path: str, ruleset_ref: str | None, engine: str, streams: Streams) -> Assessment:
+    return score_unit(read_facts(path, streams), ruleset_ref, engine=choose_engine(engine, streams),
                       source="<stdin>" if path == "-" else path)
 
 
@@ -90,21 +112,14 @@ def cli() -> None:
 @click.argument("unit", metavar="UNIT.json")
 @click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH",
               help="Bundled ruleset name or a ruleset file; default: chosen by unit.type.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(ASSESSMENT_FORMATS), default="text",
               show_default=True, help="Report format.")
 @click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True,
               help="Rule engine: durable-rules, or the native Python evaluator.")
 def score(unit: str, ruleset_ref: str | None, fmt: str, engine: str) -> None:
     """Score one unit's facts (UNIT.json, or - for standard input)."""
     streams = _streams()
-    with Rulesets(ruleset_ref) as rulesets:
-        assessment = score_one(unit, rulesets, engine, streams)
-    if fmt == "json":
-        streams.out(assessment.to_json())
-    elif fmt == "markdown":
-        streams.out(report.markdown_report(assessment))
-    else:
-        streams.out(report.text_report(assessment))
+    streams.out(render_assessment(score_path(unit, ruleset_ref, engine, streams), fmt))
 
 
 @cli.command()
@@ -113,7 +128,7 @@ def score(unit: str, ruleset_ref: str | None, fmt: str, engine: str) -> None:
               help="Score every unit under this ruleset; default: each unit type's own.")
 @click.option("--by", type=click.Choice(["type", "none"]), default="type", show_default=True,
               help="type: one table per rubric (乡镇/街道, 县直部门, 区县/开发区); none: one table.")
-@click.option("--format", "fmt", type=click.Choice(tables.FORMATS), default="plain", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(RANKING_FORMATS), default="plain", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write to this file (atomically) instead of standard output.")
 @click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True)
@@ -126,38 +141,36 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, out
     streams = _streams()
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx writes a workbook: give -o FILE.xlsx")
-    engine = choose_engine(engine, streams)
-    ranker = Ranker("type" if by == "type" else "none", self_score_threshold)
     kept: list[Assessment] = []
-    failed = 0
-    show_progress = streams.stderr.isatty()
-    count = 0
-    with Rulesets(ruleset_ref) as rulesets:
-        for count, scored in enumerate(score_units(read_units(paths), rulesets, engine), start=1):
-            if show_progress and count % 100 == 0:
-                streams.stderr.write(f"\rassess: scored {count} units")
-            if scored.error is not None:
-                failed += 1
-                prefix = "skipped" if skip_invalid else "error"
-                streams.stderr.write(f"assess: {prefix}: {scored.error.render()}\n")
-                continue
-            assert scored.assessment is not None and scored.ruleset is not None
-            ranker.add(scored.assessment, scored.ruleset)
-            if fmt in ("json", "xlsx"):
-                kept.append(scored.assessment)
-        if show_progress and count >= 100:
-            streams.stderr.write(f"\rassess: scored {count} units\n")
-        if failed and not skip_invalid:
-            raise AssessError(f"{failed} of {count} units could not be scored; nothing was written "
-                              "(--skip-invalid ranks the others)")
-        ranking = ranker.ranking()
+    tally = {"units": 0, "failed": 0}
+
+    def watched(results: Iterator[Scored]) -> Iterator[Scored]:
+        show_progress = streams.stderr.isatty()
+        for result in results:
+            tally["units"] += 1
+            if show_progress and tally["units"] % 100 == 0:
+                streams.stderr.write(f"\rassess: scored {tally['units']} units")
+            if result.error is not None:
+                tally["failed"] += 1
+                streams.notice(f"{'skipped' if skip_invalid else 'error'}: {result.error.render()}")
+            elif fmt in ("json", "xlsx") and result.assessment is not None:
+                kept.append(result.assessment)
+            yield result
+        if show_progress and tally["units"] >= 100:
+            streams.stderr.write(f"\rassess: scored {tally['units']} units\n")
+
+    results = score_many(read_units(paths), ruleset_ref, engine=choose_engine(engine, streams))
+    ranking = rank_units(watched(results), by="type" if by == "type" else "none",
+                         self_score_threshold=self_score_threshold)
+    if tally["failed"] and not skip_invalid:
+        raise AssessError(f"{tally['failed']} of {tally['units']} units could not be scored; "
+                          "nothing was written (--skip-invalid ranks the others)")
     if not ranking.tables:
         raise AssessError("no units to rank")
-    data = tables.render(ranking, fmt, kept)
     if output is not None:
-        tables.write_atomically(output, data)
+        write_ranking(ranking, output, fmt, kept)
     else:
-        streams.out(data.decode("utf-8"))
+        streams.out(render_ranking(ranking, fmt, kept).decode("utf-8"))
 
 
 @cli.command()
@@ -169,13 +182,9 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, out
 def compare(first: str, second: str, ruleset_ref: str | None, engine: str, fmt: str) -> None:
     """Why unit A ranks above (or below) unit B under the same ruleset."""
     streams = _streams()
-    with Rulesets(ruleset_ref) as rulesets:
-        result = compare_units(score_one(first, rulesets, engine, streams),
-                               score_one(second, rulesets, engine, streams))
-    if fmt == "json":
-        streams.out(result.model_dump_json(indent=2) + "\n")
-    else:
-        streams.out(report.comparison_report(result))
+    result = compare_units(score_path(first, ruleset_ref, engine, streams),
+                           score_path(second, ruleset_ref, engine, streams))
+    streams.out(result.model_dump_json(indent=2) + "\n" if fmt == "json" else render_comparison(result))
 
 
 @cli.command()
@@ -190,9 +199,9 @@ def schema(which: str, fmt: str) -> None:
     if fmt == "markdown":
         if which == "assessment":
             raise click.UsageError("--format markdown is available for the facts schema only")
-        _streams().out(report.facts_reference())
+        _streams().out(facts_reference())
         return
-    data = assessment_json_schema() if which == "assessment" else facts.facts_json_schema()
+    data = assessment_json_schema() if which == "assessment" else facts_json_schema()
     _streams().out(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -201,7 +210,7 @@ def schema(which: str, fmt: str) -> None:
 def rulesets(fmt: str) -> None:
     """List the bundled rulesets."""
     rows: list[dict[str, Any]] = []
-    for name in bundled_names():
+    for name in bundled_rulesets():
         with load_ruleset(name) as loaded:
             spec = loaded.spec
             rows.append({"name": name, "id": spec.id, "version": spec.version, "title": spec.title,
@@ -213,9 +222,8 @@ def rulesets(fmt: str) -> None:
         return
     from tabulate import tabulate
 
-    labels = facts.UNIT_TYPE_LABELS
     table = [[r["name"], r["id"], r["version"], r["title"],
-              "、".join(labels.get(t, t) for t in r["applies_to"]), r["rules"]] for r in rows]
+              "、".join(UNIT_TYPE_LABELS.get(t, t) for t in r["applies_to"]), r["rules"]] for r in rows]
     streams.out(tabulate(table, headers=["名称", "编号", "版本", "标题", "适用单位", "规则数"]) + "\n")
 
 
@@ -229,8 +237,7 @@ def run(argv: Sequence[str], stdin: IO[Any], stdout: IO[str], stderr: IO[str]) -
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
-        with contextlib.redirect_stderr(stderr):
-            exc.show(file=stderr)
+        exc.show(file=stderr)
         return EXIT_INPUT
     except click.exceptions.Abort:
         stderr.write("assess: interrupted\n")

@@ -86,6 +86,8 @@ Row.model_rebuild()
 
 
 class Ranking(BaseModel):
+    """Ranked tables, one per rubric (or one in all with ``by="none"``)."""
+
     model_config = ConfigDict(frozen=True)
 
     tables: list[Table]

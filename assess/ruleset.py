@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import threading
 from pathlib import Path
 from types import TracebackType
@@ -73,10 +74,16 @@ class Ruleset:
         return self.spec.version
 
     def engine(self, name: str) -> Engine:
-        """The engine of that name for this ruleset, created on first use."""
+        """The engine of that name for this ruleset, created on first use.
+
+        ``durable`` falls back to ``native`` where durable-rules cannot be imported
+        (see :func:`assess.durable_unavailable_reason`).
+        """
         if name not in ENGINES:
             raise EngineError(f"unknown engine {name!r}: choose {' or '.join(ENGINES)}"
                               + did_you_mean(name, ENGINES))
+        if name == "durable" and durable.unavailable_reason() is not None:
+            name = "native"
         with self._lock:
             if self._closed:
                 raise EngineError(f"ruleset {self.id} has been closed")
@@ -117,11 +124,16 @@ def load_text(text: str | bytes, source: str, name: str | None = None) -> Rulese
     return Ruleset(program, canonical_sha256(doc.data), name or parsed.spec.id)
 
 
-def load_ruleset(ref: str | Path) -> Ruleset:
-    """Load a bundled ruleset by name (``township``) or any ruleset file by path."""
+def load_ruleset(ref: str | os.PathLike[str]) -> Ruleset:
+    """Load, check and compile a ruleset: a bundled name (``township``) or a YAML file path.
+
+    Returns a :class:`Ruleset` ready to score with. Raises :class:`RulesetError` naming
+    the file and, for every problem, the line and rule id (an unknown bundled name gets
+    a suggestion).
+    """
     text_ref = str(ref)
     path = Path(text_ref)
-    is_path = isinstance(ref, Path) or path.suffix in (".yaml", ".yml") or "/" in text_ref \
+    is_path = not isinstance(ref, str) or path.suffix in (".yaml", ".yml") or "/" in text_ref \
         or "\\" in text_ref
     if not is_path:
         names = bundled_names()

@@ -13,28 +13,43 @@ import argparse
 import platform
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from tabulate import tabulate
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from units import units  # noqa: E402
+from units import units
 
-from assess import durable, facts  # noqa: E402
-from assess.ruleset import bundled_names, load_ruleset  # noqa: E402
-from assess.scoring import score  # noqa: E402
+from assess import durable, facts
+from assess.ruleset import Ruleset, bundled_names, load_ruleset
+from assess.scoring import score
 
 TYPE_OF = {"township": "township", "department": "department", "county": "county"}
 
 
-def best_of(repeats: int, fn: object) -> float:
+def best_of(repeats: int, fn: Callable[..., object], *args: object) -> float:
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
-        fn()  # type: ignore[operator]
+        fn(*args)
         times.append(time.perf_counter() - start)
     return min(times)
+
+
+def load_and_close(name: str) -> None:
+    load_ruleset(name).close()
+
+
+def validate_all(data: list[dict[str, object]]) -> None:
+    for d in data:
+        facts.validate(d)
+
+
+def score_all(rs: Ruleset, units: list[facts.UnitFacts], engine: str) -> None:
+    for u in units:
+        score(rs, u, engine)
 
 
 def main() -> None:
@@ -44,18 +59,18 @@ def main() -> None:
     args = parser.parse_args()
     rows = []
     for name in bundled_names():
-        load_s = best_of(5, lambda: load_ruleset(name).close())
+        load_s = best_of(5, load_and_close, name)
         rs = load_ruleset(name)
         data = units(args.units, TYPE_OF.get(name, rs.spec.applies_to[0]))
         validated = [facts.validate(d) for d in data]
-        validate_s = best_of(args.repeats, lambda: [facts.validate(d) for d in data])
+        validate_s = best_of(args.repeats, validate_all, data)
         row = [name, len(rs.spec.rules), f"{load_s * 1e3:.1f}", f"{validate_s / len(data) * 1e6:.0f}"]
         for engine in ("native", "durable"):
             if engine == "durable" and durable.unavailable_reason() is not None:
                 row.append("n/a")
                 continue
             rs.engine(engine)  # created outside the timing
-            seconds = best_of(args.repeats, lambda: [score(rs, u, engine) for u in validated])
+            seconds = best_of(args.repeats, score_all, rs, validated, engine)
             row.append(f"{seconds / len(validated) * 1e6:.0f}")
         native_totals = [score(rs, u, "native").total for u in validated]
         if durable.unavailable_reason() is None:

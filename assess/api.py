@@ -1,0 +1,178 @@
+"""The functions other systems call: the library's face (re-exported by ``assess``).
+
+Everything here takes plain values (dicts, text, bytes, paths, iterators) and returns
+the result models; errors are :class:`~assess.errors.AssessError` subclasses carrying
+the source, JSON paths and rule ids. Nothing here prints or keeps global state.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any, Literal
+
+from . import batch, durable, facts, ranking, report, tables
+from .assessment import Assessment
+from .errors import AssessError
+from .ruleset import Ruleset, bundled_names, load_ruleset, ruleset_name_for
+from .scoring import score as _score
+
+FactsInput = facts.UnitFacts | dict[str, Any] | str | bytes
+"""Facts as a model, a parsed JSON object, JSON text, or JSON bytes in any supported encoding."""
+
+RANKING_FORMATS = tables.FORMATS
+ASSESSMENT_FORMATS = ("text", "markdown", "json")
+
+
+def bundled_rulesets() -> list[str]:
+    """Names of the bundled rulesets (``county``, ``department``, ``township``)."""
+    return bundled_names()
+
+
+def ruleset_for_type(unit_type: str) -> str:
+    """The bundled ruleset that scores a unit type (``devzone`` → ``county``)."""
+    return ruleset_name_for(unit_type)
+
+
+def durable_unavailable_reason() -> str | None:
+    """Why durable-rules cannot run here (scoring then uses the native engine), or None."""
+    return durable.unavailable_reason()
+
+
+def parse_facts(data: FactsInput, source: str = "<facts>") -> facts.UnitFacts:
+    """Validate a unit's facts.
+
+    Takes a :class:`UnitFacts`, a dict, JSON text, or JSON bytes (UTF-8 with or without
+    BOM, UTF-16 with BOM, GBK/GB18030). Raises :class:`FactsError` listing every problem
+    with its JSON path; ``source`` names the input in messages.
+    """
+    if isinstance(data, facts.UnitFacts):
+        return data
+    if isinstance(data, (str, bytes)):
+        return facts.loads(data, source)
+    return facts.validate(data, source)
+
+
+def load_facts(path: str | os.PathLike[str]) -> facts.UnitFacts:
+    """Read and validate one facts file. Raises :class:`FactsError` naming the file."""
+    return facts.load(Path(path))
+
+
+def score(unit: FactsInput, ruleset: Ruleset | str | os.PathLike[str] | None = None, *,
+          engine: str = "durable", source: str = "<facts>") -> Assessment:
+    """Score one unit and return its :class:`Assessment`.
+
+    ``ruleset`` is a loaded :class:`Ruleset` (fastest: load once, score many), a bundled
+    name or a path (loaded for this call only), or None for the unit type's bundled
+    ruleset. ``engine`` is ``"durable"`` (falls back to ``"native"`` where durable-rules
+    cannot run; the assessment records the engine used) or ``"native"``. Raises
+    :class:`FactsError` for invalid facts, :class:`RulesetError` for a bad ruleset,
+    :class:`EngineError` if an engine fails.
+    """
+    unit_facts = parse_facts(unit, source)
+    if isinstance(ruleset, Ruleset):
+        return _score(ruleset, unit_facts, engine, source)
+    ref = ruleset if ruleset is not None else ruleset_name_for(unit_facts.unit.type)
+    with load_ruleset(ref) as loaded:
+        return _score(loaded, unit_facts, engine, source)
+
+
+def score_many(units: Iterable[FactsInput | batch.Unit], ruleset: Ruleset | str | os.PathLike[str] | None = None,
+               *, engine: str = "durable") -> Iterator[batch.Scored]:
+    """Score units lazily: an iterator in (facts, dicts, JSON, or :func:`read_units` items),
+    an iterator of :class:`Scored` out, in the same order.
+
+    A unit that cannot be scored comes out with its ``error`` set instead of stopping
+    the stream. Rulesets named here are loaded once and freed when the iterator is
+    exhausted or closed; a :class:`Ruleset` passed in stays open.
+    """
+    if isinstance(ruleset, Ruleset):
+        fixed = ruleset
+        yield from batch.score_units(_as_units(units), lambda _: fixed, engine)
+        return
+    with batch.Rulesets(ruleset) as rulesets:
+        yield from batch.score_units(_as_units(units), rulesets.for_unit, engine)
+
+
+def _as_units(items: Iterable[FactsInput | batch.Unit]) -> Iterator[batch.Unit]:
+    for index, item in enumerate(items, start=1):
+        if isinstance(item, batch.Unit):
+            yield item
+            continue
+        source = f"<unit {index}>"
+        try:
+            yield batch.Unit(source, facts=parse_facts(item, source))
+        except AssessError as exc:
+            yield batch.Unit(source, error=exc)
+
+
+def read_units(paths: Sequence[str | os.PathLike[str]]) -> Iterator[batch.Unit]:
+    """Units from facts files, folders (``*.json`` inside) and JSONL files, lazily;
+    unreadable ones carry their error."""
+    return batch.read_units([Path(p) for p in paths])
+
+
+def rank(scored: Iterable[batch.Scored | tuple[Assessment, Ruleset]], *, by: Literal["type", "none"] = "type",
+         self_score_threshold: float = 5.0) -> ranking.Ranking:
+    """Rank scored units: one table per rubric (``by="type"``) or one table (``"none"``).
+
+    Takes :class:`Scored` results (those with an error are skipped) or (assessment,
+    ruleset) pairs. Raises :class:`AssessError` when ``by="none"`` mixes rulesets.
+    """
+    ranker = ranking.Ranker(by, self_score_threshold)
+    for item in scored:
+        if isinstance(item, batch.Scored):
+            if item.assessment is None or item.ruleset is None:
+                continue
+            ranker.add(item.assessment, item.ruleset)
+        else:
+            ranker.add(*item)
+    return ranker.ranking()
+
+
+def compare(a: Assessment, b: Assessment) -> ranking.Comparison:
+    """Why ``a`` ranks above or below ``b``: per-category differences and deciding rules.
+    Raises :class:`AssessError` if they were scored under different rulesets."""
+    return ranking.compare(a, b)
+
+
+def render_assessment(assessment: Assessment, format: str = "text") -> str:
+    """One assessment as a Chinese report (``text``, ``markdown``) or its JSON form."""
+    if format == "json":
+        return assessment.to_json()
+    if format == "markdown":
+        return report.markdown_report(assessment)
+    if format == "text":
+        return report.text_report(assessment)
+    raise ValueError(f"unknown assessment format {format!r}; choose {', '.join(ASSESSMENT_FORMATS)}")
+
+
+def render_comparison(comparison: ranking.Comparison) -> str:
+    """A comparison as a Chinese text report."""
+    return report.comparison_report(comparison)
+
+
+def render_ranking(result: ranking.Ranking, format: str = "plain",
+                   assessments: Sequence[Assessment] = ()) -> bytes:
+    """A ranking in one of :data:`RANKING_FORMATS` as bytes (text formats in UTF-8; CSV
+    with a BOM). ``json`` and ``xlsx`` include ``assessments`` (the full assessments and
+    the 扣分明细 sheet)."""
+    if format not in tables.FORMATS:
+        raise ValueError(f"unknown ranking format {format!r}; choose {', '.join(tables.FORMATS)}")
+    return tables.render(result, format, assessments)
+
+
+def write_ranking(result: ranking.Ranking, target: str | os.PathLike[str] | IO[bytes], format: str = "plain",
+                  assessments: Sequence[Assessment] = ()) -> None:
+    """Write a ranking to a path (atomically: never half-written) or a binary file object."""
+    data = render_ranking(result, format, assessments)
+    if isinstance(target, (str, os.PathLike)):
+        tables.write_atomically(target, data)
+    else:
+        target.write(data)
+
+
+def facts_reference() -> str:
+    """The facts fields as a Markdown table."""
+    return report.facts_reference()
