@@ -22,8 +22,10 @@ from .api import (
     rank,
     read_units,
     render_assessment,
+    render_cases,
     render_comparison,
     render_ranking,
+    run_cases,
     ruleset_for_type,
     score,
     score_many,
@@ -43,6 +45,7 @@ from .assessment import (
 from .batch import Scored, Unit
 from .engine import ENGINES
 from .errors import AssessError, EngineError, FactsError, Issue, RulesetError
+from .golden import Report as CasesReport
 from .facts import FACTS_SCHEMA_VERSION, UNIT_TYPE_LABELS, UnitFacts, facts_json_schema
 from .ranking import Comparison, Ranking
 from .ruleset import Ruleset, load_ruleset
@@ -59,6 +62,7 @@ __all__ = [
     "AssessError",
     "Assessment",
     "Bonus",
+    "CasesReport",
     "CategoryScore",
     "Comparison",
     "Deduction",
@@ -88,9 +92,11 @@ __all__ = [
     "rank",
     "read_units",
     "render_assessment",
+    "render_cases",
     "render_comparison",
     "render_ranking",
     "ruleset_for_type",
+    "run_cases",
     "score",
     "score_many",
     "write_ranking",

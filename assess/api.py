@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from . import batch, durable, facts, ranking, report, tables
+from . import batch, durable, facts, golden, ranking, report, tables
 from .assessment import Assessment
 from .errors import AssessError
 from .ruleset import Ruleset, bundled_names, load_ruleset, ruleset_name_for
@@ -171,6 +171,18 @@ def write_ranking(result: ranking.Ranking, target: str | os.PathLike[str] | IO[b
         tables.write_atomically(target, data)
     else:
         target.write(data)
+
+
+def run_cases(ruleset: Ruleset, *, engine: str = "durable") -> golden.Report:
+    """Run a ruleset's golden cases (``<name>.cases.yaml`` beside it) and measure how much
+    of the ruleset they exercise. Raises :class:`RulesetError` if the cases file is
+    missing or malformed; failing cases are in the report, not raised."""
+    return golden.run(ruleset, engine=engine)
+
+
+def render_cases(report_: golden.Report, coverage: bool = False) -> str:
+    """Golden-case results as text: a diff per failing case, and the coverage table."""
+    return report.golden_report(report_, coverage)
 
 
 def facts_reference() -> str:

@@ -67,6 +67,10 @@ class Deduction(Record):
     defaulted: bool = Field(default=False, description="A discretionary rule without an "
                                                        "adjustment took the ruleset's default.")
     note: str | None = Field(default=None, description="The assessor's note for an adjustment.")
+    count: float | None = Field(default=None, description="Events or missing units counted (per, graded), "
+                                                          "or points short (shortfall).")
+    tier: int | None = Field(default=None, description="Index of the tier the value fell in (tiers), "
+                                                       "0 for the first listed.")
 
 
 class Bonus(Record):

@@ -38,8 +38,10 @@ from . import (
     parse_facts,
     read_units,
     render_assessment,
+    render_cases,
     render_comparison,
     render_ranking,
+    run_cases,
     score_many,
     write_ranking,
 )
@@ -185,6 +187,24 @@ def compare(first: str, second: str, ruleset_ref: str | None, engine: str, fmt: 
     result = compare_units(score_path(first, ruleset_ref, engine, streams),
                            score_path(second, ruleset_ref, engine, streams))
     streams.out(result.model_dump_json(indent=2) + "\n" if fmt == "json" else render_comparison(result))
+
+
+@cli.command(name="test")
+@click.argument("rulesets_", nargs=-1, required=True, metavar="RULESET...")
+@click.option("--coverage", is_flag=True, help="Print the coverage table and fail under the declared minimum.")
+@click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True)
+@click.pass_context
+def test_cases(ctx: click.Context, rulesets_: tuple[str, ...], coverage: bool, engine: str) -> None:
+    """Run each ruleset's golden cases (NAME.cases.yaml beside it); exit 1 on any failure."""
+    streams = _streams()
+    failed = False
+    for ref in rulesets_:
+        with load_ruleset(ref) as loaded:
+            result = run_cases(loaded, engine=choose_engine(engine, streams))
+        streams.out(render_cases(result, coverage))
+        failed |= bool(result.failures) or (coverage and result.percent + 1e-9 < result.threshold)
+    if failed:
+        ctx.exit(EXIT_FAILED)
 
 
 @cli.command()

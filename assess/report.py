@@ -8,6 +8,7 @@ from tabulate import tabulate
 
 from .assessment import Assessment, Deduction, JsonValue
 from .facts import UNIT_TYPE_LABELS, FieldInfo
+from .golden import Report as GoldenReport
 from .ranking import Comparison
 
 PERIOD_LABELS = {"annual": "全年", "half-year": "半年"}
@@ -177,3 +178,18 @@ def comparison_report(c: Comparison) -> str:
 
 def _signed(value: float) -> str:
     return f"+{fmt(value)}" if value > 0 else fmt(value)
+
+
+def golden_report(result: GoldenReport, coverage: bool = False) -> str:
+    """Golden-case results: a diff for each failing case, and the coverage table if asked."""
+    lines = [f"{result.ruleset}: {len(result.results)} cases from {result.source}"]
+    for case in result.failures:
+        lines.append(f"  FAIL {case.id}")
+        lines.extend(f"    {d}" for d in case.differences)
+    lines.append(f"  {len(result.results) - len(result.failures)} passed, {len(result.failures)} failed; "
+                 f"coverage {result.percent:.1f}% (required {result.threshold:g}%)")
+    if coverage:
+        rows = [[c.rule, c.kind, ", ".join(c.needed), ", ".join(c.missing) or "✓"] for c in result.coverage]
+        lines.append(tabulate(rows, headers=["rule", "kind", "needs a case that", "not yet shown"],
+                              disable_numparse=True))
+    return "\n".join(lines) + "\n"

@@ -43,7 +43,7 @@ def bundled_dir() -> Path:
 
 def bundled_names() -> list[str]:
     """Names of the rulesets that ship with assess (``township``, ...)."""
-    return sorted(p.stem for p in bundled_dir().glob("*.yaml"))
+    return sorted(p.stem for p in bundled_dir().glob("*.yaml") if "." not in p.stem)
 
 
 def canonical_sha256(data: Any) -> str:
@@ -55,8 +55,10 @@ def canonical_sha256(data: Any) -> str:
 class Ruleset:
     """A loaded, checked and compiled ruleset."""
 
-    def __init__(self, program: Program, sha256: str, name: str) -> None:
+    def __init__(self, program: Program, sha256: str, name: str, path: Path | None = None) -> None:
         self.program = program
+        self.path = path
+        """The file the ruleset was loaded from (None when loaded from text)."""
         self.spec = program.rubric.spec
         self.source = program.rubric.source
         self.sha256 = sha256
@@ -113,7 +115,7 @@ class Ruleset:
         return f"<Ruleset {self.id} {self.version} from {self.source}>"
 
 
-def load_text(text: str | bytes, source: str, name: str | None = None) -> Ruleset:
+def load_text(text: str | bytes, source: str, name: str | None = None, path: Path | None = None) -> Ruleset:
     """Load a ruleset from YAML text; every problem is a RulesetError naming rule and line."""
     doc = yamldoc.load(text, source)
     parsed = rubric.parse(doc, source)
@@ -121,7 +123,7 @@ def load_text(text: str | bytes, source: str, name: str | None = None) -> Rulese
     program = compile_program(parsed)
     if durable.unavailable_reason() is None:
         durable.Definition(program)  # fail at load, not halfway through scoring
-    return Ruleset(program, canonical_sha256(doc.data), name or parsed.spec.id)
+    return Ruleset(program, canonical_sha256(doc.data), name or parsed.spec.id, path)
 
 
 def load_ruleset(ref: str | os.PathLike[str]) -> Ruleset:
@@ -151,7 +153,7 @@ def load_ruleset(ref: str | os.PathLike[str]) -> Ruleset:
     except OSError as exc:
         raise RulesetError(f"cannot read: {exc.strerror}", source=str(path)) from exc
     return load_text(data, str(path) if is_path else f"{text_ref} (bundled)",
-                     name=None if is_path else text_ref)
+                     name=None if is_path else text_ref, path=path)
 
 
 def ruleset_name_for(unit_type: str) -> str:

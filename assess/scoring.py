@@ -31,7 +31,7 @@ from .assessment import (
     UnitRef,
 )
 from .engine import flatten
-from .errors import FactsError, Issue
+from .errors import EngineError, FactsError, Issue
 from .facts import FIELDS, HAZARD_LABELS, HONOR_LEVEL_LABELS, UNIT_TYPE_LABELS, UnitFacts
 from .paths import did_you_mean
 from .program import CompiledRule, Template
@@ -182,7 +182,7 @@ class Ledger:
             assert rule.quantity is not None
             count = rule.quantity(env)
             amount = dec(count) * dec(d.per.points)
-            return amount, {"points": amount, "count": count}, {}
+            return amount, {"points": amount, "count": count}, {"count": count}
         if d.graded is not None:
             fired = {c.index for c in matched}
             total = _ZERO
@@ -192,7 +192,7 @@ class Ledger:
                     events = graded.fn(env)
                     count += events
                     total += dec(events) * dec(graded.rate)
-            return total, {"points": total, "count": count}, {}
+            return total, {"points": total, "count": count}, {"count": count}
         if d.shortfall is not None:
             assert rule.quantity is not None
             s = d.shortfall
@@ -203,15 +203,14 @@ class Ledger:
                 units = units.to_integral_value(rounding=ROUND_FLOOR)
             amount = money(units * dec(s.points))
             return amount, {"points": amount, "value": value, "shortfall": money(gap),
-                            "target": dec(s.target)}, {}
+                            "target": dec(s.target)}, {"count": float(units)}
         if d.tiers is not None:
             tiers = [c.index for c in matched if c.kind == "tier"]
             if len(tiers) != 1:
-                from .errors import EngineError
                 raise EngineError(f"rule {rule.id}: the engine placed the value in {len(tiers)} tiers")
             assert rule.quantity is not None and tiers[0] is not None
             amount = dec(d.tiers.levels[tiers[0]].points)
-            return amount, {"points": amount, "value": dec(rule.quantity(env))}, {}
+            return amount, {"points": amount, "value": dec(rule.quantity(env))}, {"tier": tiers[0]}
         assert d.range is not None
         found = self.adjustments.get(rule.id)
         if found is not None:
