@@ -6,7 +6,6 @@ the results (:func:`rank`) and render them (:func:`render_ranking`, :func:`write
 Every error is an :class:`AssessError`. A loaded :class:`Ruleset` is immutable and may be
 shared between threads; close it (or use ``with``) to free durable-rules' memory early.
 """
-
 from __future__ import annotations
 
 from .api import (
@@ -14,9 +13,11 @@ from .api import (
     RANKING_FORMATS,
     FactsInput,
     bundled_rulesets,
+    check_ruleset,
     compare,
     durable_unavailable_reason,
     facts_reference,
+    is_cases_file,
     load_facts,
     parse_facts,
     rank,
@@ -25,8 +26,9 @@ from .api import (
     render_cases,
     render_comparison,
     render_ranking,
-    run_cases,
     ruleset_for_type,
+    ruleset_of_cases,
+    run_cases,
     score,
     score_many,
     write_ranking,
@@ -42,13 +44,38 @@ from .assessment import (
     Skipped,
     assessment_json_schema,
 )
-from .batch import Scored, Unit
-from .engine import ENGINES
-from .errors import AssessError, EngineError, FactsError, Issue, RulesetError
+from .batch import (
+    Scored,
+    Unit,
+)
+from .engine import (
+    ENGINES,
+)
+from .errors import (
+    AssessError,
+    EngineError,
+    FactsError,
+    Issue,
+    RulesetError,
+)
+from .facts import (
+    FACTS_SCHEMA_VERSION,
+    UNIT_TYPE_LABELS,
+    UnitFacts,
+    facts_json_schema,
+)
 from .golden import Report as CasesReport
-from .facts import FACTS_SCHEMA_VERSION, UNIT_TYPE_LABELS, UnitFacts, facts_json_schema
-from .ranking import Comparison, Ranking
-from .ruleset import Ruleset, load_ruleset
+from .lint import (
+    Finding,
+)
+from .ranking import (
+    Comparison,
+    Ranking,
+)
+from .ruleset import (
+    Ruleset,
+    load_ruleset,
+)
 
 __version__ = "0.1.0"
 
@@ -69,6 +96,7 @@ __all__ = [
     "EngineError",
     "FactsError",
     "FactsInput",
+    "Finding",
     "GradeFinding",
     "Issue",
     "Passed",
@@ -82,10 +110,12 @@ __all__ = [
     "__version__",
     "assessment_json_schema",
     "bundled_rulesets",
+    "check_ruleset",
     "compare",
     "durable_unavailable_reason",
     "facts_json_schema",
     "facts_reference",
+    "is_cases_file",
     "load_facts",
     "load_ruleset",
     "parse_facts",
@@ -96,6 +126,7 @@ __all__ = [
     "render_comparison",
     "render_ranking",
     "ruleset_for_type",
+    "ruleset_of_cases",
     "run_cases",
     "score",
     "score_many",

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from . import batch, durable, facts, golden, ranking, report, tables
+from . import batch, durable, facts, golden, lint, ranking, report, tables
 from .assessment import Assessment
 from .errors import AssessError
 from .ruleset import Ruleset, bundled_names, load_ruleset, ruleset_name_for
@@ -171,6 +171,25 @@ def write_ranking(result: ranking.Ranking, target: str | os.PathLike[str] | IO[b
         tables.write_atomically(target, data)
     else:
         target.write(data)
+
+
+def check_ruleset(ref: str | os.PathLike[str]) -> list[lint.Finding]:
+    """Every problem with a ruleset: its load errors (severity ``error``, each with line and
+    rule), or, when it loads, the warnings of :mod:`assess.lint` (deductions that can
+    never reach or silently exceed an item's points, unreachable grades, conditions
+    that are never or always true, rules made moot by a veto, templates quoting facts
+    the rule does not read). Never raises for a bad ruleset: problems are findings."""
+    return lint.check(ref)
+
+
+def is_cases_file(ref: str | os.PathLike[str]) -> bool:
+    """Whether a path names a golden cases file (``NAME.cases.yaml``) rather than a ruleset."""
+    return golden.is_cases_file(Path(ref))
+
+
+def ruleset_of_cases(ref: str | os.PathLike[str]) -> Path:
+    """The ruleset a golden cases file belongs to (``township.cases.yaml`` → ``township.yaml``)."""
+    return golden.ruleset_of(Path(ref))
 
 
 def run_cases(ruleset: Ruleset, *, engine: str = "durable") -> golden.Report:

@@ -30,9 +30,11 @@ from . import (
     UnitFacts,
     assessment_json_schema,
     bundled_rulesets,
+    check_ruleset,
     durable_unavailable_reason,
     facts_json_schema,
     facts_reference,
+    is_cases_file,
     load_facts,
     load_ruleset,
     parse_facts,
@@ -41,6 +43,7 @@ from . import (
     render_cases,
     render_comparison,
     render_ranking,
+    ruleset_of_cases,
     run_cases,
     score_many,
     write_ranking,
@@ -189,6 +192,25 @@ def compare(first: str, second: str, ruleset_ref: str | None, engine: str, fmt: 
     streams.out(result.model_dump_json(indent=2) + "\n" if fmt == "json" else render_comparison(result))
 
 
+@cli.command()
+@click.argument("rulesets_", nargs=-1, required=True, metavar="RULESET...")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def check(ctx: click.Context, rulesets_: tuple[str, ...], fmt: str) -> None:
+    """Check rulesets: load errors and warnings, each with file, line and rule; exit 1 on an error."""
+    streams = _streams()
+    findings = [f for ref in rulesets_ for f in check_ruleset(ref)]
+    if fmt == "json":
+        streams.out(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2) + "\n")
+    else:
+        for finding in findings:
+            streams.out(finding.render() + "\n")
+        errors = sum(f.severity == "error" for f in findings)
+        streams.out(f"{len(rulesets_)} ruleset(s): {errors} error(s), {len(findings) - errors} warning(s)\n")
+    if any(f.severity == "error" for f in findings):
+        ctx.exit(EXIT_FAILED)
+
+
 @cli.command(name="test")
 @click.argument("rulesets_", nargs=-1, required=True, metavar="RULESET...")
 @click.option("--coverage", is_flag=True, help="Print the coverage table and fail under the declared minimum.")
@@ -198,7 +220,8 @@ def test_cases(ctx: click.Context, rulesets_: tuple[str, ...], coverage: bool, e
     """Run each ruleset's golden cases (NAME.cases.yaml beside it); exit 1 on any failure."""
     streams = _streams()
     failed = False
-    for ref in rulesets_:
+    refs = dict.fromkeys(str(ruleset_of_cases(r)) if is_cases_file(r) else r for r in rulesets_)
+    for ref in refs:
         with load_ruleset(ref) as loaded:
             result = run_cases(loaded, engine=choose_engine(engine, streams))
         streams.out(render_cases(result, coverage))

@@ -26,6 +26,7 @@ for per-event and graded rules a case with more than one event.
 from __future__ import annotations
 
 import copy
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -215,3 +216,47 @@ def run(ruleset: Ruleset, cases: CasesFile | None = None, engine: str = "durable
             _observe(coverage, result.assessment)
         results.append(result)
     return Report(ruleset.id, str(path), results, coverage, spec.coverage)
+
+
+CASES_SUFFIX = ".cases.yaml"
+
+
+def is_cases_file(ref: str | os.PathLike[str]) -> bool:
+    return str(ref).endswith(CASES_SUFFIX)
+
+
+def ruleset_of(cases_file: str | Path) -> Path:
+    """The ruleset a cases file belongs to: ``township.cases.yaml`` → ``township.yaml``."""
+    path = Path(cases_file)
+    return path.with_name(path.name.removesuffix(CASES_SUFFIX) + ".yaml")
+
+
+def _issues(error: AssessError) -> tuple[Issue, ...]:
+    return error.issues or (Issue("", error.message),)
+
+
+def check_cases(path: Path, ruleset: Ruleset) -> list[Issue]:
+    """Problems with a cases file short of running it: baselines and case facts that are
+    not valid facts, unknown baselines, and rule ids the ruleset does not have."""
+    spec = load_cases(path)
+    known = {r.id for r in ruleset.spec.rules}
+    issues: list[Issue] = []
+    for name, data in spec.baselines.items():
+        try:
+            facts.validate(data, f"baseline {name}")
+        except AssessError as exc:
+            issues.extend(Issue(f"baselines.{name}.{i.path}", i.message) for i in _issues(exc))
+    for index, case in enumerate(spec.cases):
+        where = f"cases[{index}] ({case.id})"
+        if case.baseline is not None and case.baseline not in spec.baselines:
+            issues.append(Issue(where, f"unknown baseline {case.baseline!r}"))
+            continue
+        try:
+            facts.validate(merged(spec.baselines.get(case.baseline or "", {}), case.facts), where)
+        except AssessError as exc:
+            issues.extend(Issue(f"{where}.facts.{i.path}", i.message) for i in _issues(exc))
+        for label in ("deducts", "vetoes", "blocks", "bonuses"):
+            for rule in getattr(case, label) or []:
+                if rule not in known:
+                    issues.append(Issue(f"{where}.{label}", f"ruleset {ruleset.id} has no rule {rule!r}"))
+    return issues
