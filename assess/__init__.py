@@ -49,6 +49,7 @@ from .batch import (
     Unit,
 )
 from .engine import (
+    ASSESS_VERSION,
     ENGINES,
 )
 from .errors import (
@@ -77,7 +78,7 @@ from .ruleset import (
     load_ruleset,
 )
 
-__version__ = "0.1.0"
+__version__ = ASSESS_VERSION
 
 __all__ = [
     "ASSESSMENT_FORMATS",

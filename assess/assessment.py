@@ -120,6 +120,8 @@ class Assessment(Record):
     unit: UnitRef
     ruleset: RulesetRef
     engine: Literal["durable", "native"]
+    engine_version: str = Field(description="The engine and its version, e.g. 'durable-rules 2.0.28'.")
+    assess_version: str
     total: float = Field(description="Sum of category scores plus the capped bonus.")
     max: float = Field(description="The ruleset's base total (usually 100).")
     bonus: float = Field(description="Bonus points counted, after the bonus cap.")

@@ -35,6 +35,7 @@ does about them:
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import itertools
 import json
 import math
@@ -53,6 +54,13 @@ except Exception as exc:  # noqa: BLE001 - any import failure means "not availab
     _IMPORT_ERROR: str | None = f"{type(exc).__name__}: {exc}"
 else:
     _IMPORT_ERROR = None
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("durable-rules")
+    except importlib.metadata.PackageNotFoundError:
+        return "unknown"
+
 
 MAX_PROPERTIES = 255
 MAX_CONJUNCTS = 32
@@ -238,6 +246,7 @@ class DurableEngine:
     """Answers a program's checks with durable-rules."""
 
     name = "durable"
+    version = f"durable-rules {_version()}"
 
     def __init__(self, program: Program) -> None:
         if _IMPORT_ERROR is not None:

@@ -16,8 +16,12 @@ from .program import Program
 ENGINES = ("durable", "native")
 
 
+ASSESS_VERSION = "0.1.0"
+
+
 class Engine(Protocol):
     name: str
+    version: str
 
     def run(self, env: Mapping[str, Any]) -> frozenset[str]:
         """Names of the checks that hold for these flat facts."""
@@ -48,6 +52,7 @@ class NativeEngine:
     """Evaluates each check's Python form directly."""
 
     name = "native"
+    version = f"native {ASSESS_VERSION}"
 
     def __init__(self, program: Program) -> None:
         self._rules = [(tuple(c for c in r.checks if c.kind == "missing"),

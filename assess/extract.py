@@ -25,7 +25,7 @@ import re
 import unicodedata
 import zipfile
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -195,7 +195,9 @@ def _number(text: str, start: int, end: int) -> _Num | None:
     if match is None or not (match["body"] or match["big"]):
         return None
     before, after = text[max(0, start - 6):start], text[end:end + 3]
-    if after.startswith("_") or before.endswith("_") or before.endswith(("数", "几", "上", "第", "成", "若干")):
+    if before[-1:].isdigit() or before.endswith(".") or after[:1].isdigit():
+        return None  # a piece of a longer number
+    if after.startswith("_") or before.endswith("_") or before.endswith(("数", "几", "上", "第", "若干")):
         return None
     if after.startswith(_DATE_AFTER) or (after.startswith("个") and after[1:].startswith(_DATE_AFTER)):
         return None
@@ -230,6 +232,7 @@ _HEADING = re.compile(
     r"^(?:(?P<l0>第\d+篇)|(?P<l1>[一二三四五六七八九十]+[、.])|(?P<l2>\([一二三四五六七八九十]+\))"
     r"|(?P<l3>\d+[、.](?!\d))|(?P<l4>\(\d+\)))")
 _HAN = "\u4e00-\u9fff"
+_TITLE_END = re.compile(r"(总结|报告|汇报|情况|要点|计划|方案|通知)(\d+字)?$")
 
 
 def _char_map(ch: str) -> str:
@@ -274,7 +277,7 @@ def _prepare(raw: str) -> _Prepared:
         current = "".join(_char_map(c) for c in line)
         following = "".join(_char_map(c) for c in lines[index + 1])
         broken = (len(current) >= 20 and current[-1] not in _END_PUNCT and not _HEADING.match(current)
-                  and following and not _HEADING.match(following))
+                  and not _TITLE_END.search(current) and following and not _HEADING.match(following))
         if not broken:
             chars.append("\n")
             pos.append(offset - 1)
@@ -313,6 +316,7 @@ class _Sent:
     subordinate: bool
     cut: int  # local offset from which the rest is a plan, a requirement or a problem
     bad: tuple[tuple[int, int], ...]  # local clause spans stating a problem or an absence
+    heading: bool = False  # a short heading (四、开展培训演练。): a topic, not an event
 
     @property
     def end(self) -> int:
@@ -390,8 +394,9 @@ def _sentences(doc: _Prepared) -> list[_Sent]:
                     clause_start = j + 1
             lead = _LEAD.match(piece)
             head = piece[lead.end() if lead else 0:]
+            is_heading = bool(heading) and s == 0 and len(piece) <= 20 and "," not in piece
             sents.append(_Sent(len(sents), para_start + s, piece, para_index, sec,
-                               bool(_SUBORDINATE.match(head)), cut, tuple(bad)))
+                               bool(_SUBORDINATE.match(head)), cut, tuple(bad), is_heading))
     return sents
 
 
@@ -416,7 +421,7 @@ _KIND_WORDS: tuple[tuple[str, str], ...] = (
     ("综合", "comprehensive"),
 )
 _GENERIC_DRILL = re.compile(r"应急|预案|全[乡镇县区市]性?|各类|相关|专项|各项|联合|联动|模拟|实战|大型|小型|桌面"
-                            r"|规模|的|等|大规模|一般|有关|部分|救援|处置|紧急|预定|常规|日常|演练|演习|、")
+                            r"|规模|的|等|大规模|一般|有关|部分|救援|处置|紧急|预定|常规|日常|演练|演习|、|培训|训练|宣传|教育|宣教")
 _TOPICLESS = re.compile(r"学校|校园|安全|疏散|撤离|安置|逃生|避险|人员|群众|师生|知识|密集场所")
 _VAGUE = re.compile(r"多次|多场|经常|定期|不定期|系列|各类|不同规模|大部分|各种|若干|数次|常态化|每年|每月|每季")
 
@@ -496,6 +501,7 @@ _NOT_SUPPLY = re.compile(r"房间|村|社区|点|室|处|所|场所|单位|部�
                          r"|制度|项目|乡镇|街道|网点|基地|仓库|库|中心|家|工作|宣传|资料|版面|横幅|标语")
 _SUPPLY_CONTEXT = re.compile(r"物资|装备|器材|设备|储备|购置|配置|配备|库存|用具|工具|保障车辆|保障船舶|机械")
 _NOT_STOCK = re.compile(r"出动|投入|展出|悬挂|发放|制作|书写|张贴|印发|参与|派出|组织")
+_NOT_A_DRILL = re.compile(r"观摩|宣教|方案|预案|计划|脚本|经费|资金|能力|水平|工作|任务|内容|科目|重点|中")
 
 
 class _Extractor:
@@ -583,7 +589,8 @@ class _Extractor:
     def unit(self) -> dict[str, Any]:
         title = self.title()
         prefix = re.split(r"应急|工作总结|年终总结|总结", title, maxsplit=1)[0]
-        unit_type, level, type_conf = self.unit_type(title, prefix)
+        prefix = re.sub(r"(19|20)?[\d_]*年(度)?|上半年|下半年|半年|年终|全年", "", prefix)
+        unit_type, level, type_conf, type_span = self.unit_type(title, prefix)
         self.level = level
         unit: dict[str, Any] = {"id": self.arg_id or "extract-" + hashlib.sha256(
             self.doc.raw.encode("utf-8")).hexdigest()[:12]}
@@ -593,7 +600,7 @@ class _Extractor:
             unit["name"] = self.unit_name(unit_type, level, title, prefix)
         unit["type"] = unit_type
         if self.arg_type is None:
-            self.state.found["unit.type"] = _Found(unit_type, 0, len(title), type_conf, False, "单位类型")
+            self.state.found["unit.type"] = _Found(unit_type, *type_span, type_conf, False, "单位类型")
         year = self.unit_year(title)
         if year is not None:
             unit["year"] = year
@@ -606,33 +613,32 @@ class _Extractor:
             unit["parent"] = parent
         return unit
 
-    def unit_type(self, title: str, prefix: str) -> tuple[str, str, float]:
+    def unit_type(self, title: str, prefix: str) -> tuple[str, str, float, tuple[int, int]]:
+        """Type, the character the unit calls itself by, confidence and the deciding span."""
         by_word = (("开发区", "devzone"), ("园区", "devzone"), ("管委会", "devzone"), ("高新区", "devzone"),
                    ("街道", "street"), ("应急管理办", "county"), ("应急办", "county"), ("局", "department"),
                    ("委", "department"), ("乡", "township"), ("镇", "township"), ("县", "county"),
                    ("区", "county"), ("市", "county"))
-        level = ""
-        found: str | None = None
-        if self.arg_type is not None:
-            found = self.arg_type
+        title_span = (0, len(self.text.split("\n", 1)[0]))
         head = prefix + ("应急管理办" if re.match(r"[^应]{0,6}应急(管理)?办", title) else "")
-        if found is None:
-            for word, kind in by_word:
-                if word in head:
-                    found, level = kind, word
-                    break
-        if found is None or not level:
-            counts = Counter(m.group(1) for m in re.finditer(
-                r"(?:我|本)(开发区|园区|管委会|街道|乡|镇|局|委|县|区|市)", self.text))
-            if counts:
-                word = counts.most_common(1)[0][0]
-                level = level or word
-                if found is None:
-                    found = dict(by_word)[word]
-                    return found, self._level(found, level), 0.7
-        if found is None:
-            return "township", "", 0.2
-        return found, self._level(found, level), 0.9 if level else 0.6
+        found, level = self.arg_type, ""
+        for word, kind in by_word:
+            if word in head and (found is None or found == kind):
+                found, level = kind, word
+                break
+        if level:
+            return found or "township", self._level(found or "township", level), 0.9, title_span
+        mentions = list(re.finditer(r"(?:我|本)(开发区|园区|管委会|街道|乡|镇|局|委|县|区|市)", self.text))
+        author = self.office_author(title)
+        if found is None and not mentions and author:
+            at = self.text.find(author + "应急")
+            return "county", author, 0.7, (at, at + len(author) + 2)
+        if mentions:
+            word = Counter(m.group(1) for m in mentions).most_common(1)[0][0]
+            first = next(m for m in mentions if m.group(1) == word)
+            kind = found or dict(by_word)[word]
+            return kind, self._level(kind, word), 0.7, first.span()
+        return found or "township", "", 0.2 if found is None else 0.9, title_span
 
     def _level(self, unit_type: str, word: str) -> str:
         """The character a unit uses for itself (乡, 镇, 局, 区 ...)."""
@@ -643,19 +649,27 @@ class _Extractor:
             return "局"
         return word
 
-    def office_author(self, title: str) -> bool:
-        if re.match(r"[^应]{0,6}应急(管理)?办", title):
-            return True
+    def office_author(self, title: str) -> str:
+        """The level (县, 区, 市) of the emergency office that wrote the summary, or ""."""
+        match = re.match(r"[^应]{0,6}?(县|区|市)?应急(管理)?办", title)
+        if match:
+            return match.group(1) or "?"
         for clause in re.split(r"[,;。]", self.first_paragraph()):
             if clause.startswith("在") or "领导下" in clause or "指导下" in clause:
                 continue
-            if re.match(r"^[^,]{0,6}?(县|区|市)应急(管理)?办(公室)?", clause):
-                return True
-        return False
+            match = re.match(r"^[^,]{0,6}?(县|区|市)应急(管理)?办(公室)?", clause)
+            if match:
+                return match.group(1)
+        return ""
 
     def unit_name(self, unit_type: str, level: str, title: str, prefix: str) -> str:
-        office = unit_type == "county" and self.office_author(title)
+        office = unit_type == "county" and bool(self.office_author(title))
         proper: str | None = None
+        titled = re.search(rf"(?<![{_HAN}])([{_HAN}]{{2,6}}?(乡|镇|街道|县|区|市|开发区|园区|管委会))"
+                           rf"(办事处|人民政府|政府|党委|党工委)?$", prefix)
+        if titled is not None and (re.search(r"[我本全各该]", titled.group(1)[:1])
+                                   or titled.group(1) in ("开发区", "高新区", "园区", "管委会")):
+            titled = None
         if unit_type == "department":
             match = re.search(rf"([{_HAN}]{{2,8}}(局|委员会|委|办公室|中心))$", prefix)
             if match:
@@ -663,22 +677,30 @@ class _Extractor:
                 qualified = re.search(rf"(县|区|市){re.escape(proper)}", self.text)
                 if qualified and self.text.count(qualified.group(0)) >= 2:
                     proper = qualified.group(0)
+        elif titled is not None:
+            proper = titled.group(1)
         elif level and len(level) == 1:
             # a place name the unit uses in its own titles: 《X镇…》, X县人民政府, X乡突发…
             stop = "我本全各该此每一乡城集村场兄弟周边在的和与及了是为对向由从将把被年月日省市县区镇等"
             counts: Counter[str] = Counter()
-            for match in re.finditer(rf"([{_HAN}]{{2}}){level}(?=(人民政府|党委|政府|应急|突发|防汛|人民))"
-                                     rf"|(?<=[《<])([{_HAN}]{{2}}){level}", self.text):
-                cand = match.group(1) or match.group(3)
-                if not any(ch in stop for ch in cand):
-                    counts[cand + level] += 1
+            verbs = re.compile(r"配合|规范|协助|指导|督促|报告|上报|组织|联系|会同|牵头|带领"
+                               r"|通过|按照|根据|加强|推进|服务")
+            for sent in self.sents:
+                if sent.section or sent.cut < len(sent.text):
+                    continue
+                for match in re.finditer(rf"([{_HAN}]{{2}}){level}(?=(人民政府|党委|政府|应急|突发|防汛|人民))"
+                                         rf"|(?<=[《<])([{_HAN}]{{2}}){level}", sent.text):
+                    cand = match.group(1) or match.group(3)
+                    if not any(ch in stop for ch in cand) and not verbs.fullmatch(cand):
+                        counts[cand + level] += 1
             if counts:
                 proper = counts.most_common(1)[0][0]
         if proper is not None:
             found = self.text.find(proper)
             self.state.found["unit.name"] = _Found(proper, found, found + len(proper), 0.7, False, "单位名称")
             return proper + ("应急管理办公室" if office else "")
-        placeholder = "某" + (level or {"devzone": "开发区", "street": "街道", "department": "局"}.get(unit_type, "单位"))
+        generic = {"devzone": "开发区", "street": "街道", "department": "局"}
+        placeholder = "某" + (level or generic.get(unit_type, "单位"))
         if unit_type == "devzone":
             placeholder = "某开发区"
         return placeholder + ("应急管理办公室" if office else "")
@@ -705,7 +727,8 @@ class _Extractor:
             return None
         stop = "我本全各该此每在的和与及了是为对向由从将把被上下中年月日省市县区乡镇城"
         after = r"(?<![\u4e00-\u9fff])|(?<=[据在向经由受和、])"
-        for pattern in (rf"(?:{after})([{_HAN}]{{2}})市人民政府", rf"(?:{after})([{_HAN}]{{2}})市、[^,。]{{0,6}}(区|县)两级"):
+        for pattern in (rf"(?:{after})([{_HAN}]{{2}})市人民政府",
+                        rf"(?:{after})([{_HAN}]{{2}})市、[^,。]{{0,6}}(区|县)两级"):
             for match in re.finditer(pattern, self.text):
                 name = match.group(1)
                 if not any(ch in stop for ch in name):
@@ -723,7 +746,8 @@ class _Extractor:
                     self.put("organization.principal_leads", True, sent, principal, 0.8, "主要领导任组长")
         level = re.escape(self.level) if self.level else "(?!)"
         office = rf"(?:{level}|我|本)(?:人民)?(?:政府)?应急(?:管理)?办(?:公室)?(?!主任兼)|应急(?:管理)?办公室设在"
-        self.flag("organization.office", office, "设立应急办")
+        self.flag("organization.office", office + r"|(设立|成立|设置|组建)(了)?[^,;:。]{0,6}应急(管理)?办(公室)?",
+                  "设立应急办")
         if "organization.office" not in self.state.found and re.search(r"应急(管理)?办", self.text):
             self.flag("organization.office", r"我办|本办", "设立应急办", 0.7)
         self.flag("organization.in_appraisal", r"(纳入|列入)[^,;:。]{0,14}(考核|考评|目标管理)", "纳入目标考核")
@@ -735,7 +759,8 @@ class _Extractor:
 
     def duty(self) -> None:
         self.flag("duty.round_the_clock", r"24小时[^,;:。]{0,10}?值(班|守)|全天候[^,;:。]{0,4}值(班|守)", "24小时值班")
-        self.flag("duty.leader_on_duty", r"领导[^,;:。]{0,6}带班|带班领导|值班领导|领导[^,;:。]{0,4}(轮流|轮班)[^,;:。]{0,8}值班",
+        self.flag("duty.leader_on_duty", r"领导[^,;:。]{0,6}带班|带班领导|值班领导"
+                                         r"|领导[^,;:。]{0,4}(轮流|轮班)[^,;:。]{0,8}值班",
                   "领导带班")
         self.flag("duty.log_kept", r"值班(?!室)[^,;:。]{0,3}(记录|登记|日志|台账|台帐)|交接班(记录|登记)", "值班记录")
         self.flag("warning.system", r"(建立|健全|完善)(了)?[^,;:。]{0,10}预警[^,;:。]{0,4}机制", "预警机制")
@@ -744,7 +769,8 @@ class _Extractor:
         self.flag("supplies.storage",
                   r"(?<!数据)(?<!人才)(储备|存放|储存|存储)(室|库|仓库|间)|物资(仓)?库|库房|仓库"
                   r"|(房间|场地|场所|房屋)[^,;:。]{0,10}(存放|储存|储备)", "储备库房", 0.8)
-        self.flag("supplies.ledger", r"物资[^,;:。]{0,8}(台账|台帐|登记)|(台账|台帐)[^,;:。]{0,4}物资|[帐账]实相符",
+        self.flag("supplies.ledger", r"物资[^,;:。]{0,8}(台账|台帐|登记)|(台账|台帐)[^,;:。]{0,4}物资|[帐账]实相符"
+                                     r"|(出入库|库存|储备)(登记)?(台账|台帐)",
                   "物资台账")
         self.flag("supplies.custodian", r"(专人|专职人员|[^,;:。]{2,12}负责)(看管|保管|管护)|(专人|专职人员)管理",
                   "专人看管", context=r"物资|储备|存放|库|装备|器材")
@@ -772,17 +798,19 @@ class _Extractor:
                     if number is None or number.value <= 0:
                         continue
                     name = re.split(r".*(?:了|的|如|有|共|计|和|及|、|为|是|落实)", match["name"])[-1]
-                    name = name.strip("()")
+                    name = re.sub(r"^(储备|购置|配备|配置|准备|存放|添置|新增|库存)(?=..)", "", name).strip("()")
                     if len(name) < 2 or _NOT_SUPPLY.search(name) or name.startswith("次"):
                         continue
-                    hits.append((match.start(), match.end(), name, number, match["m"], match.start("n"), match.end("n")))
+                    hits.append((match.start(), match.end(), name, number, match["m"],
+                                 match.start("n"), match.end("n")))
             hits.sort()
             for start, end, name, number, unit, ns, _ in hits:
                 if any(a < end and start < b for a, b in seen):
                     continue
                 seen.append((start, end))
                 listed = re.search(rf"([{_HAN}、]{{2,30}})等$", sent.text[max(0, ns - 32):ns])
-                full = f"{name}（{listed.group(1)}等）" if listed and "、" in listed.group(1) else name
+                examples = re.split(r".*(?:了|的|有|如|是|为)", listed.group(1))[-1] if listed else ""
+                full = f"{name}（{examples}等）" if "、" in examples else name
                 item: dict[str, Any] = {"name": full[:200], "quantity": number.count if number.value.is_integer()
                                         else number.value, "unit": unit}
                 self.state.items.append((item, _Found(item, sent.start + start, sent.start + end,
@@ -818,8 +846,10 @@ class _Extractor:
                         self.level and _PLACE_PREFIX.match(title) and self._own_place(title))
                     if own:
                         yield title, sent, match.start(), match.end()
-        enumerated = re.compile(r"(分别为|分别是|包括|即|:)(?P<list>[^,;:。《》]{2,40}?预案(、[^,;:。《》]{2,40}?预案)+)")
-        grouped = re.compile(rf"({_PLAN_VERB.pattern})(了)?(?P<list>[^,;:。《》]{{2,60}}?)等(?P<suffix>(专项)?应急预案)")
+        enumerated = re.compile(r"(分别为|分别是|包括|即|:)"
+                                r"(?P<list>[^,;:。《》]{2,40}?预案(、[^,;:。《》]{2,40}?预案)+)")
+        grouped = re.compile(rf"({_PLAN_VERB.pattern})(了)?(?P<list>[^,;:。《》]{{2,60}}?)等"
+                             rf"(?P<suffix>(专项)?应急预案)")
         for sent in self.sents:
             if sent.subordinate:
                 continue
@@ -874,8 +904,10 @@ class _Extractor:
             self.state.named_plans.append(
                 (title.strip(), kind, _Found(title, sent.start + start, sent.start + end, 0.8, False, "预案名称")))
         explicit = {
-            "plans.special": rf"专项(应急)?预案(共)?(有)?(?P<n>{_NUM})(个|部|件|项)|(?P<n2>{_NUM})(个|部|件|项)专项(应急)?预案",
-            "plans.department": rf"部门(应急)?预案(共)?(有)?(?P<n>{_NUM})(个|部|件|项)|(?P<n2>{_NUM})(个|部|件|项)部门(应急)?预案",
+            "plans.special": rf"专项(应急)?预案(共)?(有)?(?P<n>{_NUM})(个|部|件|项)"
+                             rf"|(?P<n2>{_NUM})(个|部|件|项)专项(应急)?预案",
+            "plans.department": rf"部门(应急)?预案(共)?(有)?(?P<n>{_NUM})(个|部|件|项)"
+                                rf"|(?P<n2>{_NUM})(个|部|件|项)部门(应急)?预案",
             "plans.revised": rf"修订(了)?[^,;:。]{{0,6}}?预案(?P<n>{_NUM})(个|部|件|项)"
                              rf"|修订(了)?(?P<n2>{_NUM})(个|部|件|项)[^,;:。]{{0,6}}预案",
         }
@@ -885,7 +917,7 @@ class _Extractor:
             number = self.num(sent, match)
             if number is not None and number.count >= 1:
                 self.put("plans.overall", True, sent, match, 0.85, "总体预案")
-        for title, kind, found in self.state.named_plans:
+        for _, kind, found in self.state.named_plans:
             if kind == "overall" and "plans.overall" not in self.state.found:
                 self.state.found["plans.overall"] = _Found(True, found.start, found.end, 0.85, False, "总体预案")
         for path, kind in (("plans.special", "special"), ("plans.department", "department")):
@@ -895,6 +927,14 @@ class _Extractor:
                 self.state.found[path] = _Found(len(named), named[0].start, named[-1].end, 0.75, False,
                                                 "预案名称计数")
         self.flag("plans.filed", r"预案[^,;:。]{0,10}(报|报送)[^,;:。]{0,8}备案", "预案备案", 0.75)
+        everyone = re.compile(rf"(?P<n>{_NUM})个(行政村|村|社区|企业|学校)(全部|均|都)(已)?(编制|制定|建立|修订)(了)?"
+                              rf"[^,;:。]{{0,8}}预案")
+        for sent, match in self.finditer(everyone, own=False):
+            number = self.num(sent, match)
+            if number is not None:
+                self.put("plans.grassroots_total", number.count, sent, match, 0.75, "基层预案全覆盖")
+                self.put("plans.grassroots_with_plans", number.count, sent, match, 0.75, "基层预案全覆盖")
+                break
 
     # ---------------------------------------------------------------- drills
 
@@ -904,23 +944,22 @@ class _Extractor:
         for sent in self.sents:
             if sent.subordinate:
                 continue
-            previous_end = 0
+            previous_end = date_from = 0
             for match in drill_word.finditer(sent.text):
                 at, end = match.start(), match.end()
                 seg_start = max(previous_end, sent.clause(at)[0])
                 previous_end = end
-                if not sent.usable(at, end) or re.match(r"观摩|宣教|方案|预案|计划|脚本|经费|资金|能力|水平|工作|任务|内容|科目|重点|中",
-                                                        sent.text[end:end + 2]):
+                if not sent.usable(at, end) or _NOT_A_DRILL.match(sent.text[end:end + 2]) or sent.heading:
                     continue
                 segment = sent.text[seg_start:at]
-                if re.search(r"通过|提高|加强|强化|推进", segment[:8]) or _VAGUE.search(segment):
-                    continue
-                if re.search(r"通过(对)?", segment):
+                if re.search(r"通过|提高|加强|强化|推进", segment[:8]) or re.search(r"通过(对)?", segment):
                     continue
                 title = self._drill_title(segment)
                 parts = [p for p in re.split(r"等", title, maxsplit=1)[0].split("、") if p] if title else []
                 suffix = title.split("等", 1)[1] if "等" in title else ""
                 count, total_hint = self._drill_count(sent, segment, seg_start, end)
+                if count is None and _VAGUE.search(segment):
+                    continue
                 kinds = [_kind_of(p + suffix) for p in parts] if len(parts) > 1 else (
                     [_kind_of(title)] if title else [])
                 generic = not title or _is_generic(title)
@@ -930,8 +969,9 @@ class _Extractor:
                     continue
                 group = by_para.setdefault(sent.para, ([], []))
                 if count is not None and (generic or total_hint or len(parts) > 1):
+                    tail = re.match(rf"(共|各)?{_NUM}(次|场)", sent.text[end:end + 12])
                     group[0].append(_Total(count, kinds, sent.start + seg_start,
-                                           sent.start + end, sent))
+                                           sent.start + end + (tail.end() if tail else 0), sent))
                     continue
                 if kinds and all(k is None for k in kinds) and len(parts) <= 1:
                     borrowed = _kind_of(segment)
@@ -941,9 +981,11 @@ class _Extractor:
                 for part, kind in zip(names, kinds or [None], strict=False):
                     label = (part + (suffix or "") + match.group(0)) if len(parts) > 1 else title + match.group(0)
                     title_at = seg_start + max(0, segment.rfind(part)) if part else seg_start
+                    date = self._drill_date(sent, date_from, at)
                     for _ in range(max(1, min(times, 1000))):
                         group[1].append(_Drill(kind, label.lstrip("、"), sent.start + title_at, sent.start + end, sent,
-                                               date=self._drill_date(sent, seg_start)))
+                                               date=date))
+                date_from = end
         self._drill_participants(by_para)
         for para in sorted(by_para):
             totals, items = by_para[para]
@@ -963,6 +1005,8 @@ class _Extractor:
                                 drill.participants))
             if totals:
                 biggest = max(totals, key=lambda t: t.count.count)
+                self.state.drills_total = _Found(biggest.count.count, biggest.start, biggest.end, 0.8,
+                                                 biggest.count.approximate, "演练总数")
                 if biggest.count.count > len(entries):
                     have = Counter(e.get("kind") for e, _, _ in entries)
                     for kind in biggest.kinds:
@@ -976,8 +1020,6 @@ class _Extractor:
                                                       biggest.count.approximate, "演练总数"), None))
                     while len(entries) < min(biggest.count.count, 10_000):
                         entries.append(({}, None, None))
-                    self.state.drills_total = _Found(biggest.count.count, biggest.start, biggest.end, 0.8,
-                                                     biggest.count.approximate, "演练总数")
                 participants = next((t.participants for t in totals if t.participants is not None), None)
                 if participants is not None and "drill_participants" not in self.state.found:
                     self.state.found["drill_participants"] = participants
@@ -986,13 +1028,11 @@ class _Extractor:
     @staticmethod
     def _drill_title(segment: str) -> str:
         text = re.sub(r"的$", "", segment)
-        match = re.search(rf"[{_HAN}、]+$", text)
-        if not match:
-            return ""
-        run = match.group(0)
-        pieces = re.split(r"开展|举行|举办|组织|进行|参加|完成|实施|了|在|的|共|于|对|和|及|与|次|场|演练|演习|为|是|把|将|被"
-                          r"|让|使", run)
-        return pieces[-1].strip("、")
+        pieces = re.split(r"开展|举行|举办|组织|进行|参加|完成|实施|了|在|的|共(?=[\d一二两三四五六七八九十])|共计"
+                          r"|于|对|和|及|与|(?<=[\d一二两三四五六七八九十余多])[次场]|演练|演习"
+                          r"|为|是|把|将|被|让|使", text)
+        match = re.search(rf"[{_HAN}、]+$", pieces[-1])
+        return match.group(0).strip("、") if match else ""
 
     def _drill_count(self, sent: _Sent, segment: str, seg_start: int, end: int) -> tuple[_Num | None, bool]:
         after = re.match(rf"(共|各)?(?P<n>{_NUM})(次|场)", sent.text[end:end + 12])
@@ -1015,14 +1055,14 @@ class _Extractor:
         match = re.search(rf"([{_HAN}、]+?)等(共|计)?{_NUM}(次|场)", segment)
         if not match:
             return []
-        run = re.split(r"开展|举行|举办|组织|进行|了|在|的|共|于|对", match.group(1))[-1]
+        run = re.split(r"开展|举行|举办|组织|进行|了|在|的|于|对", match.group(1))[-1]
         return [p for p in run.split("、") if p]
 
-    def _drill_date(self, sent: _Sent, seg_start: int) -> str | None:
-        head = sent.text[:seg_start + 1]
+    def _drill_date(self, sent: _Sent, start: int, end: int) -> str | None:
+        """The last date written between ``start`` and ``end`` (the drill word) of the sentence."""
         found = None
         for match in re.finditer(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]|(?<![\d.])(\d{1,2})\.(\d{1,2})(?![\d.])",
-                                 sent.text[:max(seg_start, len(head))]):
+                                 sent.text[start:end]):
             found = match
         if not found:
             return None
@@ -1036,12 +1076,12 @@ class _Extractor:
         return f"{year:04d}-{month:02d}-{day:02d}"
 
     def _drill_participants(self, by_para: dict[int, tuple[list[_Total], list[_Drill]]]) -> None:
-        pattern = re.compile(rf"参演(人数|人员)?(达|共|为|约|达到)?(?P<n>{_NUM})(人次|人|名)"
+        pattern = re.compile(rf"参演[^,;:。\d]{{0,4}}?(达|共|为|约|达到)?(?P<n>{_NUM})(人次|人|名)"
                              rf"|(?P<n2>{_NUM})(人次|人|名)(参演|参加演练|参加了演练|参与演练)")
         for totals, items in by_para.values():
             marks = sorted([(t.start, "t", i) for i, t in enumerate(totals)]
                            + [(d.start, "d", i) for i, d in enumerate(items)])
-            for position, (start, what, index) in enumerate(marks):
+            for position, (_, what, index) in enumerate(marks):
                 owner_sent = totals[index].sent if what == "t" else items[index].sent
                 stop = owner_sent.end
                 if position + 1 < len(marks):
@@ -1082,7 +1122,8 @@ class _Extractor:
 
     def teams(self) -> None:
         professional_words = r"专业|处置|抢险|施工|保障|运输|排涝|救护|医疗|消防|工程"
-        sized = re.compile(rf"(由)?(?P<n>{_NUM})(余|多)?(人|名)(组成)?的(?P<name>[^,;:。、的]{{0,16}}?(队伍|分队|大队|中队|队))"
+        sized = re.compile(rf"(由)?(?P<n>{_NUM})(余|多)?(人|名)([^,;:。的]{{0,6}}?组成)?的"
+                           rf"(?P<name>[^,;:。、的]{{0,16}}?(队伍|分队|大队|中队|队))"
                            rf"|(?P<name2>[^,;:。、]{{0,20}}?(队伍|分队|队))[,]?(共计|共有|计|总数|人数|共)(达)?"
                            rf"(?P<n2>{_NUM})(余|多)?(人|名)")
         professional: dict[str, _Found] = {}
@@ -1112,11 +1153,13 @@ class _Extractor:
                 elif re.search(r"应急|救援|综合", name) and "民兵" not in name:
                     self.put("teams.members", number.count, sent, match, 0.8, "应急队伍人数",
                              approximate=number.approximate)
-        assigned = re.compile(rf"(?P<name>[{_HAN}()]{{2,16}}({professional_words})[{_HAN}]{{0,4}}(分队|队伍|大队|中队)),由")
+        assigned = re.compile(rf"(?P<name>[{_HAN}()]{{2,16}}({professional_words})[{_HAN}]{{0,4}}"
+                              rf"(分队|队伍|大队|中队)),由")
         for sent, match in self.finditer(assigned):
             professional.setdefault(match.group("name"), _Found(1, sent.start + match.start(), sent.start + match.end(),
                                                                 0.65, False, "专业队伍"))
-        explicit = re.compile(rf"专业(应急|救援)?队伍(?P<n>{_NUM})支|(?P<n2>{_NUM})支[^,;:。]{{0,10}}专业[^,;:。]{{0,6}}队伍")
+        explicit = re.compile(rf"专业(应急|救援)?队伍(?P<n>{_NUM})支"
+                              rf"|(?P<n2>{_NUM})支[^,;:。]{{0,10}}专业[^,;:。]{{0,6}}队伍")
         for sent, match in self.finditer(explicit):
             number = self.num(sent, match)
             if number is not None:
@@ -1127,7 +1170,8 @@ class _Extractor:
             last = max(f.end for f in professional.values())
             self.state.found["teams.professional"] = _Found(len(professional), first, last, 0.65, False, "专业队伍")
         self.count("teams.volunteers", rf"志愿者(队伍)?(共)?(?P<n>{_NUM})(人|名)", "志愿者", 0.75)
-        self.count("teams.trainings", rf"(队伍|队员)[^,;:。]{{0,8}}(培训|训练|拉练)(?P<n>{_NUM})(次|期|场)", "队伍培训", 0.7)
+        self.count("teams.trainings", rf"(队伍|队员)[^,;:。]{{0,8}}(培训|训练|拉练)(?P<n>{_NUM})(次|期|场)",
+                   "队伍培训", 0.7)
 
     # ---------------------------------------------------------------- hazards, publicity, reporting ...
 
@@ -1151,8 +1195,8 @@ class _Extractor:
                    rf"(检查|排查|督查)",
                    "检查单位", 0.8)
         self.count("hazards.inspections",
-                   rf"(开展|组织)(了)?[^,;:。]{{0,10}}(隐患排查|安全检查|排查)[^,;:。]{{0,6}}?(?P<n>{_NUM})(次|轮)", "排查次数",
-                   0.75)
+                   rf"(开展|组织)(了)?[^,;:。]{{0,10}}(排查|检查)[^,;:。]{{0,6}}?(?P<n>{_NUM})(次|轮)",
+                   "排查次数", 0.75)
 
     def publicity(self) -> None:
         self.count("publicity.materials",
@@ -1188,37 +1232,50 @@ class _Extractor:
                    rf"(上报|报送|报告)[^,;:。]{{0,12}}?(突发事件|事件|事故)[^,;:。]{{0,4}}?(?P<n>{_NUM})(起|件)"
                    rf"|(上报|报送)[^,;:。]{{0,6}}?(?P<n2>{_NUM})(起|件)[^,;:。]{{0,12}}(事件|事故)", "报送事件", 0.75)
         self.count("reporting.briefings",
-                   rf"(报送|上报|编发|编印)[^,;:。]{{0,10}}(简报|专报|信息)[^,;:。]{{0,4}}(?P<n>{_NUM})(期|条|篇)", "信息简报", 0.75)
+                   rf"(报送|上报|编发|编印)[^,;:。]{{0,10}}(简报|专报|信息)[^,;:。]{{0,4}}(?P<n>{_NUM})(期|条|篇)",
+                   "信息简报", 0.75)
 
     def incidents(self) -> None:
-        for sent, match in self.finditer(r"(未发生|无|没有发生)(一起|任何)?[^,;:。]{0,8}?(较大|重大)(及|以)以上[^,;:。]{0,10}(事件|事故)",
-                                         negative=True):
+        major = r"(未发生|无|没有发生)(一起|任何)?[^,;:。]{0,8}?(较大|重大)(及)?以上[^,;:。]{0,10}(事件|事故)"
+        for sent, match in self.finditer(major, negative=True):
             self.put("incidents.major", 0, sent, match, 0.75, "无较大以上事件")
             break
-        for sent, match in self.finditer(r"(未造成|无|没有造成)(任何)?人员(伤亡|死亡|伤害)|(无|未发生)(一例|一起|一人)?人员?死亡",
-                                         negative=True):
+        none_died = r"(未造成|无|没有造成)(任何)?人员(伤亡|死亡|伤害)|(无|未发生)(一例|一起|一人)?人员?死亡"
+        for sent, match in self.finditer(none_died, negative=True):
             self.put("incidents.deaths", 0, sent, match, 0.6, "无人员伤亡")
             break
+        if "incidents.deaths" not in self.state.found:
+            for sent, match in self.finditer(r"死亡(人数)?(为|是)?(零|0)(?![\d.])", negative=True):
+                self.put("incidents.deaths", 0, sent, match, 0.7, "死亡人数为零")
+                break
         self.count("incidents.deaths", rf"造成(?P<n>{_NUM})人死亡", "死亡人数", 0.7)
-        self.count("incidents.general", rf"发生[^,;:。]{{0,10}}一般(突发)?(事件|事故)(?P<n>{_NUM})(起|件)", "一般事件", 0.7)
+        self.count("incidents.general", rf"发生[^,;:。]{{0,10}}一般(突发)?(事件|事故)(?P<n>{_NUM})(起|件)",
+                   "一般事件", 0.7)
 
     def others(self) -> None:
         self.count("shelters", rf"(?P<n>{_NUM})(个|处|座)[^,;:。]{{0,6}}?(应急)?避难(场所|点|所)"
                                rf"|避难场所(共)?(?P<n2>{_NUM})(个|处)", "避难场所", 0.8)
         regs: dict[str, _Found] = {}
-        for sent, match in self.finditer(r"(制定|出台|修订|印发|建立|制订)(了)?[^。;]{0,6}?《([^》]{2,30}(制度|办法|规定|细则|规程|守则))》"
-                                         r"((、|和|及)《[^》]{2,30}(制度|办法|规定|细则|规程|守则)》)*"):
+        rules = (r"(制定|出台|修订|印发|建立|制订)(了)?[^。;]{0,6}?《([^》]{2,30}(制度|办法|规定|细则|规程|守则))》"
+                 r"((、|和|及)《[^》]{2,30}(制度|办法|规定|细则|规程|守则)》)*")
+        for sent, match in self.finditer(rules):
             for title in re.findall(r"《([^》]+)》", match.group(0)):
                 regs.setdefault(title, _Found(1, sent.start + match.start(), sent.start + match.end(), 0.75, False,
                                               "规章制度"))
         if regs:
             spans = list(regs.values())
-            self.state.found["legal.regulations"] = _Found(len(regs), spans[0].start, spans[-1].end, 0.7, False, "规章制度")
-        self.flag("work.plan", r"(制定|印发|出台|下发|制订)(了)?[^,;:。]{0,20}?应急[^,;:。]{0,12}?(工作计划|工作要点|实施方案|工作方案)"
-                               r"|年初(的)?[^,;:。]{0,4}工作计划|年度应急[^,;:。]{0,6}(计划|要点)", "年度工作计划", 0.75)
-        self.count("work.meetings", rf"(召开|研究)[^,;:。]{{0,16}}(专题会议|会议|常务会|党委会)[^,;:。]{{0,6}}?(?P<n>{_NUM})次"
-                                    rf"|(?P<n2>{_NUM})次[^,;:。]{{0,8}}(专题)?(研究|部署)[^,;:。]{{0,8}}应急", "专题会议", 0.75)
-        for sent, match in self.finditer(r"(未|没有)(设置|设立|安排|列入|纳入)[^,;:。]{0,12}(经费|预算)", negative=True):
+            self.state.found["legal.regulations"] = _Found(len(regs), spans[0].start, spans[-1].end, 0.7, False,
+                                                           "规章制度")
+        self.flag("work.plan", r"(制定|印发|出台|下发|制订)(了)?[^,;:。]{0,20}?应急[^,;:。]{0,12}?"
+                               r"(工作计划|工作要点|实施方案|工作方案)"
+                               r"|年初(的)?[^,;:。]{0,4}工作计划|年度应急[^,;:。]{0,6}(计划|要点)",
+                  "年度工作计划", 0.75)
+        self.count("work.meetings", rf"(召开|研究)[^,;:。]{{0,16}}(专题会议|会议|常务会|党委会)[^,;:。]{{0,6}}?"
+                                    rf"(?P<n>{_NUM})次"
+                                    rf"|(?P<n2>{_NUM})次[^,;:。]{{0,8}}(专题)?(研究|部署)[^,;:。]{{0,8}}应急",
+                   "专题会议", 0.75)
+        no_budget = r"(未|没有)(设置|设立|安排|列入|纳入)[^,;:。]{0,12}(经费|预算)"
+        for sent, match in self.finditer(no_budget, negative=True):
             self.put("funds.budgeted", False, sent, match, 0.7, "未设应急预算")
             break
         self.flag("funds.budgeted", r"(设立|安排|列入|纳入|落实)(了)?[^,;:。]{0,10}应急[^,;:。]{0,8}(经费|预算|资金)",
@@ -1230,8 +1287,8 @@ class _Extractor:
         levels = (("国家级|全国|国家", "national"), ("省", "provincial"), ("市", "municipal"), ("县|区", "county"))
         patterns = (
             rf"(荣获|获得|被评为|被授予|被命名为|授予)(?P<title>[^,;:。]{{0,24}}?(称号|先进(单位|集体)?|荣誉|奖|示范[{_HAN}]{{0,6}}))",
-            rf"(?P<title>(国家级|全国|省级|市级|县级|区级)[^,;:。]{{2,12}}?)(建设|创建)(活动|工作)?[^。]{{0,30}}?通过"
-            rf"[^,;:。]{{0,12}}(检查评定|验收|评定|考核|评审)",
+            r"(?P<title>(国家级|全国|省级|市级|县级|区级)[^,;:。]{2,12}?)(建设|创建)(活动|工作)?[^。]{0,30}?通过"
+            r"[^,;:。]{0,12}(检查评定|验收|评定|考核|评审)",
         )
         for pattern in patterns:
             for sent, match in self.finditer(pattern):
@@ -1286,9 +1343,9 @@ class _Extractor:
             facts["drills"] = [entry for entry, _, _ in self.state.drills]
             if self.state.drills_total is not None:
                 evidence["drills"] = self.state.drills_total
-            for i, (_, found, participants) in enumerate(self.state.drills):
-                if found is not None:
-                    evidence[f"drills[{i}]"] = found
+            for i, (_, drill_found, participants) in enumerate(self.state.drills):
+                if drill_found is not None:
+                    evidence[f"drills[{i}]"] = drill_found
                 if participants is not None:
                     evidence[f"drills[{i}].participants"] = participants
         if self.state.honors:
@@ -1400,7 +1457,8 @@ def _width(text: str) -> int:
 
 
 def _clip(text: str, width: int) -> str:
-    out, used = [], 0
+    out: list[str] = []
+    used = 0
     for ch in text:
         w = _width(ch)
         if used + w > width - 1:
@@ -1410,13 +1468,13 @@ def _clip(text: str, width: int) -> str:
     return "".join(out)
 
 
-def _sentence_around(text: str, start: int, end: int, width: int = 56) -> str:
+def _sentence_around(text: str, start: int, end: int, width: int = 64) -> str:
     """The sentence holding ``text[start:end]``, the span marked 【】 and the rest clipped."""
     left = max(text.rfind(ch, 0, start) for ch in "。！？；;\n") + 1
     rights = [i for i in (text.find(ch, end) for ch in "。！？；;\n") if i >= 0]
     right = min(rights) + 1 if rights else len(text)
     before, quote, after = text[left:start].strip(), text[start:end], text[end:right].strip()
-    quote = _clip(quote, width // 2) if _width(quote) > width // 2 else quote
+    quote = _clip(quote, width * 2 // 3) if _width(quote) > width * 2 // 3 else quote
     room = max(0, width - _width(quote) - 2)
     if _width(before) > room // 2:
         before = "…" + _clip(before[::-1], room // 2)[::-1].lstrip("…")
@@ -1424,28 +1482,32 @@ def _sentence_around(text: str, start: int, end: int, width: int = 56) -> str:
     return f"{before}【{quote}】{after}".replace("\n", " ")
 
 
-def _show(value: Any) -> str:
+_PLAN_KIND_LABELS = {"overall": "总体预案", "special": "专项预案", "department": "部门预案", "grassroots": "基层预案"}
+_LEVEL_LABELS = {"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县级"}
+
+
+def _show(path: str, value: Any) -> str:
+    """A drafted value as the review sheet shows it."""
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, dict):
-        if "kind" in value or "participants" in value or ("title" in value and "level" not in value
-                                                          and "quantity" not in value and "name" not in value
-                                                          and "kind" not in value):
-            parts = [HAZARD_LABELS.get(str(value.get("kind")), "类型未述") if "kind" in value else "类型未述"]
-            if "date" in value:
-                parts.append(str(value["date"]))
-            if "participants" in value:
-                parts.append(f"{value['participants']}人")
-            return "，".join(parts)
-        if "quantity" in value:
-            quantity = value["quantity"]
-            return f"{value['name']} {quantity}{value.get('unit', '')}"
-        if "level" in value:
-            return f"{value['title']}（{value['level']}）"
-        if "kind" in value and "title" in value:
-            return str(value["title"])
-        return ", ".join(f"{k}={v}" for k, v in value.items())
-    return str(value)
+    if path == "unit.type":
+        return UNIT_TYPE_LABELS.get(str(value), str(value))
+    if not isinstance(value, dict):
+        return str(value)
+    if path.startswith("drills["):
+        parts = [HAZARD_LABELS.get(str(value.get("kind")), "类型未述")]
+        if "date" in value:
+            parts.append(str(value["date"]))
+        if "participants" in value:
+            parts.append(f"{value['participants']}人")
+        return "，".join(parts)
+    if path.startswith("plans.named["):
+        return f"{value.get('title', '')}（{_PLAN_KIND_LABELS.get(str(value.get('kind')), '')}）"
+    if path.startswith("supplies.items["):
+        return f"{value.get('name', '')} {value.get('quantity', '')}{value.get('unit') or ''}"
+    if path.startswith("honors["):
+        return f"{value.get('title', '')}（{_LEVEL_LABELS.get(str(value.get('level')), '')}）"
+    return "，".join(f"{k}={v}" for k, v in value.items())
 
 
 def _value_at(facts: dict[str, Any], path: str) -> Any:
@@ -1475,7 +1537,8 @@ def review_sheet(draft: Draft, text: str) -> str:
     unit = draft.facts.get("unit", {})
     lines = [f"审核表：{unit.get('name', '')}（{UNIT_TYPE_LABELS.get(unit.get('type', ''), unit.get('type', ''))}）"
              f"  单位编码 {unit.get('id', '')}",
-             "以下各项由 assess extract 从工作总结中自动抽取，请对照原文逐项核对；“约”表示原文为约数（余、多、近、约）。",
+             "以下各项由 assess extract 从工作总结中自动抽取，请对照原文逐项核对；",
+             "值前的“约”表示原文为约数（余、多、近、约）。",
              ""]
     rows: list[list[str]] = []
     for path, ev in draft.evidence.items():
@@ -1483,10 +1546,10 @@ def review_sheet(draft: Draft, text: str) -> str:
             drills = draft.facts.get("drills", [])
             value = f"共{len(drills)}次（其中{sum(1 for d in drills if 'kind' in d)}次写明类型）"
         else:
-            value = _show(_value_at(draft.facts, path))
+            value = _show(path, _value_at(draft.facts, path))
         if ev.approximate:
             value = f"约{value}"
-        rows.append([path, _label(path), _clip(value, 30), f"{ev.confidence:.2f}",
+        rows.append([path, _label(path), _clip(value, 36), f"{ev.confidence:.2f}",
                      _sentence_around(text, ev.start, ev.end)])
     if rows:
         lines.append(tabulate(rows, headers=["字段", "名称", "值", "置信度", "依据原文"], tablefmt="simple",

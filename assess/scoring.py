@@ -30,7 +30,7 @@ from .assessment import (
     Skipped,
     UnitRef,
 )
-from .engine import flatten
+from .engine import ASSESS_VERSION, Engine, flatten
 from .errors import EngineError, FactsError, Issue
 from .facts import FIELDS, HAZARD_LABELS, HONOR_LEVEL_LABELS, UNIT_TYPE_LABELS, UnitFacts
 from .paths import did_you_mean
@@ -95,7 +95,7 @@ def score(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable",
     env = flatten(facts)
     chosen = ruleset.engine(engine)
     fired = chosen.run(env)
-    return Ledger(ruleset, facts, env, fired, source).build(chosen.name)
+    return Ledger(ruleset, facts, env, fired, source).build(chosen)
 
 
 class Ledger:
@@ -119,7 +119,7 @@ class Ledger:
 
     # ------------------------------------------------------------------ per rule
 
-    def build(self, engine_name: str) -> Assessment:
+    def build(self, engine: Engine) -> Assessment:
         for rule in self.ruleset.program.rules:
             self.rule(rule)
         unused = [(i, r) for r, (i, _) in self.adjustments.items() if r not in self.used_adjustments]
@@ -129,7 +129,7 @@ class Ledger:
                                  "or its facts are missing); remove the adjustment")
                            for i, r in sorted(unused))
             raise FactsError("adjustments that do not apply", source=self.source, issues=issues)
-        return self.assemble(engine_name)
+        return self.assemble(engine)
 
     def rule(self, rule: CompiledRule) -> None:
         spec = rule.spec
@@ -266,7 +266,7 @@ class Ledger:
 
     # ------------------------------------------------------------------ totals
 
-    def assemble(self, engine_name: str) -> Assessment:
+    def assemble(self, engine: Engine) -> Assessment:
         spec = self.spec
         rules = {r.id: r for r in spec.rules}
         used: dict[str, Decimal] = {c.id: _ZERO for c in spec.categories}
@@ -317,7 +317,8 @@ class Ledger:
                          period=unit.period, parent=unit.parent),
             ruleset=RulesetRef(id=spec.id, title=spec.title, version=spec.version,
                                sha256=self.ruleset.sha256, source=self.ruleset.name),
-            engine=engine_name,  # type: ignore[arg-type]
+            engine=engine.name,  # type: ignore[arg-type]
+            engine_version=engine.version, assess_version=ASSESS_VERSION,
             total=number(total), max=number(dec(spec.total)), bonus=number(bonus_total),
             bonus_cap=number(cap), grade=grade, grade_by_score=by_score,
             categories=categories, deductions=deductions, bonuses=bonuses,

@@ -13,6 +13,9 @@ import yaml
 from assess.cli import run
 from assess.ruleset import Ruleset, load_ruleset
 
+ENGINE_FIELDS = {"engine", "engine_version"}
+"""What may differ between assessments of the same unit by the two engines."""
+
 HERE = Path(__file__).parent
 FIXTURES = HERE / "fixtures"
 ROOT = HERE.parent

@@ -12,7 +12,7 @@ from assess.engine import flatten
 from assess.ruleset import Ruleset, bundled_names, load_ruleset
 from assess.scoring import score
 
-from .conftest import fixture_ruleset
+from .conftest import ENGINE_FIELDS, fixture_ruleset
 from .strategies import units
 
 pytestmark = pytest.mark.skipif(durable.unavailable_reason() is not None,
@@ -40,7 +40,7 @@ def test_engines_agree_on_generated_units(name: str) -> None:
         assert durable_engine.run(env) == native.run(env)
         by_durable = score(rs, unit, "durable")
         by_native = score(rs, unit, "native")
-        assert by_durable.model_dump(exclude={"engine"}) == by_native.model_dump(exclude={"engine"})
+        assert by_durable.model_dump(exclude=ENGINE_FIELDS) == by_native.model_dump(exclude=ENGINE_FIELDS)
         checked[0] += 1
 
     agree()

@@ -11,7 +11,7 @@ from assess import facts
 from assess.ruleset import load_ruleset, ruleset_name_for
 from assess.scoring import score
 
-from .conftest import SAMPLES
+from .conftest import ENGINE_FIELDS, SAMPLES
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.json"))
 
@@ -28,7 +28,7 @@ def test_sample_scores_completely_on_both_engines(path: Path) -> None:
     with load_ruleset(ruleset_name_for(unit.unit.type)) as rs:
         by_durable = score(rs, unit, "durable")
         by_native = score(rs, unit, "native")
-    assert by_durable.model_dump(exclude={"engine"}) == by_native.model_dump(exclude={"engine"})
+    assert by_durable.model_dump(exclude=ENGINE_FIELDS) == by_native.model_dump(exclude=ENGINE_FIELDS)
     outcomes = ([d.rule for d in by_native.deductions] + [b.rule for b in by_native.bonuses]
                 + [v.rule for v in by_native.vetoes] + [b.rule for b in by_native.blocks_excellent]
                 + [p.rule for p in by_native.passed] + [s.rule for s in by_native.skipped])
