@@ -15,7 +15,9 @@ from .api import (
     bundled_rulesets,
     check_ruleset,
     compare,
+    diff_rulesets,
     durable_unavailable_reason,
+    explain_ruleset,
     facts_reference,
     is_cases_file,
     load_facts,
@@ -25,6 +27,7 @@ from .api import (
     render_assessment,
     render_cases,
     render_comparison,
+    render_diff,
     render_ranking,
     ruleset_for_type,
     ruleset_of_cases,
@@ -73,6 +76,9 @@ from .ranking import (
     Comparison,
     Ranking,
 )
+from .rulediff import (
+    RulesetDiff,
+)
 from .ruleset import (
     Ruleset,
     load_ruleset,
@@ -103,6 +109,7 @@ __all__ = [
     "Passed",
     "Ranking",
     "Ruleset",
+    "RulesetDiff",
     "RulesetError",
     "Scored",
     "Skipped",
@@ -113,7 +120,9 @@ __all__ = [
     "bundled_rulesets",
     "check_ruleset",
     "compare",
+    "diff_rulesets",
     "durable_unavailable_reason",
+    "explain_ruleset",
     "facts_json_schema",
     "facts_reference",
     "is_cases_file",
@@ -125,6 +134,7 @@ __all__ = [
     "render_assessment",
     "render_cases",
     "render_comparison",
+    "render_diff",
     "render_ranking",
     "ruleset_for_type",
     "ruleset_of_cases",

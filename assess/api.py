@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, Literal
 
-from . import batch, durable, facts, golden, lint, ranking, report, tables
+from . import batch, durable, facts, golden, lint, ranking, report, rulediff, tables
 from .assessment import Assessment
 from .errors import AssessError
 from .ruleset import Ruleset, bundled_names, load_ruleset, ruleset_name_for
@@ -202,6 +202,36 @@ def run_cases(ruleset: Ruleset, *, engine: str = "durable") -> golden.Report:
 def render_cases(report_: golden.Report, coverage: bool = False) -> str:
     """Golden-case results as text: a diff per failing case, and the coverage table."""
     return report.golden_report(report_, coverage)
+
+
+def explain_ruleset(ruleset: Ruleset, rule: str | None = None, format: str = "text") -> str:
+    """The rubric as a readable document (``text`` or ``markdown``): per category each item,
+    its points, the deduction in words and its basis; or one rule in detail. Raises
+    :class:`RulesetError` for an unknown rule id (with a suggestion)."""
+    from .explain import explain_ruleset as explain
+
+    return explain(ruleset, rule, markdown=format == "markdown")
+
+
+def diff_rulesets(old: Ruleset, new: Ruleset, units: Iterable[FactsInput | batch.Unit], *,
+                  engine: str = "native") -> rulediff.RulesetDiff:
+    """Re-score units under two versions of a ruleset and list the units whose score, grade
+    or rank changed, with the rules responsible. Raises :class:`FactsError` for the first
+    unit that cannot be read, and :class:`AssessError` for a unit either version cannot score."""
+    pairs = []
+    for unit in _as_units(units):
+        if unit.facts is None:
+            assert unit.error is not None
+            raise unit.error
+        pairs.append((unit.source, unit.facts))
+    return rulediff.diff(old, new, pairs, engine)
+
+
+def render_diff(result: rulediff.RulesetDiff, format: str = "text") -> str:
+    """A ruleset diff as Chinese text, Markdown, or JSON."""
+    if format == "json":
+        return result.model_dump_json(indent=2) + "\n"
+    return report.diff_report(result, markdown=format == "markdown")
 
 
 def facts_reference() -> str:

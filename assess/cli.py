@@ -31,7 +31,9 @@ from . import (
     assessment_json_schema,
     bundled_rulesets,
     check_ruleset,
+    diff_rulesets,
     durable_unavailable_reason,
+    explain_ruleset,
     facts_json_schema,
     facts_reference,
     is_cases_file,
@@ -42,6 +44,7 @@ from . import (
     render_assessment,
     render_cases,
     render_comparison,
+    render_diff,
     render_ranking,
     ruleset_of_cases,
     run_cases,
@@ -209,6 +212,31 @@ def check(ctx: click.Context, rulesets_: tuple[str, ...], fmt: str) -> None:
         streams.out(f"{len(rulesets_)} ruleset(s): {errors} error(s), {len(findings) - errors} warning(s)\n")
     if any(f.severity == "error" for f in findings):
         ctx.exit(EXIT_FAILED)
+
+
+@cli.command()
+@click.argument("ruleset_ref", metavar="RULESET")
+@click.argument("rule", required=False)
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
+def explain(ruleset_ref: str, rule: str | None, fmt: str) -> None:
+    """The rubric as a readable document (or one RULE in detail), for circulating with results."""
+    with load_ruleset(ruleset_ref) as loaded:
+        _streams().out(explain_ruleset(loaded, rule, fmt))
+
+
+@cli.command()
+@click.argument("old_ref", metavar="OLD")
+@click.argument("new_ref", metavar="NEW")
+@click.argument("paths", nargs=-1, required=True, metavar="UNITS...")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
+@click.option("--engine", type=click.Choice(ENGINES), default="native", show_default=True)
+def diff(old_ref: str, new_ref: str, paths: tuple[str, ...], fmt: str, engine: str) -> None:
+    """Re-score UNITS under two versions of a ruleset; list the units whose score, grade or rank
+    changed, with the rules responsible."""
+    streams = _streams()
+    with load_ruleset(old_ref) as old, load_ruleset(new_ref) as new:
+        result = diff_rulesets(old, new, read_units(paths), engine=choose_engine(engine, streams))
+    streams.out(render_diff(result, fmt))
 
 
 @cli.command(name="test")

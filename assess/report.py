@@ -10,6 +10,7 @@ from .assessment import Assessment, Deduction, JsonValue
 from .facts import UNIT_TYPE_LABELS, FieldInfo
 from .golden import Report as GoldenReport
 from .ranking import Comparison
+from .rulediff import RulesetDiff
 
 PERIOD_LABELS = {"annual": "全年", "half-year": "半年"}
 CAP_LABELS = {"item": "扣完为止", "category": "本类扣完为止", "bonus_cap": "加分封顶"}
@@ -193,3 +194,36 @@ def golden_report(result: GoldenReport, coverage: bool = False) -> str:
         lines.append(tabulate(rows, headers=["rule", "kind", "needs a case that", "not yet shown"],
                               disable_numparse=True))
     return "\n".join(lines) + "\n"
+
+
+def diff_report(d: RulesetDiff, markdown: bool = False) -> str:
+    """A ruleset diff in Chinese, as text or Markdown."""
+    style = "github" if markdown else "simple"
+    head = "## " if markdown else "【"
+    tail = "" if markdown else "】"
+    lines = [f"{'# ' if markdown else ''}细则变化：{d.old.id} {d.old.version}（{d.old.sha256[:12]}）→ "
+             f"{d.new.id} {d.new.version}（{d.new.sha256[:12]}）", ""]
+    lines.append(f"{head}规则变化{tail}")
+    lines.append("")
+    labels = {"added": "新增", "removed": "删除", "changed": "修改", "unchanged": "未改"}
+    if d.rules:
+        lines.append(tabulate([[c.rule, labels[c.change], "、".join(c.fields), c.item] for c in d.rules],
+                              headers=["规则", "变化", "改动字段", "考核项目"], tablefmt=style, disable_numparse=True))
+    else:
+        lines.append("无")
+    if d.settings:
+        lines.extend(["", f"其他改动：{'、'.join(d.settings)}"])
+    skipped = f"；不适用本细则 {d.not_applicable} 个" if d.not_applicable else ""
+    counts = f"{len(d.units)} 个；未变 {d.unchanged} 个{skipped}"
+    lines.extend(["", f"{head}得分、等级或排名变化的单位（{counts}）{tail}", ""])
+    for u in d.units:
+        lines.append(f"{'- ' if markdown else ''}{u.unit.name}：{fmt(u.old_total)} → {fmt(u.new_total)}，"
+                     f"{u.old_grade} → {u.new_grade}，排名 {u.old_rank} → {u.new_rank}")
+        for e in u.rules:
+            note = f"（{e.note}）" if e.note else ""
+            lines.append(f"{'  - ' if markdown else '    '}[{e.rule}]（{labels[e.change]}）"
+                         f"{_signed(e.old)} → {_signed(e.new)}{note}")
+        for other in u.other:
+            lines.append(f"{'  - ' if markdown else '    '}{other}")
+    return "\n".join(lines) + "\n"
+

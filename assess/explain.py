@@ -1,0 +1,162 @@
+"""A rubric as a readable document, for circulating with the results (assess explain).
+
+Conditions are put into words with the facts' Chinese labels: ``organization.staff < 2``
+reads 专职人员 < 2, ``count(drills, kind == "flood")`` reads 演练（演练类型为防汛抗旱）数.
+"""
+
+from __future__ import annotations
+
+from tabulate import tabulate
+
+from . import expr
+from .facts import FIELDS, HAZARD_LABELS, HONOR_LEVEL_LABELS, UNIT_TYPE_LABELS
+from .report import fmt
+from .rubric import RuleSpec
+from .ruleset import Ruleset
+
+_OPS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "为", "!=": "不为"}
+_VALUE_LABELS = {**HAZARD_LABELS, **HONOR_LEVEL_LABELS, **UNIT_TYPE_LABELS,
+                 "overall": "总体预案", "special": "专项预案", "department": "部门预案", "grassroots": "基层预案",
+                 "annual": "全年", "half-year": "半年"}
+
+
+def words(node: expr.Node) -> str:
+    """An expression in words, with fact labels instead of paths."""
+    if isinstance(node, expr.Const):
+        if isinstance(node.value, bool):
+            return "是" if node.value else "否"
+        if isinstance(node.value, str):
+            return _VALUE_LABELS.get(node.value, node.value)
+        return fmt(node.value) if isinstance(node.value, float) else str(node.value)
+    if isinstance(node, (expr.Ref, expr.ItemRef, expr.ListRef)):
+        return node.info.label
+    if isinstance(node, expr.ListField):
+        return f"{FIELDS[node.list_path].label}{node.info.label}"
+    if isinstance(node, expr.Presence):
+        return f"{'未提交' if node.negated else '已提交'}{FIELDS[node.path].label}"
+    if isinstance(node, expr.Not):
+        inner = node.item
+        if isinstance(inner, expr.Ref) and inner.type == "bool":
+            return f"无{inner.info.label}"
+        return f"并非（{words(inner)}）"
+    if isinstance(node, expr.BoolOp):
+        joiner = "且" if node.op == "and" else "或"
+        return joiner.join(f"（{words(i)}）" if isinstance(i, expr.BoolOp) else words(i) for i in node.items)
+    if isinstance(node, expr.Compare):
+        return f"{words(node.left)} {_OPS[node.op]} {words(node.right)}"
+    if isinstance(node, expr.Arith):
+        op = {"+": "+", "-": "−", "*": "×"}[node.op]
+        return f"{words(node.left)} {op} {words(node.right)}"
+    if isinstance(node, expr.Neg):
+        return f"−{words(node.item)}"
+    if isinstance(node, expr.Call):
+        return _call_words(node)
+    return node.text
+
+
+def _call_words(node: expr.Call) -> str:
+    args = node.args
+    condition = f"（{words(args[1])}）" if len(args) == 2 else ""
+    if node.func == "count":
+        return f"{words(args[0])}{condition}数"
+    if node.func == "sum":
+        return f"{words(args[0])}{condition}合计"
+    if node.func == "distinct":
+        return f"{words(args[0])}{condition}种类数"
+    if node.func == "any":
+        return f"有{words(args[0])}{condition}"
+    if node.func == "all":
+        return f"{words(args[0])}均{condition}"
+    if node.func == "ratio":
+        return f"{words(args[0])}占{words(args[1])}的比例"
+    if node.func == "pct":
+        return f"{words(args[0])}占{words(args[1])}的百分比"
+    listed = "、".join(words(a) for a in args)
+    return f"{listed}中{'较小' if node.func == 'min' else '较大'}者"
+
+
+def _phrase(text: str) -> str:
+    return words(expr.parse(text, ("bool", "int", "number", "str")))
+
+
+def method(rule: RuleSpec) -> str:
+    """How the rule deducts or awards, in words."""
+    when = f"当{_phrase(rule.when)}时，" if rule.when else ""
+    if rule.kind == "veto":
+        return f"{when}一票否决（等级为不合格）"
+    if rule.kind == "no_excellent":
+        return f"{when}不得评为最高等次（否优项）"
+    if rule.award is not None:
+        a = rule.award
+        if a.fixed is not None:
+            return f"{when}加{fmt(a.fixed)}分"
+        if a.per is not None:
+            return f"{when}按{_phrase(a.per.count)}，每个加{fmt(a.per.points)}分，最多{fmt(rule.points)}分"
+        assert a.honors is not None
+        levels = "，".join(f"{HONOR_LEVEL_LABELS[k]}{fmt(v)}分" for k, v in a.honors.items())
+        return f"{levels}；同一事项按最高级别计一次，最多{fmt(rule.points)}分"
+    d = rule.deduct
+    assert d is not None
+    if d.fixed is not None:
+        return f"{when}扣{fmt(d.fixed)}分"
+    if d.per is not None:
+        return f"{when}按{_phrase(d.per.count)}计，每个扣{fmt(d.per.points)}分，扣完为止"
+    if d.graded is not None:
+        parts = "，".join(f"{_phrase(k)}每次扣{fmt(v)}分" for k, v in d.graded.items())
+        return f"{when}{parts}，扣完为止"
+    if d.shortfall is not None:
+        s = d.shortfall
+        unit = "（不足1个计分单位的不计）" if s.whole else "（按实际差额计）"
+        return (f"{when}{_phrase(s.value)}低于{fmt(s.target)}的，每少{fmt(s.step)}扣{fmt(s.points)}分"
+                f"{unit}，扣完为止")
+    if d.tiers is not None:
+        bands = "；".join(f"{'≥' + fmt(level.min) if level.min is not None else '其余'}"
+                         f"{'不扣分' if not level.points else '扣' + fmt(level.points) + '分'}"
+                         for level in d.tiers.levels)
+        return f"{when}按{_phrase(d.tiers.value)}分档：{bands}"
+    assert d.range is not None
+    r = d.range
+    return f"{when}视情况扣{fmt(r.min)}-{fmt(r.max)}分（评审未调整时按{fmt(r.default)}分）"
+
+
+def explain_ruleset(ruleset: Ruleset, rule: str | None = None, markdown: bool = False) -> str:
+    spec = ruleset.spec
+    style = "github" if markdown else "simple"
+    missing_policy = {"deduct": "按未完成扣除该项分值", "skip": "该项不评"}
+    if rule is not None:
+        found = next((r for r in spec.rules if r.id == rule), None)
+        if found is None:
+            from .errors import RulesetError
+            from .paths import did_you_mean
+            raise RulesetError(f"ruleset {spec.id} has no rule {rule!r}"
+                               + did_you_mean(rule, [r.id for r in spec.rules]))
+        policy = found.if_missing or (spec.if_missing if found.kind == "deduct" else "skip")
+        fields = [("编号", found.id), ("类别", found.category or "—"), ("一案三制", found.pillar),
+                  ("考核项目", found.item), ("分值", fmt(found.points) if found.points else "—"),
+                  ("扣分方法", method(found)), ("扣分说明", found.reason),
+                  ("达标说明", found.passed or "—"), ("未提交材料时", missing_policy[policy]),
+                  ("依据", found.basis)]
+        return tabulate(fields, tablefmt=style, disable_numparse=True) + "\n"
+    grades = "；".join(f"{g.name} ≥{fmt(g.min)}" for g in spec.grades)
+    lines = [f"{'# ' if markdown else ''}{spec.title}", "",
+             f"编号 {spec.id}，版本 {spec.version}，sha256 {ruleset.sha256[:12]}；适用于"
+             f"{'、'.join(UNIT_TYPE_LABELS[t] for t in spec.applies_to)}。",
+             f"满分 {fmt(spec.total)} 分，加分最多 {fmt(spec.bonus_cap)} 分。等级：{grades}（以上包括本数）；"
+             f"一票否决的为{spec.fail_grade}。未提交佐证材料的，默认{missing_policy[spec.if_missing]}。", ""]
+    if spec.description:
+        lines.extend([spec.description, ""])
+    numerals = "一二三四五六七八九十"
+    for index, category in enumerate(spec.categories):
+        title = f"{numerals[index] if index < 10 else index + 1}、{category.name}（{fmt(category.max)}分）"
+        lines.extend([f"## {title}" if markdown else f"【{title}】", ""])
+        rows = [[r.id, r.pillar, r.item, fmt(r.points or 0), method(r), r.basis]
+                for r in spec.rules if r.category == category.id]
+        lines.extend([tabulate(rows, headers=["编号", "一案三制", "考核项目", "分值", "扣分方法", "依据"],
+                               tablefmt=style, disable_numparse=True), ""])
+    for kind, title in (("bonus", "加分项"), ("veto", "一票否决"), ("no_excellent", "否优项")):
+        rows = [[r.id, r.pillar, r.item, method(r), r.basis] for r in spec.rules if r.kind == kind]
+        if rows:
+            lines.extend([f"## {title}" if markdown else f"【{title}】", ""])
+            lines.extend([tabulate(rows, headers=["编号", "一案三制", "项目", "办法", "依据"], tablefmt=style,
+                                   disable_numparse=True), ""])
+    return "\n".join(lines)
