@@ -22,13 +22,17 @@ does about them:
 - It compares ``"3" < 5`` and ``true == 1`` as true: facts are validated and typed
   before they get here, and the compiler only compares like with like.
 - An exception in an action, even KeyboardInterrupt, is swallowed into the session
-  state: our actions run through a Promise that lets exceptions propagate.
+  state: no Python action runs inside durable-rules; the engine takes the actions
+  itself from the C extension, so an interrupt reaches the caller.
 - The global ``durable.lang`` host refuses a ruleset name twice, each default ``Host``
   starts two timer threads that never stop, and a C ruleset is never freed: each engine
   owns a private ``Host`` with the timers disabled, a name made from a hash and a
   counter, and ``close()`` frees the C ruleset.
 - ``register_rulesets`` mutates the dict passed in and errors are bare numeric codes:
   definitions are built fresh and validated first, and codes are translated.
+- Its Python layer builds a closure and writes the session state back as JSON for
+  every action: the engine drives the C extension directly (assert, start action,
+  complete, next), which is also what makes it three times faster.
 - The C extension holds the GIL and has no locks: calls are serialised per engine.
 """
 
@@ -41,7 +45,7 @@ import json
 import math
 import threading
 import weakref
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from .errors import EngineError, RulesetError
@@ -225,12 +229,9 @@ if _IMPORT_ERROR is None:
         def _run(self) -> None:
             return None
 
-    class _Action(_engine.Promise):  # type: ignore[misc]
-        """Runs an action and lets its exceptions propagate instead of storing them."""
 
-        def run(self, c: Any, complete: Callable[[Any], None]) -> None:
-            self._func(c)
-            complete(None)
+def _never_called(c: Any) -> None:
+    raise AssertionError("durable-rules actions are driven by DurableEngine.run, not by the host")
 
 
 def _free(handles: list[int]) -> None:
@@ -243,7 +244,14 @@ def _free(handles: list[int]) -> None:
 
 
 class DurableEngine:
-    """Answers a program's checks with durable-rules."""
+    """Answers a program's checks with durable-rules.
+
+    The private host compiles and owns the C ruleset; units are asserted and their
+    actions taken straight from the C extension (assert, start an action, complete it,
+    next), so no Python action runs inside durable-rules: nothing can be swallowed
+    there, and the per-action cost of its Python layer (a closure, the session state
+    written back as JSON) is not paid.
+    """
 
     name = "durable"
     version = f"durable-rules {_version()}"
@@ -253,12 +261,10 @@ class DurableEngine:
             raise EngineError(f"durable-rules is not available: {_IMPORT_ERROR}")
         self._definition = Definition(program)
         self._lock = threading.Lock()
-        self._fired: set[str] = set()
         self._sessions = itertools.count(1)
         self._name = f"assess_{self._definition.digest[:16]}_{next(_COUNTER)}"
-        rules: dict[str, Any] = {}
-        for name, rule in self._definition.rules.items():
-            rules[name] = dict(rule, run=_Action(self._recorder(name)))
+        self._check_of = self._definition.check_of
+        rules = {name: dict(rule, run=_never_called) for name, rule in self._definition.rules.items()}
         try:
             self._host = _Host()
             self._host.register_rulesets({self._name: rules})
@@ -267,33 +273,42 @@ class DurableEngine:
         self._handles = [r._handle for r in self._host._ruleset_list]
         self._finalizer = weakref.finalize(self, _free, self._handles)
 
-    def _recorder(self, name: str) -> Callable[[Any], None]:
-        check = self._definition.check_of.get(name)
-        fired = self._fired
-
-        def record(c: Any) -> None:
+    def fired(self, handle: int, fact: str) -> set[str]:
+        """Assert one unit's fact and take every action it triggers; the checks that held."""
+        result = _ext.assert_fact(handle, fact)
+        if result[0] != 0:
+            raise EngineError(f"durable-rules did not take the unit (result {result[0]})")
+        state = result[1]
+        out: set[str] = set()
+        started = _ext.start_action_for_state(handle, state)
+        message = started[1] if started else None
+        while message:
+            # The message is {"<rule name>": {...}}; our rule names are plain ASCII.
+            name = message[2:message.index('"', 2)]
+            check = self._check_of.get(name)
             if check is not None:
-                fired.add(check)
-        return record
+                out.add(check)
+            message = _ext.complete_and_start_action(handle, state)
+        return out
 
     def run(self, env: Mapping[str, Any]) -> frozenset[str]:
         with self._lock:
             if not self._handles:
                 raise EngineError("the durable-rules engine has been closed")
+            handle = self._handles[0]
             sid = str(next(self._sessions))
-            fact = self._definition.fact(env, sid)
-            self._fired.clear()
+            fact = json.dumps(self._definition.fact(env, sid), ensure_ascii=False, allow_nan=False)
             try:
-                self._host.assert_fact(self._name, fact)
-                return frozenset(self._fired)
+                return frozenset(self.fired(handle, fact))
             except (KeyboardInterrupt, SystemExit):
+                raise
+            except EngineError:
                 raise
             except Exception as exc:
                 raise EngineError(f"durable-rules failed: {translate(exc)}") from exc
             finally:
-                self._fired.clear()
                 try:
-                    self._host.delete_state(self._name, sid)
+                    _ext.delete_state(handle, sid)
                 except Exception:  # noqa: BLE001,S110 - the session may not exist after an error
                     pass
 

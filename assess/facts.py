@@ -360,6 +360,14 @@ class Adjustment(Section):
     points: Annotated[float, Field(ge=0, le=1000)] = Field(title="扣分")
     note: Note = Field(title="评审说明")
 
+    @field_validator("points")
+    @classmethod
+    def _hundredths(cls, value: float) -> float:
+        if abs(value * 100 - round(value * 100)) > 1e-6:
+            raise PydanticCustomError("hundredths", "points have at most two decimals, got {value}",
+                                      {"value": value})
+        return value
+
 
 class UnitFacts(BaseModel):
     """Everything one unit submits for one assessment."""

@@ -21,6 +21,7 @@ import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from . import expr
@@ -166,6 +167,21 @@ class CompiledRule:
     def id(self) -> str:
         return self.spec.id
 
+    @property
+    def missing_check(self) -> str:
+        return f"r{self.index}.missing"
+
+    @cached_property
+    def cents(self) -> int:
+        """The item's points in hundredths."""
+        return round((self.spec.points or 0) * 100)
+
+    @cached_property
+    def evidence_plan(self) -> tuple[tuple[str, Fn, tuple[str, ...], bool], ...]:
+        """(label, function, paths it needs, whether the label is a fact path read directly)."""
+        return tuple((e.label, e.fn, e.paths, e.paths == (e.label,) and e.label in FIELDS
+                      and FIELDS[e.label].kind not in ("list", "section")) for e in self.evidence)
+
 
 @dataclass
 class Program:
@@ -175,6 +191,8 @@ class Program:
     terms: list[Term]
     keys: dict[str, str]  # fact path -> flat key
     enums: dict[str, tuple[str, ...]]  # flat key -> enum values, coded as their index
+    category_cents: dict[str, int] = field(default_factory=dict)
+    rule_cents: dict[str, int] = field(default_factory=dict)
 
     @property
     def spec(self) -> Any:
@@ -475,7 +493,9 @@ class _Builder:
         checks = [c for r in rules for c in r.checks]
         enums = {key: FIELDS[path].enum for path, key in self.keys.items()
                  if path in FIELDS and FIELDS[path].kind == "enum"}
-        return Program(self.rubric, rules, checks, list(self.terms.values()), dict(self.keys), enums)
+        return Program(self.rubric, rules, checks, list(self.terms.values()), dict(self.keys), enums,
+                       {c.id: round(c.max * 100) for c in self.rubric.spec.categories},
+                       {r.id: r.cents for r in rules})
 
 
 def _compare(op: str, left: Any, right: Any) -> bool:

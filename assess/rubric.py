@@ -224,6 +224,9 @@ def check(rubric: Rubric) -> None:
     _unique(rubric, [r.id for r in spec.rules], "rules", "rule id", add)
     _unique(rubric, [g.name for g in spec.grades], "grades", "grade name", add)
     _check_grades(spec, add)
+    for path, value in _point_values(spec):
+        if abs(value * 100 - round(value * 100)) > 1e-6:
+            add(path, f"{value:g} has more than two decimals; points are counted in hundredths")
 
     category_total = sum(c.max for c in spec.categories)
     if abs(category_total - spec.total) > 1e-9:
@@ -254,6 +257,40 @@ def check(rubric: Rubric) -> None:
     if issues:
         raise RulesetError(f"{len(issues)} problem(s) in the ruleset", source=rubric.source,
                            issues=tuple(issues))
+
+
+def _point_values(spec: RulesetSpec) -> list[tuple[Path, float]]:
+    """Every number in the ruleset that is an amount of points (not a condition, target,
+    step or tier bound)."""
+    out: list[tuple[Path, float]] = [(("total",), spec.total), (("bonus_cap",), spec.bonus_cap)]
+    out += [(("categories", i, "max"), c.max) for i, c in enumerate(spec.categories)]
+    out += [(("grades", i, "min"), g.min) for i, g in enumerate(spec.grades)]
+    for i, rule in enumerate(spec.rules):
+        if rule.points is not None:
+            out.append((("rules", i, "points"), rule.points))
+        d, a = rule.deduct, rule.award
+        if d is not None:
+            at: Path = ("rules", i, "deduct")
+            if d.fixed is not None:
+                out.append(((*at, "fixed"), d.fixed))
+            if d.per is not None:
+                out.append(((*at, "per", "points"), d.per.points))
+            if d.shortfall is not None:
+                out.append(((*at, "shortfall", "points"), d.shortfall.points))
+            if d.range is not None:
+                out += [((*at, "range", k), getattr(d.range, k)) for k in ("min", "max", "default")]
+            out += [((*at, "graded", k), v) for k, v in (d.graded or {}).items()]
+            if d.tiers is not None:
+                out += [((*at, "tiers", "levels", n, "points"), level.points)
+                        for n, level in enumerate(d.tiers.levels)]
+        if a is not None:
+            at = ("rules", i, "award")
+            if a.fixed is not None:
+                out.append(((*at, "fixed"), a.fixed))
+            if a.per is not None:
+                out.append(((*at, "per", "points"), a.per.points))
+            out += [((*at, "honors", k), v) for k, v in (a.honors or {}).items()]
+    return out
 
 
 def _unique(rubric: Rubric, values: list[str], where: str, what: str, add: Any) -> None:

@@ -24,6 +24,8 @@ TEXT_FIELDS = ("item", "reason", "passed", "basis")
 
 
 class RuleChange(BaseModel):
+    """A rule added, removed, or changed (with the dotted paths of what changed)."""
+
     model_config = ConfigDict(frozen=True)
 
     rule: str
@@ -33,6 +35,8 @@ class RuleChange(BaseModel):
 
 
 class RuleEffect(BaseModel):
+    """How many points one rule moved a unit under each version."""
+
     model_config = ConfigDict(frozen=True)
 
     rule: str
@@ -44,6 +48,8 @@ class RuleEffect(BaseModel):
 
 
 class UnitChange(BaseModel):
+    """A unit whose total, grade or rank changed, and why."""
+
     model_config = ConfigDict(frozen=True)
 
     unit: UnitRef
@@ -59,6 +65,9 @@ class UnitChange(BaseModel):
 
 
 class RulesetDiff(BaseModel):
+    """What a new version of a ruleset changes: its rules, its settings, and the units
+    whose total, grade or rank moved."""
+
     model_config = ConfigDict(frozen=True)
 
     old: RulesetRef

@@ -1,7 +1,9 @@
 """The ledger: an engine's answers turned into points, caps, grade and reasons.
 
-Amounts are computed in decimal arithmetic and rounded once to 0.01 (half up), so that
-``0.2 * 7`` is 1.4 and totals add up exactly. Order of work for one unit:
+Points are counted in integer hundredths (rubric points have at most two decimals,
+checked when a ruleset loads), so ``0.2 * 7`` is 1.4 and totals add up exactly; a
+shortfall counted in fractions is computed in decimal arithmetic and rounded half up
+to 0.01. Order of work for one unit:
 
 1. each rule: missing facts (deduct or skip), passed, or the amount its form asks for,
    limited to the item's points (扣完为止);
@@ -9,6 +11,10 @@ Amounts are computed in decimal arithmetic and rounded once to 0.01 (half up), s
 3. bonuses in rule order until the ruleset's bonus cap is used up;
 4. total = category scores + bonus; grade by the inclusive lower bounds, then vetoes
    (一票否决: the fail grade) and 否优项 (never the top grade).
+
+The result records are built from values the ledger has already typed, without a
+second validation pass (see :func:`_record`); a test holds every assessment equal to
+its own re-validated JSON.
 """
 
 from __future__ import annotations
@@ -16,9 +22,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from .assessment import (
+    ASSESSMENT_SCHEMA_VERSION,
     Assessment,
     Bonus,
     CategoryScore,
@@ -38,23 +47,38 @@ from .program import CompiledRule, Template
 from .ruleset import Ruleset
 
 CENT = Decimal("0.01")
-_ZERO = Decimal(0)
+Model = TypeVar("Model", bound=BaseModel)
+_set = object.__setattr__
 
 
-def dec(value: float | int | Decimal) -> Decimal:
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int):
-        return Decimal(value)
-    return Decimal(repr(float(value)))
+def cents(value: float) -> int:
+    """Points as integer hundredths."""
+    return round(value * 100)
 
 
 def money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def number(value: Decimal) -> float:
-    return float(money(value))
+def _record(cls: type[Model], values: dict[str, Any]) -> Model:
+    """A result record from values the ledger already produced in the declared types.
+
+    Validating them again would cost more than the scoring itself (pydantic checks
+    every nested record); ``values`` must name every field, in declaration order.
+    """
+    obj = cls.__new__(cls)
+    _set(obj, "__dict__", values)
+    # Records are frozen, so one set of field names can serve every record of a class.
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = set(cls.model_fields)
+    _set(obj, "__pydantic_fields_set__", fields)
+    _set(obj, "__pydantic_extra__", None)
+    _set(obj, "__pydantic_private__", None)
+    return obj
+
+
+_FIELDS: dict[type[BaseModel], set[str]] = {}
 
 
 def check_adjustments(ruleset: Ruleset, facts: UnitFacts, source: str) -> None:
@@ -117,8 +141,6 @@ class Ledger:
         self.skipped: list[Skipped] = []
         self.missing: list[str] = []
 
-    # ------------------------------------------------------------------ per rule
-
     def build(self, engine: Engine) -> Assessment:
         for rule in self.ruleset.program.rules:
             self.rule(rule)
@@ -131,119 +153,138 @@ class Ledger:
             raise FactsError("adjustments that do not apply", source=self.source, issues=issues)
         return self.assemble(engine)
 
+    # ------------------------------------------------------------------ per rule
+
     def rule(self, rule: CompiledRule) -> None:
         spec = rule.spec
+        fired = self.fired
         evidence = self.evidence(rule)
-        if f"r{rule.index}.missing" in self.fired:
-            paths = [p for p in rule.required if p not in self.env]
+        if rule.missing_check in fired:
+            env = self.env
+            paths = [p for p in rule.required if p not in env]
             labels = "、".join(_label(p) for p in paths)
             policy = spec.if_missing or (self.spec.if_missing if spec.kind == "deduct" else "skip")
             if spec.kind == "deduct" and policy == "deduct":
-                points = dec(spec.points or 0)
-                self.deductions.append(dict(
-                    rule=spec.id, category=spec.category, pillar=spec.pillar, item=spec.item,
-                    raw=points, reason=f"未提交{labels}，按未完成扣分", evidence=evidence,
-                    missing=True))
+                self.deductions.append(self._deduction(rule, rule.cents, f"未提交{labels}，按未完成扣分", evidence,
+                                                       missing=True))
                 self.missing.extend(p for p in paths if p not in self.missing)
             else:
-                self.skipped.append(Skipped(rule=spec.id, item=spec.item, paths=paths,
-                                            reason=f"未提交{labels}，本项未评"))
+                self.skipped.append(_record(Skipped, {"rule": spec.id, "item": spec.item, "paths": paths,
+                                                      "reason": f"未提交{labels}，本项未评"}))
             return
-        matched = [c for c in rule.checks if c.name in self.fired]
+        matched = [c for c in rule.checks if c.name in fired]
         if not matched:
-            self.passed.append(Passed(rule=spec.id, reason=self.pass_reason(rule), evidence=evidence))
+            self.passed.append(_record(Passed, {"rule": spec.id, "reason": self.pass_reason(rule),
+                                                "evidence": evidence}))
             return
-        if spec.kind in ("veto", "no_excellent"):
-            finding = GradeFinding(rule=spec.id, pillar=spec.pillar, item=spec.item,
-                                   reason=self.render(rule.reason, {}), evidence=evidence)
-            (self.vetoes if spec.kind == "veto" else self.blocks).append(finding)
+        kind = spec.kind
+        if kind == "veto" or kind == "no_excellent":
+            finding = _record(GradeFinding, {"rule": spec.id, "pillar": spec.pillar, "item": spec.item,
+                                             "reason": self.render(rule.reason, {}), "evidence": evidence})
+            (self.vetoes if kind == "veto" else self.blocks).append(finding)
             return
-        if spec.kind == "bonus":
+        if kind == "bonus":
             amount, variables = self.award(rule)
-            self.bonuses.append(dict(rule=spec.id, pillar=spec.pillar, item=spec.item, raw=amount,
-                                     reason=self.render(rule.reason, variables), evidence=evidence))
+            self.bonuses.append({"rule": spec.id, "pillar": spec.pillar, "item": spec.item, "raw": amount,
+                                 "reason": self.render(rule.reason, variables), "evidence": evidence})
             return
         amount, variables, extra = self.deduction(rule, matched)
         if amount <= 0:
-            self.passed.append(Passed(rule=spec.id, reason=self.pass_reason(rule), evidence=evidence))
+            self.passed.append(_record(Passed, {"rule": spec.id, "reason": self.pass_reason(rule),
+                                                "evidence": evidence}))
             return
-        self.deductions.append(dict(
-            rule=spec.id, category=spec.category, pillar=spec.pillar, item=spec.item, raw=amount,
-            reason=self.render(rule.reason, variables), evidence=evidence, **extra))
+        self.deductions.append(self._deduction(rule, amount, self.render(rule.reason, variables), evidence,
+                                               **extra))
 
-    def deduction(self, rule: CompiledRule, matched: list[Any]) -> tuple[Decimal, dict[str, Any], dict[str, Any]]:
+    @staticmethod
+    def _deduction(rule: CompiledRule, raw: int, reason: str, evidence: dict[str, JsonValue], *,
+                   missing: bool = False, adjusted: bool = False, defaulted: bool = False,
+                   note: str | None = None, count: float | None = None, tier: int | None = None) -> dict[str, Any]:
+        spec = rule.spec
+        return {"rule": spec.id, "category": spec.category, "pillar": spec.pillar, "item": spec.item,
+                "points": 0.0, "raw": raw, "reason": reason, "evidence": evidence, "capped": None,
+                "missing": missing, "adjusted": adjusted, "defaulted": defaulted, "note": note,
+                "count": count, "tier": tier}
+
+    def deduction(self, rule: CompiledRule, matched: list[Any]) -> tuple[int, dict[str, Any], dict[str, Any]]:
+        """The amount (hundredths) a matched deduct rule asks for, its template variables,
+        and the extra fields of its record."""
         d = rule.spec.deduct
         assert d is not None
         env = self.env
         if d.fixed is not None:
-            amount = dec(d.fixed)
+            amount = cents(d.fixed)
             return amount, {"points": amount}, {}
         if d.per is not None:
             assert rule.quantity is not None
             count = rule.quantity(env)
-            amount = dec(count) * dec(d.per.points)
-            return amount, {"points": amount, "count": count}, {"count": count}
+            amount = count * cents(d.per.points)
+            return amount, {"points": amount, "count": count}, {"count": float(count)}
         if d.graded is not None:
-            fired = {c.index for c in matched}
-            total = _ZERO
-            count = 0
+            indexes = {c.index for c in matched}
+            amount = 0
+            events = 0
             for k, graded in enumerate(rule.graded):
-                if k in fired:
-                    events = graded.fn(env)
-                    count += events
-                    total += dec(events) * dec(graded.rate)
-            return total, {"points": total, "count": count}, {"count": count}
+                if k in indexes:
+                    n = graded.fn(env)
+                    events += n
+                    amount += n * cents(graded.rate)
+            return amount, {"points": amount, "count": events}, {"count": float(events)}
         if d.shortfall is not None:
             assert rule.quantity is not None
             s = d.shortfall
-            value = dec(rule.quantity(env))
-            gap = dec(s.target) - value
-            units = gap / dec(s.step)
+            value = Decimal(repr(float(rule.quantity(env))))
+            gap = Decimal(repr(s.target)) - value
+            units = gap / Decimal(repr(s.step))
             if s.whole:
                 units = units.to_integral_value(rounding=ROUND_FLOOR)
-            amount = money(units * dec(s.points))
+            amount = int(money(units * Decimal(repr(s.points))) * 100)
             return amount, {"points": amount, "value": value, "shortfall": money(gap),
-                            "target": dec(s.target)}, {"count": float(units)}
+                            "target": s.target}, {"count": float(units)}
         if d.tiers is not None:
             tiers = [c.index for c in matched if c.kind == "tier"]
-            if len(tiers) != 1:
+            if len(tiers) != 1 or tiers[0] is None:
                 raise EngineError(f"rule {rule.id}: the engine placed the value in {len(tiers)} tiers")
-            assert rule.quantity is not None and tiers[0] is not None
-            amount = dec(d.tiers.levels[tiers[0]].points)
-            return amount, {"points": amount, "value": dec(rule.quantity(env))}, {"tier": tiers[0]}
+            assert rule.quantity is not None
+            amount = cents(d.tiers.levels[tiers[0]].points)
+            return amount, {"points": amount, "value": rule.quantity(env)}, {"tier": tiers[0]}
         assert d.range is not None
         found = self.adjustments.get(rule.id)
         if found is not None:
             self.used_adjustments.add(rule.id)
             adjustment = found[1]
-            amount = dec(adjustment.points)
+            amount = cents(adjustment.points)
             return amount, {"points": amount}, {"adjusted": True, "note": adjustment.note}
-        amount = dec(d.range.default)
+        amount = cents(d.range.default)
         return amount, {"points": amount}, {"defaulted": True}
 
-    def award(self, rule: CompiledRule) -> tuple[Decimal, dict[str, Any]]:
+    def award(self, rule: CompiledRule) -> tuple[int, dict[str, Any]]:
         a = rule.spec.award
         assert a is not None
         if a.fixed is not None:
-            amount = dec(a.fixed)
+            amount = cents(a.fixed)
             return amount, {"points": amount}
         assert rule.quantity is not None
         value = rule.quantity(self.env)
         if a.per is not None:
-            amount = dec(value) * dec(a.per.points)
+            amount = value * cents(a.per.points)
             return amount, {"points": amount, "count": value}
-        amount = dec(value)
+        amount = cents(value)
         return amount, {"points": amount}
 
     # ------------------------------------------------------------------ text
 
     def evidence(self, rule: CompiledRule) -> dict[str, JsonValue]:
+        env = self.env
         out: dict[str, JsonValue] = {}
-        for item in rule.evidence:
-            if all(p in self.env for p in item.paths):
-                out[item.label] = _json_value(item.fn(self.env))
+        for label, fn, paths, direct in rule.evidence_plan:
+            if direct:
+                value = env.get(label)
+                out[label] = value if value.__class__ is not float else _json_float(value)
+            elif all(p in env for p in paths):
+                out[label] = _json_value(fn(env))
             else:
-                out[item.label] = None
+                out[label] = None
         return out
 
     def pass_reason(self, rule: CompiledRule) -> str:
@@ -252,14 +293,16 @@ class Ledger:
         return f"{rule.spec.item}：符合要求"
 
     def render(self, template: Template, variables: Mapping[str, Any]) -> str:
+        env = self.env
         out: list[str] = []
         for part in template.parts:
             if isinstance(part, str):
                 out.append(part)
             elif part.fn is None:
-                out.append(_text(variables.get(part.text)))
-            elif all(p in self.env for p in part.paths):
-                out.append(_text(part.fn(self.env), part.text))
+                value = variables.get(part.text)
+                out.append(_points_text(value) if part.text == "points" else _text(value))
+            elif all(p in env for p in part.paths):
+                out.append(_text(part.fn(env), part.text))
             else:
                 out.append("未提交")
         return "".join(out)
@@ -268,43 +311,46 @@ class Ledger:
 
     def assemble(self, engine: Engine) -> Assessment:
         spec = self.spec
-        rules = {r.id: r for r in spec.rules}
-        used: dict[str, Decimal] = {c.id: _ZERO for c in spec.categories}
-        maxima = {c.id: dec(c.max) for c in spec.categories}
+        program = self.ruleset.program
+        used = dict.fromkeys(program.category_cents, 0)
         deductions: list[Deduction] = []
         for entry in self.deductions:
-            raw = money(entry["raw"])
-            item_points = dec(rules[entry["rule"]].points or 0)
+            raw = entry["raw"]
+            item_points = program.rule_cents[entry["rule"]]
             capped = None
             points = raw
             if points > item_points:
                 points, capped = item_points, "item"
-            room = maxima[entry["category"]] - used[entry["category"]]
+            category = entry["category"]
+            room = program.category_cents[category] - used[category]
             if points > room:
                 points, capped = room, "category"
-            used[entry["category"]] += points
-            deductions.append(Deduction(**{**entry, "raw": number(raw), "points": number(points),
-                                           "capped": capped}))
-        categories = [CategoryScore(id=c.id, name=c.name, max=number(maxima[c.id]),
-                                    score=number(maxima[c.id] - used[c.id]),
-                                    deducted=number(used[c.id]))
-                      for c in spec.categories]
+            used[category] += points
+            entry["points"] = points / 100
+            entry["raw"] = raw / 100
+            entry["capped"] = capped
+            deductions.append(_record(Deduction, entry))
+        categories = [_record(CategoryScore, {"id": c.id, "name": c.name, "max": maximum / 100,
+                                              "score": (maximum - used[c.id]) / 100,
+                                              "deducted": used[c.id] / 100})
+                      for c, maximum in zip(spec.categories, program.category_cents.values(), strict=True)]
         bonuses: list[Bonus] = []
-        bonus_total = _ZERO
-        cap = dec(spec.bonus_cap)
+        bonus_total = 0
+        cap = cents(spec.bonus_cap)
         for entry in self.bonuses:
-            raw = money(entry["raw"])
-            limit = dec(rules[entry["rule"]].points or 0)
+            raw = entry["raw"]
+            limit = program.rule_cents[entry["rule"]]
             points, capped_b = raw, None
             if points > limit:
                 points, capped_b = limit, "item"
             if points > cap - bonus_total:
                 points, capped_b = cap - bonus_total, "bonus_cap"
             bonus_total += points
-            bonuses.append(Bonus(**{**entry, "raw": number(raw), "points": number(points),
-                                    "capped": capped_b}))
-        total = sum((maxima[c] - used[c] for c in maxima), _ZERO) + bonus_total
-        by_score = next(g.name for g in spec.grades if total >= dec(g.min))
+            bonuses.append(_record(Bonus, {"rule": entry["rule"], "pillar": entry["pillar"], "item": entry["item"],
+                                           "points": points / 100, "raw": raw / 100, "reason": entry["reason"],
+                                           "evidence": entry["evidence"], "capped": capped_b}))
+        total = sum(program.category_cents.values()) - sum(used.values()) + bonus_total
+        by_score = next(g.name for g in spec.grades if total >= cents(g.min))
         grade = by_score
         if self.vetoes:
             grade = spec.fail_grade
@@ -312,21 +358,21 @@ class Ledger:
             grade = spec.grades[1].name
         unit = self.facts.unit
         self_score = self.facts.self_score
-        return Assessment(
-            unit=UnitRef(id=unit.id, name=unit.name, type=unit.type, year=unit.year,
-                         period=unit.period, parent=unit.parent),
-            ruleset=RulesetRef(id=spec.id, title=spec.title, version=spec.version,
-                               sha256=self.ruleset.sha256, source=self.ruleset.name),
-            engine=engine.name,  # type: ignore[arg-type]
-            engine_version=engine.version, assess_version=ASSESS_VERSION,
-            total=number(total), max=number(dec(spec.total)), bonus=number(bonus_total),
-            bonus_cap=number(cap), grade=grade, grade_by_score=by_score,
-            categories=categories, deductions=deductions, bonuses=bonuses,
-            vetoes=self.vetoes, blocks_excellent=self.blocks, passed=self.passed,
-            skipped=self.skipped, missing=self.missing,
-            self_score=self_score,
-            self_score_diff=None if self_score is None else number(dec(self_score) - total),
-        )
+        return _record(Assessment, {
+            "schema_version": ASSESSMENT_SCHEMA_VERSION,
+            "unit": _record(UnitRef, {"id": unit.id, "name": unit.name, "type": unit.type, "year": unit.year,
+                                      "period": unit.period, "parent": unit.parent}),
+            "ruleset": _record(RulesetRef, {"id": spec.id, "title": spec.title, "version": spec.version,
+                                            "sha256": self.ruleset.sha256, "source": self.ruleset.name}),
+            "engine": engine.name, "engine_version": engine.version, "assess_version": ASSESS_VERSION,
+            "total": total / 100, "max": cents(spec.total) / 100, "bonus": bonus_total / 100,
+            "bonus_cap": cap / 100, "grade": grade, "grade_by_score": by_score,
+            "categories": categories, "deductions": deductions, "bonuses": bonuses,
+            "vetoes": self.vetoes, "blocks_excellent": self.blocks, "passed": self.passed,
+            "skipped": self.skipped, "missing": self.missing,
+            "self_score": self_score,
+            "self_score_diff": None if self_score is None else (cents(self_score) - total) / 100,
+        })
 
 
 def _label(path: str) -> str:
@@ -341,36 +387,45 @@ _ENUM_LABELS: dict[str, Mapping[str, str]] = {
 }
 
 
+def _points_text(value: int | None) -> str:
+    """Hundredths as points: 450 → 4.5."""
+    if value is None:
+        return "未提交"
+    whole, part = divmod(value, 100)
+    return str(whole) if not part else f"{value / 100:.2f}".rstrip("0")
+
+
 def _text(value: Any, path: str | None = None) -> str:
     if value is None:
         return "未提交"
-    if isinstance(value, bool):
+    kind = value.__class__
+    if kind is bool:
         return "是" if value else "否"
-    if isinstance(value, (int, float, Decimal)):
-        return _number_text(value)
-    if isinstance(value, str) and path in _ENUM_LABELS:
+    if kind is int:
+        return str(value)
+    if kind is float or kind is Decimal:
+        text = f"{money(value if kind is Decimal else Decimal(repr(value))):f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    if kind is str and path in _ENUM_LABELS:
         return _ENUM_LABELS[path].get(value, value)
-    if isinstance(value, list):
+    if kind is list:
         return "、".join(str(v) for v in value)
     return str(value)
 
 
-def _number_text(value: float | int | Decimal) -> str:
-    if isinstance(value, int):
-        return str(value)
-    rounded = money(dec(value))
-    text = f"{rounded:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+def _json_float(value: float) -> JsonValue:
+    if not math.isfinite(value):
+        return None
+    rounded = float(money(Decimal(repr(value))))
+    return int(rounded) if rounded.is_integer() and abs(rounded) < 2**53 else rounded
 
 
 def _json_value(value: Any) -> JsonValue:
-    if isinstance(value, float):
-        if not math.isfinite(value):
-            return None
-        rounded = float(money(dec(value)))
-        return int(rounded) if rounded.is_integer() and abs(rounded) < 2**53 else rounded
-    if isinstance(value, (bool, int, str)) or value is None:
-        return value
-    if isinstance(value, list):
+    kind = value.__class__
+    if kind is float:
+        return _json_float(value)
+    if kind is bool or kind is int or kind is str or value is None:
+        return value  # type: ignore[no-any-return]
+    if kind is list:
         return [str(v) for v in value]
     return str(value)
