@@ -8,9 +8,10 @@ shared between threads; close it (or use ``with``) to free durable-rules' memory
 """
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from .api import (
-    ASSESSMENT_FORMATS,
-    RANKING_FORMATS,
     FactsInput,
     bundled_rulesets,
     check_ruleset,
@@ -68,16 +69,9 @@ from .facts import (
     UnitFacts,
     facts_json_schema,
 )
-from .golden import Report as CasesReport
-from .lint import (
-    Finding,
-)
-from .ranking import (
-    Comparison,
-    Ranking,
-)
-from .rulediff import (
-    RulesetDiff,
+from .formats import (
+    ASSESSMENT_FORMATS,
+    RANKING_FORMATS,
 )
 from .ruleset import (
     Ruleset,
@@ -85,6 +79,27 @@ from .ruleset import (
 )
 
 __version__ = ASSESS_VERSION
+
+# Result types of ranking, rubric checks and diffs load on first use, so that scoring one
+# unit from the command line does not pay for them.
+_LAZY = {"CasesReport": ("golden", "Report"), "Comparison": ("ranking", "Comparison"),
+         "Finding": ("lint", "Finding"), "Ranking": ("ranking", "Ranking"),
+         "RulesetDiff": ("rulediff", "RulesetDiff")}
+
+if TYPE_CHECKING:
+    from .golden import Report as CasesReport
+    from .lint import Finding
+    from .ranking import Comparison, Ranking
+    from .rulediff import RulesetDiff
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        module, attribute = _LAZY[name]
+        value = getattr(importlib.import_module(f".{module}", __name__), attribute)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'assess' has no attribute {name!r}")
 
 __all__ = [
     "ASSESSMENT_FORMATS",

@@ -10,19 +10,21 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
-from . import batch, durable, facts, golden, lint, ranking, report, rulediff, tables
+from . import batch, durable, facts, report
 from .assessment import Assessment
 from .errors import AssessError
+from .formats import ASSESSMENT_FORMATS, RANKING_FORMATS
 from .ruleset import Ruleset, bundled_names, load_ruleset, ruleset_name_for
 from .scoring import score as _score
+
+if TYPE_CHECKING:  # loaded where used: `assess score` should not pay for ranking or linting
+    from . import golden, lint, ranking, rulediff
 
 FactsInput = facts.UnitFacts | dict[str, Any] | str | bytes
 """Facts as a model, a parsed JSON object, JSON text, or JSON bytes in any supported encoding."""
 
-RANKING_FORMATS = tables.FORMATS
-ASSESSMENT_FORMATS = ("text", "markdown", "json")
 
 
 def bundled_rulesets() -> list[str]:
@@ -120,6 +122,8 @@ def rank(scored: Iterable[batch.Scored | tuple[Assessment, Ruleset]], *, by: Lit
     Takes :class:`Scored` results (those with an error are skipped) or (assessment,
     ruleset) pairs. Raises :class:`AssessError` when ``by="none"`` mixes rulesets.
     """
+    from . import ranking
+
     ranker = ranking.Ranker(by, self_score_threshold)
     for item in scored:
         if isinstance(item, batch.Scored):
@@ -134,6 +138,8 @@ def rank(scored: Iterable[batch.Scored | tuple[Assessment, Ruleset]], *, by: Lit
 def compare(a: Assessment, b: Assessment) -> ranking.Comparison:
     """Why ``a`` ranks above or below ``b``: per-category differences and deciding rules.
     Raises :class:`AssessError` if they were scored under different rulesets."""
+    from . import ranking
+
     return ranking.compare(a, b)
 
 
@@ -158,14 +164,18 @@ def render_ranking(result: ranking.Ranking, format: str = "plain",
     """A ranking in one of :data:`RANKING_FORMATS` as bytes (text formats in UTF-8; CSV
     with a BOM). ``json`` and ``xlsx`` include ``assessments`` (the full assessments and
     the 扣分明细 sheet)."""
-    if format not in tables.FORMATS:
-        raise ValueError(f"unknown ranking format {format!r}; choose {', '.join(tables.FORMATS)}")
+    from . import tables
+
+    if format not in RANKING_FORMATS:
+        raise ValueError(f"unknown ranking format {format!r}; choose {', '.join(RANKING_FORMATS)}")
     return tables.render(result, format, assessments)
 
 
 def write_ranking(result: ranking.Ranking, target: str | os.PathLike[str] | IO[bytes], format: str = "plain",
                   assessments: Sequence[Assessment] = ()) -> None:
     """Write a ranking to a path (atomically: never half-written) or a binary file object."""
+    from . import tables
+
     data = render_ranking(result, format, assessments)
     if isinstance(target, (str, os.PathLike)):
         tables.write_atomically(target, data)
@@ -179,16 +189,22 @@ def check_ruleset(ref: str | os.PathLike[str]) -> list[lint.Finding]:
     never reach or silently exceed an item's points, unreachable grades, conditions
     that are never or always true, rules made moot by a veto, templates quoting facts
     the rule does not read). Never raises for a bad ruleset: problems are findings."""
+    from . import lint
+
     return lint.check(ref)
 
 
 def is_cases_file(ref: str | os.PathLike[str]) -> bool:
     """Whether a path names a golden cases file (``NAME.cases.yaml``) rather than a ruleset."""
+    from . import golden
+
     return golden.is_cases_file(Path(ref))
 
 
 def ruleset_of_cases(ref: str | os.PathLike[str]) -> Path:
     """The ruleset a golden cases file belongs to (``township.cases.yaml`` → ``township.yaml``)."""
+    from . import golden
+
     return golden.ruleset_of(Path(ref))
 
 
@@ -196,6 +212,8 @@ def run_cases(ruleset: Ruleset, *, engine: str = "durable") -> golden.Report:
     """Run a ruleset's golden cases (``<name>.cases.yaml`` beside it) and measure how much
     of the ruleset they exercise. Raises :class:`RulesetError` if the cases file is
     missing or malformed; failing cases are in the report, not raised."""
+    from . import golden
+
     return golden.run(ruleset, engine=engine)
 
 
@@ -218,6 +236,8 @@ def diff_rulesets(old: Ruleset, new: Ruleset, units: Iterable[FactsInput | batch
     """Re-score units under two versions of a ruleset and list the units whose score, grade
     or rank changed, with the rules responsible. Raises :class:`FactsError` for the first
     unit that cannot be read, and :class:`AssessError` for a unit either version cannot score."""
+    from . import rulediff
+
     pairs = []
     for unit in _as_units(units):
         if unit.facts is None:

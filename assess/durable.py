@@ -38,6 +38,7 @@ does about them:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.metadata
 import itertools
@@ -59,6 +60,7 @@ except Exception as exc:  # noqa: BLE001 - any import failure means "not availab
 else:
     _IMPORT_ERROR = None
 
+@functools.cache
 def _version() -> str:
     try:
         return importlib.metadata.version("durable-rules")
@@ -254,7 +256,10 @@ class DurableEngine:
     """
 
     name = "durable"
-    version = f"durable-rules {_version()}"
+
+    @property
+    def version(self) -> str:
+        return f"durable-rules {_version()}"
 
     def __init__(self, program: Program) -> None:
         if _IMPORT_ERROR is not None:

@@ -21,7 +21,11 @@ ASSESS_VERSION = "0.1.0"
 
 class Engine(Protocol):
     name: str
-    version: str
+
+    @property
+    def version(self) -> str:
+        """The engine and its version, recorded in every assessment."""
+        ...
 
     def run(self, env: Mapping[str, Any]) -> frozenset[str]:
         """Names of the checks that hold for these flat facts."""

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from tabulate import tabulate
 
 from .assessment import Assessment, Deduction, JsonValue
 from .facts import UNIT_TYPE_LABELS, FieldInfo
-from .golden import Report as GoldenReport
-from .ranking import Comparison
-from .rulediff import RulesetDiff
+
+if TYPE_CHECKING:  # imported for annotations only, so that scoring one unit stays quick to start
+    from .golden import Report as GoldenReport
+    from .ranking import Comparison
+    from .rulediff import RulesetDiff
 
 PERIOD_LABELS = {"annual": "全年", "half-year": "半年"}
 CAP_LABELS = {"item": "扣完为止", "category": "本类扣完为止", "bonus_cap": "加分封顶"}

@@ -25,7 +25,6 @@ from .facts import UNIT_TYPE_LABELS
 from .ranking import Ranking, Row, Table
 from .report import fmt
 
-FORMATS = ("plain", "grid", "github", "markdown", "html", "csv", "json", "xlsx")
 TEXT_FORMATS = {"plain": "simple", "grid": "grid", "github": "github"}
 
 

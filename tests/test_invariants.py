@@ -167,3 +167,19 @@ def test_assessment_json_round_trips() -> None:
     a = assess(rs, {"unit": {"id": "u", "name": "某乡", "type": "township"}})
     assert Assessment.model_validate_json(a.to_json()) == a
     assert json.loads(a.to_json())["schema_version"] == "1.0"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_assessments_equal_their_revalidated_json(name: str) -> None:
+    """The ledger builds its records without validating them; validation must agree."""
+    rs = RULESETS[name]
+
+    @SETTINGS
+    @given(units(rs.spec.applies_to[0]))
+    def check(data: dict[str, Any]) -> None:
+        a = assess(rs, data)
+        again = Assessment.model_validate_json(a.to_json())
+        assert again == a
+        assert again.to_json() == a.to_json()
+
+    check()

@@ -1,0 +1,36 @@
+"""Draft unit facts from a unit's narrative year-end summary (issue 6).
+
+Units write a summary (工作总结); assessors read it to fill in the rubric. This module
+reads such a summary and drafts the facts, keeping for every value the sentence it came
+from (:class:`Evidence`), so that an assessor reviews a draft instead of reading from
+scratch. It is deterministic and offline: plain regular expressions and small grammars
+over the text, no model, no network.
+
+What it follows, in the spirit of the facts schema:
+
+* A value is only drafted where a sentence states it. A fact no sentence states is left
+  out ("not submitted"), never drafted as ``false`` or ``0``; the rubric paths left out are
+  listed in :attr:`Draft.unsupported` so the assessor knows what to ask for.
+* Problem statements (存在的问题, 不到位, 不足 ...), plans for later (下一步, 计划, 将 ...)
+  and requirements put on others (要求各村 ...) are not facts about the unit.
+* Approximate numbers (300多人, 20余人, 近千人, 万余份) keep the stated number and their
+  evidence says ``approximate``. Template blanks (____年, __起) are never values.
+"""
+
+from .extractor import extract
+from .reading import read_docx, read_summary, read_text, split_summaries
+from .results import Draft, Evidence
+from .review import review_sheet
+from .rubric_needs import rubric_paths
+
+__all__ = [
+    "Draft",
+    "Evidence",
+    "extract",
+    "read_docx",
+    "read_summary",
+    "read_text",
+    "review_sheet",
+    "rubric_paths",
+    "split_summaries",
+]

@@ -1,0 +1,262 @@
+"""Drills (演练): the hazard a drill title names, drill titles, counts, dates and participants."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from .numbers import _NUM, _Num, _number
+from .sentences import _HAN, _Sent
+from .state import _ExtractorBase, _Found
+
+# --------------------------------------------------------------------------- hazards of drills
+
+_KIND_WORDS: tuple[tuple[str, str], ...] = (
+    ("森林火灾|森林防火|森林消防|山火|扑火|林火|护林", "forest_fire"),
+    ("危险化学品|危化|化工|泄漏|化学品", "hazardous_chemicals"),
+    ("地质灾害|滑坡|泥石流|崩塌", "geologic"),
+    ("防汛|洪|汛|抗旱|水灾|内涝|溃坝|排涝", "flood"),
+    ("地震|防震|抗震", "earthquake"),
+    ("消防|火灾|灭火|防火|失火|火警", "fire"),
+    ("安全生产|生产安全|矿", "production_safety"),
+    ("交通|道路|客运|春运|车辆", "traffic"),
+    ("气象|台风|暴雨|雨雪|冰冻|寒潮|大风|高温|冰雹", "weather"),
+    ("食品|食物中毒", "food_safety"),
+    ("动物疫|禽流感|口蹄疫|猪瘟|畜", "animal_epidemic"),
+    ("疫情|卫生|传染病|医疗|防疫|救护", "public_health"),
+    ("环境|污染", "environment"),
+    ("群体性|维稳|治安|防暴|反恐|上访|信访|社会安全|处突", "mass_incident"),
+    ("保供|供应保障", "supply"),
+    ("综合", "comprehensive"),
+)
+_GENERIC_DRILL = re.compile(r"应急|预案|全[乡镇县区市]性?|各类|相关|专项|各项|联合|联动|模拟|实战|大型|小型|桌面"
+                            r"|规模|的|等|大规模|一般|有关|部分|救援|处置|紧急|预定|常规|日常|演练|演习|、|培训|训练|宣传|教育|宣教")
+_TOPICLESS = re.compile(r"学校|校园|安全|疏散|撤离|安置|逃生|避险|人员|群众|师生|知识|密集场所")
+_VAGUE = re.compile(r"多次|多场|经常|定期|不定期|系列|各类|不同规模|大部分|各种|若干|数次|常态化|每年|每月|每季")
+
+
+def _kind_of(title: str) -> str | None:
+    """The hazard a drill title names; ``other`` for a named topic outside the list."""
+    for words, kind in _KIND_WORDS:
+        if re.search(words, title):
+            return kind
+    rest = _GENERIC_DRILL.sub("", title)
+    if not rest:
+        return None
+    return None if not _TOPICLESS.sub("", rest) else "other"
+
+
+def _is_generic(title: str) -> bool:
+    return not _GENERIC_DRILL.sub("", title)
+
+
+@dataclass
+class _Drill:
+    kind: str | None
+    title: str | None
+    start: int
+    end: int
+    sent: _Sent
+    count: int = 1
+    participants: _Found | None = None
+    date: str | None = None
+    confidence: float = 0.8
+
+
+@dataclass
+class _Total:
+    count: _Num
+    kinds: list[str | None]
+    start: int
+    end: int
+    sent: _Sent
+    participants: _Found | None = None
+
+
+_NOT_A_DRILL = re.compile(r"观摩|宣教|方案|预案|计划|脚本|经费|资金|能力|水平|工作|任务|内容|科目|重点|中")
+
+
+class _DrillFacts(_ExtractorBase):
+    """``drills`` and ``drill_participants``."""
+
+    def drills(self) -> None:
+        by_para: dict[int, tuple[list[_Total], list[_Drill]]] = {}
+        drill_word = re.compile(r"演练|演习")
+        for sent in self.sents:
+            if sent.subordinate:
+                continue
+            previous_end = date_from = 0
+            for match in drill_word.finditer(sent.text):
+                at, end = match.start(), match.end()
+                seg_start = max(previous_end, sent.clause(at)[0])
+                previous_end = end
+                if not sent.usable(at, end) or _NOT_A_DRILL.match(sent.text[end:end + 2]) or sent.heading:
+                    continue
+                segment = sent.text[seg_start:at]
+                if re.search(r"通过|提高|加强|强化|推进", segment[:8]) or re.search(r"通过(对)?", segment):
+                    continue
+                title = self._drill_title(segment)
+                parts = [p for p in re.split(r"等", title, maxsplit=1)[0].split("、") if p] if title else []
+                suffix = title.split("等", 1)[1] if "等" in title else ""
+                count, total_hint = self._drill_count(sent, segment, seg_start, end)
+                if count is None and _VAGUE.search(segment):
+                    continue
+                kinds = [_kind_of(p + suffix) for p in parts] if len(parts) > 1 else (
+                    [_kind_of(title)] if title else [])
+                generic = not title or _is_generic(title)
+                if generic and count is not None:
+                    kinds = [_kind_of(p) for p in self._listed_before_count(segment)]
+                if generic and count is None:
+                    continue
+                group = by_para.setdefault(sent.para, ([], []))
+                if count is not None and (generic or total_hint or len(parts) > 1):
+                    tail = re.match(rf"(共|各)?{_NUM}(次|场)", sent.text[end:end + 12])
+                    group[0].append(_Total(count, kinds, sent.start + seg_start,
+                                           sent.start + end + (tail.end() if tail else 0), sent))
+                    continue
+                if kinds and all(k is None for k in kinds) and len(parts) <= 1:
+                    borrowed = _kind_of(segment)
+                    kinds = [borrowed if borrowed != "other" else None]
+                times = count.count if count is not None else 1
+                names = parts if len(parts) > 1 else [title]
+                for part, kind in zip(names, kinds or [None], strict=False):
+                    label = (part + (suffix or "") + match.group(0)) if len(parts) > 1 else title + match.group(0)
+                    title_at = seg_start + max(0, segment.rfind(part)) if part else seg_start
+                    date = self._drill_date(sent, date_from, at)
+                    for _ in range(max(1, min(times, 1000))):
+                        group[1].append(_Drill(kind, label.lstrip("、"), sent.start + title_at, sent.start + end, sent,
+                                               date=date))
+                date_from = end
+        self._drill_participants(by_para)
+        for para in sorted(by_para):
+            totals, items = by_para[para]
+            items = self._merge_repeats(items)
+            entries: list[tuple[dict[str, Any], _Found | None, _Found | None]] = []
+            for drill in items:
+                entry: dict[str, Any] = {}
+                if drill.kind:
+                    entry["kind"] = drill.kind
+                if drill.date:
+                    entry["date"] = drill.date
+                if drill.participants is not None:
+                    entry["participants"] = drill.participants.value
+                if drill.title:
+                    entry["title"] = drill.title[:200]
+                entries.append((entry, _Found(entry, drill.start, drill.end, drill.confidence, False, "演练"),
+                                drill.participants))
+            if totals:
+                biggest = max(totals, key=lambda t: t.count.count)
+                self.state.drills_total = _Found(biggest.count.count, biggest.start, biggest.end, 0.8,
+                                                 biggest.count.approximate, "演练总数")
+                if biggest.count.count > len(entries):
+                    have = Counter(e.get("kind") for e, _, _ in entries)
+                    for kind in biggest.kinds:
+                        if len(entries) >= biggest.count.count:
+                            break
+                        if kind is not None and have[kind] > 0:
+                            have[kind] -= 1
+                            continue
+                        entry = {"kind": kind} if kind else {}
+                        entries.append((entry, _Found(entry, biggest.start, biggest.end, 0.6,
+                                                      biggest.count.approximate, "演练总数"), None))
+                    while len(entries) < min(biggest.count.count, 10_000):
+                        entries.append(({}, None, None))
+                participants = next((t.participants for t in totals if t.participants is not None), None)
+                if participants is not None and "drill_participants" not in self.state.found:
+                    self.state.found["drill_participants"] = participants
+            self.state.drills.extend(entries)
+
+    @staticmethod
+    def _drill_title(segment: str) -> str:
+        text = re.sub(r"的$", "", segment)
+        pieces = re.split(r"开展|举行|举办|组织|进行|参加|完成|实施|了|在|的|共(?=[\d一二两三四五六七八九十])|共计"
+                          r"|于|对|和|及|与|(?<=[\d一二两三四五六七八九十余多])[次场]|演练|演习"
+                          r"|为|是|把|将|被|让|使", text)
+        match = re.search(rf"[{_HAN}、]+$", pieces[-1])
+        return match.group(0).strip("、") if match else ""
+
+    def _drill_count(self, sent: _Sent, segment: str, seg_start: int, end: int) -> tuple[_Num | None, bool]:
+        after = re.match(rf"(共|各)?(?P<n>{_NUM})(次|场)", sent.text[end:end + 12])
+        if after:
+            number = _number(sent.text, end + after.start("n"), end + after.end("n"))
+            if number is not None:
+                return number, "共" in segment or bool(after.group(1))
+        before = None
+        for match in re.finditer(rf"(共|计)?(?P<n>{_NUM})(次|场)(的)?", segment):
+            before = match
+        if before:
+            number = _number(sent.text, seg_start + before.start("n"), seg_start + before.end("n"))
+            if number is not None:
+                return number, bool(before.group(1))
+        return None, False
+
+    @staticmethod
+    def _listed_before_count(segment: str) -> list[str]:
+        """Kinds listed ahead of a count: 开展了地震、消防等共250余次应急演练."""
+        match = re.search(rf"([{_HAN}、]+?)等(共|计)?{_NUM}(次|场)", segment)
+        if not match:
+            return []
+        run = re.split(r"开展|举行|举办|组织|进行|了|在|的|于|对", match.group(1))[-1]
+        return [p for p in run.split("、") if p]
+
+    def _drill_date(self, sent: _Sent, start: int, end: int) -> str | None:
+        """The last date written between ``start`` and ``end`` (the drill word) of the sentence."""
+        found = None
+        for match in re.finditer(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]|(?<![\d.])(\d{1,2})\.(\d{1,2})(?![\d.])",
+                                 sent.text[start:end]):
+            found = match
+        if not found:
+            return None
+        year = int(found.group(1)) if found.group(1) else self.year
+        month = int(found.group(2) or found.group(4))
+        day = int(found.group(3) or found.group(5))
+        if year is None or (self.year is not None and year != self.year):
+            return None
+        if not (1 <= month <= 12 and 1 <= day <= 31):
+            return None
+        return f"{year:04d}-{month:02d}-{day:02d}"
+
+    def _drill_participants(self, by_para: dict[int, tuple[list[_Total], list[_Drill]]]) -> None:
+        pattern = re.compile(rf"参演[^,;:。\d]{{0,4}}?(达|共|为|约|达到)?(?P<n>{_NUM})(人次|人|名)"
+                             rf"|(?P<n2>{_NUM})(人次|人|名)(参演|参加演练|参加了演练|参与演练)")
+        for totals, items in by_para.values():
+            marks = sorted([(t.start, "t", i) for i, t in enumerate(totals)]
+                           + [(d.start, "d", i) for i, d in enumerate(items)])
+            for position, (_, what, index) in enumerate(marks):
+                owner_sent = totals[index].sent if what == "t" else items[index].sent
+                stop = owner_sent.end
+                if position + 1 < len(marks):
+                    stop = min(stop, marks[position + 1][0])
+                local_from = (totals[index].end if what == "t" else items[index].end) - owner_sent.start
+                local_to = stop - owner_sent.start
+                if local_to <= local_from:
+                    continue
+                match = pattern.search(owner_sent.text, local_from, local_to)
+                if match is None:
+                    continue
+                number = self.num(owner_sent, match)
+                if number is None:
+                    continue
+                found = _Found(number.count, owner_sent.start + match.start(), owner_sent.start + match.end(),
+                               0.7 if number.approximate else 0.8, number.approximate, "参演人数")
+                if what == "t":
+                    totals[index].participants = found
+                else:
+                    items[index].participants = found
+
+    @staticmethod
+    def _merge_repeats(items: list[_Drill]) -> list[_Drill]:
+        """One drill named twice in a row (二是开展X演练。…开展X演练,…) is one drill."""
+        out: list[_Drill] = []
+        for drill in items:
+            last = out[-1] if out else None
+            if (last is not None and last.title == drill.title and last.kind == drill.kind
+                    and last.sent.index != drill.sent.index and drill.sent.index - last.sent.index <= 2
+                    and (last.date is None or drill.date is None) and last.participants is None):
+                drill.date = drill.date or last.date
+                out[-1] = drill
+                continue
+            out.append(drill)
+        return out

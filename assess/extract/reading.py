@@ -1,0 +1,81 @@
+"""Summaries as text: plain-text and ``.docx`` bytes to text, and splitting a file at 第N篇 headings."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+from ..errors import FactsError
+from ..facts import MAX_BYTES, decode
+
+
+def read_text(data: bytes, source: str) -> str:
+    """A plain-text summary: UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030."""
+    if len(data) > MAX_BYTES:
+        raise FactsError(f"file larger than {MAX_BYTES // (1024 * 1024)} MB", source=source)
+    if data.startswith(b"PK\x03\x04"):
+        raise FactsError("this is a zip archive (a .docx?), not a text file", source=source)
+    text = decode(data, source)
+    if "\x00" in text:
+        raise FactsError("binary data, not text", source=source)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_docx(data: bytes, source: str) -> str:
+    """The text of a Word document: paragraphs and table rows in document order."""
+    if len(data) > MAX_BYTES:
+        raise FactsError(f"file larger than {MAX_BYTES // (1024 * 1024)} MB", source=source)
+    try:
+        import docx  # imported here: only .docx input needs python-docx
+        from docx.opc.exceptions import PackageNotFoundError
+        from docx.table import Table
+    except ImportError as exc:  # pragma: no cover - python-docx is a dependency
+        raise FactsError("reading .docx needs python-docx (pip install python-docx)", source=source) from exc
+    try:
+        document = docx.Document(io.BytesIO(data))
+        lines: list[str] = []
+        for block in document.iter_inner_content():
+            if isinstance(block, Table):
+                for row in block.rows:
+                    cells: list[str] = []
+                    for cell in row.cells:
+                        value = cell.text.strip()
+                        if value and (not cells or cells[-1] != value):  # merged cells repeat
+                            cells.append(value)
+                    if cells:
+                        lines.append("  ".join(cells))
+            else:
+                lines.append(block.text)
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError, OSError) as exc:
+        raise FactsError(f"not a readable .docx file ({type(exc).__name__}: {exc})", source=source) from exc
+    return "\n".join(lines).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_summary(data: bytes, source: str) -> str:
+    """A summary as text, from ``.docx`` (by name or zip signature) or plain text."""
+    if source.lower().endswith(".docx") or data.startswith(b"PK\x03\x04"):
+        return read_docx(data, source)
+    return read_text(data, source)
+
+
+_PART_HEADING = re.compile(r"^[ \t\u3000]*第[ \t]*([0-9０-９]+|[一二三四五六七八九十百]+)[ \t]*篇[^\n]*$", re.M)
+
+
+def split_summaries(text: str) -> list[tuple[str, str]]:
+    """Split a file of several summaries at headings ``第N篇 …`` into (heading, body) parts.
+
+    A text without such headings is one part with an empty heading; text before the
+    first heading is kept as a part of its own when it is more than blank space.
+    """
+    matches = list(_PART_HEADING.finditer(text))
+    if not matches:
+        return [("", text)]
+    parts: list[tuple[str, str]] = []
+    preamble = text[:matches[0].start()]
+    if preamble.strip():
+        parts.append(("", preamble.strip("\n")))
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        parts.append((match.group(0).strip(), text[match.end():end].strip("\n")))
+    return parts

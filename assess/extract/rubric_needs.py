@@ -1,0 +1,34 @@
+"""The fact paths a unit type's bundled ruleset needs: what a draft should support."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..errors import AssessError
+from ..facts import FIELDS
+
+_DEFAULT_RUBRIC = tuple(p for p, f in FIELDS.items() if f.kind not in ("section", "str", "enum")
+                        and not p.startswith(("unit.", "source.", "adjustments", "self_score")))
+
+
+@lru_cache(maxsize=8)
+def rubric_paths(unit_type: str) -> tuple[str, ...]:
+    """Fact paths the bundled ruleset for ``unit_type`` needs, in rule order."""
+    from .. import rubric, yamldoc  # imported here: only the unsupported list needs rulesets
+    from ..program import compile_program
+    from ..ruleset import bundled_dir, ruleset_name_for
+
+    try:
+        path = bundled_dir() / f"{ruleset_name_for(unit_type)}.yaml"
+        doc = yamldoc.load(path.read_bytes(), str(path))
+        parsed = rubric.parse(doc, str(path))
+        rubric.check(parsed)
+        program = compile_program(parsed)
+    except (AssessError, OSError):
+        return _DEFAULT_RUBRIC
+    out: list[str] = []
+    for rule in program.rules:
+        for required in rule.required:
+            if required not in out:
+                out.append(required)
+    return tuple(out)

@@ -1,0 +1,101 @@
+"""What the extractor has found so far, and the base class that runs patterns over the sentences
+and records their matches."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from .numbers import _Num, _number
+from .sentences import _prepare, _Sent, _sentences
+
+
+@dataclass
+class _Found:
+    value: Any
+    start: int  # normalised offsets
+    end: int
+    confidence: float
+    approximate: bool
+    rule: str
+
+
+@dataclass
+class _State:
+    found: dict[str, _Found] = field(default_factory=dict)
+    named_plans: list[tuple[str, str, _Found]] = field(default_factory=list)
+    items: list[tuple[dict[str, Any], _Found]] = field(default_factory=list)
+    honors: list[tuple[dict[str, Any], _Found]] = field(default_factory=list)
+    drills: list[tuple[dict[str, Any], _Found | None, _Found | None]] = field(default_factory=list)
+    drills_total: _Found | None = None
+
+
+class _ExtractorBase:
+    """The text, its sentences and what was found; the helpers every group of patterns uses."""
+
+    def __init__(self, raw: str, unit_type: str | None, name: str | None, unit_id: str | None) -> None:
+        self.doc = _prepare(raw)
+        self.text = self.doc.text
+        self.sents = _sentences(self.doc)
+        self.state = _State()
+        self.arg_type, self.arg_name, self.arg_id = unit_type, name, unit_id
+        self.year: int | None = None
+        self.level = ""
+
+    # ---------------------------------------------------------------- helpers
+
+    def finditer(self, pattern: re.Pattern[str] | str, *, negative: bool = False,
+                 own: bool = True) -> Iterator[tuple[_Sent, re.Match[str]]]:
+        """Matches that state a fact: not in plans, problems or (``own``) subordinates' doings."""
+        compiled = re.compile(pattern) if isinstance(pattern, str) else pattern
+        for sent in self.sents:
+            if own and sent.subordinate:
+                continue
+            for match in compiled.finditer(sent.text):
+                if sent.usable(match.start(), match.end(), negative=negative):
+                    yield sent, match
+
+    def num(self, sent: _Sent, match: re.Match[str], group: str = "n") -> _Num | None:
+        for name in (group, f"{group}2", f"{group}3"):
+            if name in match.re.groupindex and match.group(name):
+                return _number(sent.text, match.start(name), match.end(name))
+        return None
+
+    def put(self, path: str, value: Any, sent: _Sent, match: re.Match[str] | tuple[int, int],
+            confidence: float, rule: str, *, approximate: bool = False, replace: bool = False) -> None:
+        start, end = match if isinstance(match, tuple) else match.span()
+        if path in self.state.found and not replace:
+            return
+        self.state.found[path] = _Found(value, sent.start + start, sent.start + end,
+                                        round(confidence - (0.1 if approximate else 0), 2), approximate, rule)
+
+    def flag(self, path: str, pattern: str, rule: str, confidence: float = 0.85, *,
+             context: str | None = None, own: bool = True) -> None:
+        for sent, match in self.finditer(pattern, own=own):
+            if context is None or re.search(context, sent.text):
+                self.put(path, True, sent, match, confidence, rule)
+                return
+
+    def count(self, path: str, pattern: str, rule: str, confidence: float = 0.85, *,
+              context: str | None = None, negative: bool = False, total: bool = False, own: bool = True) -> None:
+        """A count stated once (first match), or summed over every match when ``total``."""
+        value, approx, first = 0, False, None
+        for sent, match in self.finditer(pattern, negative=negative, own=own):
+            if context is not None and not re.search(context, sent.text):
+                continue
+            if sent.text[:match.start()].endswith("其中"):
+                continue
+            number = self.num(sent, match)
+            if number is None:
+                continue
+            if first is None:
+                first = (sent, match)
+            value += number.count
+            approx = approx or number.approximate
+            if not total:
+                break
+        if first is not None:
+            sent, match = first
+            self.put(path, value, sent, match, confidence, rule, approximate=approx)

@@ -1,0 +1,178 @@
+"""Who the summary is about: the unit's type, name, year, period and parent."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from typing import Any
+
+from .sentences import _HAN
+from .state import _ExtractorBase, _Found
+
+
+class _UnitFacts(_ExtractorBase):
+    """Unit identity: ``unit.*``."""
+
+    def title(self) -> str:
+        """The summary's title line, without 第N篇 and the word count."""
+        first = self.text.split("\n", 1)[0]
+        if len(first) > 60 or "。" in first:
+            return ""
+        return re.sub(r"\d+字$", "", re.sub(r"^第\d+篇", "", first))
+
+    def first_paragraph(self) -> str:
+        paras = [p for p in self.text.split("\n") if p.strip()]
+        title = self.title()
+        if title and paras:
+            paras = paras[1:]
+        return paras[0] if paras else ""
+
+    def unit(self) -> dict[str, Any]:
+        title = self.title()
+        prefix = re.split(r"应急|工作总结|年终总结|总结", title, maxsplit=1)[0]
+        prefix = re.sub(r"(19|20)?[\d_]*年(度)?|上半年|下半年|半年|年终|全年", "", prefix)
+        unit_type, level, type_conf, type_span = self.unit_type(title, prefix)
+        self.level = level
+        unit: dict[str, Any] = {"id": self.arg_id or "extract-" + hashlib.sha256(
+            self.doc.raw.encode("utf-8")).hexdigest()[:12]}
+        if self.arg_name:
+            unit["name"] = self.arg_name
+        else:
+            unit["name"] = self.unit_name(unit_type, level, title, prefix)
+        unit["type"] = unit_type
+        if self.arg_type is None:
+            self.state.found["unit.type"] = _Found(unit_type, *type_span, type_conf, False, "单位类型")
+        year = self.unit_year(title)
+        if year is not None:
+            unit["year"] = year
+            self.year = year
+        period = self.period(title)
+        if period is not None:
+            unit["period"] = period
+        parent = self.parent(unit_type)
+        if parent is not None:
+            unit["parent"] = parent
+        return unit
+
+    def unit_type(self, title: str, prefix: str) -> tuple[str, str, float, tuple[int, int]]:
+        """Type, the character the unit calls itself by, confidence and the deciding span."""
+        by_word = (("开发区", "devzone"), ("园区", "devzone"), ("管委会", "devzone"), ("高新区", "devzone"),
+                   ("街道", "street"), ("应急管理办", "county"), ("应急办", "county"), ("局", "department"),
+                   ("委", "department"), ("乡", "township"), ("镇", "township"), ("县", "county"),
+                   ("区", "county"), ("市", "county"))
+        title_span = (0, len(self.text.split("\n", 1)[0]))
+        head = prefix + ("应急管理办" if re.match(r"[^应]{0,6}应急(管理)?办", title) else "")
+        found, level = self.arg_type, ""
+        for word, kind in by_word:
+            if word in head and (found is None or found == kind):
+                found, level = kind, word
+                break
+        if level:
+            return found or "township", self._level(found or "township", level), 0.9, title_span
+        mentions = list(re.finditer(r"(?:我|本)(开发区|园区|管委会|街道|乡|镇|局|委|县|区|市)", self.text))
+        author = self.office_author(title)
+        if found is None and not mentions and author:
+            at = self.text.find(author + "应急")
+            return "county", author, 0.7, (at, at + len(author) + 2)
+        if mentions:
+            word = Counter(m.group(1) for m in mentions).most_common(1)[0][0]
+            first = next(m for m in mentions if m.group(1) == word)
+            kind = found or dict(by_word)[word]
+            return kind, self._level(kind, word), 0.7, first.span()
+        return found or "township", "", 0.2 if found is None else 0.9, title_span
+
+    def _level(self, unit_type: str, word: str) -> str:
+        """The character a unit uses for itself (乡, 镇, 局, 区 ...)."""
+        if word in ("应急管理办", "应急办"):
+            match = re.search(r"(县|区|市)应急(管理)?办", self.text)
+            return match.group(1) if match else ""
+        if unit_type == "department" and word not in ("局", "委"):
+            return "局"
+        return word
+
+    def office_author(self, title: str) -> str:
+        """The level (县, 区, 市) of the emergency office that wrote the summary, or ""."""
+        match = re.match(r"[^应]{0,6}?(县|区|市)?应急(管理)?办", title)
+        if match:
+            return match.group(1) or "?"
+        for clause in re.split(r"[,;。]", self.first_paragraph()):
+            if clause.startswith("在") or "领导下" in clause or "指导下" in clause:
+                continue
+            match = re.match(r"^[^,]{0,6}?(县|区|市)应急(管理)?办(公室)?", clause)
+            if match:
+                return match.group(1)
+        return ""
+
+    def unit_name(self, unit_type: str, level: str, title: str, prefix: str) -> str:
+        office = unit_type == "county" and bool(self.office_author(title))
+        proper: str | None = None
+        titled = re.search(rf"(?<![{_HAN}])([{_HAN}]{{2,6}}?(乡|镇|街道|县|区|市|开发区|园区|管委会))"
+                           rf"(办事处|人民政府|政府|党委|党工委)?$", prefix)
+        if titled is not None and (re.search(r"[我本全各该]", titled.group(1)[:1])
+                                   or titled.group(1) in ("开发区", "高新区", "园区", "管委会")):
+            titled = None
+        if unit_type == "department":
+            match = re.search(rf"([{_HAN}]{{2,8}}(局|委员会|委|办公室|中心))$", prefix)
+            if match:
+                proper = match.group(1)
+                qualified = re.search(rf"(县|区|市){re.escape(proper)}", self.text)
+                if qualified and self.text.count(qualified.group(0)) >= 2:
+                    proper = qualified.group(0)
+        elif titled is not None:
+            proper = titled.group(1)
+        elif level and len(level) == 1:
+            # a place name the unit uses in its own titles: 《X镇…》, X县人民政府, X乡突发…
+            stop = "我本全各该此每一乡城集村场兄弟周边在的和与及了是为对向由从将把被年月日省市县区镇等"
+            counts: Counter[str] = Counter()
+            verbs = re.compile(r"配合|规范|协助|指导|督促|报告|上报|组织|联系|会同|牵头|带领"
+                               r"|通过|按照|根据|加强|推进|服务")
+            for sent in self.sents:
+                if sent.section or sent.cut < len(sent.text):
+                    continue
+                for match in re.finditer(rf"([{_HAN}]{{2}}){level}(?=(人民政府|党委|政府|应急|突发|防汛|人民))"
+                                         rf"|(?<=[《<])([{_HAN}]{{2}}){level}", sent.text):
+                    cand = match.group(1) or match.group(3)
+                    if not any(ch in stop for ch in cand) and not verbs.fullmatch(cand):
+                        counts[cand + level] += 1
+            if counts:
+                proper = counts.most_common(1)[0][0]
+        if proper is not None:
+            found = self.text.find(proper)
+            self.state.found["unit.name"] = _Found(proper, found, found + len(proper), 0.7, False, "单位名称")
+            return proper + ("应急管理办公室" if office else "")
+        generic = {"devzone": "开发区", "street": "街道", "department": "局"}
+        placeholder = "某" + (level or generic.get(unit_type, "单位"))
+        if unit_type == "devzone":
+            placeholder = "某开发区"
+        return placeholder + ("应急管理办公室" if office else "")
+
+    def unit_year(self, title: str) -> int | None:
+        match = re.search(r"(19[5-9]\d|20\d\d)", title)
+        if match:
+            return int(match.group(1))
+        lead = re.match(r"^(19[5-9]\d|20\d\d)年(度)?[,，]", self.first_paragraph())
+        return int(lead.group(1)) if lead else None
+
+    def period(self, title: str) -> str | None:
+        first = self.first_paragraph()
+        if "半年" in title or re.search(r"半年来|上半年[^。]{0,12}总结", first):
+            return "half-year"
+        if re.search(r"年度|年终|全年|\d{4}|_年", title) or re.match(r"^(\d{4}|\d*_+)年", first):
+            return "annual"
+        if re.search(r"年度|年终|一年(以)?来", first) or re.search(r"本年度|全年", self.text):
+            return "annual"
+        return None
+
+    def parent(self, unit_type: str) -> str | None:
+        if unit_type not in ("township", "street", "county", "devzone"):
+            return None
+        stop = "我本全各该此每在的和与及了是为对向由从将把被上下中年月日省市县区乡镇城"
+        after = r"(?<![\u4e00-\u9fff])|(?<=[据在向经由受和、])"
+        for pattern in (rf"(?:{after})([{_HAN}]{{2}})市人民政府",
+                        rf"(?:{after})([{_HAN}]{{2}})市、[^,。]{{0,6}}(区|县)两级"):
+            for match in re.finditer(pattern, self.text):
+                name = match.group(1)
+                if not any(ch in stop for ch in name):
+                    return name + "市"
+        return None
