@@ -81,14 +81,22 @@ def score(unit: FactsInput, ruleset: Ruleset | str | os.PathLike[str] | None = N
 
 
 def score_many(units: Iterable[FactsInput | batch.Unit], ruleset: Ruleset | str | os.PathLike[str] | None = None,
-               *, engine: str = "durable") -> Iterator[batch.Scored]:
+               *, engine: str = "durable", jobs: int = 1) -> Iterator[batch.Scored]:
     """Score units lazily: an iterator in (facts, dicts, JSON, or :func:`read_units` items),
     an iterator of :class:`Scored` out, in the same order.
 
     A unit that cannot be scored comes out with its ``error`` set instead of stopping
     the stream. Rulesets named here are loaded once and freed when the iterator is
-    exhausted or closed; a :class:`Ruleset` passed in stays open.
+    exhausted or closed; a :class:`Ruleset` passed in stays open. ``jobs`` > 1 spreads
+    the scoring over that many worker processes (each loads its own rulesets; memory
+    stays bounded whatever the length of the stream).
     """
+    if jobs > 1:
+        ref = ruleset.path if isinstance(ruleset, Ruleset) else ruleset
+        if isinstance(ruleset, Ruleset) and ref is None:
+            raise AssessError("a ruleset loaded from text cannot be sent to worker processes; pass its path")
+        yield from batch.score_units_in_processes(_as_units(units), ref, engine, jobs)
+        return
     if isinstance(ruleset, Ruleset):
         fixed = ruleset
         yield from batch.score_units(_as_units(units), lambda _: fixed, engine)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from . import facts
 from .assessment import Assessment
@@ -91,7 +92,10 @@ class Rulesets:
         self._loaded: dict[str, Ruleset] = {}
 
     def for_unit(self, unit: facts.UnitFacts) -> Ruleset:
-        name = str(self.ref) if self.ref is not None else ruleset_name_for(unit.unit.type)
+        return self.for_name(str(self.ref) if self.ref is not None else ruleset_name_for(unit.unit.type))
+
+    def for_name(self, name: str) -> Ruleset:
+        """The ruleset of that bundled name or path, loaded once."""
         if name not in self._loaded:
             self._loaded[name] = load_ruleset(self.ref if self.ref is not None else name)
         return self._loaded[name]
@@ -125,3 +129,61 @@ def score_units(units: Iterable[Unit], choose: Callable[[facts.UnitFacts], Rules
             yield Scored(unit.source, score(ruleset, unit.facts, engine, source=unit.source), ruleset)
         except FactsError as exc:
             yield Scored(unit.source, error=exc)
+
+
+# ------------------------------------------------------------------ several processes
+
+CHUNK = 250
+_WORKER: dict[str, Any] = {}
+
+
+def _start_worker(ref: str | None, engine: str) -> None:
+    _WORKER["rulesets"] = Rulesets(ref)
+    _WORKER["engine"] = engine
+
+
+def _score_chunk(chunk: list[Unit]) -> list[tuple[str, Assessment | None, AssessError | None]]:
+    rulesets: Rulesets = _WORKER["rulesets"]
+    return [(s.source, s.assessment, s.error) for s in score_units(chunk, rulesets.for_unit, _WORKER["engine"])]
+
+
+def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] | None, engine: str,
+                             jobs: int) -> Iterator[Scored]:
+    """Like :func:`score_units`, spread over ``jobs`` worker processes, in input order.
+
+    Units go to the workers in chunks, with at most two chunks per worker in flight, so
+    a stream of any length is scored with bounded memory. Each worker loads its own
+    rulesets; results refer to rulesets loaded here, so they can be ranked.
+    """
+    import multiprocessing
+    from collections import deque
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    text_ref = str(ref) if ref is not None else None
+    with Rulesets(ref) as local, ProcessPoolExecutor(
+            max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker, initargs=(text_ref, engine)) as pool:
+        pending: deque[Future[list[tuple[str, Assessment | None, AssessError | None]]]] = deque()
+
+        def drain(until: int) -> Iterator[Scored]:
+            while len(pending) > until:
+                for source, assessment, error in pending.popleft().result():
+                    if assessment is None:
+                        yield Scored(source, error=error)
+                    else:
+                        yield Scored(source, assessment, local.for_name(text_ref or assessment.ruleset.source))
+
+        chunk: list[Unit] = []
+        try:
+            for unit in units:
+                chunk.append(unit)
+                if len(chunk) == CHUNK:
+                    pending.append(pool.submit(_score_chunk, chunk))
+                    chunk = []
+                    yield from drain(2 * jobs)
+            if chunk:
+                pending.append(pool.submit(_score_chunk, chunk))
+            yield from drain(0)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise

@@ -143,8 +143,10 @@ def score(unit: str, ruleset_ref: str | None, fmt: str, engine: str) -> None:
 @click.option("--skip-invalid", is_flag=True, help="Rank the valid units and list the invalid ones.")
 @click.option("--self-score-threshold", type=click.FloatRange(min=0), default=5.0, show_default=True,
               help="List units whose self-score differs from the score by more than this.")
+@click.option("--jobs", type=click.IntRange(min=1, max=256), default=1, show_default=True,
+              help="Score in this many worker processes.")
 def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, output: str | None,
-         engine: str, skip_invalid: bool, self_score_threshold: float) -> None:
+         engine: str, skip_invalid: bool, self_score_threshold: float, jobs: int) -> None:
     """Rank units: PATH is a facts file, a folder of *.json files, or a JSONL file."""
     streams = _streams()
     if fmt == "xlsx" and output is None:
@@ -167,7 +169,7 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, out
         if show_progress and tally["units"] >= 100:
             streams.stderr.write(f"\rassess: scored {tally['units']} units\n")
 
-    results = score_many(read_units(paths), ruleset_ref, engine=choose_engine(engine, streams))
+    results = score_many(read_units(paths), ruleset_ref, engine=choose_engine(engine, streams), jobs=jobs)
     ranking = rank_units(watched(results), by="type" if by == "type" else "none",
                          self_score_threshold=self_score_threshold)
     if tally["failed"] and not skip_invalid:

@@ -195,3 +195,20 @@ def test_progress_goes_to_a_terminal_only(tmp_path: Path) -> None:
     assert "\rassess: scored 200 units" in terminal.getvalue()
     assert terminal.getvalue().endswith("\rassess: scored 250 units\n")
     assert cli("rank", str(batch), "--engine", "native").err == ""
+
+
+def test_jobs_spread_over_processes_give_the_same_table(tmp_path: Path) -> None:
+    units = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(SAMPLES.glob("*.json"))]
+    lines = []
+    for i in range(40):  # 600 units: several chunks per worker
+        for unit in units:
+            lines.append(json.dumps(dict(unit, unit=dict(unit["unit"], id=f"{unit['unit']['id']}-{i}")),
+                                    ensure_ascii=False))
+    lines.insert(300, '{"unit": {"id": "bad"}}')
+    batch = tmp_path / "units.jsonl"
+    batch.write_text("\n".join(lines), encoding="utf-8")
+    serial = cli("rank", str(batch), "--format", "csv", "--engine", "native", "--skip-invalid")
+    parallel = cli("rank", str(batch), "--format", "csv", "--engine", "native", "--skip-invalid", "--jobs", "2")
+    assert serial.code == parallel.code == 0
+    assert parallel.out == serial.out
+    assert parallel.err == serial.err and "units.jsonl:301" in parallel.err
