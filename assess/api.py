@@ -191,15 +191,16 @@ def write_ranking(result: ranking.Ranking, target: str | os.PathLike[str] | IO[b
         target.write(data)
 
 
-def check_ruleset(ref: str | os.PathLike[str]) -> list[lint.Finding]:
+def check_ruleset(ref: str | os.PathLike[str], *, samples: int = 3000) -> list[lint.Finding]:
     """Every problem with a ruleset: its load errors (severity ``error``, each with line and
     rule), or, when it loads, the warnings of :mod:`assess.lint` (deductions that can
     never reach or silently exceed an item's points, unreachable grades, conditions
     that are never or always true, rules made moot by a veto, templates quoting facts
-    the rule does not read). Never raises for a bad ruleset: problems are findings."""
+    the rule does not read; ``samples`` generated units look for conditions that never
+    or always hold). Never raises for a bad ruleset: problems are findings."""
     from . import lint
 
-    return lint.check(ref)
+    return lint.check(ref, samples)
 
 
 def is_cases_file(ref: str | os.PathLike[str]) -> bool:

@@ -200,11 +200,13 @@ def compare(first: str, second: str, ruleset_ref: str | None, engine: str, fmt: 
 @cli.command()
 @click.argument("rulesets_", nargs=-1, required=True, metavar="RULESET...")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--samples", type=click.IntRange(min=0, max=1_000_000), default=3000, show_default=True,
+              help="Generated units to look for conditions that never or always hold.")
 @click.pass_context
-def check(ctx: click.Context, rulesets_: tuple[str, ...], fmt: str) -> None:
+def check(ctx: click.Context, rulesets_: tuple[str, ...], fmt: str, samples: int) -> None:
     """Check rulesets: load errors and warnings, each with file, line and rule; exit 1 on an error."""
     streams = _streams()
-    findings = [f for ref in rulesets_ for f in check_ruleset(ref)]
+    findings = [f for ref in rulesets_ for f in check_ruleset(ref, samples=samples)]
     if fmt == "json":
         streams.out(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2) + "\n")
     else:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
@@ -52,7 +51,7 @@ class Finding:
         return asdict(self)
 
 
-def check(ref: str | os.PathLike[str]) -> list[Finding]:
+def check(ref: str | os.PathLike[str], samples: int = SAMPLE_UNITS) -> list[Finding]:
     """Every load error of a ruleset, or, when it loads, every warning. Given a golden
     cases file (``NAME.cases.yaml``), its problems short of running it."""
     if golden.is_cases_file(ref):
@@ -66,7 +65,7 @@ def check(ref: str | os.PathLike[str]) -> list[Finding]:
         return [Finding("error", "load", i.message if not i.path else f"{i.path}: {i.message}", source,
                         i.line, i.rule) for i in exc.issues]
     with ruleset:
-        return lint(ruleset)
+        return lint(ruleset, samples)
 
 
 def _check_cases(path: Path) -> list[Finding]:
@@ -82,14 +81,15 @@ def _check_cases(path: Path) -> list[Finding]:
     return [Finding("error", "cases", i.render(), str(path)) for i in issues]
 
 
-def lint(ruleset: Ruleset) -> list[Finding]:
-    """Warnings about a ruleset that loads."""
+def lint(ruleset: Ruleset, samples: int = SAMPLE_UNITS) -> list[Finding]:
+    """Warnings about a ruleset that loads; ``samples`` generated units look for
+    conditions that never or always hold."""
     findings: list[Finding] = []
     for rule in ruleset.program.rules:
         findings.extend(_points(ruleset, rule))
         findings.extend(_templates(ruleset, rule))
     findings.extend(_grades(ruleset))
-    findings.extend(_sampled(ruleset))
+    findings.extend(_sampled(ruleset, samples))
     order = {r.id: i for i, r in enumerate(ruleset.spec.rules)}
     findings.sort(key=lambda f: (order.get(f.rule or "", -1), f.code))
     return findings
@@ -263,7 +263,7 @@ def _constants(ruleset: Ruleset) -> list[float]:
     return found
 
 
-def _sampled(ruleset: Ruleset) -> list[Finding]:
+def _sampled(ruleset: Ruleset, samples: int) -> list[Finding]:
     program = ruleset.program
     engine = NativeEngine(program)
     fired = {r.index: 0 for r in program.rules}
@@ -272,7 +272,7 @@ def _sampled(ruleset: Ruleset) -> list[Finding]:
     vetoes = [r for r in program.rules if r.spec.kind == "veto"]
     unit_type = ruleset.spec.applies_to[0]
     generator = Generator(unit_type, constants=_constants(ruleset))
-    for data in generator.units(SAMPLE_UNITS):
+    for data in generator.units(samples):
         env = flatten(validate(data))
         answers = engine.run(env)
         vetoed = any(any(c.name in answers for c in v.checks if c.kind != "missing") for v in vetoes)
@@ -301,10 +301,3 @@ def _sampled(ruleset: Ruleset) -> list[Finding]:
                                                       "fails the unit anyway", rule, ("when",)))
     return out
 
-
-def check_all(refs: Sequence[str | os.PathLike[str]]) -> list[Finding]:
-    """Findings for several rulesets, in order."""
-    out: list[Finding] = []
-    for ref in refs:
-        out.extend(check(ref))
-    return out
