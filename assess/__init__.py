@@ -19,22 +19,26 @@ from .api import (
     diff_rulesets,
     durable_unavailable_reason,
     explain_ruleset,
+    extract_draft,
     facts_reference,
     is_cases_file,
     load_facts,
     parse_facts,
     rank,
+    read_summary,
     read_units,
     render_assessment,
     render_cases,
     render_comparison,
     render_diff,
     render_ranking,
+    review_sheet,
     ruleset_for_type,
     ruleset_of_cases,
     run_cases,
     score,
     score_many,
+    split_summaries,
     write_ranking,
 )
 from .assessment import (
@@ -73,6 +77,9 @@ from .formats import (
     ASSESSMENT_FORMATS,
     RANKING_FORMATS,
 )
+from .output import (
+    write_atomically,
+)
 from .ruleset import (
     Ruleset,
     load_ruleset,
@@ -83,10 +90,12 @@ __version__ = ASSESS_VERSION
 # Result types of ranking, rubric checks and diffs load on first use, so that scoring one
 # unit from the command line does not pay for them.
 _LAZY = {"CasesReport": ("golden", "Report"), "Comparison": ("ranking", "Comparison"),
+         "Draft": ("extract", "Draft"),
          "Finding": ("lint", "Finding"), "Ranking": ("ranking", "Ranking"),
          "RulesetDiff": ("rulediff", "RulesetDiff")}
 
 if TYPE_CHECKING:
+    from .extract import Draft
     from .golden import Report as CasesReport
     from .lint import Finding
     from .ranking import Comparison, Ranking
@@ -115,6 +124,7 @@ __all__ = [
     "CategoryScore",
     "Comparison",
     "Deduction",
+    "Draft",
     "EngineError",
     "FactsError",
     "FactsInput",
@@ -138,6 +148,7 @@ __all__ = [
     "diff_rulesets",
     "durable_unavailable_reason",
     "explain_ruleset",
+    "extract_draft",
     "facts_json_schema",
     "facts_reference",
     "is_cases_file",
@@ -145,16 +156,20 @@ __all__ = [
     "load_ruleset",
     "parse_facts",
     "rank",
+    "read_summary",
     "read_units",
     "render_assessment",
     "render_cases",
     "render_comparison",
     "render_diff",
     "render_ranking",
+    "review_sheet",
     "ruleset_for_type",
     "ruleset_of_cases",
     "run_cases",
     "score",
     "score_many",
+    "split_summaries",
+    "write_atomically",
     "write_ranking",
 ]

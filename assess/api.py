@@ -16,11 +16,13 @@ from . import batch, durable, facts, report
 from .assessment import Assessment
 from .errors import AssessError
 from .formats import ASSESSMENT_FORMATS, RANKING_FORMATS
+from .output import write_atomically
 from .ruleset import Ruleset, bundled_names, load_ruleset, ruleset_name_for
 from .scoring import score as _score
 
 if TYPE_CHECKING:  # loaded where used: `assess score` should not pay for ranking or linting
     from . import golden, lint, ranking, rulediff
+    from .extract import Draft
 
 FactsInput = facts.UnitFacts | dict[str, Any] | str | bytes
 """Facts as a model, a parsed JSON object, JSON text, or JSON bytes in any supported encoding."""
@@ -182,11 +184,9 @@ def render_ranking(result: ranking.Ranking, format: str = "plain",
 def write_ranking(result: ranking.Ranking, target: str | os.PathLike[str] | IO[bytes], format: str = "plain",
                   assessments: Sequence[Assessment] = ()) -> None:
     """Write a ranking to a path (atomically: never half-written) or a binary file object."""
-    from . import tables
-
     data = render_ranking(result, format, assessments)
     if isinstance(target, (str, os.PathLike)):
-        tables.write_atomically(target, data)
+        write_atomically(target, data)
     else:
         target.write(data)
 
@@ -261,6 +261,43 @@ def render_diff(result: rulediff.RulesetDiff, format: str = "text") -> str:
     if format == "json":
         return result.model_dump_json(indent=2) + "\n"
     return report.diff_report(result, markdown=format == "markdown")
+
+
+def read_summary(data: bytes, source: str = "<summary>") -> str:
+    """A unit's narrative summary as text: ``.docx`` (by name or content), or text in
+    UTF-8 (with or without BOM), UTF-16 with BOM or GBK/GB18030. Raises :class:`FactsError`
+    naming ``source`` when it cannot be read."""
+    from .extract import read_summary as read
+
+    return read(data, source)
+
+
+def split_summaries(text: str) -> list[tuple[str, str]]:
+    """Several summaries in one text, split at headings like 第N篇: (heading, body) pairs;
+    a text without such headings is one part."""
+    from .extract import split_summaries as split
+
+    return split(text)
+
+
+def extract_draft(text: str, *, unit_type: str | None = None, name: str | None = None,
+                  unit_id: str | None = None) -> Draft:
+    """Draft a unit's facts from its summary: each value with the quoted span behind it,
+    its offsets and a confidence; facts no sentence states are left out and the rubric
+    items they would feed are listed as unsupported. ``unit_type``, ``name`` and
+    ``unit_id`` override what the text says. Deterministic and offline. Raises
+    :class:`FactsError` for an unknown unit type."""
+    from .extract import extract
+
+    return extract(text, unit_type=unit_type, name=name, unit_id=unit_id)
+
+
+def review_sheet(draft: Draft, text: str) -> str:
+    """A review sheet (审核表) in Chinese: each drafted value with the sentence it came
+    from, then the rubric items no sentence supports, for the assessor to ask about."""
+    from .extract import review_sheet as sheet
+
+    return sheet(draft, text)
 
 
 def facts_reference() -> str:

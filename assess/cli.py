@@ -34,21 +34,26 @@ from . import (
     diff_rulesets,
     durable_unavailable_reason,
     explain_ruleset,
+    extract_draft,
     facts_json_schema,
     facts_reference,
     is_cases_file,
     load_facts,
     load_ruleset,
     parse_facts,
+    read_summary,
     read_units,
     render_assessment,
     render_cases,
     render_comparison,
     render_diff,
     render_ranking,
+    review_sheet,
     ruleset_of_cases,
     run_cases,
     score_many,
+    split_summaries,
+    write_atomically,
     write_ranking,
 )
 from . import (
@@ -260,6 +265,55 @@ def test_cases(ctx: click.Context, rulesets_: tuple[str, ...], coverage: bool, e
         failed |= bool(result.failures) or (coverage and result.percent + 1e-9 < result.threshold)
     if failed:
         ctx.exit(EXIT_FAILED)
+
+
+@cli.command()
+@click.argument("summary", metavar="SUMMARY")
+@click.option("--split", is_flag=True, help="Split at 第N篇 headings: one draft per part, as JSON lines.")
+@click.option("--type", "unit_type", type=click.Choice(list(UNIT_TYPE_LABELS)), help="The unit's type.")
+@click.option("--name", help="The unit's name.")
+@click.option("--id", "unit_id", help="The unit's id (with --split, -1, -2 ... are added).")
+@click.option("--report", is_flag=True, help="Print the review sheet (审核表) instead of the draft JSON.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write the draft JSON to this file (atomically).")
+def extract(summary: str, split: bool, unit_type: str | None, name: str | None, unit_id: str | None,
+            report: bool, output: str | None) -> None:
+    """Draft facts from a unit's summary (.txt in UTF-8 or GBK, .docx, or - for standard input),
+    with the sentence behind every value: assess extract s.docx | assess score -"""
+    streams = _streams()
+    if summary == "-":
+        data, source = streams.read_stdin(), "<stdin>"
+    else:
+        try:
+            with open(summary, "rb") as handle:
+                data = handle.read(20 * 1024 * 1024 + 1)
+        except OSError as exc:
+            reason = "no such file" if isinstance(exc, FileNotFoundError) else f"cannot read: {exc.strerror}"
+            raise AssessError(reason if not isinstance(exc, IsADirectoryError) else "is a directory") from exc
+        source = summary
+        if len(data) > 20 * 1024 * 1024:
+            raise AssessError(f"{summary}: file larger than 20 MB")
+    text = read_summary(data, source)
+    parts = split_summaries(text) if split else [("", text)]
+    documents, sheets = [], []
+    for index, (heading, body) in enumerate(parts, start=1):
+        part_text = f"{heading}\n{body}" if heading else body
+        draft = extract_draft(part_text, unit_type=unit_type, name=name,
+                              unit_id=f"{unit_id}-{index}" if unit_id and split else unit_id)
+        document = draft.to_facts(None if summary == "-" else os.path.basename(summary), index if split else None)
+        parse_facts(document, f"{source} (draft {index})")  # the draft must be valid facts
+        documents.append(document)
+        sheets.append(review_sheet(draft, part_text))
+    if split:
+        rendered = "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in documents)
+    else:
+        rendered = json.dumps(documents[0], ensure_ascii=False, indent=2) + "\n"
+    if output is not None:
+        write_atomically(output, rendered.encode("utf-8"))
+    if report:
+        streams.out("\n".join(sheets))
+    elif output is None:
+        streams.out(rendered)
 
 
 @cli.command()

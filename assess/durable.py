@@ -240,7 +240,7 @@ def _free(handles: list[int]) -> None:
     for handle in handles:
         try:
             _ext.delete_ruleset(handle)
-        except Exception:  # noqa: BLE001,S110 - freeing at exit; nothing left to tell
+        except Exception:  # noqa: BLE001,S110 (freeing at exit: nothing left to tell)  # nosec B110
             pass
     handles.clear()
 
@@ -314,7 +314,7 @@ class DurableEngine:
             finally:
                 try:
                     _ext.delete_state(handle, sid)
-                except Exception:  # noqa: BLE001,S110 - the session may not exist after an error
+                except Exception:  # noqa: BLE001,S110 (no session after an error)  # nosec B110
                     pass
 
     def close(self) -> None:

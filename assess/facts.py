@@ -369,6 +369,26 @@ class Adjustment(Section):
         return value
 
 
+class ExtractedValue(Section):
+    quote: Annotated[str, Field(max_length=2000)] = Field(title="原文")
+    start: Annotated[int, Field(ge=0)] = Field(title="起始位置")
+    end: Annotated[int, Field(ge=0)] = Field(title="结束位置")
+    confidence: Annotated[float, Field(ge=0, le=1)] = Field(title="置信度")
+    approximate: bool = Field(default=False, title="约数")
+    rule: ShortText = Field(title="抽取规则")
+
+
+class Extraction(Section):
+    """Where drafted facts came from (``assess extract``): provenance, never scored."""
+
+    tool: ShortText = Field(title="抽取工具")
+    document: ShortText | None = Field(default=None, title="来源文件")
+    evidence: Annotated[dict[str, ExtractedValue], Field(max_length=MAX_LIST)] = Field(
+        default_factory=dict, title="证据", description="The text behind each drafted value, by JSON path.")
+    unsupported: Annotated[list[str], Field(max_length=MAX_LIST)] = Field(
+        default_factory=list, title="缺少佐证", description="Rubric facts no sentence supports.")
+
+
 class UnitFacts(BaseModel):
     """Everything one unit submits for one assessment."""
 
@@ -402,6 +422,9 @@ class UnitFacts(BaseModel):
     honors: list[Honor] | None = _field("荣誉", "Honours and promotions of the year.", max_length=MAX_LIST)
     adjustments: list[Adjustment] | None = _field(
         "评审调整", "Assessor judgments for discretionary rules.", max_length=MAX_LIST)
+    extraction: Extraction | None = Field(
+        default=None, title="抽取来源", json_schema_extra={"x-provenance": True},
+        description="Set by assess extract: the text behind each drafted value. Never scored.")
 
     @model_validator(mode="after")
     def _years(self) -> UnitFacts:
@@ -444,6 +467,8 @@ def _describe(model: type[BaseModel], prefix: str) -> dict[str, FieldInfo]:
     for name, info in model.model_fields.items():
         path = f"{prefix}{name}"
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        if extra.get("x-provenance"):
+            continue  # not a fact a rule may read
         label = str(extra.get("x-label") or info.title or name)
         better = extra.get("x-better")
         better_s = str(better) if better is not None else None

@@ -26,7 +26,8 @@ class Generator:
 
     def __init__(self, unit_type: str, seed: int = 20261129, constants: Iterable[float] = ()) -> None:
         self.unit_type = unit_type
-        self.rng = random.Random(seed)  # noqa: S311 - reproducible test data, not secrets
+        # Reproducible test data, not secrets.
+        self.rng = random.Random(seed)  # noqa: S311  # nosec B311
         near = {int(c) + d for c in constants for d in (-1, 0, 1) if 0 <= int(c) + d <= 1000}
         self.numbers = sorted(set(COMMON) | near)
 

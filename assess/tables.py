@@ -11,10 +11,7 @@ import csv
 import html
 import io
 import json
-import os
-import tempfile
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from tabulate import tabulate
@@ -219,22 +216,3 @@ def render(ranking: Ranking, fmt_name: str, assessments: Sequence[Assessment] = 
     }
     out = renderers[fmt_name]()
     return out.encode("utf-8") if isinstance(out, str) else out
-
-
-def write_atomically(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write a file so that an error or interrupt never leaves it half-written:
-    the data goes to a temporary file beside it, which then replaces the target."""
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        raise

@@ -28,3 +28,16 @@ class Draft(BaseModel):
     facts: dict[str, Any] = Field(description="Unit facts, valid under the facts schema.")
     evidence: dict[str, Evidence] = Field(description="Evidence keyed by JSON path (plans.special, drills[2]).")
     unsupported: list[str] = Field(description="Rubric fact paths that no sentence supports.")
+
+    def to_facts(self, document: str | None = None, part: int | None = None) -> dict[str, Any]:
+        """The draft as one facts document: the facts, their source, and the evidence in
+        an ``extraction`` section (provenance; the scoring never reads it)."""
+        out = dict(self.facts)
+        if document is not None or part is not None:
+            source = {"document": document} if document is not None else {}
+            out["source"] = {**source, **({"part": part} if part is not None else {})}
+        out["extraction"] = {
+            "tool": "assess extract", **({"document": document} if document is not None else {}),
+            "evidence": {path: e.model_dump() for path, e in self.evidence.items()},
+            "unsupported": list(self.unsupported)}
+        return out
