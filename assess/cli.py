@@ -218,7 +218,7 @@ def check(ctx: click.Context, rulesets_: tuple[str, ...], fmt: str, samples: int
         for finding in findings:
             streams.out(finding.render() + "\n")
         errors = sum(f.severity == "error" for f in findings)
-        streams.out(f"{len(rulesets_)} ruleset(s): {errors} error(s), {len(findings) - errors} warning(s)\n")
+        streams.out(f"{len(rulesets_)} file(s): {errors} error(s), {len(findings) - errors} warning(s)\n")
     if any(f.severity == "error" for f in findings):
         ctx.exit(EXIT_FAILED)
 
