@@ -167,7 +167,7 @@ class CompiledRule:
     def id(self) -> str:
         return self.spec.id
 
-    @property
+    @cached_property
     def missing_check(self) -> str:
         return f"r{self.index}.missing"
 

@@ -163,8 +163,7 @@ class Ledger:
             env = self.env
             paths = [p for p in rule.required if p not in env]
             labels = "、".join(_label(p) for p in paths)
-            policy = spec.if_missing or (self.spec.if_missing if spec.kind == "deduct" else "skip")
-            if spec.kind == "deduct" and policy == "deduct":
+            if spec.kind == "deduct" and (spec.if_missing or self.spec.if_missing) == "deduct":
                 self.deductions.append(self._deduction(rule, rule.cents, f"未提交{labels}，按未完成扣分", evidence,
                                                        missing=True))
                 self.missing.extend(p for p in paths if p not in self.missing)
@@ -375,9 +374,11 @@ class Ledger:
         })
 
 
+_LABELS = {path: f"{info.label}（{path}）" for path, info in FIELDS.items()}
+
+
 def _label(path: str) -> str:
-    info = FIELDS.get(path)
-    return f"{info.label}（{path}）" if info is not None else path
+    return _LABELS.get(path, path)
 
 
 _ENUM_LABELS: dict[str, Mapping[str, str]] = {
