@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import copy
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -11,6 +10,7 @@ import pytest
 import yaml
 
 from assess.cli import run
+from assess.golden import merged
 from assess.ruleset import Ruleset, load_ruleset
 
 ENGINE_FIELDS = {"engine", "engine_version"}
@@ -30,17 +30,8 @@ def load_cases(name: str) -> dict[str, Any]:
     return yaml.safe_load((FIXTURES / "cases" / f"{name}.yaml").read_text(encoding="utf-8"))
 
 
-def patched(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
-    """Sections merge, lists and scalars replace, None removes the key."""
-    out = copy.deepcopy(base)
-    for key, value in patch.items():
-        if value is None:
-            out.pop(key, None)
-        elif isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = patched(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
+patched = merged
+"""Facts patched the way golden cases are: sections merge, lists replace, None removes."""
 
 
 @dataclass

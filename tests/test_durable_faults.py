@@ -213,19 +213,23 @@ def test_raw_more_than_64_matching_rules_under_one_node_fail() -> None:
     assert "error code: 303" in result.stdout
 
 
-def test_hundreds_of_matching_rules_are_spread_over_anchors() -> None:
-    rules = "".join(f"""
+def many_rules(count: int, condition: str) -> str:
+    """``count`` one-point rules whose conditions differ by ``{i}``."""
+    return "".join(f"""
         - id: R{i}
           category: c
           pillar: 机制
           item: 第{i}项
           points: 1
-          when: organization.staff < {i + 100}
+          when: {condition.format(i=i)}
           deduct: {{fixed: 1}}
           reason: 扣分
           basis: 测试
-    """ for i in range(200))
-    rs = load_text(ruleset_text(rules, "  - {id: c, name: 类别, max: 100, capped: true}"), "probe.yaml")
+    """ for i in range(count))
+
+
+def test_hundreds_of_matching_rules_are_spread_over_anchors() -> None:
+    rs = load_text(ruleset_text(many_rules(200, "organization.staff < {i} + 100")), "probe.yaml")
     result = score(rs, unit(organization={"staff": 1}), "durable")
     assert len(result.deductions) == 200
     assert result.total == 0
@@ -244,19 +248,8 @@ def test_raw_fact_with_more_than_255_properties_fails() -> None:
 
 
 def test_ruleset_reading_too_many_values_is_refused_at_load() -> None:
-    rules = "".join(f"""
-        - id: R{i}
-          category: c
-          pillar: 机制
-          item: 第{i}项
-          points: 1
-          when: count(drills, participants > {i}) < 1
-          deduct: {{fixed: 1}}
-          reason: 扣分
-          basis: 测试
-    """ for i in range(260))
     with pytest.raises(RulesetError, match="durable-rules takes at most"):
-        load_text(ruleset_text(rules), "probe.yaml")
+        load_text(ruleset_text(many_rules(260, "count(drills, participants > {i}) < 1")), "probe.yaml")
 
 
 def test_raw_comparisons_mix_types() -> None:
