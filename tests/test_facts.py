@@ -91,3 +91,10 @@ def test_schema_has_a_versioned_id_and_forbids_unknown_fields() -> None:
 def test_every_field_has_a_chinese_label() -> None:
     for path, info in facts.FIELDS.items():
         assert info.label != path.rsplit(".", 1)[-1], path
+
+
+def test_the_facts_document_shows_the_current_fields() -> None:
+    from assess.report import facts_reference
+
+    from .conftest import ROOT
+    assert facts_reference() in (ROOT / "docs" / "facts.md").read_text(encoding="utf-8")
