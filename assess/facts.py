@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal, get_args, get_origin
 
@@ -642,23 +641,3 @@ def load(path: str | Path) -> UnitFacts:
     except OSError as exc:
         raise FactsError(f"cannot read: {exc.strerror}", source=source) from exc
     return loads(data, source)
-
-
-def present(facts: UnitFacts) -> dict[str, Any]:
-    """The submitted facts as plain data, without anything not submitted."""
-    return facts.model_dump(mode="json", exclude_none=True)
-
-
-def iter_paths(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
-    """Scalar and list fact paths with their values, sections flattened with dots."""
-    for key, value in data.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, dict):
-            yield path, value
-            yield from iter_paths(value, f"{path}.")
-        else:
-            yield path, value
-
-
-def is_finite_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)

@@ -90,13 +90,6 @@ def group(op: Literal["and", "or"], items: list[LNode]) -> LNode:
     return LGroup(op, tuple(out))
 
 
-def lsize(node: LNode) -> int:
-    """How many durable-rules expressions the node takes (groups take an end marker too)."""
-    if isinstance(node, LGroup):
-        return 2 + sum(lsize(i) for i in node.items)
-    return 1
-
-
 # The program -----------------------------------------------------------------------
 
 

@@ -26,7 +26,6 @@ Positive = Annotated[float, Field(gt=0, le=1000)]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Expr = Annotated[str, Field(min_length=1, max_length=2000)]
 
-PILLARS = ("预案", "体制", "机制", "法制", "保障")
 TIE_BREAK_KEYS = ("vetoes", "blocks", "bonus", "missing")
 """Tie-break keys a ruleset may list; ``category:<id>`` ranks by that category's score."""
 Pillar = Literal["预案", "体制", "机制", "法制", "保障"]
