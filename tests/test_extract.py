@@ -32,6 +32,7 @@ from assess.extract import (
 from .conftest import ROOT, load_cases
 
 CASES = load_cases("extract")["cases"]
+FAMILY_CASES = load_cases("extract_families")["cases"]
 SEEDS = ROOT.parent / "shared" / "seeds" / "000_67ae6ff1425d4ff0.txt"
 SEED_PARTS = [p for p in split_summaries(SEEDS.read_text(encoding="utf-8")) if p[0]] if SEEDS.exists() else []
 
@@ -61,6 +62,17 @@ def is_absent(data: dict[str, Any], path: str) -> bool:
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c["id"])
 def test_extraction_case(case: dict[str, Any]) -> None:
+    check_case(case)
+
+
+@pytest.mark.parametrize("case", FAMILY_CASES, ids=lambda c: c["id"])
+def test_each_phrasing_of_a_family_is_read(case: dict[str, Any]) -> None:
+    """One of the common ways of writing a fact (fixtures/cases/extract_families.yaml), or a near
+    miss the wider patterns must leave alone."""
+    check_case(case)
+
+
+def check_case(case: dict[str, Any]) -> None:
     draft = extract(case["text"], unit_type=case.get("type"))
     facts.validate(draft.facts)
     for path, expected in (case.get("expect") or {}).items():
@@ -76,6 +88,12 @@ def test_extraction_case(case: dict[str, Any]) -> None:
     for path in (case.get("expect") or {}):
         if not path.startswith("unit.") and not path.endswith("#") and "[" not in path:
             assert path in draft.evidence, f"no evidence for {path}"
+
+
+def test_family_cases_have_unique_ids_and_assert_something() -> None:
+    ids = [c["id"] for c in FAMILY_CASES]
+    assert len(ids) == len(set(ids))
+    assert all(c.get("expect") or c.get("absent") for c in FAMILY_CASES)
 
 
 def test_cases_table_covers_every_listed_pattern() -> None:
@@ -105,6 +123,20 @@ def test_evidence_offsets_survive_a_line_broken_mid_word() -> None:
     assert draft.facts["plans"]["special"] == 4
     last = draft.evidence["plans.named[3]"]
     assert last.quote == text[last.start:last.end] == "处置低温雨雪冰\n冻灾害"
+
+
+def test_a_thousands_separator_is_kept_in_the_evidence_quote() -> None:
+    text = "全年检查企业2,350家，发现隐患1,204处。"
+    draft = extract(text)
+    assert draft.facts["hazards"]["sites_checked"] == 2350
+    ev = draft.evidence["hazards.found"]
+    assert ev.quote == text[ev.start:ev.end] and ev.quote.endswith("1,204处")
+
+
+@pytest.mark.parametrize("text", ["全年编发应急简报12期。", "编印《应急工作动态》12期。"],
+                         ids=["plain", "in-brackets"])
+def test_a_filler_before_a_number_does_not_take_its_first_digit(text: str) -> None:
+    assert extract(text).facts["reporting"]["briefings"] == 12
 
 
 def test_exact_numbers_are_not_approximate() -> None:

@@ -15,6 +15,14 @@ What it follows, in the spirit of the facts schema:
   and requirements put on others (要求各村 ...) are not facts about the unit.
 * Approximate numbers (300多人, 20余人, 近千人, 万余份) keep the stated number and their
   evidence says ``approximate``. Template blanks (____年, __起) are never values.
+
+Each pattern covers a family of phrasings, not one sentence (``tests/fixtures/cases/
+extract_families.yaml`` lists them with the near misses they must leave alone). The patterns
+live by topic: ``unit`` (name, type, year, parent), ``organization`` (group, office, staff,
+subunits, duty, warning), ``capacity`` (supplies), ``teams``, ``plans``, ``drills``,
+``activities`` (hazards, publicity, reporting, incidents) and ``others`` (shelters,
+regulations, meetings, tasks, funds, honours); ``sentences``, ``numbers`` and ``state`` hold
+what they share.
 """
 
 from .extractor import extract

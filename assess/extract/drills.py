@@ -20,18 +20,21 @@ _KIND_WORDS: tuple[tuple[str, str], ...] = (
     ("防汛|洪|汛|抗旱|水灾|内涝|溃坝|排涝", "flood"),
     ("地震|防震|抗震", "earthquake"),
     ("消防|火灾|灭火|防火|失火|火警", "fire"),
-    ("安全生产|生产安全|矿", "production_safety"),
+    ("安全生产|生产安全|矿|有限空间|受限空间|高处坠落|机械伤害|特种设备|工贸|粉尘|电梯|锅炉|压力容器|起重",
+     "production_safety"),
     ("交通|道路|客运|春运|车辆", "traffic"),
     ("气象|台风|暴雨|雨雪|冰冻|寒潮|大风|高温|冰雹", "weather"),
     ("食品|食物中毒", "food_safety"),
     ("动物疫|禽流感|口蹄疫|猪瘟|畜", "animal_epidemic"),
     ("疫情|卫生|传染病|医疗|防疫|救护", "public_health"),
     ("环境|污染", "environment"),
-    ("群体性|维稳|治安|防暴|反恐|上访|信访|社会安全|处突", "mass_incident"),
+    ("群体性|维稳|治安|防暴|反恐|上访|信访|社会安全|处突|踩踏", "mass_incident"),
     ("保供|供应保障", "supply"),
+    ("事故", "production_safety"),  # an accident of no kind named above: 企业事故救援演练
     ("综合", "comprehensive"),
 )
-_GENERIC_DRILL = re.compile(r"应急|预案|全[乡镇县区市]性?|各类|相关|专项|各项|联合|联动|模拟|实战|大型|小型|桌面"
+_GENERIC_DRILL = re.compile(r"(乡|镇|县|区|市|村|园区|校|厂|公司|企业|街道|社区|部门)级"
+                            r"|应急|预案|全[乡镇县区市]性?|各类|相关|专项|各项|联合|联动|模拟|实战|大型|小型|桌面"
                             r"|规模|的|等|大规模|一般|有关|部分|救援|处置|紧急|预定|常规|日常|演练|演习|、|培训|训练|宣传|教育|宣教")
 _TOPICLESS = re.compile(r"学校|校园|安全|疏散|撤离|安置|逃生|避险|人员|群众|师生|知识|密集场所")
 _VAGUE = re.compile(r"多次|多场|经常|定期|不定期|系列|各类|不同规模|大部分|各种|若干|数次|常态化|每年|每月|每季")
@@ -173,7 +176,7 @@ class _DrillFacts(_ExtractorBase):
         text = re.sub(r"的$", "", segment)
         pieces = re.split(r"开展|举行|举办|组织|进行|参加|完成|实施|了|在|的|共(?=[\d一二两三四五六七八九十])|共计"
                           r"|于|对|和|及|与|(?<=[\d一二两三四五六七八九十余多])[次场]|演练|演习"
-                          r"|为|是|把|将|被|让|使", text)
+                          r"|为|是|把|将|被|让|使|其中|分别", text)
         match = re.search(rf"[{_HAN}、]+$", pieces[-1])
         return match.group(0).strip("、") if match else ""
 
@@ -182,7 +185,7 @@ class _DrillFacts(_ExtractorBase):
         if after:
             number = _number(sent.text, end + after.start("n"), end + after.end("n"))
             if number is not None:
-                return number, "共" in segment or bool(after.group(1))
+                return number, "共" in segment or after.group(1) == "共"  # 各1次: each drill once
         before = None
         for match in re.finditer(rf"(共|计)?(?P<n>{_NUM})(次|场)(的)?", segment):
             before = match
@@ -195,32 +198,35 @@ class _DrillFacts(_ExtractorBase):
     @staticmethod
     def _listed_before_count(segment: str) -> list[str]:
         """Kinds listed ahead of a count: 开展了地震、消防等共250余次应急演练."""
-        match = re.search(rf"([{_HAN}、]+?)等(共|计)?{_NUM}(次|场)", segment)
-        if not match:
+        match = re.search(rf"([{_HAN}、]+?)(等)?(共|计)?{_NUM}(次|场)", segment)
+        if not match or not (match.group(2) or "、" in match.group(1)):
             return []
         run = re.split(r"开展|举行|举办|组织|进行|了|在|的|于|对", match.group(1))[-1]
         return [p for p in run.split("、") if p]
 
     def _drill_date(self, sent: _Sent, start: int, end: int) -> str | None:
-        """The last date written between ``start`` and ``end`` (the drill word) of the sentence."""
+        """The last date written between ``start`` and ``end`` (the drill word) of the sentence: a day
+        (5月12日, 5.12) or a month alone (6月, 6月中旬)."""
         found = None
-        for match in re.finditer(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]|(?<![\d.])(\d{1,2})\.(\d{1,2})(?![\d.])",
-                                 sent.text[start:end]):
+        for match in re.finditer(r"(?:(\d{4})年)?(?<![-~至到\d])(\d{1,2})月(?:(\d{1,2})[日号])?"
+                                 r"|(?<![\d.])(\d{1,2})\.(\d{1,2})(?![\d.])", sent.text[start:end]):
             found = match
         if not found:
             return None
         year = int(found.group(1)) if found.group(1) else self.year
         month = int(found.group(2) or found.group(4))
-        day = int(found.group(3) or found.group(5))
+        day = found.group(3) or found.group(5)
         if year is None or (self.year is not None and year != self.year):
             return None
-        if not (1 <= month <= 12 and 1 <= day <= 31):
+        if not (1 <= month <= 12 and (day is None or 1 <= int(day) <= 31)):
             return None
-        return f"{year:04d}-{month:02d}-{day:02d}"
+        return f"{year:04d}-{month:02d}" + (f"-{int(day):02d}" if day else "")
 
     def _drill_participants(self, by_para: dict[int, tuple[list[_Total], list[_Drill]]]) -> None:
-        pattern = re.compile(rf"参演[^,;:。\d]{{0,4}}?(达|共|为|约|达到)?(?P<n>{_NUM})(人次|人|名)"
-                             rf"|(?P<n2>{_NUM})(人次|人|名)(参演|参加演练|参加了演练|参与演练)")
+        pattern = re.compile(rf"参演[^,;:。\d]{{0,8}}?(达|共|为|约|达到|共计|累计|合计|总计)?(?P<n>{_NUM})(人次|人|名)"
+                             rf"|(?P<n2>{_NUM})(人次|人|名)[^,;:。\d]{{0,6}}?(参演|参加|参与)"
+                             rf"|出动[^,;:。\d]{{0,12}}?(?P<n4>{_NUM})(人|名)(?!次)"
+                             rf"|(参与|参加)(演练)?(的)?[^,;:。\d]{{0,6}}?(达|共|为|约|累计|共计)?(?P<n3>{_NUM})(人次|人|名)")
         for totals, items in by_para.values():
             marks = sorted([(t.start, "t", i) for i, t in enumerate(totals)]
                            + [(d.start, "d", i) for i, d in enumerate(items)])

@@ -10,14 +10,18 @@ from ..facts import FIELDS, UNIT_TYPE_LABELS, validate
 from .activities import _ActivityFacts
 from .capacity import _CapacityFacts
 from .drills import _DrillFacts
+from .organization import _OrganizationFacts
+from .others import _OtherFacts
 from .plans import _PlanFacts
 from .results import Draft, Evidence
 from .rubric_needs import rubric_paths
 from .state import _Found
+from .teams import _TeamFacts
 from .unit import _UnitFacts
 
 
-class _Extractor(_UnitFacts, _CapacityFacts, _PlanFacts, _DrillFacts, _ActivityFacts):
+class _Extractor(_UnitFacts, _OrganizationFacts, _CapacityFacts, _TeamFacts, _PlanFacts, _DrillFacts,
+                 _ActivityFacts, _OtherFacts):
     """Drafts the facts of one summary."""
 
     def run(self) -> Draft:

@@ -5,11 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .numbers import _NUM
+from .numbers import _NUM, _number
 from .sentences import _HAN, _Sent
 from .state import _ExtractorBase, _Found
 
-_PLAN_VERB = re.compile(r"制定|编制|修订|修编|印发|发布|出台|建立|完善|现有|新编|制订|编写|已有|健全|下发|即")
+_PLAN_VERB = re.compile(r"制定|编制|修订|修编|印发|发布|出台|建立|完善|现有|新编|制订|编写|已有|健全|下发|即|共有|拥有"
+                        r"|分别为|分别是")
+# a bureau's own plan: 某县水务局突发事件应急预案
+_BUREAU_PLAN = rf"^[^{_HAN}]*[{_HAN}]{{2,12}}?局(?!长)[{_HAN}]{{2}}"
+_REVISE = r"(?<!未)(?<!没有)(重新)?(修订|修编)"
+# grassroots units that keep plans of their own: villages, communities, enterprises, schools
+_GRASSROOTS = rf"[{_HAN}()]{{0,6}}?(村|社区|\)|居委会|企业|学校|学|幼儿园|单位|医院|场所|小区)"
+_GRASSROOTS_LIST = rf"(?P<list>{_NUM}(个|家|所){_GRASSROOTS}([、和及与]{_NUM}(个|家|所){_GRASSROOTS})*)"
 _LEARN_VERB = re.compile(r"学习|宣传|贯彻|传达|培训|宣讲|解读")
 _PLACE_PREFIX = re.compile(rf"^[^{_HAN}]*[{_HAN}]{{0,4}}?(乡|镇|县|区|市|街道|局|委)")
 
@@ -69,7 +76,12 @@ class _PlanFacts(_ExtractorBase):
 
     def _own_place(self, title: str) -> bool:
         head = re.sub(rf"^[^{_HAN}]+", "", title)
-        name = self.arg_name or ""
+        name = self.arg_name or self.name
+        if name and self.level in ("局", "委"):
+            # a department leads its county's plans in its field: 桐溪县水务局 owns 桐溪县防汛抗旱应急预案
+            place = re.match(rf"[{_HAN}]{{2,4}}?(县|区|市)", name)
+            if place and head.startswith(place.group(0)):
+                return True
         return head.startswith(self.level) or (bool(name) and head.startswith(name[:2])) or (
             title != head and head.startswith(self.level))
 
@@ -87,7 +99,7 @@ class _PlanFacts(_ExtractorBase):
         if re.match(rf"^[^{_HAN}]*[{_HAN}]{{0,6}}(村|社区|企业|学校|公司)[^{_HAN}]*", title) and not re.search(
                 r"[乡镇县区市]", title[:4]):
             return "grassroots"
-        if re.search(r"系统|部门|机关|本局", title):
+        if re.search(r"系统|部门|机关|本局", title) or re.match(_BUREAU_PLAN, title):
             return "department"
         return "special"
 
@@ -106,8 +118,6 @@ class _PlanFacts(_ExtractorBase):
                              rf"|(?P<n2>{_NUM})(个|部|件|项)专项(应急)?预案",
             "plans.department": rf"部门(应急)?预案(共)?(有)?(?P<n>{_NUM})(个|部|件|项)"
                                 rf"|(?P<n2>{_NUM})(个|部|件|项)部门(应急)?预案",
-            "plans.revised": rf"修订(了)?[^,;:。]{{0,6}}?预案(?P<n>{_NUM})(个|部|件|项)"
-                             rf"|修订(了)?(?P<n2>{_NUM})(个|部|件|项)[^,;:。]{{0,6}}预案",
         }
         for path, pattern in explicit.items():
             self.count(path, pattern, "预案数量", 0.85)
@@ -124,12 +134,111 @@ class _PlanFacts(_ExtractorBase):
             if named and (stated is None or stated.value < len(named)):
                 self.state.found[path] = _Found(len(named), named[0].start, named[-1].end, 0.75, False,
                                                 "预案名称计数")
+        self.revised()
+        self.filed()
+        self.special_drilled()
+        self.grassroots_plans()
+
+    def revised(self) -> None:
+        """Plans revised this year: a stated number, the plans named after 修订, or a list said to be revised."""
+        self.count("plans.revised",
+                   rf"{_REVISE}(完善|印发)?(了)?[^,;:。]{{0,6}}?预案(共)?(?P<n>{_NUM})(个|部|件|项|本)"
+                   rf"|{_REVISE}(完善|印发)?(了)?[^,;:。]{{0,16}}?(?P<n2>{_NUM})(个|部|件|项|本)[^,;:。]{{0,8}}?预案"
+                   rf"|对(其中)?[^,;:。]{{0,6}}?(?P<n3>{_NUM})(个|部|件|项|本)[^,;:。]{{0,10}}?预案[^,;:。]{{0,4}}?"
+                   rf"(进行了|进行|完成了|完成)?(全面)?{_REVISE}", "预案修订", 0.8)
+        if "plans.revised" in self.state.found:
+            return
+        titles: dict[str, _Found] = {}
+        named = (rf"{_REVISE}(并)?(印发|完善|发布)?(了)?(?P<titles>《[^《》]+》([、和及与]?《[^《》]+》)*)"
+                 rf"|对(?P<titles2>《[^《》]+》([、和及与]?《[^《》]+》)*)(进行了|进行|作了|完成了)?(全面)?{_REVISE}")
+        for sent, match in self.finditer(named):
+            if sent.subordinate:
+                continue
+            for title in re.findall(r"《([^《》]+)》", match.group("titles") or match.group("titles2")):
+                if "预案" in title:
+                    titles.setdefault(title, _Found(1, sent.start + match.start(), sent.start + match.end(), 0.75,
+                                                    False, "预案修订"))
+        listed: _Found | None = None
+        said = (rf"(?P<list>[{_HAN}]{{1,14}}预案([和、及与][{_HAN}]{{1,14}}预案)*)(均|都)?(为|是|已|于)?"
+                rf"(今年|本年度|年内|当年|今年内)?(进行了|进行|完成了|完成)?(了)?{_REVISE}(工作)?(?=[,;。]|$)")
+        for sent, match in self.finditer(said):
+            items = [re.sub(r"^((完成|做好|加强|及时|认真|对|其中|开展|推进|组织|启动|进行|抓好|督促|指导)了?)+", "",
+                            item)
+                     for item in re.split(r"[和、及与]", match.group("list"))]
+            if all(re.sub(r"(专项|部门)?(应急)?预案$", "", item) not in ("", "各类", "相关", "有关", "部分", "所有",
+                                                                      "全部", "各项", "现有") for item in items):
+                listed = _Found(len(items), sent.start + match.start(), sent.start + match.end(), 0.7, False,
+                                "预案修订")
+                break
+        best = max([listed] if listed else [], key=lambda f: f.value, default=None)
+        if titles and (best is None or len(titles) > best.value):
+            spans = list(titles.values())
+            best = _Found(len(titles), spans[0].start, spans[-1].end, 0.75, False, "预案修订")
+        if best is not None:
+            self.state.found["plans.revised"] = best
+
+    def filed(self) -> None:
+        """Plans filed with the level above: 报县应急管理局备案, 均已备案, 备案率100%."""
         self.flag("plans.filed", r"预案[^,;:。]{0,10}(报|报送)[^,;:。]{0,8}备案", "预案备案", 0.75)
-        everyone = re.compile(rf"(?P<n>{_NUM})个(行政村|村|社区|企业|学校)(全部|均|都)(已)?(编制|制定|建立|修订)(了)?"
-                              rf"[^,;:。]{{0,8}}预案")
+        pattern = (r"(报|报送|上报|呈报|提交|报请)[^,;:。]{0,14}?备案|备案率(达|为|达到)?100%"
+                   r"|(已|均已|全部)(经)?(向[^,;:。]{2,12}?)?(完成|办理|进行)?(了)?备案")
+        for sent, match in self.finditer(pattern):
+            clause_start, _ = sent.clause(match.start())
+            if "预案" not in sent.text or re.search(r"未|没有|尚未|不", sent.text[clause_start:match.end()]):
+                continue
+            self.put("plans.filed", True, sent, match, 0.7, "预案备案")
+            break
+
+    def special_drilled(self) -> None:
+        """Special plans exercised in drills: 对两个专项预案各组织演练一次."""
+        self.count("plans.special_drilled",
+                   rf"对(其中)?(?P<n>{_NUM})(个|部|项)[^,;:。]{{0,6}}?专项(应急)?预案(各|分别|均|都)?[^,;:。]{{0,6}}?"
+                   rf"(组织|开展|进行)(了)?[^,;:。]{{0,6}}?演练"
+                   rf"|(?P<n2>{_NUM})(个|部|项)专项(应急)?预案[^,;:。]{{0,6}}?(均|都|全部|已|各)(已)?(组织|开展|进行)?(了)?"
+                   rf"[^,;:。]{{0,4}}?演练"
+                   rf"|演练[^,;:。]{{0,6}}?(覆盖|涉及|检验)(了)?(?P<n3>{_NUM})(个|部|项)[^,;:。]{{0,4}}?专项(应急)?预案",
+                   "专项预案演练", 0.7)
+        special = self.state.found.get("plans.special")
+        if special is not None and "plans.special_drilled" not in self.state.found:
+            every = (r"(所有|全部|各项)专项(应急)?预案[^,;:。]{0,4}(均|都|全部)(已)?(组织|开展|进行)?(了)?"
+                     r"[^,;:。]{0,4}演练")
+            for sent, match in self.finditer(every):
+                self.put("plans.special_drilled", special.value, sent, match, 0.6, "专项预案演练")
+                break
+
+    def grassroots_plans(self) -> None:
+        """Villages, communities and enterprises with plans: 16个村(社区)中已有14个编制了预案,
+        8个社区、12家企业全部编制了预案."""
+        plan = r"(编制|制定|建立|修订|完成)(了)?[^,;:。]{0,10}?预案"
+        everyone = re.compile(rf"{_GRASSROOTS_LIST}[^,;:。]{{0,4}}?(全部|均|都|全都)(已)?{plan}")
+        some = re.compile(rf"{_GRASSROOTS_LIST}(中|当中|里)(的)?[,]?(已有|已|有|其中)?(?P<n>{_NUM})(个|家|所)?"
+                          rf"[^,;:。\d]{{0,4}}?(已)?{plan}")
+        only = re.compile(rf"(已有|共有|现有)(?P<n>{_NUM})(个|家|所){_GRASSROOTS}[^,;:。]{{0,4}}?(已)?{plan}")
+        for sent, match in self.finditer(some, own=False):
+            total, number = _sum_counted(match.group("list")), self.num(sent, match)
+            if total is not None and number is not None and number.count <= total:
+                self.put("plans.grassroots_total", total, sent, match, 0.75, "基层预案")
+                self.put("plans.grassroots_with_plans", number.count, sent, match, 0.75, "基层预案")
+                return
         for sent, match in self.finditer(everyone, own=False):
+            total = _sum_counted(match.group("list"))
+            if total is not None and not sent.text[:match.start()].endswith(("其中", "其中,")):
+                self.put("plans.grassroots_total", total, sent, match, 0.75, "基层预案全覆盖")
+                self.put("plans.grassroots_with_plans", total, sent, match, 0.75, "基层预案全覆盖")
+                return
+        for sent, match in self.finditer(only, own=False):
             number = self.num(sent, match)
             if number is not None:
-                self.put("plans.grassroots_total", number.count, sent, match, 0.75, "基层预案全覆盖")
-                self.put("plans.grassroots_with_plans", number.count, sent, match, 0.75, "基层预案全覆盖")
-                break
+                self.put("plans.grassroots_with_plans", number.count, sent, match, 0.7, "基层预案")
+                return
+
+
+def _sum_counted(text: str) -> int | None:
+    """The sum of the counts in a list (8个社区、12家企业 -> 20)."""
+    total = 0
+    for match in re.finditer(rf"(?P<n>{_NUM})(个|家|所)", text):
+        number = _number(text, match.start("n"), match.end("n"))
+        if number is None:
+            return None
+        total += number.count
+    return total or None

@@ -17,6 +17,7 @@ _HEADING = re.compile(
     r"^(?:(?P<l0>第\d+篇)|(?P<l1>[一二三四五六七八九十]+[、.])|(?P<l2>\([一二三四五六七八九十]+\))"
     r"|(?P<l3>\d+[、.](?!\d))|(?P<l4>\(\d+\)))")
 _HAN = "\u4e00-\u9fff"
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")  # ASCII commas only
 _TITLE_END = re.compile(r"(总结|报告|汇报|情况|要点|计划|方案|通知)(\d+字)?$")
 
 
@@ -51,7 +52,10 @@ def _prepare(raw: str) -> _Prepared:
     lines = raw.split("\n")
     offset = 0
     for index, line in enumerate(lines):
+        separators = {m.start() + i for m in _THOUSANDS.finditer(line) for i, c in enumerate(m.group(0)) if c == ","}
         for col, ch in enumerate(line):
+            if col in separators:
+                continue  # 1,236 is one number: the comma is no clause break
             mapped = _char_map(ch)
             if mapped:
                 chars.append(mapped)
@@ -85,7 +89,7 @@ _PROBLEM = re.compile(
 _LEAD = re.compile(r"^(?:[一二三四五六七八九十]+是|\d+[、.]|\([一二三四五六七八九十\d]+\)|[一二三四五六七八九十]+、)?"
                    r"(?:其中|同时|此外|另外|今年|目前|截至目前|年初|全年|近年来|上半年|下半年)?[,:]?")
 _SUBORDINATE = re.compile(
-    r"(各(村|社区|部门|单位|企业|乡镇|街道|学校|管区|县|区|地)|所有的?(乡镇|村|企业|单位)|全(乡|镇|县|区|市)\d+个"
+    r"(各(村|社区|部门|单位|企业|乡镇|街道|学校|校|中小学|医院|管区|县|区|地)|所有的?(乡镇|村|企业|单位)|全(乡|镇|县|区|市)\d+个"
     r"|辖区(内)?的?\d*个?(村|社区|企业)|规上|区直|县直|市直|乡直|镇直|(重点|相关|下属)?企业|基层单位|村委|社区|学校|中小学)")
 
 
@@ -178,7 +182,7 @@ def _sentences(doc: _Prepared) -> list[_Sent]:
                         bad.append((clause_start, j))
                     clause_start = j + 1
             lead = _LEAD.match(piece)
-            head = piece[lead.end() if lead else 0:]
+            head = re.sub(r"^(在|督促|指导|帮助|推动)", "", piece[lead.end() if lead else 0:])  # 在各村设立…
             is_heading = bool(heading) and s == 0 and len(piece) <= 20 and "," not in piece
             sents.append(_Sent(len(sents), para_start + s, piece, para_index, sec,
                                bool(_SUBORDINATE.match(head)), cut, tuple(bad), is_heading))

@@ -43,6 +43,9 @@ class _ExtractorBase:
         self.arg_type, self.arg_name, self.arg_id = unit_type, name, unit_id
         self.year: int | None = None
         self.level = ""
+        self.unit_type = ""
+        self.name = ""  # the unit's proper name when the text gives one
+        self.titled_parent: str | None = None  # 云岭县 of a title 云岭县青石镇…
 
     # ---------------------------------------------------------------- helpers
 
@@ -58,9 +61,11 @@ class _ExtractorBase:
                     yield sent, match
 
     def num(self, sent: _Sent, match: re.Match[str], group: str = "n") -> _Num | None:
-        for name in (group, f"{group}2", f"{group}3"):
+        """The number of group ``group`` (or ``group2`` … ``group5``), widened to the whole numeral:
+        a greedy filler ahead of the group (``[^,]{0,4}(?P<n>…)``) may have taken its first digits."""
+        for name in (group, *(f"{group}{i}" for i in range(2, 6))):
             if name in match.re.groupindex and match.group(name):
-                return _number(sent.text, match.start(name), match.end(name))
+                return _number(sent.text, _numeral_start(sent.text, match.start(name)), match.end(name))
         return None
 
     def put(self, path: str, value: Any, sent: _Sent, match: re.Match[str] | tuple[int, int],
@@ -79,11 +84,15 @@ class _ExtractorBase:
                 return
 
     def count(self, path: str, pattern: str, rule: str, confidence: float = 0.85, *,
-              context: str | None = None, negative: bool = False, total: bool = False, own: bool = True) -> None:
-        """A count stated once (first match), or summed over every match when ``total``."""
+              context: str | None = None, exclude: str | None = None, negative: bool = False, total: bool = False,
+              own: bool = True) -> None:
+        """A count stated once (first match), or summed over every match when ``total``; only in sentences
+        that match ``context`` and do not match ``exclude``."""
         value, approx, first = 0, False, None
         for sent, match in self.finditer(pattern, negative=negative, own=own):
             if context is not None and not re.search(context, sent.text):
+                continue
+            if exclude is not None and re.search(exclude, sent.text):
                 continue
             if sent.text[:match.start()].endswith("其中"):
                 continue
@@ -99,3 +108,16 @@ class _ExtractorBase:
         if first is not None:
             sent, match = first
             self.put(path, value, sent, match, confidence, rule, approximate=approx)
+
+
+_CN_NUMERAL = "零〇两一二三四五六七八九十百千"
+
+
+def _numeral_start(text: str, start: int) -> int:
+    """Where the numeral holding ``text[start]`` begins (12期 matched from its 2 begins at 1)."""
+    if start >= len(text):
+        return start
+    same = "0123456789." if text[start].isdigit() else _CN_NUMERAL if text[start] in _CN_NUMERAL else ""
+    while start > 0 and same and text[start - 1] in same:
+        start -= 1
+    return start

@@ -10,6 +10,17 @@ from typing import Any
 from .sentences import _HAN
 from .state import _ExtractorBase, _Found
 
+# words that stand where a place name would (配合县应急局, 根据县委…): verbs and prepositions
+_NOT_A_PLACE = re.compile(r"配合|规范|协助|指导|督促|报告|上报|组织|联系|会同|牵头|带领|通过|按照|根据|加强|推进|服务"
+                          r"|依据|依照|依托|经过|接受|服从|报请|请示|联合|参加|邀请|及时|积极|主动|认真|全力|上级")
+
+
+# the unit as the subject of the opening sentence: 2025年,青石镇在县委…领导下
+_SUBJECT = re.compile(rf"^(?:[^,。]{{0,8}}?(?:以来|年|来))?,?"
+                      rf"(?P<name>[{_HAN}]{{2,10}}?(?P<word>街道|开发区|园区|管委会|乡|镇|局|县|区|市))"
+                      r"(?=在|坚持|始终|认真|紧紧|围绕|以|按照|把|全面|高度|深入|扎实|积极|立足|聚焦|紧扣"
+                      r"|应急)")
+
 
 class _UnitFacts(_ExtractorBase):
     """Unit identity: ``unit.*``."""
@@ -29,11 +40,11 @@ class _UnitFacts(_ExtractorBase):
         return paras[0] if paras else ""
 
     def unit(self) -> dict[str, Any]:
-        title = self.title()
+        title = _digit_years(self.title())
         prefix = re.split(r"应急|工作总结|年终总结|总结", title, maxsplit=1)[0]
         prefix = re.sub(r"(19|20)?[\d_]*年(度)?|上半年|下半年|半年|年终|全年", "", prefix)
-        unit_type, level, type_conf, type_span = self.unit_type(title, prefix)
-        self.level = level
+        unit_type, level, type_conf, type_span = self.type_of_unit(title, prefix)
+        self.level, self.unit_type = level, unit_type
         unit: dict[str, Any] = {"id": self.arg_id or "extract-" + hashlib.sha256(
             self.doc.raw.encode("utf-8")).hexdigest()[:12]}
         if self.arg_name:
@@ -55,14 +66,15 @@ class _UnitFacts(_ExtractorBase):
             unit["parent"] = parent
         return unit
 
-    def unit_type(self, title: str, prefix: str) -> tuple[str, str, float, tuple[int, int]]:
+    def type_of_unit(self, title: str, prefix: str) -> tuple[str, str, float, tuple[int, int]]:
         """Type, the character the unit calls itself by, confidence and the deciding span."""
         by_word = (("开发区", "devzone"), ("园区", "devzone"), ("管委会", "devzone"), ("高新区", "devzone"),
                    ("街道", "street"), ("应急管理办", "county"), ("应急办", "county"), ("局", "department"),
                    ("委", "department"), ("乡", "township"), ("镇", "township"), ("县", "county"),
                    ("区", "county"), ("市", "county"))
         title_span = (0, len(self.text.split("\n", 1)[0]))
-        head = prefix + ("应急管理办" if re.match(r"[^应]{0,6}应急(管理)?办", title) else "")
+        own_office = re.match(r"[^应]{0,6}应急(管理)?办", title) and not re.search(r"乡|镇|街道|局|开发区|园区", prefix)
+        head = prefix + ("应急管理办" if own_office else "")  # a county's office, not a town's
         found, level = self.arg_type, ""
         for word, kind in by_word:
             if word in head and (found is None or found == kind):
@@ -70,6 +82,11 @@ class _UnitFacts(_ExtractorBase):
                 break
         if level:
             return found or "township", self._level(found or "township", level), 0.9, title_span
+        subject = self.opening_subject()
+        if subject is not None and (found is None or found == dict(by_word)[subject[1]]):
+            at = self.text.find(subject[0])
+            kind = dict(by_word)[subject[1]]
+            return kind, self._level(kind, subject[1]), 0.75, (at, at + len(subject[0]))
         mentions = list(re.finditer(r"(?:我|本)(开发区|园区|管委会|街道|乡|镇|局|委|县|区|市)", self.text))
         author = self.office_author(title)
         if found is None and not mentions and author:
@@ -91,6 +108,14 @@ class _UnitFacts(_ExtractorBase):
             return "局"
         return word
 
+    def opening_subject(self) -> tuple[str, str] | None:
+        """The unit named as the subject of the opening sentence (2024年,青石镇在县委…领导下), with its
+        type word."""
+        match = _SUBJECT.match(self.first_paragraph())
+        if match is None or re.search(r"[我本全各该此每]", match.group("name")[:1]):
+            return None
+        return match.group("name"), match.group("word")
+
     def office_author(self, title: str) -> str:
         """The level (县, 区, 市) of the emergency office that wrote the summary, or ""."""
         match = re.match(r"[^应]{0,6}?(县|区|市)?应急(管理)?办", title)
@@ -107,13 +132,14 @@ class _UnitFacts(_ExtractorBase):
     def unit_name(self, unit_type: str, level: str, title: str, prefix: str) -> str:
         office = unit_type == "county" and bool(self.office_author(title))
         proper: str | None = None
-        titled = re.search(rf"(?<![{_HAN}])([{_HAN}]{{2,6}}?(乡|镇|街道|县|区|市|开发区|园区|管委会))"
+        prefix = re.sub(r"^(关于|有关)", "", prefix)
+        titled = re.search(rf"(?<![{_HAN}])([{_HAN}]{{2,12}}?(乡|镇|街道|县|区|市|开发区|园区|管委会|管理委员会))"
                            rf"(办事处|人民政府|政府|党委|党工委)?$", prefix)
         if titled is not None and (re.search(r"[我本全各该]", titled.group(1)[:1])
                                    or titled.group(1) in ("开发区", "高新区", "园区", "管委会")):
             titled = None
         if unit_type == "department":
-            match = re.search(rf"([{_HAN}]{{2,8}}(局|委员会|委|办公室|中心))$", prefix)
+            match = re.search(rf"([{_HAN}]{{2,16}}(局|委员会|委|办公室|中心))$", prefix)
             if match:
                 proper = match.group(1)
                 qualified = re.search(rf"(县|区|市){re.escape(proper)}", self.text)
@@ -121,12 +147,17 @@ class _UnitFacts(_ExtractorBase):
                     proper = qualified.group(0)
         elif titled is not None:
             proper = titled.group(1)
+            if unit_type in ("township", "street"):
+                # 云岭县青石镇: the unit is the town; the county before it is its parent
+                nested = re.fullmatch(rf"([{_HAN}]{{2,4}}?(?:县|区|市))([{_HAN}]{{2,4}}(?:乡|镇|街道))", proper)
+                if nested:
+                    self.titled_parent = nested.group(1)
+                    proper = nested.group(2)
         elif level and len(level) == 1:
             # a place name the unit uses in its own titles: 《X镇…》, X县人民政府, X乡突发…
             stop = "我本全各该此每一乡城集村场兄弟周边在的和与及了是为对向由从将把被年月日省市县区镇等"
             counts: Counter[str] = Counter()
-            verbs = re.compile(r"配合|规范|协助|指导|督促|报告|上报|组织|联系|会同|牵头|带领"
-                               r"|通过|按照|根据|加强|推进|服务")
+            verbs = _NOT_A_PLACE
             for sent in self.sents:
                 if sent.section or sent.cut < len(sent.text):
                     continue
@@ -137,7 +168,12 @@ class _UnitFacts(_ExtractorBase):
                         counts[cand + level] += 1
             if counts:
                 proper = counts.most_common(1)[0][0]
+        if proper is None:
+            subject = self.opening_subject()
+            if subject is not None and (subject[1] == level or (unit_type == "department" and level == "局")):
+                proper = subject[0]
         if proper is not None:
+            self.name = proper
             found = self.text.find(proper)
             self.state.found["unit.name"] = _Found(proper, found, found + len(proper), 0.7, False, "单位名称")
             return proper + ("应急管理办公室" if office else "")
@@ -156,7 +192,8 @@ class _UnitFacts(_ExtractorBase):
 
     def period(self, title: str) -> str | None:
         first = self.first_paragraph()
-        if "半年" in title or re.search(r"半年来|上半年[^。]{0,12}总结", first):
+        if "半年" in title or re.search(r"(1|一)[-—~至到](6|六)月", title) or re.search(r"半年来|上半年[^。]{0,12}总结",
+                                                                                         first):
             return "half-year"
         if re.search(r"年度|年终|全年|\d{4}|_年", title) or re.match(r"^(\d{4}|\d*_+)年", first):
             return "annual"
@@ -167,6 +204,8 @@ class _UnitFacts(_ExtractorBase):
     def parent(self, unit_type: str) -> str | None:
         if unit_type not in ("township", "street", "county", "devzone"):
             return None
+        if self.titled_parent is not None:
+            return self.titled_parent
         stop = "我本全各该此每在的和与及了是为对向由从将把被上下中年月日省市县区乡镇城"
         after = r"(?<![\u4e00-\u9fff])|(?<=[据在向经由受和、])"
         for pattern in (rf"(?:{after})([{_HAN}]{{2}})市人民政府",
@@ -175,4 +214,37 @@ class _UnitFacts(_ExtractorBase):
                 name = match.group(1)
                 if not any(ch in stop for ch in name):
                     return name + "市"
+        # the level above: 在江北区委、区政府的领导下, 云岭县应急管理局的指导下 (a county's: 在汉中市委…)
+        levels = "(市|州)" if unit_type == "county" else "(县|区|市)"
+        above = re.compile(rf"(?:{after})([{_HAN}]{{2,3}}?){levels}(?=委|人民政府|政府|应急管理局|应急局|应急管理办"
+                           rf"|应急办|减灾委|安委会|防汛抗旱指挥部)")
+        own = self.name or ""
+        light_stop = "我本全各该此每在的和与及了是为对向由从将把被年月日省市县区乡镇"  # 汉中, 城口 are names
+        for sent in self.sents:
+            if sent.section:
+                continue
+            for match in _overlapping(above, sent.text):
+                name = match.group(1) + match.group(2)
+                if (any(ch in light_stop for ch in match.group(1)) or _NOT_A_PLACE.match(match.group(1))
+                        or (own and (name in own or own in name))):
+                    continue
+                if not re.search(r"领导|指导|部署|要求|批准|报送|上报|备案|考核|通知", sent.text):
+                    continue
+                return name
         return None
+
+
+def _overlapping(pattern: re.Pattern[str], text: str) -> list[re.Match[str]]:
+    """Every match of ``pattern``, one from each start (在松江区委: both 在松江区 and 松江区)."""
+    out: list[re.Match[str]] = []
+    at = 0
+    while (match := pattern.search(text, at)) is not None:
+        out.append(match)
+        at = match.start() + 1
+    return out
+
+
+def _digit_years(text: str) -> str:
+    """Years in Chinese numerals as digits (二〇二四年 -> 2024年)."""
+    digits = {c: str(i) for i, c in enumerate("〇一二三四五六七八九")} | {"零": "0"}
+    return re.sub(r"[〇零一二三四五六七八九]{4}(?=年)", lambda m: "".join(digits[c] for c in m.group(0)), text)
