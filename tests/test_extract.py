@@ -33,6 +33,7 @@ from .conftest import ROOT, load_cases
 
 CASES = load_cases("extract")["cases"]
 FAMILY_CASES = load_cases("extract_families")["cases"]
+SUBORDINATE_CASES = load_cases("extract_subordinates")["cases"]
 SEEDS = ROOT.parent / "shared" / "seeds" / "000_67ae6ff1425d4ff0.txt"
 SEED_PARTS = [p for p in split_summaries(SEEDS.read_text(encoding="utf-8")) if p[0]] if SEEDS.exists() else []
 
@@ -72,6 +73,13 @@ def test_each_phrasing_of_a_family_is_read(case: dict[str, Any]) -> None:
     check_case(case)
 
 
+@pytest.mark.parametrize("case", SUBORDINATE_CASES, ids=lambda c: c["id"])
+def test_the_units_own_fact_is_told_from_a_subordinates(case: dict[str, Any]) -> None:
+    """The unit's own drill, plan, filing or count against one of the bodies below it, or one that mixes
+    kinds (fixtures/cases/extract_subordinates.yaml), each family from both sides."""
+    check_case(case)
+
+
 def check_case(case: dict[str, Any]) -> None:
     draft = extract(case["text"], unit_type=case.get("type"))
     facts.validate(draft.facts)
@@ -91,9 +99,10 @@ def check_case(case: dict[str, Any]) -> None:
 
 
 def test_family_cases_have_unique_ids_and_assert_something() -> None:
-    ids = [c["id"] for c in FAMILY_CASES]
-    assert len(ids) == len(set(ids))
-    assert all(c.get("expect") or c.get("absent") for c in FAMILY_CASES)
+    for cases in (FAMILY_CASES, SUBORDINATE_CASES):
+        ids = [c["id"] for c in cases]
+        assert len(ids) == len(set(ids))
+        assert all(c.get("expect") or c.get("absent") for c in cases)
 
 
 def test_cases_table_covers_every_listed_pattern() -> None:

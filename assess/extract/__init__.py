@@ -12,7 +12,9 @@ What it follows, in the spirit of the facts schema:
   out ("not submitted"), never drafted as ``false`` or ``0``; the rubric paths left out are
   listed in :attr:`Draft.unsupported` so the assessor knows what to ask for.
 * Problem statements (存在的问题, 不到位, 不足 ...), plans for later (下一步, 计划, 将 ...)
-  and requirements put on others (要求各村 ...) are not facts about the unit.
+  and requirements put on others (要求各村 ...) are not facts about the unit; nor is what the
+  bodies below it did (各学校自行组织演练…, 指导各村开展…, 和平社区被评为…, 村级预案报镇备案):
+  ``subjects`` tells those clauses from the unit's own.
 * Approximate numbers (300多人, 20余人, 近千人, 万余份) keep the stated number and their
   evidence says ``approximate``. Template blanks (____年, __起) are never values.
 
@@ -21,8 +23,8 @@ extract_families.yaml`` lists them with the near misses they must leave alone). 
 live by topic: ``unit`` (name, type, year, parent), ``organization`` (group, office, staff,
 subunits, duty, warning), ``capacity`` (supplies), ``teams``, ``plans``, ``drills``,
 ``activities`` (hazards, publicity, reporting, incidents) and ``others`` (shelters,
-regulations, meetings, tasks, funds, honours); ``sentences``, ``numbers`` and ``state`` hold
-what they share.
+regulations, meetings, tasks, funds, honours); ``sentences``, ``subjects``, ``numbers`` and ``state`` hold
+what they share (``drill_people`` and ``revisions`` split off from ``drills`` and ``plans``).
 """
 
 from .extractor import extract

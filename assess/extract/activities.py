@@ -9,6 +9,8 @@ from .sentences import _HAN, _Sent
 from .state import _ExtractorBase
 from .teams import _PUBLIC, _TEAM_SENTENCE
 
+# the reach of publicity is no count of trainees: 通过培训平台覆盖群众1.2万人次, 受众, 受教育学生
+_NOT_REACH = r"(?:(?!覆盖|受众|受教育|观看|浏览|点击|阅读|辐射|惠及|参观)[^,;:。])"
 _EVENT = r"(突发事件|事件|事故|险情|灾情|警情)"
 _NOT_SITE = r"隐患|问题|风险|危险源"
 # words before a count that make it something other than places checked (发现12家企业存在问题, 检查3次)
@@ -16,6 +18,18 @@ _NOT_CHECKED = r"隐患|问题|风险|危险源|次|轮|组|人|发现|查出|�
 # places an inspection counts (with 处, 个, 座: 水利工程86处, 34处场所)
 _SITE = (r"场所|单位|企业|工程|水库|学校|商铺|门店|工地|站|点位|部位|设施|市场|景区|医院|厂|矿|园|公司|堤|闸|桥"
          r"|路段|小区|楼")
+
+
+def _public_training(sent: _Sent, match: re.Match[str]) -> bool:
+    """A training held for the public, not the team a sentence is about (组建了35人的救援队伍,以机关干部和民兵
+    为主体,全年开展集中培训三次; 组织队员开展扑火技能培训一次): the trainees named in its clause decide."""
+    clause = sent.text[slice(*sent.clause(match.start()))]
+    if not _TEAM_SENTENCE.search(sent.text) or re.search(_PUBLIC, clause):
+        return True
+    # the public elsewhere in the sentence: trainees (培训班3期,培训应急队员和村干部200人次), unless the
+    # sentence sets up the team and they are its members
+    return (not re.search(r"队员|队伍|分队", clause) and bool(re.search(_PUBLIC, sent.text))
+            and not re.search(r"(组建|成立|建立|现有)[^。]{0,24}(队伍|分队|救援队|抢险队)", sent.text))
 
 
 class _ActivityFacts(_ExtractorBase):
@@ -84,13 +98,12 @@ class _ActivityFacts(_ExtractorBase):
                    rf"|折页|宣传品|读本|挂图|宣传册)[^,;:。]{{0,6}}?(?P<n>{_NUM})(份|册|本|张|套)",
                    "宣传资料", total=True)
         self.count("publicity.people_trained",
-                   rf"培训[^,;:。]{{0,20}}?(?P<n>{_NUM})(人次|人|名)|(?P<n2>{_NUM})(人次|人|名)(参加|参与|接受)(了)?[^,;:。]{{0,6}}培训"
+                   rf"培训{_NOT_REACH}{{0,20}}?(?P<n>{_NUM})(人次|人|名)|(?P<n2>{_NUM})(人次|人|名)(参加|参与|接受)(了)?[^,;:。]{{0,6}}培训"
                    rf"|参训(人员|人数|干部|群众|学员)?(达|共|为|累计|共计)?(?P<n3>{_NUM})(人次|人|名)",
                    "培训人数", total=True)
         self.count("publicity.trainings",
                    rf"(举办|开展|组织|举行)(了)?(?P<n>{_NUM})(场|期|次|班)[^,;:。]{{0,16}}?(培训|讲座|授课)"
-                   rf"|(培训|讲座)[^,;:。]{{0,6}}(?P<n2>{_NUM})(场|期|次)", "培训班次", 0.8,
-                   exclude=rf"^(?=.*({_TEAM_SENTENCE.pattern}))(?!.*({_PUBLIC}))")
+                   rf"|(培训|讲座)[^,;:。]{{0,6}}(?P<n2>{_NUM})(场|期|次)", "培训班次", 0.8, keep=_public_training)
         if "publicity.trainings" not in self.state.found:
             for sent, match in self.finditer(r"邀请[^,;:。]{0,20}?专家[^,;:。]{0,20}?(讲授|授课|讲课|培训|讲座)"):
                 self.put("publicity.trainings", 1, sent, match, 0.6, "专家授课")
@@ -112,15 +125,21 @@ class _ActivityFacts(_ExtractorBase):
             listed = [chars[ch] for ch in match.group("list") if ch in chars]
             for name in dict.fromkeys(listed):
                 self.put(f"reporting.{name}", 0, sent, match, 0.8, "无迟报漏报瞒报")
+        # what went up to the level above: 报送突发事件信息17条, 向市应急管理局报送信息162条; or every report
+        # received passed on (接报…信息23起,均按要求及时报区应急管理局)
         self.count("reporting.reported",
                    rf"(上报|报送|报告)[^,;:。]{{0,12}}?{_EVENT}[^,;:。]{{0,6}}?(?P<n>{_NUM})(起|件|条|次)"
-                   rf"|(上报|报送)[^,;:。]{{0,6}}?(?P<n2>{_NUM})(起|件)[^,;:。]{{0,12}}(事件|事故)",
+                   rf"|(上报|报送)[^,;:。]{{0,6}}?(?P<n2>{_NUM})(起|件)[^,;:。]{{0,12}}(事件|事故)"
+                   rf"|(上报|报送)(了)?(各类|紧急|重要)?信息(?P<n3>{_NUM})(条|起|件)"
+                   rf"|接报[^,;:。]{{0,12}}?(?P<n4>{_NUM})(起|件|条)[^。]{{0,6}}?,(均|全部|都)[^,;:。]{{0,8}}?(上)?报(?!告)",
                    "报送事件", 0.75)
+        # briefings are publications (简报, 专报, 快报, 动态); plain 信息 sent up is reporting, not a briefing
         briefings = re.compile(rf"(报送|上报|编发|编印|编辑|刊发|印发)"
                                rf"(?P<what>[^,;:。]{{0,10}}(简报|专报|快报|动态|信息))[^,;:。]{{0,4}}(?P<n>{_NUM})(期|条|篇)")
         for sent, match in self.finditer(briefings):
             number = self.num(sent, match)
-            if number is not None and not re.search(_EVENT, match.group("what")):
+            plain = re.fullmatch(r"[^,;:。]{0,6}信息", match.group("what")) and match.group(1) in ("报送", "上报")
+            if number is not None and not re.search(_EVENT, match.group("what")) and not plain:
                 self.put("reporting.briefings", number.count, sent, match, 0.75, "信息简报",
                          approximate=number.approximate)
                 break
@@ -134,29 +153,29 @@ class _ActivityFacts(_ExtractorBase):
 
     def incidents(self) -> None:
         major = r"(未发生|无|没有发生)(一起|任何)?[^,;:。]{0,8}?(较大|重大)(及)?以上[^,;:。]{0,10}(事件|事故)"
-        for sent, match in self.finditer(major, negative=True):
+        for sent, match in self.finditer(major, negative=True, area=True):
             self.put("incidents.major", 0, sent, match, 0.75, "无较大以上事件")
             break
         general = r"(未发生|无|没有发生)(一起|任何)?[^,;:。]{0,8}?一般(及|和)?以上[^,;:。]{0,10}(事件|事故)"
-        for sent, match in self.finditer(general, negative=True):
+        for sent, match in self.finditer(general, negative=True, area=True):
             self.put("incidents.general", 0, sent, match, 0.7, "无一般以上事件")
             self.put("incidents.major", 0, sent, match, 0.7, "无一般以上事件")
             break
         none_died = r"(未造成|无|没有造成)(任何)?人员(伤亡|死亡|伤害)|(无|未发生)(一例|一起|一人)?人员?死亡"
-        for sent, match in self.finditer(none_died, negative=True):
+        for sent, match in self.finditer(none_died, negative=True, area=True):
             if re.search(r"\d{1,2}月\d{1,2}[日号]|遭遇|遭受|突降", sent.text[:match.start()]):
                 continue  # one event without victims says nothing of the year
             self.put("incidents.deaths", 0, sent, match, 0.6, "无人员伤亡")
             break
         if "incidents.deaths" not in self.state.found:
-            for sent, match in self.finditer(r"死亡(人数)?(为|是)?(零|0)(?![\d.])", negative=True):
+            for sent, match in self.finditer(r"死亡(人数)?(为|是)?(零|0)(?![\d.])", negative=True, area=True):
                 self.put("incidents.deaths", 0, sent, match, 0.7, "死亡人数为零")
                 break
         self.count("incidents.deaths", rf"(造成|致|导致)(?P<n>{_NUM})人(死亡|遇难)|(死亡|遇难)(?P<n2>{_NUM})人(?!以)",
-                   "死亡人数", 0.7, exclude=r"指标|控制|同比|下降|减少|上升|增加")
+                   "死亡人数", 0.7, area=True, exclude=r"指标|控制|同比|下降|减少|上升|增加")
         self.count("incidents.general", rf"发生[^,;:。]{{0,10}}一般[^,;:。]{{0,8}}?(事件|事故)(?P<n>{_NUM})(起|件)"
                                         rf"|发生(了)?(?P<n2>{_NUM})(起|宗)[^,;:。]{{0,4}}?一般[^,;:。]{{0,10}}?(事件|事故)",
-                   "一般事件", 0.7)
+                   "一般事件", 0.7, area=True)
         self.count("incidents.death_limit",
                    rf"控制(考核)?指标[^,;:。\d]{{0,6}}?\(?(?P<n>{_NUM})人|死亡(人数)?控制(考核)?指标(为|是)?(?P<n2>{_NUM})人",
                    "死亡控制指标", 0.7, context=r"死亡|亡人")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
+from .drill_people import _Drill, _DrillPeople, _Total
 from .numbers import _NUM, _Num, _number
 from .sentences import _HAN, _Sent
-from .state import _ExtractorBase, _Found
+from .state import _Found
 
 # --------------------------------------------------------------------------- hazards of drills
 
@@ -55,33 +55,13 @@ def _is_generic(title: str) -> bool:
     return not _GENERIC_DRILL.sub("", title)
 
 
-@dataclass
-class _Drill:
-    kind: str | None
-    title: str | None
-    start: int
-    end: int
-    sent: _Sent
-    count: int = 1
-    participants: _Found | None = None
-    date: str | None = None
-    confidence: float = 0.8
-
-
-@dataclass
-class _Total:
-    count: _Num
-    kinds: list[str | None]
-    start: int
-    end: int
-    sent: _Sent
-    participants: _Found | None = None
-
-
+# verbs whose object is a line of work, not an event: 抓好演练, 强化应急演练, 注重实战演练
+_TOPIC_VERB = re.compile(r"通过|提高|加强|强化|推进|抓好|做好|抓实|狠抓|突出|注重|重视|规范|深化|提升|夯实|加大"
+                         r"|健全|完善")
 _NOT_A_DRILL = re.compile(r"观摩|宣教|方案|预案|计划|脚本|经费|资金|能力|水平|工作|任务|内容|科目|重点|中")
 
 
-class _DrillFacts(_ExtractorBase):
+class _DrillFacts(_DrillPeople):
     """``drills`` and ``drill_participants``."""
 
     def drills(self) -> None:
@@ -95,10 +75,11 @@ class _DrillFacts(_ExtractorBase):
                 at, end = match.start(), match.end()
                 seg_start = max(previous_end, sent.clause(at)[0])
                 previous_end = end
-                if not sent.usable(at, end) or _NOT_A_DRILL.match(sent.text[end:end + 2]) or sent.heading:
+                if (not sent.usable(at, end) or not sent.own(at) or _NOT_A_DRILL.match(sent.text[end:end + 2])
+                        or sent.heading):
                     continue
                 segment = sent.text[seg_start:at]
-                if re.search(r"通过|提高|加强|强化|推进", segment[:8]) or re.search(r"通过(对)?", segment):
+                if _TOPIC_VERB.search(segment[:8]) or re.search(r"通过(对)?", segment):
                     continue
                 title = self._drill_title(segment)
                 parts = [p for p in re.split(r"等", title, maxsplit=1)[0].split("、") if p] if title else []
@@ -221,48 +202,3 @@ class _DrillFacts(_ExtractorBase):
         if not (1 <= month <= 12 and (day is None or 1 <= int(day) <= 31)):
             return None
         return f"{year:04d}-{month:02d}" + (f"-{int(day):02d}" if day else "")
-
-    def _drill_participants(self, by_para: dict[int, tuple[list[_Total], list[_Drill]]]) -> None:
-        pattern = re.compile(rf"参演[^,;:。\d]{{0,8}}?(达|共|为|约|达到|共计|累计|合计|总计)?(?P<n>{_NUM})(人次|人|名)"
-                             rf"|(?P<n2>{_NUM})(人次|人|名)[^,;:。\d]{{0,6}}?(参演|参加|参与)"
-                             rf"|出动[^,;:。\d]{{0,12}}?(?P<n4>{_NUM})(人|名)(?!次)"
-                             rf"|(参与|参加)(演练)?(的)?[^,;:。\d]{{0,6}}?(达|共|为|约|累计|共计)?(?P<n3>{_NUM})(人次|人|名)")
-        for totals, items in by_para.values():
-            marks = sorted([(t.start, "t", i) for i, t in enumerate(totals)]
-                           + [(d.start, "d", i) for i, d in enumerate(items)])
-            for position, (_, what, index) in enumerate(marks):
-                owner_sent = totals[index].sent if what == "t" else items[index].sent
-                stop = owner_sent.end
-                if position + 1 < len(marks):
-                    stop = min(stop, marks[position + 1][0])
-                local_from = (totals[index].end if what == "t" else items[index].end) - owner_sent.start
-                local_to = stop - owner_sent.start
-                if local_to <= local_from:
-                    continue
-                match = pattern.search(owner_sent.text, local_from, local_to)
-                if match is None:
-                    continue
-                number = self.num(owner_sent, match)
-                if number is None:
-                    continue
-                found = _Found(number.count, owner_sent.start + match.start(), owner_sent.start + match.end(),
-                               0.7 if number.approximate else 0.8, number.approximate, "参演人数")
-                if what == "t":
-                    totals[index].participants = found
-                else:
-                    items[index].participants = found
-
-    @staticmethod
-    def _merge_repeats(items: list[_Drill]) -> list[_Drill]:
-        """One drill named twice in a row (二是开展X演练。…开展X演练,…) is one drill."""
-        out: list[_Drill] = []
-        for drill in items:
-            last = out[-1] if out else None
-            if (last is not None and last.title == drill.title and last.kind == drill.kind
-                    and last.sent.index != drill.sent.index and drill.sent.index - last.sent.index <= 2
-                    and (last.date is None or drill.date is None) and last.participants is None):
-                drill.date = drill.date or last.date
-                out[-1] = drill
-                continue
-            out.append(drill)
-        return out

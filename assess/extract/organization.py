@@ -14,13 +14,19 @@ _PRINCIPAL = re.compile(
     r"(?<![副办室])(书记|[乡镇县区市]长|局长|主任|主要领导|一把手|主要负责人|主要负责同志|党政主要领导)"
     r"([和、][^,;:。]{1,8}?)?(亲自|共同|同时)?(任|为|担任)(双|第一)?(组长|主任|总指挥|指挥长)"
     r"|(一把手|主要领导|主要负责人)(亲自)?(负责|挂帅)")
+# the text states a deputy heads the group (由分管副乡长任组长, 以分管领导为组长): not the principal. A deputy head
+# (副组长) beside a principal head, and a field command's deputy commander (指挥长), say nothing of it.
+_DEPUTY_HEADS = re.compile(r"(分管[^,;:。]{0,8}?|[^,;:。]{0,4}?副)(书记|[乡镇县区市]长|局长|主任|领导|主席)"
+                           r"(亲自)?(任|为|担任)(?!副|常务)(组长|主任)")
 # a body that is the unit's emergency office: 设立应急管理办公室, 下设应急办, 成立应急管理站, 挂应急办牌子
 _OFFICE_SET_UP = (r"(设立|成立|设置|组建|下设|建立|建成)(了)?((?!村|社区|各|企业|学校)[^,;:。]){0,10}?"
                   r"应急(管理)?(办公室|办|站|所|中心|局|服务站)"
-                  r"(?!主任兼)|(挂|加挂)[^,;:。]{0,6}应急(管理)?办(公室)?(的)?牌子"
+                  r"(?!主任兼)|(挂|加挂)[^,;:。]{0,6}应急(管理)?(办|办公室|局)(的)?牌子"
                   r"|应急(管理)?办(公室)?(设在|挂靠|与[^,;:。]{2,10}合署)")
 # subordinate units: villages and communities of a township, townships and streets of a county
-_SUBUNIT = r"(行政村|自然村|村民委员会|村委会|居委会|居民委员会|社区|村\(社区\)|村\(居\)|村|乡镇|乡|镇|街道)"
+# (86个村民小组 are below the villages)
+_SUBUNIT = (r"((行政村|自然村|村民委员会|村委会|居委会|居民委员会|社区|村\(社区\)|村\(居\)|村|乡镇|乡|镇|街道)"
+            r"(?!民?小?组))")
 _SUBUNIT_LIST = rf"(?P<list>{_NUM}个{_SUBUNIT}([、和及与,]{_NUM}个{_SUBUNIT})*)"
 
 
@@ -43,8 +49,11 @@ class _OrganizationFacts(_ExtractorBase):
             if _GROUP_VERB.search(sent.text):
                 self.put("organization.leadership_group", True, sent, match, 0.85, "成立领导小组")
                 principal = _PRINCIPAL.search(sent.text)
+                deputy = _DEPUTY_HEADS.search(sent.text)
                 if principal and sent.usable(*principal.span()):
                     self.put("organization.principal_leads", True, sent, principal, 0.8, "主要领导任组长")
+                elif deputy and sent.usable(*deputy.span()):
+                    self.put("organization.principal_leads", False, sent, deputy, 0.7, "副职任组长")
         self.office()
         self.flag("organization.in_appraisal", r"(纳入|列入)[^,;:。]{0,30}?(考核|考评|目标管理|绩效管理)",
                   "纳入目标考核")
@@ -77,6 +86,11 @@ class _OrganizationFacts(_ExtractorBase):
         wrong = r"村|社区|居" if self.unit_type == "county" else r"乡|镇|街道"
         for pattern in (whole, of_them):
             for sent, match in self.finditer(pattern, own=False):
+                if re.search(r"预案", sent.text[match.end():]) and not re.search(r"辖(?!区)", match.group(0)):
+                    continue  # 全乡11个村均已编制预案: the base of the plans' coverage (plans.grassroots_total)
+                if re.match(r"的[^,;:。]{0,4}?(干部|群众|人员|村民|居民|负责人|书记|主任|党员|网格员)",
+                            sent.text[match.end():]):
+                    continue  # 全镇14个村的村干部参加了培训: the villages qualify people, not the unit's make-up
                 total = _listed_total(match.group("list"))
                 if total is not None and not re.search(wrong, match.group("list")):
                     self.put("organization.subunits_total", total, sent, match, 0.75, "下辖单位数")
@@ -118,7 +132,8 @@ class _OrganizationFacts(_ExtractorBase):
         self.flag("warning.system", r"(?<!逐步)(?<!加快)(?<!努力)(?<!着力)"
                                     r"(建立|健全|完善|建成|建设|搭建|依托|利用|运用|借助|开通)(了)?[^,;:。]{0,14}?预警"
                                     r"[^,;:。]{0,4}?(机制|系统|平台|体系|网络|制度)", "预警机制")
-        self.count("warning.issued", rf"(发布|发出|发送|推送|下发|播发)(了)?[^,;:。]{{0,16}}?预警(信息|短信|提示|通知)?"
+        issue = r"(发布|发出|发送|推送|下发|播发|转发)"
+        self.count("warning.issued", rf"{issue}(了)?[^,;:。]{{0,16}}?预警(信息|短信|提示|通知)?"
                                      rf"[^,;:。]{{0,4}}?(?P<n>{_NUM})(次|条|期|批|份)"
-                                     rf"|(发布|发出|发送|推送|下发|播发)(了)?(?P<n2>{_NUM})(次|条|期|批)[^,;:。]{{0,10}}预警",
+                                     rf"|{issue}(了)?(?P<n2>{_NUM})(次|条|期|批)[^,;:。]{{0,10}}预警",
                    "发布预警", 0.75)

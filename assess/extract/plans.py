@@ -6,14 +6,14 @@ import re
 from collections.abc import Iterator
 
 from .numbers import _NUM, _number
+from .revisions import _REVISE, _RevisionFacts
 from .sentences import _HAN, _Sent
-from .state import _ExtractorBase, _Found
+from .state import _Found
 
 _PLAN_VERB = re.compile(r"制定|编制|修订|修编|印发|发布|出台|建立|完善|现有|新编|制订|编写|已有|健全|下发|即|共有|拥有"
                         r"|分别为|分别是")
 # a bureau's own plan: 某县水务局突发事件应急预案
 _BUREAU_PLAN = rf"^[^{_HAN}]*[{_HAN}]{{2,12}}?局(?!长)[{_HAN}]{{2}}"
-_REVISE = r"(?<!未)(?<!没有)(重新)?(修订|修编)"
 # grassroots units that keep plans of their own: villages, communities, enterprises, schools
 _GRASSROOTS = rf"[{_HAN}()]{{0,6}}?(村|社区|\)|居委会|企业|学校|学|幼儿园|单位|医院|场所|小区)"
 _GRASSROOTS_LIST = rf"(?P<list>{_NUM}(个|家|所){_GRASSROOTS}([、和及与]{_NUM}(个|家|所){_GRASSROOTS})*)"
@@ -21,7 +21,7 @@ _LEARN_VERB = re.compile(r"学习|宣传|贯彻|传达|培训|宣讲|解读")
 _PLACE_PREFIX = re.compile(rf"^[^{_HAN}]*[{_HAN}]{{0,4}}?(乡|镇|县|区|市|街道|局|委)")
 
 
-class _PlanFacts(_ExtractorBase):
+class _PlanFacts(_RevisionFacts):
     """``plans``."""
 
     def plan_titles(self) -> Iterator[tuple[str, _Sent, int, int]]:
@@ -29,7 +29,7 @@ class _PlanFacts(_ExtractorBase):
         bracketed = re.compile(r"《([^《》\n。]{1,120}?)(?:》|(?=\(|。|$))")
         for sent in self.sents:
             for match in bracketed.finditer(sent.text):
-                if not sent.usable(match.start(), match.end()) or sent.subordinate:
+                if not sent.usable(match.start(), match.end()) or not sent.own(match.start()):
                     continue
                 inner = match.group(1)
                 clause_start, _ = sent.clause(match.start())
@@ -59,14 +59,14 @@ class _PlanFacts(_ExtractorBase):
             if sent.subordinate:
                 continue
             for match in enumerated.finditer(sent.text):
-                if sent.usable(match.start(), match.end()):
+                if sent.usable(match.start(), match.end()) and sent.own(match.start()):
                     offset = match.start("list")
                     for item in match.group("list").split("、"):
                         if self._specific_plan(item):
                             yield item, sent, offset, offset + len(item)
                         offset += len(item) + 1
             for match in grouped.finditer(sent.text):
-                if sent.usable(match.start(), match.end()) and "、" in match.group("list"):
+                if sent.usable(match.start(), match.end()) and sent.own(match.start()) and "、" in match.group("list"):
                     offset = match.start("list")
                     for item in match.group("list").split("、"):
                         title = item + "应急预案"
@@ -120,7 +120,10 @@ class _PlanFacts(_ExtractorBase):
                                 rf"|(?P<n2>{_NUM})(个|部|件|项)部门(应急)?预案",
         }
         for path, pattern in explicit.items():
-            self.count(path, pattern, "预案数量", 0.85)
+            # department plans are the departments' own by definition (各部门编制部门预案12个); plans revised or
+            # newly written this year (修订完善了3部专项预案, 新编专项预案2部) are not all the unit has
+            self.count(path, pattern, "预案数量", 0.85, own=path != "plans.department",
+                       clause_exclude=rf"^(?!.*(现有|共有|已有|目前|拥有)).*({_REVISE}|新编|新制定|新增)")
         for sent, match in self.finditer(rf"总体(应急)?预案(?P<n>{_NUM})(个|部)"):
             number = self.num(sent, match)
             if number is not None and number.count >= 1:
@@ -128,9 +131,17 @@ class _PlanFacts(_ExtractorBase):
         for _, kind, found in self.state.named_plans:
             if kind == "overall" and "plans.overall" not in self.state.found:
                 self.state.found["plans.overall"] = _Found(True, found.start, found.end, 0.85, False, "总体预案")
+        # an overall plan the unit revised or issued this year is one it has: 本年度修订了总体应急预案
+        self.flag("plans.overall", rf"({_REVISE}|印发|制定|编制)(了|完善)?总体(应急)?预案"
+                                   rf"|对(本级)?(《[^《》]*)?总体(应急)?预案(》)?[^,;:。]{{0,24}}?{_REVISE}",
+                  "总体预案", 0.75)
+        kind_words = {"special": "专项", "department": "部门"}
         for path, kind in (("plans.special", "special"), ("plans.department", "department")):
             named = [f for _, k, f in self.state.named_plans if k == kind]
             stated = self.state.found.get(path)
+            if stated is None and re.search(rf"{kind_words[kind]}(应急)?预案[^,;:。\d]{{0,4}}_|_(个|部|件|项)"
+                                            rf"{kind_words[kind]}(应急)?预案", self.text):
+                continue  # a template blank where the count goes (共有专项预案__个): the count is not given
             if named and (stated is None or stated.value < len(named)):
                 self.state.found[path] = _Found(len(named), named[0].start, named[-1].end, 0.75, False,
                                                 "预案名称计数")
@@ -139,55 +150,28 @@ class _PlanFacts(_ExtractorBase):
         self.special_drilled()
         self.grassroots_plans()
 
-    def revised(self) -> None:
-        """Plans revised this year: a stated number, the plans named after 修订, or a list said to be revised."""
-        self.count("plans.revised",
-                   rf"{_REVISE}(完善|印发)?(了)?[^,;:。]{{0,6}}?预案(共)?(?P<n>{_NUM})(个|部|件|项|本)"
-                   rf"|{_REVISE}(完善|印发)?(了)?[^,;:。]{{0,16}}?(?P<n2>{_NUM})(个|部|件|项|本)[^,;:。]{{0,8}}?预案"
-                   rf"|对(其中)?[^,;:。]{{0,6}}?(?P<n3>{_NUM})(个|部|件|项|本)[^,;:。]{{0,10}}?预案[^,;:。]{{0,4}}?"
-                   rf"(进行了|进行|完成了|完成)?(全面)?{_REVISE}", "预案修订", 0.8)
-        if "plans.revised" in self.state.found:
-            return
-        titles: dict[str, _Found] = {}
-        named = (rf"{_REVISE}(并)?(印发|完善|发布)?(了)?(?P<titles>《[^《》]+》([、和及与]?《[^《》]+》)*)"
-                 rf"|对(?P<titles2>《[^《》]+》([、和及与]?《[^《》]+》)*)(进行了|进行|作了|完成了)?(全面)?{_REVISE}")
-        for sent, match in self.finditer(named):
-            if sent.subordinate:
-                continue
-            for title in re.findall(r"《([^《》]+)》", match.group("titles") or match.group("titles2")):
-                if "预案" in title:
-                    titles.setdefault(title, _Found(1, sent.start + match.start(), sent.start + match.end(), 0.75,
-                                                    False, "预案修订"))
-        listed: _Found | None = None
-        said = (rf"(?P<list>[{_HAN}]{{1,14}}预案([和、及与][{_HAN}]{{1,14}}预案)*)(均|都)?(为|是|已|于)?"
-                rf"(今年|本年度|年内|当年|今年内)?(进行了|进行|完成了|完成)?(了)?{_REVISE}(工作)?(?=[,;。]|$)")
-        for sent, match in self.finditer(said):
-            items = [re.sub(r"^((完成|做好|加强|及时|认真|对|其中|开展|推进|组织|启动|进行|抓好|督促|指导)了?)+", "",
-                            item)
-                     for item in re.split(r"[和、及与]", match.group("list"))]
-            if all(re.sub(r"(专项|部门)?(应急)?预案$", "", item) not in ("", "各类", "相关", "有关", "部分", "所有",
-                                                                      "全部", "各项", "现有") for item in items):
-                listed = _Found(len(items), sent.start + match.start(), sent.start + match.end(), 0.7, False,
-                                "预案修订")
-                break
-        best = max([listed] if listed else [], key=lambda f: f.value, default=None)
-        if titles and (best is None or len(titles) > best.value):
-            spans = list(titles.values())
-            best = _Found(len(titles), spans[0].start, spans[-1].end, 0.75, False, "预案修订")
-        if best is not None:
-            self.state.found["plans.revised"] = best
-
     def filed(self) -> None:
-        """Plans filed with the level above: 报县应急管理局备案, 均已备案, 备案率100%."""
-        self.flag("plans.filed", r"预案[^,;:。]{0,10}(报|报送)[^,;:。]{0,8}备案", "预案备案", 0.75)
-        pattern = (r"(报|报送|上报|呈报|提交|报请)[^,;:。]{0,14}?备案|备案率(达|为|达到)?100%"
-                   r"|(已|均已|全部)(经)?(向[^,;:。]{2,12}?)?(完成|办理|进行)?(了)?备案")
+        """Plans filed with the level above: 报县应急管理局备案, 均已备案, 备案率100%. Plans filed with the unit
+        itself (报局备案, 向我局备案, a town's 报镇备案) are its subordinates' plans, not its own filing."""
+        pattern = (r"预案[^,;:。]{0,10}(报|报送)(?P<to>[^,;:。]{0,8})备案"
+                   r"|(报|报送|上报|呈报|提交|报请)(?P<to2>[^,;:。]{0,14}?)备案|备案率(达|为|达到)?100%"
+                   r"|(已|均已|全部)(经)?(向(?P<to3>[^,;:。]{2,12}?))?(完成|办理|进行)?(了)?备案")
         for sent, match in self.finditer(pattern):
             clause_start, _ = sent.clause(match.start())
             if "预案" not in sent.text or re.search(r"未|没有|尚未|不", sent.text[clause_start:match.end()]):
                 continue
-            self.put("plans.filed", True, sent, match, 0.7, "预案备案")
+            if self._filed_with_self(match.group("to") or match.group("to2") or match.group("to3") or ""):
+                continue
+            self.put("plans.filed", True, sent, match, 0.75 if match.group("to") is not None else 0.7, "预案备案")
             break
+
+    def _filed_with_self(self, to: str) -> bool:
+        """Whether the body plans are filed with (县应急管理局, 局, 我局, 镇) is the unit itself."""
+        to = re.sub(r"^(至|到|给|向|在|经)", "", to)
+        if to.startswith(("我", "本")) or (self.level == "局" and re.fullmatch(r"局(机关|办公室)?", to)):
+            return True
+        return bool(self.level) and self.level != "局" and bool(re.fullmatch(
+            rf"{re.escape(self.level)}(里|局|政府|人民政府|党委|党工委|办事处|应急(管理)?(办公室|办|站|所|局))?", to))
 
     def special_drilled(self) -> None:
         """Special plans exercised in drills: 对两个专项预案各组织演练一次."""

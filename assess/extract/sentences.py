@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .subjects import others_spans
+
 # --------------------------------------------------------------------------- text preparation
 
 _END_PUNCT = "。！？!?;；:：”\"」』)）…"
@@ -17,7 +19,7 @@ _HEADING = re.compile(
     r"^(?:(?P<l0>第\d+篇)|(?P<l1>[一二三四五六七八九十]+[、.])|(?P<l2>\([一二三四五六七八九十]+\))"
     r"|(?P<l3>\d+[、.](?!\d))|(?P<l4>\(\d+\)))")
 _HAN = "\u4e00-\u9fff"
-_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")  # ASCII commas only
+_THOUSANDS = re.compile(r"(?<![\d.])(?<!\d,)\d{1,3}(?:,\d{3})+(?![\d,])")  # ASCII commas only; 演练,1,800余名
 _TITLE_END = re.compile(r"(总结|报告|汇报|情况|要点|计划|方案|通知)(\d+字)?$")
 
 
@@ -89,7 +91,7 @@ _PROBLEM = re.compile(
 _LEAD = re.compile(r"^(?:[一二三四五六七八九十]+是|\d+[、.]|\([一二三四五六七八九十\d]+\)|[一二三四五六七八九十]+、)?"
                    r"(?:其中|同时|此外|另外|今年|目前|截至目前|年初|全年|近年来|上半年|下半年)?[,:]?")
 _SUBORDINATE = re.compile(
-    r"(各(村|社区|部门|单位|企业|乡镇|街道|学校|校|中小学|医院|管区|县|区|地)|所有的?(乡镇|村|企业|单位)|全(乡|镇|县|区|市)\d+个"
+    r"(各(村|社区|部门|单位|企业|乡镇|街道|学校|校|中小学|医院|管区|县|区|地)|所有的?(乡镇|村|企业|单位)|全(乡|镇|县|区|市)\d+(个|所|家)"
     r"|辖区(内)?的?\d*个?(村|社区|企业)|规上|区直|县直|市直|乡直|镇直|(重点|相关|下属)?企业|基层单位|村委|社区|学校|中小学)")
 
 
@@ -106,6 +108,7 @@ class _Sent:
     cut: int  # local offset from which the rest is a plan, a requirement or a problem
     bad: tuple[tuple[int, int], ...]  # local clause spans stating a problem or an absence
     heading: bool = False  # a short heading (四、开展培训演练。): a topic, not an event
+    others: tuple[tuple[int, int], ...] = ()  # local clause spans stating what bodies below the unit did
 
     @property
     def end(self) -> int:
@@ -123,6 +126,10 @@ class _Sent:
         if self.section == "problem":
             return False
         return not any(a < end and start < b for a, b in self.bad)
+
+    def own(self, at: int) -> bool:
+        """Whether local offset ``at`` lies in what the unit itself did (not a subordinate's doing)."""
+        return not self.subordinate and not any(a <= at < b for a, b in self.others)
 
     def clause(self, at: int) -> tuple[int, int]:
         """Local span of the clause (between , : and the sentence ends) around ``at``."""
@@ -182,8 +189,9 @@ def _sentences(doc: _Prepared) -> list[_Sent]:
                         bad.append((clause_start, j))
                     clause_start = j + 1
             lead = _LEAD.match(piece)
-            head = re.sub(r"^(在|督促|指导|帮助|推动)", "", piece[lead.end() if lead else 0:])  # 在各村设立…
+            # 在各村设立…, 督促指导各村…: what the bodies below did
+            head = re.sub(r"^(在(?=各|全|所有)|督促|指导|帮助|推动)+", "", piece[lead.end() if lead else 0:])
             is_heading = bool(heading) and s == 0 and len(piece) <= 20 and "," not in piece
             sents.append(_Sent(len(sents), para_start + s, piece, para_index, sec,
-                               bool(_SUBORDINATE.match(head)), cut, tuple(bad), is_heading))
+                               bool(_SUBORDINATE.match(head)), cut, tuple(bad), is_heading, others_spans(piece)))
     return sents

@@ -4,7 +4,7 @@ and records their matches."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -49,15 +49,18 @@ class _ExtractorBase:
 
     # ---------------------------------------------------------------- helpers
 
-    def finditer(self, pattern: re.Pattern[str] | str, *, negative: bool = False,
-                 own: bool = True) -> Iterator[tuple[_Sent, re.Match[str]]]:
-        """Matches that state a fact: not in plans, problems or (``own``) subordinates' doings."""
+    def finditer(self, pattern: re.Pattern[str] | str, *, negative: bool = False, own: bool = True,
+                 area: bool = False) -> Iterator[tuple[_Sent, re.Match[str]]]:
+        """Matches that state a fact: not in plans, problems or (``own``) subordinates' doings. What happened
+        in the unit's area (``area``: incidents) counts from a clause about the bodies in it (辖区企业未发生…),
+        not from a sentence that is all theirs."""
         compiled = re.compile(pattern) if isinstance(pattern, str) else pattern
         for sent in self.sents:
             if own and sent.subordinate:
                 continue
             for match in compiled.finditer(sent.text):
-                if sent.usable(match.start(), match.end(), negative=negative):
+                if sent.usable(match.start(), match.end(), negative=negative) and (
+                        not own or area or sent.own(match.start())):
                     yield sent, match
 
     def num(self, sent: _Sent, match: re.Match[str], group: str = "n") -> _Num | None:
@@ -85,16 +88,21 @@ class _ExtractorBase:
 
     def count(self, path: str, pattern: str, rule: str, confidence: float = 0.85, *,
               context: str | None = None, exclude: str | None = None, negative: bool = False, total: bool = False,
-              own: bool = True) -> None:
+              own: bool = True, clause_exclude: str | None = None,
+              keep: Callable[[_Sent, re.Match[str]], bool] | None = None, area: bool = False) -> None:
         """A count stated once (first match), or summed over every match when ``total``; only in sentences
-        that match ``context`` and do not match ``exclude``."""
+        that match ``context`` and do not match ``exclude``, in a clause that does not match ``clause_exclude``."""
         value, approx, first = 0, False, None
-        for sent, match in self.finditer(pattern, negative=negative, own=own):
+        for sent, match in self.finditer(pattern, negative=negative, own=own, area=area):
             if context is not None and not re.search(context, sent.text):
                 continue
             if exclude is not None and re.search(exclude, sent.text):
                 continue
             if sent.text[:match.start()].endswith("其中"):
+                continue
+            if clause_exclude is not None and re.search(clause_exclude, sent.text[slice(*sent.clause(match.start()))]):
+                continue
+            if keep is not None and not keep(sent, match):
                 continue
             number = self.num(sent, match)
             if number is None:

@@ -112,8 +112,9 @@ class _UnitFacts(_ExtractorBase):
         """The unit named as the subject of the opening sentence (2024年,青石镇在县委…领导下), with its
         type word."""
         match = _SUBJECT.match(self.first_paragraph())
-        if match is None or re.search(r"[我本全各该此每]", match.group("name")[:1]):
-            return None
+        if match is None or re.search(r"[我本全各该此每]", match.group("name")[:1]) or re.search(
+                r"[已报均并的了在向与对把被将]", match.group("name")):
+            return None  # 专项预案均已报县应急管理局备案: a verb glued to the level above is no name
         return match.group("name"), match.group("word")
 
     def office_author(self, title: str) -> str:
@@ -139,7 +140,9 @@ class _UnitFacts(_ExtractorBase):
                                    or titled.group(1) in ("开发区", "高新区", "园区", "管委会")):
             titled = None
         if unit_type == "department":
-            match = re.search(rf"([{_HAN}]{{2,16}}(局|委员会|委|办公室|中心))$", prefix)
+            # 清河县教育局2024年安全应急管理工作总结: the bureau before the topic of the summary
+            match = re.search(rf"([{_HAN}]{{2,16}}(局|委员会|委|办公室|中心))"
+                              r"(安全生产|安全|防灾减灾|防汛抗旱|防汛|消防|卫生)?$", prefix)
             if match:
                 proper = match.group(1)
                 qualified = re.search(rf"(县|区|市){re.escape(proper)}", self.text)
@@ -153,6 +156,8 @@ class _UnitFacts(_ExtractorBase):
                 if nested:
                     self.titled_parent = nested.group(1)
                     proper = nested.group(2)
+            if titled.group(3) == "办事处" and unit_type == "street":
+                proper += "办事处"  # a street is its office: the name as the title gives it, as a zone keeps 管委会
         elif level and len(level) == 1:
             # a place name the unit uses in its own titles: 《X镇…》, X县人民政府, X乡突发…
             stop = "我本全各该此每一乡城集村场兄弟周边在的和与及了是为对向由从将把被年月日省市县区镇等"
@@ -176,7 +181,9 @@ class _UnitFacts(_ExtractorBase):
             self.name = proper
             found = self.text.find(proper)
             self.state.found["unit.name"] = _Found(proper, found, found + len(proper), 0.7, False, "单位名称")
-            return proper + ("应急管理办公室" if office else "")
+            # the county's emergency bureau writing under its own title (桐江县应急管理局2025年工作总结)
+            bureau = unit_type == "county" and re.match(rf"{re.escape(proper)}应急管理局", title)
+            return proper + ("应急管理办公室" if office else "应急管理局" if bureau else "")
         generic = {"devzone": "开发区", "street": "街道", "department": "局"}
         placeholder = "某" + (level or generic.get(unit_type, "单位"))
         if unit_type == "devzone":
@@ -207,7 +214,7 @@ class _UnitFacts(_ExtractorBase):
         if self.titled_parent is not None:
             return self.titled_parent
         stop = "我本全各该此每在的和与及了是为对向由从将把被上下中年月日省市县区乡镇城"
-        after = r"(?<![\u4e00-\u9fff])|(?<=[据在向经由受和、])"
+        after = r"(?<![\u4e00-\u9fff])|(?<=[据在向经由受和、照送报])"
         for pattern in (rf"(?:{after})([{_HAN}]{{2}})市人民政府",
                         rf"(?:{after})([{_HAN}]{{2}})市、[^,。]{{0,6}}(区|县)两级"):
             for match in re.finditer(pattern, self.text):
@@ -219,7 +226,8 @@ class _UnitFacts(_ExtractorBase):
         above = re.compile(rf"(?:{after})([{_HAN}]{{2,3}}?){levels}(?=委|人民政府|政府|应急管理局|应急局|应急管理办"
                            rf"|应急办|减灾委|安委会|防汛抗旱指挥部)")
         own = self.name or ""
-        light_stop = "我本全各该此每在的和与及了是为对向由从将把被年月日省市县区乡镇"  # 汉中, 城口 are names
+        # 汉中, 城口 are names; 均已报县…备案, 并报市…: adverbs and verbs of reporting are not
+        light_stop = "我本全各该此每在的和与及了是为对向由从将把被年月日省市县区乡镇均已并报送呈"
         for sent in self.sents:
             if sent.section:
                 continue
