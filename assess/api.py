@@ -83,7 +83,8 @@ def score(unit: FactsInput, ruleset: Ruleset | str | os.PathLike[str] | None = N
 
 
 def score_many(units: Iterable[FactsInput | batch.Unit], ruleset: Ruleset | str | os.PathLike[str] | None = None,
-               *, engine: str = "durable", jobs: int = 1) -> Iterator[batch.Scored]:
+               *, engine: str = "durable", jobs: int = 1,
+               detail: Literal["assessment", "summary"] = "assessment") -> Iterator[batch.Scored]:
     """Score units lazily: an iterator in (facts, dicts, JSON, or :func:`read_units` items),
     an iterator of :class:`Scored` out, in the same order.
 
@@ -91,20 +92,24 @@ def score_many(units: Iterable[FactsInput | batch.Unit], ruleset: Ruleset | str 
     the stream. Rulesets named here are loaded once and freed when the iterator is
     exhausted or closed; a :class:`Ruleset` passed in stays open. ``jobs`` > 1 spreads
     the scoring over that many worker processes (each loads its own rulesets; memory
-    stays bounded whatever the length of the stream).
+    stays bounded whatever the length of the stream). ``detail="summary"`` gives each
+    result only the summary :func:`rank` needs, not the whole assessment: the way to
+    rank very many units.
     """
     if jobs > 1:
         ref = ruleset.path if isinstance(ruleset, Ruleset) else ruleset
         if isinstance(ruleset, Ruleset) and ref is None:
             raise AssessError("a ruleset loaded from text cannot be sent to worker processes; pass its path")
-        yield from batch.score_units_in_processes(_as_units(units), ref, engine, jobs)
+        yield from batch.score_units_in_processes(_as_units(units), ref, engine, jobs, detail)
         return
     if isinstance(ruleset, Ruleset):
         fixed = ruleset
-        yield from batch.score_units(_as_units(units), lambda _: fixed, engine)
+        results = batch.score_units(_as_units(units), lambda _: fixed, engine)
+        yield from batch.summaries(results) if detail == "summary" else results
         return
     with batch.Rulesets(ruleset) as rulesets:
-        yield from batch.score_units(_as_units(units), rulesets.for_unit, engine)
+        results = batch.score_units(_as_units(units), rulesets.for_unit, engine)
+        yield from batch.summaries(results) if detail == "summary" else results
 
 
 def _as_units(items: Iterable[FactsInput | batch.Unit]) -> Iterator[batch.Unit]:
@@ -137,9 +142,12 @@ def rank(scored: Iterable[batch.Scored | tuple[Assessment, Ruleset]], *, by: Lit
     ranker = ranking.Ranker(by, self_score_threshold)
     for item in scored:
         if isinstance(item, batch.Scored):
-            if item.assessment is None or item.ruleset is None:
+            if item.ruleset is None:
                 continue
-            ranker.add(item.assessment, item.ruleset)
+            if item.summary is not None:
+                ranker.add_summary(item.summary, item.ruleset)
+            elif item.assessment is not None:
+                ranker.add(item.assessment, item.ruleset)
         else:
             ranker.add(*item)
     return ranker.ranking()

@@ -12,13 +12,16 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from . import facts
 from .assessment import Assessment
 from .errors import AssessError, FactsError
 from .ruleset import Ruleset, load_ruleset, ruleset_name_for
 from .scoring import score
+
+if TYPE_CHECKING:
+    from .ranking import Summary
 
 
 @dataclass(frozen=True)
@@ -32,12 +35,14 @@ class Unit:
 
 @dataclass(frozen=True)
 class Scored:
-    """One unit's outcome: an assessment and the ruleset that made it, or an error."""
+    """One unit's outcome: an assessment (or only its summary for ranking, when that was
+    asked for) and the ruleset that made it, or an error."""
 
     source: str
     assessment: Assessment | None = None
     ruleset: Ruleset | None = None
     error: AssessError | None = None
+    summary: Summary | None = None
 
 
 def read_units(paths: Sequence[str | Path]) -> Iterator[Unit]:
@@ -137,23 +142,45 @@ CHUNK = 250
 _WORKER: dict[str, Any] = {}
 
 
-def _start_worker(ref: str | None, engine: str) -> None:
+Detail = Literal["assessment", "summary"]
+Outcome = tuple[str, Any, AssessError | None]
+
+
+def summaries(results: Iterable[Scored]) -> Iterator[Scored]:
+    """The same results with each assessment replaced by its summary for ranking, so that
+    a long stream does not keep whole assessments."""
+    from .ranking import summarize
+
+    for result in results:
+        if result.assessment is None or result.ruleset is None:
+            yield result
+        else:
+            yield Scored(result.source, ruleset=result.ruleset, summary=summarize(result.assessment, result.ruleset))
+
+
+def _start_worker(ref: str | None, engine: str, detail: Detail) -> None:
     _WORKER["rulesets"] = Rulesets(ref)
     _WORKER["engine"] = engine
+    _WORKER["detail"] = detail
 
 
-def _score_chunk(chunk: list[Unit]) -> list[tuple[str, Assessment | None, AssessError | None]]:
+def _score_chunk(chunk: list[Unit]) -> list[Outcome]:
     rulesets: Rulesets = _WORKER["rulesets"]
-    return [(s.source, s.assessment, s.error) for s in score_units(chunk, rulesets.for_unit, _WORKER["engine"])]
+    results = score_units(chunk, rulesets.for_unit, _WORKER["engine"])
+    if _WORKER["detail"] == "summary":
+        return [(s.source, s.summary, s.error) for s in summaries(results)]
+    return [(s.source, s.assessment, s.error) for s in results]
 
 
 def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] | None, engine: str,
-                             jobs: int) -> Iterator[Scored]:
+                             jobs: int, detail: Detail = "assessment") -> Iterator[Scored]:
     """Like :func:`score_units`, spread over ``jobs`` worker processes, in input order.
 
     Units go to the workers in chunks, with at most two chunks per worker in flight, so
     a stream of any length is scored with bounded memory. Each worker loads its own
-    rulesets; results refer to rulesets loaded here, so they can be ranked.
+    rulesets; results refer to rulesets loaded here, so they can be ranked. With
+    ``detail="summary"`` workers send back only what ranking needs (a whole assessment
+    costs more to send between processes than to compute).
     """
     import multiprocessing
     from collections import deque
@@ -162,16 +189,19 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
     text_ref = str(ref) if ref is not None else None
     with Rulesets(ref) as local, ProcessPoolExecutor(
             max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker, initargs=(text_ref, engine)) as pool:
-        pending: deque[Future[list[tuple[str, Assessment | None, AssessError | None]]]] = deque()
+            initializer=_start_worker, initargs=(text_ref, engine, detail)) as pool:
+        pending: deque[Future[list[Outcome]]] = deque()
 
         def drain(until: int) -> Iterator[Scored]:
             while len(pending) > until:
-                for source, assessment, error in pending.popleft().result():
-                    if assessment is None:
+                for source, result, error in pending.popleft().result():
+                    if result is None:
                         yield Scored(source, error=error)
+                    elif detail == "summary":
+                        ruleset = local.for_name(text_ref or ruleset_name_for(result.unit.type))
+                        yield Scored(source, ruleset=ruleset, summary=result)
                     else:
-                        yield Scored(source, assessment, local.for_name(text_ref or assessment.ruleset.source))
+                        yield Scored(source, result, local.for_name(text_ref or result.ruleset.source))
 
         chunk: list[Unit] = []
         try:
