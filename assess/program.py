@@ -186,6 +186,7 @@ class Program:
     enums: dict[str, tuple[str, ...]]  # flat key -> enum values, coded as their index
     category_cents: dict[str, int] = field(default_factory=dict)
     rule_cents: dict[str, int] = field(default_factory=dict)
+    grade_cents: tuple[tuple[str, int], ...] = ()
 
     @property
     def spec(self) -> Any:
@@ -488,7 +489,8 @@ class _Builder:
                  if path in FIELDS and FIELDS[path].kind == "enum"}
         return Program(self.rubric, rules, checks, list(self.terms.values()), dict(self.keys), enums,
                        {c.id: round(c.max * 100) for c in self.rubric.spec.categories},
-                       {r.id: r.cents for r in rules})
+                       {r.id: r.cents for r in rules},
+                       tuple((g.name, round(g.min * 100)) for g in self.rubric.spec.grades))
 
 
 def _compare(op: str, left: Any, right: Any) -> bool:

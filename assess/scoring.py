@@ -279,11 +279,11 @@ class Ledger:
         for label, fn, paths, direct in rule.evidence_plan:
             if direct:
                 value = env.get(label)
-                out[label] = value if value.__class__ is not float else _json_float(value)
             elif all(p in env for p in paths):
-                out[label] = _json_value(fn(env))
+                value = fn(env)
             else:
-                out[label] = None
+                value = None
+            out[label] = value if value is None or value.__class__ in _PLAIN else _json_value(value)
         return out
 
     def pass_reason(self, rule: CompiledRule) -> str:
@@ -349,7 +349,7 @@ class Ledger:
                                            "points": points / 100, "raw": raw / 100, "reason": entry["reason"],
                                            "evidence": entry["evidence"], "capped": capped_b}))
         total = sum(program.category_cents.values()) - sum(used.values()) + bonus_total
-        by_score = next(g.name for g in spec.grades if total >= cents(g.min))
+        by_score = next(name for name, minimum in program.grade_cents if total >= minimum)
         grade = by_score
         if self.vetoes:
             grade = spec.fail_grade
@@ -414,10 +414,16 @@ def _text(value: Any, path: str | None = None) -> str:
     return str(value)
 
 
+_PLAIN = (bool, int, str)
+
+
 def _json_float(value: float) -> JsonValue:
     if not math.isfinite(value):
         return None
-    rounded = float(money(Decimal(repr(value))))
+    if (value * 100).is_integer():
+        rounded = value  # already in hundredths: no rounding to do
+    else:
+        rounded = float(money(Decimal(repr(value))))
     return int(rounded) if rounded.is_integer() and abs(rounded) < 2**53 else rounded
 
 
