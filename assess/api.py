@@ -124,10 +124,11 @@ def _as_units(items: Iterable[FactsInput | batch.Unit]) -> Iterator[batch.Unit]:
             yield batch.Unit(source, error=exc)
 
 
-def read_units(paths: Sequence[str | os.PathLike[str]]) -> Iterator[batch.Unit]:
+def read_units(paths: Sequence[str | os.PathLike[str]], *, defer: bool = False) -> Iterator[batch.Unit]:
     """Units from facts files, folders (``*.json`` inside) and JSONL files, lazily;
-    unreadable ones carry their error."""
-    return batch.read_units([Path(p) for p in paths])
+    unreadable ones carry their error. ``defer=True`` leaves the lines of JSONL files
+    unparsed, for :func:`score_many` with ``jobs`` to parse in its workers."""
+    return batch.read_units([Path(p) for p in paths], defer)
 
 
 def rank(scored: Iterable[batch.Scored | tuple[Assessment, Ruleset]], *, by: Literal["type", "none"] = "type",

@@ -26,11 +26,22 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Unit:
-    """One unit read from an input: its facts, or why they could not be read."""
+    """One unit read from an input: its facts, or why they could not be read, or (read
+    with ``defer``) its JSON still to be parsed by whoever scores it."""
 
     source: str
     facts: facts.UnitFacts | None = None
     error: AssessError | None = None
+    raw: bytes | None = None
+
+    def parsed(self) -> Unit:
+        """This unit with its JSON parsed (errors become the unit's error)."""
+        if self.raw is None:
+            return self
+        try:
+            return Unit(self.source, facts=facts.loads(self.raw, self.source))
+        except FactsError as exc:
+            return Unit(self.source, error=exc)
 
 
 @dataclass(frozen=True)
@@ -45,8 +56,12 @@ class Scored:
     summary: Summary | None = None
 
 
-def read_units(paths: Sequence[str | Path]) -> Iterator[Unit]:
-    """Units from files, folders (every ``*.json`` inside, sorted) and JSONL files."""
+def read_units(paths: Sequence[str | Path], defer: bool = False) -> Iterator[Unit]:
+    """Units from files, folders (every ``*.json`` inside, sorted) and JSONL files.
+
+    With ``defer`` the lines of JSONL files are handed on unparsed, so that worker
+    processes parse them (see :func:`score_units_in_processes`).
+    """
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -56,7 +71,7 @@ def read_units(paths: Sequence[str | Path]) -> Iterator[Unit]:
             for file in found:
                 yield _read_file(file)
         elif path.suffix == ".jsonl":
-            yield from _read_jsonl(path)
+            yield from _read_jsonl(path, defer)
         else:
             yield _read_file(path)
 
@@ -68,7 +83,7 @@ def _read_file(path: Path) -> Unit:
         return Unit(str(path), error=exc)
 
 
-def _read_jsonl(path: Path) -> Iterator[Unit]:
+def _read_jsonl(path: Path, defer: bool) -> Iterator[Unit]:
     try:
         handle = open(path, "rb")
     except OSError as exc:
@@ -79,11 +94,8 @@ def _read_jsonl(path: Path) -> Iterator[Unit]:
         for number, line in enumerate(handle, start=1):
             if not line.strip():
                 continue
-            source = f"{path}:{number}"
-            try:
-                yield Unit(source, facts=facts.loads(line, source))
-            except FactsError as exc:
-                yield Unit(source, error=exc)
+            unit = Unit(f"{path}:{number}", raw=line)
+            yield unit if defer else unit.parsed()
 
 
 class Rulesets:
@@ -125,7 +137,8 @@ def score_units(units: Iterable[Unit], choose: Callable[[facts.UnitFacts], Rules
 
     A ruleset that cannot be loaded is not a problem of one unit: it is raised.
     """
-    for unit in units:
+    for read in units:
+        unit = read.parsed()
         if unit.facts is None:
             yield Scored(unit.source, error=unit.error)
             continue
