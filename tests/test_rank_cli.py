@@ -212,3 +212,9 @@ def test_jobs_spread_over_processes_give_the_same_table(tmp_path: Path) -> None:
     assert serial.code == parallel.code == 0
     assert parallel.out == serial.out
     assert parallel.err == serial.err and "units.jsonl:301" in parallel.err
+
+
+def test_readme_shows_the_current_ranking_of_the_samples() -> None:
+    readme = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("$ assess rank samples/\n", 1)[1].split("```", 1)[0]
+    assert shown == cli("rank", str(SAMPLES)).out
