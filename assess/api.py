@@ -281,6 +281,11 @@ def read_summary(data: bytes, source: str = "<summary>") -> str:
     return read(data, source)
 
 
+def load_summary(path: str | os.PathLike[str]) -> str:
+    """Read a summary file (``.docx`` or text, see :func:`read_summary`); errors name the file."""
+    return read_summary(facts.read_bytes(Path(path), "summary"), str(path))
+
+
 def split_summaries(text: str) -> list[tuple[str, str]]:
     """Several summaries in one text, split at headings like 第N篇: (heading, body) pairs;
     a text without such headings is one part."""

@@ -87,8 +87,7 @@ def _read_jsonl(path: Path, defer: bool) -> Iterator[Unit]:
     try:
         handle = open(path, "rb")
     except OSError as exc:
-        reason = "no such file" if isinstance(exc, FileNotFoundError) else f"cannot read: {exc.strerror}"
-        yield Unit(str(path), error=FactsError(reason, source=str(path)))
+        yield Unit(str(path), error=facts.read_error(exc, str(path), "JSONL file"))
         return
     with handle:
         for number, line in enumerate(handle, start=1):
@@ -211,7 +210,7 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
                     if result is None:
                         yield Scored(source, error=error)
                     elif detail == "summary":
-                        ruleset = local.for_name(text_ref or ruleset_name_for(result.unit.type))
+                        ruleset = local.for_name(text_ref or ruleset_name_for(result.row.unit.type))
                         yield Scored(source, ruleset=ruleset, summary=result)
                     else:
                         yield Scored(source, result, local.for_name(text_ref or result.ruleset.source))

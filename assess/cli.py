@@ -40,6 +40,7 @@ from . import (
     is_cases_file,
     load_facts,
     load_ruleset,
+    load_summary,
     parse_facts,
     read_summary,
     read_units,
@@ -283,19 +284,8 @@ def extract(summary: str, split: bool, unit_type: str | None, name: str | None, 
     """Draft facts from a unit's summary (.txt in UTF-8 or GBK, .docx, or - for standard input),
     with the sentence behind every value: assess extract s.docx | assess score -"""
     streams = _streams()
-    if summary == "-":
-        data, source = streams.read_stdin(), "<stdin>"
-    else:
-        try:
-            with open(summary, "rb") as handle:
-                data = handle.read(20 * 1024 * 1024 + 1)
-        except OSError as exc:
-            reason = "no such file" if isinstance(exc, FileNotFoundError) else f"cannot read: {exc.strerror}"
-            raise AssessError(reason if not isinstance(exc, IsADirectoryError) else "is a directory") from exc
-        source = summary
-        if len(data) > 20 * 1024 * 1024:
-            raise AssessError(f"{summary}: file larger than 20 MB")
-    text = read_summary(data, source)
+    source = "<stdin>" if summary == "-" else summary
+    text = read_summary(streams.read_stdin(), source) if summary == "-" else load_summary(summary)
     parts = split_summaries(text) if split else [("", text)]
     documents, sheets = [], []
     for index, (heading, body) in enumerate(parts, start=1):

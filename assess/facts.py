@@ -628,16 +628,27 @@ def loads(data: bytes | str, source: str = "<facts>") -> UnitFacts:
     return validate(parse_json(data, source), source)
 
 
-def load(path: str | Path) -> UnitFacts:
-    """Read one facts file."""
-    source = str(path)
+def read_error(exc: OSError, source: str, what: str = "facts file") -> FactsError:
+    """An OSError on opening an input, as a FactsError naming the file."""
+    if isinstance(exc, FileNotFoundError):
+        return FactsError("no such file", source=source)
+    if isinstance(exc, IsADirectoryError):
+        return FactsError(f"is a directory, not a {what}", source=source)
+    return FactsError(f"cannot read: {exc.strerror}", source=source)
+
+
+def read_bytes(path: str | Path, what: str = "facts file") -> bytes:
+    """A whole input file, at most MAX_BYTES; errors name the file."""
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
-    except FileNotFoundError as exc:
-        raise FactsError("no such file", source=source) from exc
-    except IsADirectoryError as exc:
-        raise FactsError("is a directory, not a facts file", source=source) from exc
     except OSError as exc:
-        raise FactsError(f"cannot read: {exc.strerror}", source=source) from exc
-    return loads(data, source)
+        raise read_error(exc, str(path), what) from exc
+    if len(data) > MAX_BYTES:
+        raise FactsError(f"file larger than {MAX_BYTES // (1024 * 1024)} MB", source=str(path))
+    return data
+
+
+def load(path: str | Path) -> UnitFacts:
+    """Read one facts file."""
+    return loads(read_bytes(path), str(path))

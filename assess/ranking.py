@@ -9,7 +9,7 @@ and are listed by name. A rank is 1 + the number of units strictly better.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -46,23 +46,6 @@ class MainDeduction:
 
 
 @dataclass(frozen=True, slots=True)
-class Summary:
-    """What ranking needs of one assessment (small, so that workers can send it back)."""
-
-    key: tuple[float, ...]
-    """Sorts best first: the total descending, then the ruleset's tie-break keys."""
-    unit: UnitKey
-    self_score: float | None
-    total: float
-    categories: tuple[float, ...]
-    bonus: float
-    grade: str
-    vetoed: bool
-    blocked: bool
-    main_deductions: tuple[MainDeduction, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class Row:
     """One ranked unit."""
 
@@ -76,6 +59,16 @@ class Row:
     vetoed: bool
     blocked: bool
     main_deductions: tuple[MainDeduction, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What ranking needs of one assessment (small, so that workers can send it back):
+    its row, not yet ranked, and the key that ranks it."""
+
+    key: tuple[float, ...]
+    """Sorts best first: the total descending, then the ruleset's tie-break keys."""
+    row: Row
 
 
 class Column(BaseModel):
@@ -154,10 +147,10 @@ def summarize(assessment: Assessment, ruleset: Ruleset) -> Summary:
     """The part of an assessment a ranked table shows."""
     u = assessment.unit
     return Summary(_sort_key(assessment, ruleset.spec.tie_break),
-                   UnitKey(u.id, u.name, u.type, u.year, u.period, u.parent),
-                   assessment.self_score, assessment.total, tuple(c.score for c in assessment.categories),
-                   assessment.bonus, assessment.grade, bool(assessment.vetoes),
-                   bool(assessment.blocks_excellent), main_deductions(assessment))
+                   Row(0, UnitKey(u.id, u.name, u.type, u.year, u.period, u.parent), assessment.self_score,
+                       assessment.total, tuple(c.score for c in assessment.categories), assessment.bonus,
+                       assessment.grade, bool(assessment.vetoes), bool(assessment.blocks_excellent),
+                       main_deductions(assessment)))
 
 
 class Ranker:
@@ -189,15 +182,14 @@ class Ranker:
         return Ranking(tables=tables)
 
     def _table(self, ruleset: Ruleset, entries: list[Summary]) -> Table:
-        entries.sort(key=lambda e: (e.key, e.unit.name, e.unit.id))
+        entries.sort(key=lambda e: (e.key, e.row.unit.name, e.row.unit.id))
         rows: list[Row] = []
         rank = 0
         previous: tuple[float, ...] | None = None
         for position, e in enumerate(entries, start=1):
             if e.key != previous:
                 rank, previous = position, e.key
-            rows.append(Row(rank, e.unit, e.self_score, e.total, e.categories, e.bonus, e.grade, e.vetoed,
-                            e.blocked, e.main_deductions))
+            rows.append(replace(e.row, rank=rank))
         entries.clear()
         spec = ruleset.spec
         counts = {g.name: 0 for g in spec.grades}

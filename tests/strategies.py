@@ -12,6 +12,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from assess.facts import FIELDS, UNIT_TYPE_LABELS, FieldInfo
+from assess.generate import repair as generated_repair
 
 SECTIONS = [p for p, f in FIELDS.items() if f.kind == "section" and "." not in p and p not in ("unit", "source")]
 TOP_SCALARS = [p for p, f in FIELDS.items() if "." not in p and f.kind not in ("section", "list")
@@ -89,19 +90,8 @@ def units(draw: st.DrawFn, unit_type: str | None = None) -> dict[str, Any]:
 
 
 def repair(data: dict[str, Any]) -> dict[str, Any]:
-    """Make a drawn unit satisfy the cross-field rules."""
-    def clamp(section: str, part: str, whole: str) -> None:
-        values = data.get(section)
-        if values and part in values and whole in values:
-            values[part] = min(values[part], values[whole])
-
-    clamp("hazards", "rectified", "found")
-    clamp("plans", "grassroots_with_plans", "grassroots_total")
-    clamp("plans", "special_drilled", "special")
-    clamp("organization", "subunits_with_office", "subunits_total")
-    clamp("tasks", "completed", "assigned")
-    clamp("reporting", "late", "reported")
-    clamp("reporting", "false", "reported")
+    """Make a drawn unit satisfy the cross-field rules: named plans unique and agreeing
+    with the counts, then the generator's own repairs."""
     plans = data.get("plans")
     if plans:
         if "named" in plans:
@@ -118,9 +108,8 @@ def repair(data: dict[str, Any]) -> dict[str, Any]:
                 plans["special"] = max(plans["special"], n_special)
             if plans.get("overall") is False and any(p["kind"] == "overall" for p in named):
                 plans["overall"] = True
-        if "revised" in plans and all(k in plans for k in ("overall", "special", "department")):
-            plans["revised"] = min(plans["revised"], int(plans["overall"]) + plans["special"] + plans["department"])
     for drill in data.get("drills", []):
         if "date" in drill:
             drill["date"] = "2026-05-12"
+    generated_repair(data)
     return data

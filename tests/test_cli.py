@@ -69,6 +69,7 @@ def test_score_reads_standard_input_in_gbk() -> None:
 
 @pytest.mark.parametrize("args, stdin, fragments", [
     (["score", "nowhere.json"], b"", ["nowhere.json: no such file"]),
+    (["extract", "nowhere.txt"], b"", ["nowhere.txt: no such file"]),
     (["score", "-"], b'{"unit": }', ["<stdin>: invalid JSON at line 1, column 10"]),
     (["score", "-"], b'{"unit": {"id": "u", "name": "x", "type": "township"}, "organisation": {}, '
                      b'"duty": {"absences": -2}}',
