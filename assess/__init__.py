@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from .api import (
+from assess.api import (
     FactsInput,
     bundled_rulesets,
     check_ruleset,
@@ -42,7 +42,38 @@ from .api import (
     split_summaries,
     write_ranking,
 )
-from .assessment import (
+from assess.batch import (
+    Scored,
+    Unit,
+)
+from assess.engines import (
+    ENGINES,
+)
+from assess.errors import (
+    AssessError,
+    EngineError,
+    FactsError,
+    Issue,
+    RulesetError,
+)
+from assess.facts import (
+    FACTS_SCHEMA_VERSION,
+    UNIT_TYPE_LABELS,
+    UnitFacts,
+    facts_json_schema,
+)
+from assess.reports.formats import (
+    ASSESSMENT_FORMATS,
+    RANKING_FORMATS,
+)
+from assess.reports.output import (
+    write_atomically,
+)
+from assess.ruleset import (
+    Ruleset,
+    load_ruleset,
+)
+from assess.scoring.assessment import (
     ASSESSMENT_SCHEMA_VERSION,
     Assessment,
     Bonus,
@@ -53,54 +84,21 @@ from .assessment import (
     Skipped,
     assessment_json_schema,
 )
-from .batch import (
-    Scored,
-    Unit,
-)
-from .engine import (
-    ASSESS_VERSION,
-    ENGINES,
-)
-from .errors import (
-    AssessError,
-    EngineError,
-    FactsError,
-    Issue,
-    RulesetError,
-)
-from .facts import (
-    FACTS_SCHEMA_VERSION,
-    UNIT_TYPE_LABELS,
-    UnitFacts,
-    facts_json_schema,
-)
-from .formats import (
-    ASSESSMENT_FORMATS,
-    RANKING_FORMATS,
-)
-from .output import (
-    write_atomically,
-)
-from .ruleset import (
-    Ruleset,
-    load_ruleset,
-)
-
-__version__ = ASSESS_VERSION
+from assess.version import __version__
 
 # Result types of ranking, rubric checks and diffs load on first use, so that scoring one
 # unit from the command line does not pay for them.
-_LAZY = {"CasesReport": ("golden", "Report"), "Comparison": ("ranking", "Comparison"),
+_LAZY = {"CasesReport": ("tools.golden", "Report"), "Comparison": ("ranking", "Comparison"),
          "Draft": ("extract", "Draft"),
-         "Finding": ("lint", "Finding"), "Ranking": ("ranking", "Ranking"),
-         "RulesetDiff": ("rulediff", "RulesetDiff")}
+         "Finding": ("tools.lint", "Finding"), "Ranking": ("ranking", "Ranking"),
+         "RulesetDiff": ("tools.rulediff", "RulesetDiff")}
 
 if TYPE_CHECKING:
-    from .extract import Draft
-    from .golden import Report as CasesReport
-    from .lint import Finding
-    from .ranking import Comparison, Ranking
-    from .rulediff import RulesetDiff
+    from assess.extract import Draft
+    from assess.ranking import Comparison, Ranking
+    from assess.tools.golden import Report as CasesReport
+    from assess.tools.lint import Finding
+    from assess.tools.rulediff import RulesetDiff
 
 
 def __getattr__(name: str) -> Any:

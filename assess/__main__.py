@@ -1,3 +1,3 @@
-from .cli import main
+from assess.cli import main
 
 main()

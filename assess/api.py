@@ -12,17 +12,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
-from . import batch, durable, facts, report
-from .assessment import Assessment
-from .errors import AssessError
-from .formats import ASSESSMENT_FORMATS, RANKING_FORMATS
-from .output import write_atomically
-from .ruleset import Ruleset, bundled_names, load_ruleset, ruleset_name_for
-from .scoring import score as _score
+from assess import batch, facts
+from assess.engines import durable
+from assess.errors import AssessError
+from assess.reports import assessment as report
+from assess.reports.formats import ASSESSMENT_FORMATS, RANKING_FORMATS
+from assess.reports.output import write_atomically
+from assess.ruleset import Ruleset, bundled_names, load_ruleset, ruleset_name_for
+from assess.scoring.assessment import Assessment
+from assess.scoring.ledger import score as _score
 
 if TYPE_CHECKING:  # loaded where used: `assess score` should not pay for ranking or linting
-    from . import golden, lint, ranking, rulediff
-    from .extract import Draft
+    from assess import ranking
+    from assess.extract import Draft
+    from assess.tools import golden, lint, rulediff
 
 FactsInput = facts.UnitFacts | dict[str, Any] | str | bytes
 """Facts as a model, a parsed JSON object, JSON text, or JSON bytes in any supported encoding."""
@@ -138,7 +141,7 @@ def rank(scored: Iterable[batch.Scored | tuple[Assessment, Ruleset]], *, by: Lit
     Takes :class:`Scored` results (those with an error are skipped) or (assessment,
     ruleset) pairs. Raises :class:`AssessError` when ``by="none"`` mixes rulesets.
     """
-    from . import ranking
+    from assess import ranking
 
     ranker = ranking.Ranker(by, self_score_threshold)
     for item in scored:
@@ -157,7 +160,7 @@ def rank(scored: Iterable[batch.Scored | tuple[Assessment, Ruleset]], *, by: Lit
 def compare(a: Assessment, b: Assessment) -> ranking.Comparison:
     """Why ``a`` ranks above or below ``b``: per-category differences and deciding rules.
     Raises :class:`AssessError` if they were scored under different rulesets."""
-    from . import ranking
+    from assess import ranking
 
     return ranking.compare(a, b)
 
@@ -183,7 +186,7 @@ def render_ranking(result: ranking.Ranking, format: str = "plain",
     """A ranking in one of :data:`RANKING_FORMATS` as bytes (text formats in UTF-8; CSV
     with a BOM). ``json`` and ``xlsx`` include ``assessments`` (the full assessments and
     the 扣分明细 sheet)."""
-    from . import tables
+    from assess.reports import ranking as tables
 
     if format not in RANKING_FORMATS:
         raise ValueError(f"unknown ranking format {format!r}; choose {', '.join(RANKING_FORMATS)}")
@@ -202,26 +205,26 @@ def write_ranking(result: ranking.Ranking, target: str | os.PathLike[str] | IO[b
 
 def check_ruleset(ref: str | os.PathLike[str], *, samples: int = 3000) -> list[lint.Finding]:
     """Every problem with a ruleset: its load errors (severity ``error``, each with line and
-    rule), or, when it loads, the warnings of :mod:`assess.lint` (deductions that can
+    rule), or, when it loads, the warnings of :mod:`assess.tools.lint` (deductions that can
     never reach or silently exceed an item's points, unreachable grades, conditions
     that are never or always true, rules made moot by a veto, templates quoting facts
     the rule does not read; ``samples`` generated units look for conditions that never
     or always hold). Never raises for a bad ruleset: problems are findings."""
-    from . import lint
+    from assess.tools import lint
 
     return lint.check(ref, samples)
 
 
 def is_cases_file(ref: str | os.PathLike[str]) -> bool:
     """Whether a path names a golden cases file (``NAME.cases.yaml``) rather than a ruleset."""
-    from . import golden
+    from assess.tools import golden
 
     return golden.is_cases_file(Path(ref))
 
 
 def ruleset_of_cases(ref: str | os.PathLike[str]) -> Path:
     """The ruleset a golden cases file belongs to (``township.cases.yaml`` → ``township.yaml``)."""
-    from . import golden
+    from assess.tools import golden
 
     return golden.ruleset_of(Path(ref))
 
@@ -230,7 +233,7 @@ def run_cases(ruleset: Ruleset, *, engine: str = "durable") -> golden.Report:
     """Run a ruleset's golden cases (``<name>.cases.yaml`` beside it) and measure how much
     of the ruleset they exercise. Raises :class:`RulesetError` if the cases file is
     missing or malformed; failing cases are in the report, not raised."""
-    from . import golden
+    from assess.tools import golden
 
     return golden.run(ruleset, engine=engine)
 
@@ -244,7 +247,7 @@ def explain_ruleset(ruleset: Ruleset, rule: str | None = None, format: str = "te
     """The rubric as a readable document (``text`` or ``markdown``): per category each item,
     its points, the deduction in words and its basis; or one rule in detail. Raises
     :class:`RulesetError` for an unknown rule id (with a suggestion)."""
-    from .explain import explain_ruleset as explain
+    from assess.reports.explain import explain_ruleset as explain
 
     return explain(ruleset, rule, markdown=format == "markdown")
 
@@ -254,7 +257,7 @@ def diff_rulesets(old: Ruleset, new: Ruleset, units: Iterable[FactsInput | batch
     """Re-score units under two versions of a ruleset and list the units whose score, grade
     or rank changed, with the rules responsible. Raises :class:`FactsError` for the first
     unit that cannot be read, and :class:`AssessError` for a unit either version cannot score."""
-    from . import rulediff
+    from assess.tools import rulediff
 
     pairs = []
     for unit in _as_units(units):
@@ -276,7 +279,7 @@ def read_summary(data: bytes, source: str = "<summary>") -> str:
     """A unit's narrative summary as text: ``.docx`` (by name or content), or text in
     UTF-8 (with or without BOM), UTF-16 with BOM or GBK/GB18030. Raises :class:`FactsError`
     naming ``source`` when it cannot be read."""
-    from .extract import read_summary as read
+    from assess.extract import read_summary as read
 
     return read(data, source)
 
@@ -289,7 +292,7 @@ def load_summary(path: str | os.PathLike[str]) -> str:
 def split_summaries(text: str) -> list[tuple[str, str]]:
     """Several summaries in one text, split at headings like 第N篇: (heading, body) pairs;
     a text without such headings is one part."""
-    from .extract import split_summaries as split
+    from assess.extract import split_summaries as split
 
     return split(text)
 
@@ -301,7 +304,7 @@ def extract_draft(text: str, *, unit_type: str | None = None, name: str | None =
     items they would feed are listed as unsupported. ``unit_type``, ``name`` and
     ``unit_id`` override what the text says. Deterministic and offline. Raises
     :class:`FactsError` for an unknown unit type."""
-    from .extract import extract
+    from assess.extract import extract
 
     return extract(text, unit_type=unit_type, name=name, unit_id=unit_id)
 
@@ -309,7 +312,7 @@ def extract_draft(text: str, *, unit_type: str | None = None, name: str | None =
 def review_sheet(draft: Draft, text: str) -> str:
     """A review sheet (审核表) in Chinese: each drafted value with the sentence it came
     from, then the rubric items no sentence supports, for the assessor to ask about."""
-    from .extract import review_sheet as sheet
+    from assess.extract import review_sheet as sheet
 
     return sheet(draft, text)
 

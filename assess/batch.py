@@ -14,14 +14,14 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
-from . import facts
-from .assessment import Assessment
-from .errors import AssessError, FactsError
-from .ruleset import Ruleset, load_ruleset, ruleset_name_for
-from .scoring import score
+from assess import facts
+from assess.errors import AssessError, FactsError
+from assess.ruleset import Ruleset, load_ruleset, ruleset_name_for
+from assess.scoring.assessment import Assessment
+from assess.scoring.ledger import score
 
 if TYPE_CHECKING:
-    from .ranking import Summary
+    from assess.ranking import Summary
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ Outcome = tuple[str, Any, AssessError | None]
 def summaries(results: Iterable[Scored]) -> Iterator[Scored]:
     """The same results with each assessment replaced by its summary for ranking, so that
     a long stream does not keep whole assessments."""
-    from .ranking import summarize
+    from assess.ranking import summarize
 
     for result in results:
         if result.assessment is None or result.ruleset is None:

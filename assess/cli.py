@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import click
 
-from . import (
+from assess import (
     ASSESSMENT_FORMATS,
     ENGINES,
     RANKING_FORMATS,
@@ -57,15 +57,9 @@ from . import (
     write_atomically,
     write_ranking,
 )
-from . import (
-    compare as compare_units,
-)
-from . import (
-    rank as rank_units,
-)
-from . import (
-    score as score_unit,
-)
+from assess import compare as compare_units
+from assess import rank as rank_units
+from assess import score as score_unit
 
 EXIT_OK = 0
 EXIT_FAILED = 1

@@ -14,10 +14,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .assessment import Assessment, RulesetRef, UnitRef
-from .errors import AssessError
-from .facts import UNIT_TYPE_LABELS
-from .ruleset import Ruleset
+from assess.errors import AssessError
+from assess.facts import UNIT_TYPE_LABELS
+from assess.ruleset import Ruleset
+from assess.scoring.assessment import Assessment, RulesetRef, UnitRef
 
 # Rows are slotted dataclasses, not pydantic models: a province ranks tens of thousands of
 # units, and a row costs about 600 bytes this way against 4 KB as a model. Pydantic

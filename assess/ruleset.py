@@ -15,11 +15,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from . import durable, rubric, yamldoc
-from .engine import ENGINES, Engine, NativeEngine
-from .errors import AssessError, EngineError, RulesetError
-from .paths import did_you_mean
-from .program import Program, compile_program
+from assess.engines import ENGINES, REGISTRY, Engine
+from assess.errors import AssessError, EngineError, RulesetError
+from assess.paths import did_you_mean
+from assess.rubric import spec as rubric
+from assess.rubric import yamldoc
+from assess.rubric.program import Program, compile_program
 
 _HERE = Path(__file__).resolve().parent
 # A wheel carries the rulesets inside the package; a checkout keeps them at the top.
@@ -84,15 +85,14 @@ class Ruleset:
         if name not in ENGINES:
             raise EngineError(f"unknown engine {name!r}: choose {' or '.join(ENGINES)}"
                               + did_you_mean(name, ENGINES))
-        if name == "durable" and durable.unavailable_reason() is not None:
+        if REGISTRY[name].unavailable() is not None:
             name = "native"
         with self._lock:
             if self._closed:
                 raise EngineError(f"ruleset {self.id} has been closed")
             found = self._engines.get(name)
             if found is None:
-                found = durable.DurableEngine(self.program) if name == "durable" \
-                    else NativeEngine(self.program)
+                found = REGISTRY[name].create(self.program)
                 self._engines[name] = found
             return found
 
@@ -121,8 +121,9 @@ def load_text(text: str | bytes, source: str, name: str | None = None, path: Pat
     parsed = rubric.parse(doc, source)
     rubric.check(parsed)
     program = compile_program(parsed)
-    if durable.unavailable_reason() is None:
-        durable.Definition(program)  # fail at load, not halfway through scoring
+    for spec in REGISTRY.values():  # fail at load, not halfway through scoring
+        if spec.check is not None:
+            spec.check(program)
     return Ruleset(program, canonical_sha256(doc.data), name or parsed.spec.id, path)
 
 

@@ -3,7 +3,7 @@
     python benchmarks/bench.py                         # the full run (several minutes)
     python benchmarks/bench.py --units 300 --rss-units 3000 --rank-units 2000   # a smoke run
 
-Units are generated with a fixed seed (assess.generate: complete, partial, nearly empty
+Units are generated with a fixed seed (assess.tools.generate: complete, partial, nearly empty
 and veto cases). Prints one table:
 
 - µs per unit and units/s for fact validation alone, the native evaluator and the
@@ -37,9 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from floor import score_township  # noqa: E402
 
 from assess import facts  # noqa: E402
-from assess.generate import Generator  # noqa: E402
 from assess.ruleset import bundled_names, load_ruleset  # noqa: E402
-from assess.scoring import score  # noqa: E402
+from assess.scoring.ledger import score  # noqa: E402
+from assess.tools.generate import Generator  # noqa: E402
 
 SEED = 20261129
 
@@ -99,9 +99,9 @@ def load_rows() -> list[list[str]]:
 RSS_PROBE = """
 import sys
 from assess import facts
-from assess.generate import Generator
+from assess.tools.generate import Generator
 from assess.ruleset import load_ruleset
-from assess.scoring import score
+from assess.scoring.ledger import score
 
 def rss_kb():
     with open("/proc/self/status") as status:

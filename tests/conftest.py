@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from assess.cli import run
-from assess.golden import merged
 from assess.ruleset import Ruleset, load_ruleset
+from assess.tools.golden import merged
 
 ENGINE_FIELDS = {"engine", "engine_version"}
 """What may differ between assessments of the same unit by the two engines."""

@@ -12,7 +12,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from assess.facts import FIELDS, UNIT_TYPE_LABELS, FieldInfo
-from assess.generate import repair as generated_repair
+from assess.tools.generate import repair as generated_repair
 
 SECTIONS = [p for p, f in FIELDS.items() if f.kind == "section" and "." not in p and p not in ("unit", "source")]
 TOP_SCALARS = [p for p, f in FIELDS.items() if "." not in p and f.kind not in ("section", "list")

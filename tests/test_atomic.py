@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assess import tables
+from assess.reports import ranking as tables
 
 from .conftest import SAMPLES, cli
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from assess import durable
-from assess.assessment import Assessment
+from assess.engines import durable
+from assess.scoring.assessment import Assessment
 
 from .conftest import ROOT, cli, fixture_ruleset
 

@@ -11,11 +11,12 @@ import threading
 
 import pytest
 
-from assess import durable as wrapper
-from assess import expr, facts
-from assess.errors import EngineError, RulesetError
+from assess import facts
+from assess.engines import durable as wrapper
+from assess.errors import EngineError, FactsError, RulesetError
+from assess.rubric import expr
 from assess.ruleset import load_ruleset, load_text
-from assess.scoring import score
+from assess.scoring.ledger import score
 
 from .conftest import fixture_ruleset
 
@@ -265,7 +266,7 @@ def test_raw_comparisons_mix_types() -> None:
 def test_types_are_checked_before_durable_sees_them() -> None:
     with pytest.raises(expr.ExprError, match="cannot compare"):
         expr.parse("organization.leadership_group == 1", "bool")
-    with pytest.raises(facts.FactsError, match="valid integer"):
+    with pytest.raises(FactsError, match="valid integer"):
         facts.validate({"unit": {"id": "u", "name": "某乡", "type": "township"},
                         "organization": {"staff": "3"}})
 

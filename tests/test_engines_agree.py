@@ -7,10 +7,11 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from assess import durable, facts
-from assess.engine import flatten
+from assess import facts
+from assess.engines import durable
+from assess.engines.base import flatten
 from assess.ruleset import Ruleset, bundled_names, load_ruleset
-from assess.scoring import score
+from assess.scoring.ledger import score
 
 from .conftest import ENGINE_FIELDS, fixture_ruleset
 from .strategies import units

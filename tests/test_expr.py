@@ -9,10 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assess import durable, expr, facts
-from assess.engine import flatten
+from assess import facts
+from assess.engines import durable
+from assess.engines.base import flatten
+from assess.rubric import expr
 from assess.ruleset import load_text
-from assess.scoring import score
+from assess.scoring.ledger import score
 
 from .conftest import ENGINE_FIELDS, load_cases
 from .strategies import units

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from assess import facts
-from assess.engine import flatten
+from assess.engines.base import flatten
 from assess.errors import FactsError
 
 from .conftest import load_cases, patched
@@ -94,7 +94,7 @@ def test_every_field_has_a_chinese_label() -> None:
 
 
 def test_the_facts_document_shows_the_current_fields() -> None:
-    from assess.report import facts_reference
+    from assess.reports.assessment import facts_reference
 
     from .conftest import ROOT
     assert facts_reference() in (ROOT / "docs" / "facts.md").read_text(encoding="utf-8")

@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from assess import facts
-from assess.assessment import Assessment
 from assess.errors import FactsError
 from assess.facts import FIELDS
 from assess.ruleset import Ruleset, bundled_names, load_ruleset
-from assess.scoring import score
+from assess.scoring.assessment import Assessment
+from assess.scoring.ledger import score
 
 from .conftest import fixture_ruleset
 from .strategies import units

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assess.lint import check
+from assess.tools.lint import check
 
 from .conftest import FIXTURES, ROOT, cli
 

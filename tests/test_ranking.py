@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from assess import facts
-from assess.assessment import Assessment, UnitRef
 from assess.errors import AssessError
 from assess.ranking import Ranking, compare, rank
 from assess.ruleset import Ruleset, load_ruleset, load_text
-from assess.scoring import score
+from assess.scoring.assessment import Assessment, UnitRef
+from assess.scoring.ledger import score
 
 from .conftest import fixture_ruleset, load_cases, patched
 

@@ -9,7 +9,7 @@ import pytest
 
 from assess import facts
 from assess.ruleset import load_ruleset, ruleset_name_for
-from assess.scoring import score
+from assess.scoring.ledger import score
 
 from .conftest import ENGINE_FIELDS, SAMPLES
 

@@ -9,7 +9,7 @@ import pytest
 from assess import facts
 from assess.errors import FactsError
 from assess.ruleset import Ruleset
-from assess.scoring import score
+from assess.scoring.ledger import score
 
 from .conftest import load_cases, patched
 

@@ -27,11 +27,11 @@ regulations, meetings, tasks, funds, honours); ``sentences``, ``subjects``, ``nu
 what they share (``drill_people`` and ``revisions`` split off from ``drills`` and ``plans``).
 """
 
-from .extractor import extract
-from .reading import read_docx, read_summary, read_text, split_summaries
-from .results import Draft, Evidence
-from .review import review_sheet
-from .rubric_needs import rubric_paths
+from assess.extract.extractor import extract
+from assess.extract.reading import read_docx, read_summary, read_text, split_summaries
+from assess.extract.results import Draft, Evidence
+from assess.extract.review import review_sheet
+from assess.extract.rubric_needs import rubric_paths
 
 __all__ = [
     "Draft",

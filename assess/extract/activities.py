@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from .numbers import _NUM
-from .sentences import _HAN, _Sent
-from .state import _ExtractorBase
-from .teams import _PUBLIC, _TEAM_SENTENCE
+from assess.extract.numbers import _NUM
+from assess.extract.sentences import _HAN, _Sent
+from assess.extract.state import _ExtractorBase
+from assess.extract.teams import _PUBLIC, _TEAM_SENTENCE
 
 # the reach of publicity is no count of trainees: 通过培训平台覆盖群众1.2万人次, 受众, 受教育学生
 _NOT_REACH = r"(?:(?!覆盖|受众|受教育|观看|浏览|点击|阅读|辐射|惠及|参观)[^,;:。])"

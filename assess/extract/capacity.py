@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .numbers import _NUM, _Num, _number
-from .sentences import _HAN
-from .state import _ExtractorBase, _Found
+from assess.extract.numbers import _NUM, _Num, _number
+from assess.extract.sentences import _HAN
+from assess.extract.state import _ExtractorBase, _Found
 
 _SUPPLY_MEASURE = ("把|个|套|支|件|台|辆|艘|吨|顶|床|袋|条|部|副|双|箱|桶|块|只|根|卷|公斤|千克|斤|架|盏|具|瓶|"
                    "张|包|组|捆|领|挺|辆|平方米|立方米|米")

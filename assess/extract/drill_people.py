@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .numbers import _NUM, _Num
-from .sentences import _Sent
-from .state import _ExtractorBase, _Found
+from assess.extract.numbers import _NUM, _Num
+from assess.extract.sentences import _Sent
+from assess.extract.state import _ExtractorBase, _Found
 
 
 @dataclass

@@ -6,10 +6,10 @@ import re
 from collections import Counter
 from typing import Any
 
-from .drill_people import _Drill, _DrillPeople, _Total
-from .numbers import _NUM, _Num, _number
-from .sentences import _HAN, _Sent
-from .state import _Found
+from assess.extract.drill_people import _Drill, _DrillPeople, _Total
+from assess.extract.numbers import _NUM, _Num, _number
+from assess.extract.sentences import _HAN, _Sent
+from assess.extract.state import _Found
 
 # --------------------------------------------------------------------------- hazards of drills
 

@@ -5,19 +5,19 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import FactsError
-from ..facts import FIELDS, UNIT_TYPE_LABELS, validate
-from .activities import _ActivityFacts
-from .capacity import _CapacityFacts
-from .drills import _DrillFacts
-from .organization import _OrganizationFacts
-from .others import _OtherFacts
-from .plans import _PlanFacts
-from .results import Draft, Evidence
-from .rubric_needs import rubric_paths
-from .state import _Found
-from .teams import _TeamFacts
-from .unit import _UnitFacts
+from assess.errors import FactsError
+from assess.extract.activities import _ActivityFacts
+from assess.extract.capacity import _CapacityFacts
+from assess.extract.drills import _DrillFacts
+from assess.extract.organization import _OrganizationFacts
+from assess.extract.others import _OtherFacts
+from assess.extract.plans import _PlanFacts
+from assess.extract.results import Draft, Evidence
+from assess.extract.rubric_needs import rubric_paths
+from assess.extract.state import _Found
+from assess.extract.teams import _TeamFacts
+from assess.extract.unit import _UnitFacts
+from assess.facts import FIELDS, UNIT_TYPE_LABELS, validate
 
 
 class _Extractor(_UnitFacts, _OrganizationFacts, _CapacityFacts, _TeamFacts, _PlanFacts, _DrillFacts,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from .numbers import _NUM, _number
-from .state import _ExtractorBase
+from assess.extract.numbers import _NUM, _number
+from assess.extract.state import _ExtractorBase
 
 _GROUP = re.compile(r"(应急|突发)[^,;:。、“”\"《》]{0,16}?(领导小组|领导组|委员会|指挥部)")
 _GROUP_VERB = re.compile(r"成立|调整|充实|组建|设立|建立|健全|重新|由|以")

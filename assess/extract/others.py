@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-from .numbers import _NUM
-from .sentences import _HAN
-from .state import _ExtractorBase, _Found
+from assess.extract.numbers import _NUM
+from assess.extract.sentences import _HAN
+from assess.extract.state import _ExtractorBase, _Found
 
 _LEVELS = (("国家级|全国|国家|国务院|应急管理部", "national"), ("省", "provincial"), ("市|州", "municipal"),
            ("县|区", "county"))

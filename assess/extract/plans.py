@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .numbers import _NUM, _number
-from .revisions import _REVISE, _RevisionFacts
-from .sentences import _HAN, _Sent
-from .state import _Found
+from assess.extract.numbers import _NUM, _number
+from assess.extract.revisions import _REVISE, _RevisionFacts
+from assess.extract.sentences import _HAN, _Sent
+from assess.extract.state import _Found
 
 _PLAN_VERB = re.compile(r"制定|编制|修订|修编|印发|发布|出台|建立|完善|现有|新编|制订|编写|已有|健全|下发|即|共有|拥有"
                         r"|分别为|分别是")

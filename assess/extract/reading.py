@@ -6,8 +6,8 @@ import io
 import re
 import zipfile
 
-from ..errors import FactsError
-from ..facts import MAX_BYTES, decode
+from assess.errors import FactsError
+from assess.facts import MAX_BYTES, decode
 
 
 def read_text(data: bytes, source: str) -> str:

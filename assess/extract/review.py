@@ -8,8 +8,8 @@ from typing import Any
 
 from tabulate import tabulate
 
-from ..facts import FIELDS, HAZARD_LABELS, UNIT_TYPE_LABELS
-from .results import Draft
+from assess.extract.results import Draft
+from assess.facts import FIELDS, HAZARD_LABELS, HONOR_LEVEL_LABELS, UNIT_TYPE_LABELS
 
 
 def _width(text: str) -> int:
@@ -43,7 +43,6 @@ def _sentence_around(text: str, start: int, end: int, width: int = 64) -> str:
 
 
 _PLAN_KIND_LABELS = {"overall": "总体预案", "special": "专项预案", "department": "部门预案", "grassroots": "基层预案"}
-_LEVEL_LABELS = {"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县级"}
 
 
 def _show(path: str, value: Any) -> str:
@@ -66,7 +65,7 @@ def _show(path: str, value: Any) -> str:
     if path.startswith("supplies.items["):
         return f"{value.get('name', '')} {value.get('quantity', '')}{value.get('unit') or ''}"
     if path.startswith("honors["):
-        return f"{value.get('title', '')}（{_LEVEL_LABELS.get(str(value.get('level')), '')}）"
+        return f"{value.get('title', '')}（{HONOR_LEVEL_LABELS.get(str(value.get('level')), '')}）"
     return "，".join(f"{k}={v}" for k, v in value.items())
 
 

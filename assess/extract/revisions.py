@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-from .numbers import _NUM, _number
-from .sentences import _HAN
-from .state import _ExtractorBase, _Found
+from assess.extract.numbers import _NUM, _number
+from assess.extract.sentences import _HAN
+from assess.extract.state import _ExtractorBase, _Found
 
 _REVISE = r"(?<!未)(?<!没有)(重新)?(修订|修编)"
 _MEASURE = r"(个|部|件|项|本)"

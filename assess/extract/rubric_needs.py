@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ..errors import AssessError
-from ..facts import FIELDS
+from assess.errors import AssessError
+from assess.facts import FIELDS
 
 _DEFAULT_RUBRIC = tuple(p for p, f in FIELDS.items() if f.kind not in ("section", "str", "enum")
                         and not p.startswith(("unit.", "source.", "adjustments", "self_score")))
@@ -14,9 +14,10 @@ _DEFAULT_RUBRIC = tuple(p for p, f in FIELDS.items() if f.kind not in ("section"
 @lru_cache(maxsize=8)
 def rubric_paths(unit_type: str) -> tuple[str, ...]:
     """Fact paths the bundled ruleset for ``unit_type`` needs, in rule order."""
-    from .. import rubric, yamldoc  # imported here: only the unsupported list needs rulesets
-    from ..program import compile_program
-    from ..ruleset import bundled_dir, ruleset_name_for
+    from assess.rubric import spec as rubric  # imported here: only the unsupported list needs rulesets
+    from assess.rubric import yamldoc
+    from assess.rubric.program import compile_program
+    from assess.ruleset import bundled_dir, ruleset_name_for
 
     try:
         path = bundled_dir() / f"{ruleset_name_for(unit_type)}.yaml"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .subjects import others_spans
+from assess.extract.subjects import others_spans
 
 # --------------------------------------------------------------------------- text preparation
 

@@ -8,8 +8,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .numbers import _Num, _number
-from .sentences import _prepare, _Sent, _sentences
+from assess.extract.numbers import _Num, _number
+from assess.extract.sentences import _prepare, _Sent, _sentences
 
 
 @dataclass

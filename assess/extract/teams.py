@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
-from .numbers import _NUM
-from .organization import _listed_total
-from .sentences import _HAN, _Sent
-from .state import _ExtractorBase, _Found
+from assess.extract.numbers import _NUM
+from assess.extract.organization import _listed_total
+from assess.extract.sentences import _HAN, _Sent
+from assess.extract.state import _ExtractorBase, _Found
 
 _PROFESSIONAL = r"专业|处置|抢险|抢修|施工|保障|运输|排涝|救护|医疗|消防|工程|防护|扑火|搜救|危化|巡查"
 _TEAM = r"(队伍|分队|大队|中队|队|民兵连)"

@@ -7,8 +7,8 @@ import re
 from collections import Counter
 from typing import Any
 
-from .sentences import _HAN
-from .state import _ExtractorBase, _Found
+from assess.extract.sentences import _HAN
+from assess.extract.state import _ExtractorBase, _Found
 
 # words that stand where a place name would (配合县应急局, 根据县委…): verbs and prepositions
 _NOT_A_PLACE = re.compile(r"配合|规范|协助|指导|督促|报告|上报|组织|联系|会同|牵头|带领|通过|按照|根据|加强|推进|服务"

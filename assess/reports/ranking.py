@@ -17,10 +17,10 @@ from typing import Any
 from tabulate import tabulate
 from wcwidth import wcswidth
 
-from .assessment import Assessment
-from .facts import UNIT_TYPE_LABELS
-from .ranking import Ranking, Row, Table
-from .report import fmt
+from assess.facts import UNIT_TYPE_LABELS
+from assess.ranking import Ranking, Row, Table
+from assess.reports.assessment import fmt
+from assess.scoring.assessment import Assessment
 
 TEXT_FORMATS = {"plain": "simple", "grid": "grid", "github": "github"}
 

@@ -15,10 +15,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from .errors import Issue, RulesetError
-from .facts import HonorLevel, UnitType
-from .paths import Path, did_you_mean, fields_at, json_path
-from .yamldoc import Document
+from assess.errors import Issue, RulesetError
+from assess.facts import HonorLevel, UnitType
+from assess.paths import Path, did_you_mean, fields_at, json_path
+from assess.rubric.yamldoc import Document
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")]
 Points = Annotated[float, Field(ge=0, le=1000)]

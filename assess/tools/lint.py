@@ -20,13 +20,15 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
 
-from . import expr, golden
-from .engine import NativeEngine, flatten
-from .errors import Issue, RulesetError
-from .facts import MAX_AMOUNT, MAX_COUNT, MAX_LIST, validate
-from .generate import PAIRS, Generator
-from .program import CompiledRule, LConst, Placeholder
-from .ruleset import Ruleset, load_ruleset
+from assess.engines import flatten
+from assess.engines.native import NativeEngine
+from assess.errors import Issue, RulesetError
+from assess.facts import MAX_AMOUNT, MAX_COUNT, MAX_LIST, validate
+from assess.rubric import expr
+from assess.rubric.program import CompiledRule, LConst, Placeholder
+from assess.ruleset import Ruleset, load_ruleset
+from assess.tools import golden
+from assess.tools.generate import PAIRS, Generator
 
 Severity = Literal["error", "warning"]
 SAMPLE_UNITS = 3000

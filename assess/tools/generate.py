@@ -12,7 +12,7 @@ import random
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from .facts import FIELDS, FieldInfo
+from assess.facts import FIELDS, FieldInfo
 
 COMMON = (0, 1, 2, 3, 4, 5, 10, 20, 30, 60, 100)
 SECTIONS = sorted({p.split(".")[0] for p in FIELDS if "." in p} - {"unit", "source"})

@@ -33,11 +33,12 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from . import facts, yamldoc
-from .assessment import Assessment
-from .errors import AssessError, Issue, RulesetError
-from .ruleset import Ruleset
-from .scoring import score
+from assess import facts
+from assess.errors import AssessError, Issue, RulesetError
+from assess.rubric import yamldoc
+from assess.ruleset import Ruleset
+from assess.scoring.assessment import Assessment
+from assess.scoring.ledger import score
 
 
 class CaseSpec(BaseModel):

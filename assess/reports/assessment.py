@@ -7,15 +7,14 @@ from typing import TYPE_CHECKING
 
 from tabulate import tabulate
 
-from .assessment import Assessment, Deduction, JsonValue
-from .facts import UNIT_TYPE_LABELS, FieldInfo
+from assess.facts import PERIOD_LABELS, UNIT_TYPE_LABELS, FieldInfo
+from assess.scoring.assessment import Assessment, Deduction, JsonValue
 
 if TYPE_CHECKING:  # imported for annotations only, so that scoring one unit stays quick to start
-    from .golden import Report as GoldenReport
-    from .ranking import Comparison
-    from .rulediff import RulesetDiff
+    from assess.ranking import Comparison
+    from assess.tools.golden import Report as GoldenReport
+    from assess.tools.rulediff import RulesetDiff
 
-PERIOD_LABELS = {"annual": "全年", "half-year": "半年"}
 CAP_LABELS = {"item": "扣完为止", "category": "本类扣完为止", "bonus_cap": "加分封顶"}
 
 
@@ -136,7 +135,7 @@ def markdown_report(a: Assessment) -> str:
 
 def facts_reference() -> str:
     """The facts fields as a Markdown table (``assess schema --format markdown``)."""
-    from .facts import FIELDS
+    from assess.facts import FIELDS
 
     def kind(info: FieldInfo) -> str:
         if info.kind == "enum":

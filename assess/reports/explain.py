@@ -8,16 +8,13 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
-from . import expr
-from .facts import FIELDS, HAZARD_LABELS, HONOR_LEVEL_LABELS, UNIT_TYPE_LABELS
-from .report import fmt
-from .rubric import RuleSpec
-from .ruleset import Ruleset
+from assess.facts import FIELDS, HONOR_LEVEL_LABELS, UNIT_TYPE_LABELS, VALUE_LABELS
+from assess.reports.assessment import fmt
+from assess.rubric import expr
+from assess.rubric.spec import RuleSpec
+from assess.ruleset import Ruleset
 
 _OPS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "为", "!=": "不为"}
-_VALUE_LABELS = {**HAZARD_LABELS, **HONOR_LEVEL_LABELS, **UNIT_TYPE_LABELS,
-                 "overall": "总体预案", "special": "专项预案", "department": "部门预案", "grassroots": "基层预案",
-                 "annual": "全年", "half-year": "半年"}
 
 
 def words(node: expr.Node) -> str:
@@ -26,7 +23,7 @@ def words(node: expr.Node) -> str:
         if isinstance(node.value, bool):
             return "是" if node.value else "否"
         if isinstance(node.value, str):
-            return _VALUE_LABELS.get(node.value, node.value)
+            return VALUE_LABELS.get(node.value, node.value)
         return fmt(node.value) if isinstance(node.value, float) else str(node.value)
     if isinstance(node, (expr.Ref, expr.ItemRef, expr.ListRef)):
         return node.info.label
@@ -126,8 +123,8 @@ def explain_ruleset(ruleset: Ruleset, rule: str | None = None, markdown: bool = 
     if rule is not None:
         found = next((r for r in spec.rules if r.id == rule), None)
         if found is None:
-            from .errors import RulesetError
-            from .paths import did_you_mean
+            from assess.errors import RulesetError
+            from assess.paths import did_you_mean
             raise RulesetError(f"ruleset {spec.id} has no rule {rule!r}"
                                + did_you_mean(rule, [r.id for r in spec.rules]))
         policy = found.if_missing or (spec.if_missing if found.kind == "deduct" else "skip")

@@ -49,8 +49,9 @@ import weakref
 from collections.abc import Mapping
 from typing import Any
 
-from .errors import EngineError, RulesetError
-from .program import LCmp, LConst, LNode, LPresent, Program
+from assess.engines.base import EngineSpec
+from assess.errors import EngineError, RulesetError
+from assess.rubric.program import LCmp, LConst, LNode, LPresent, Program
 
 try:  # durable-rules does not build on every Python (upstream issue 404 of jruizgit/rules)
     import durable_rules_engine as _ext
@@ -321,3 +322,11 @@ class DurableEngine:
         """Free the C ruleset; the engine cannot be used afterwards."""
         with self._lock:
             self._finalizer()
+
+
+def _check(program: Program) -> None:
+    if _IMPORT_ERROR is None:
+        Definition(program)
+
+
+SPEC = EngineSpec("durable", DurableEngine, unavailable_reason, _check)

@@ -24,12 +24,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
-from . import expr
-from .errors import Issue, RulesetError
-from .expr import ExprError, Fn, Node
-from .facts import FIELDS, HONOR_LEVEL_LABELS
-from .paths import Path
-from .rubric import Rubric, RuleSpec
+from assess.errors import Issue, RulesetError
+from assess.facts import FIELDS, HONOR_LEVEL_LABELS
+from assess.paths import Path
+from assess.rubric import expr
+from assess.rubric.expr import ExprError, Fn, Node
+from assess.rubric.spec import Rubric, RuleSpec
 
 CheckKind = Literal["missing", "match", "tier", "graded"]
 Scalar = bool | int | float

@@ -26,7 +26,13 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from .assessment import (
+from assess.engines import Engine, flatten
+from assess.errors import EngineError, FactsError, Issue
+from assess.facts import FIELDS, HAZARD_LABELS, HONOR_LEVEL_LABELS, UNIT_TYPE_LABELS, UnitFacts
+from assess.paths import did_you_mean
+from assess.rubric.program import CompiledRule, Template
+from assess.ruleset import Ruleset
+from assess.scoring.assessment import (
     ASSESSMENT_SCHEMA_VERSION,
     Assessment,
     Bonus,
@@ -39,12 +45,7 @@ from .assessment import (
     Skipped,
     UnitRef,
 )
-from .engine import ASSESS_VERSION, Engine, flatten
-from .errors import EngineError, FactsError, Issue
-from .facts import FIELDS, HAZARD_LABELS, HONOR_LEVEL_LABELS, UNIT_TYPE_LABELS, UnitFacts
-from .paths import did_you_mean
-from .program import CompiledRule, Template
-from .ruleset import Ruleset
+from assess.version import __version__
 
 CENT = Decimal("0.01")
 Model = TypeVar("Model", bound=BaseModel)
@@ -363,7 +364,7 @@ class Ledger:
                                       "period": unit.period, "parent": unit.parent}),
             "ruleset": _record(RulesetRef, {"id": spec.id, "title": spec.title, "version": spec.version,
                                             "sha256": self.ruleset.sha256, "source": self.ruleset.name}),
-            "engine": engine.name, "engine_version": engine.version, "assess_version": ASSESS_VERSION,
+            "engine": engine.name, "engine_version": engine.version, "assess_version": __version__,
             "total": total / 100, "max": cents(spec.total) / 100, "bonus": bonus_total / 100,
             "bonus_cap": cap / 100, "grade": grade, "grade_by_score": by_score,
             "categories": categories, "deductions": deductions, "bonuses": bonuses,

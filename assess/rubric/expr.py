@@ -23,8 +23,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .facts import FIELDS, FieldInfo
-from .paths import did_you_mean
+from assess.facts import FIELDS, FieldInfo
+from assess.paths import did_you_mean
 
 Env = Mapping[str, Any]
 Fn = Callable[[Env], Any]

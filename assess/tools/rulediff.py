@@ -12,12 +12,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from .assessment import Assessment, RulesetRef, UnitRef
-from .errors import AssessError
-from .facts import UnitFacts
-from .ranking import Ranker
-from .ruleset import Ruleset
-from .scoring import score
+from assess.errors import AssessError
+from assess.facts import UnitFacts
+from assess.ranking import Ranker
+from assess.ruleset import Ruleset
+from assess.scoring.assessment import Assessment, RulesetRef, UnitRef
+from assess.scoring.ledger import score
 
 TEXT_FIELDS = ("item", "reason", "passed", "basis")
 """Rule fields that change wording only, not scoring."""

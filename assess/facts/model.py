@@ -8,23 +8,16 @@ Unknown fields are errors, never silently ignored.
 from __future__ import annotations
 
 import datetime as _dt
-import json
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Annotated, Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
-
-from .errors import FactsError, Issue
-from .paths import did_you_mean, fields_at, json_path
 
 FACTS_SCHEMA_VERSION = "1.0"
 FACTS_SCHEMA_ID = f"https://assess.invalid/schema/facts/{FACTS_SCHEMA_VERSION}"
@@ -44,42 +37,12 @@ Note = Annotated[str, Field(min_length=1, max_length=2000)]
 UnitType = Literal["township", "street", "department", "county", "devzone"]
 
 
-UNIT_TYPE_LABELS: dict[str, str] = {
-    "township": "乡镇",
-    "street": "街道",
-    "department": "县直部门",
-    "county": "区县政府/应急办",
-    "devzone": "开发区",
-}
-
-
 Hazard = Literal[
     "flood", "geologic", "forest_fire", "fire", "production_safety", "hazardous_chemicals",
     "traffic", "earthquake", "weather", "food_safety", "public_health", "animal_epidemic",
     "environment", "mass_incident", "supply", "comprehensive", "other",
 ]
 """Kinds of emergency a drill or plan addresses."""
-
-
-HAZARD_LABELS: dict[str, str] = {
-    "flood": "防汛抗旱",
-    "geologic": "地质灾害",
-    "forest_fire": "森林防火",
-    "fire": "消防",
-    "production_safety": "安全生产",
-    "hazardous_chemicals": "危险化学品",
-    "traffic": "道路交通",
-    "earthquake": "地震",
-    "weather": "气象灾害",
-    "food_safety": "食品安全",
-    "public_health": "公共卫生",
-    "animal_epidemic": "动物疫病",
-    "environment": "环境污染",
-    "mass_incident": "群体性事件",
-    "supply": "应急保供",
-    "comprehensive": "综合",
-    "other": "其他",
-}
 
 
 def _field(label: str, description: str, better: str | None = None, **kwargs: Any) -> Any:
@@ -342,7 +305,6 @@ class Incidents(Section):
 HonorLevel = Literal["national", "provincial", "municipal", "county"]
 
 
-HONOR_LEVEL_LABELS = {"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县级"}
 
 
 class Honor(Section):
@@ -441,214 +403,3 @@ class UnitFacts(BaseModel):
             if dup is not None:
                 raise _cross("adjustments", f"rule {dup!r} is adjusted twice")
         return self
-
-
-# --------------------------------------------------------------------------- fields
-
-
-class FieldInfo:
-    """What the rule language needs to know about one fact path."""
-
-    __slots__ = ("better", "enum", "item_fields", "kind", "label", "path")
-
-    def __init__(self, path: str, kind: str, label: str, better: str | None = None,
-                 enum: tuple[str, ...] = (), item_fields: dict[str, FieldInfo] | None = None) -> None:
-        self.path = path
-        self.kind = kind  # bool, int, number, str, enum, section, list
-        self.label = label
-        self.better = better
-        self.enum = enum
-        self.item_fields = item_fields or {}
-
-
-def _describe(model: type[BaseModel], prefix: str) -> dict[str, FieldInfo]:
-    out: dict[str, FieldInfo] = {}
-    for name, info in model.model_fields.items():
-        path = f"{prefix}{name}"
-        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        if extra.get("x-provenance"):
-            continue  # not a fact a rule may read
-        label = str(extra.get("x-label") or info.title or name)
-        better = extra.get("x-better")
-        better_s = str(better) if better is not None else None
-        out.update(_describe_type(info.annotation, path, label, better_s))
-    return out
-
-
-def _describe_type(annotation: Any, path: str, label: str, better: str | None) -> dict[str, FieldInfo]:
-    origin = get_origin(annotation)
-    args = [a for a in get_args(annotation) if a is not type(None)]
-    if origin is Annotated:
-        return _describe_type(args[0], path, label, better)
-    if origin is Literal:
-        return {path: FieldInfo(path, "enum", label, better, enum=tuple(str(a) for a in args))}
-    if origin is list:
-        item = args[0]
-        item_fields = _describe(item, "") if isinstance(item, type) and issubclass(item, BaseModel) else {}
-        return {path: FieldInfo(path, "list", label, better, item_fields=item_fields)}
-    if origin is not None:  # Optional[X]
-        return _describe_type(args[0], path, label, better)
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        section = {path: FieldInfo(path, "section", label)}
-        section.update(_describe(annotation, f"{path}."))
-        return section
-    kind = {bool: "bool", int: "int", float: "number", str: "str"}.get(annotation)
-    if kind is None:
-        raise TypeError(f"unsupported fact type at {path}: {annotation!r}")
-    return {path: FieldInfo(path, kind, label, better)}
-
-
-FIELDS: dict[str, FieldInfo] = _describe(UnitFacts, "")
-"""Every fact path (``organization.staff``, ``drills``) with its type and label."""
-
-
-def facts_json_schema() -> dict[str, Any]:
-    """The JSON Schema of unit facts, with ``$id`` carrying the schema version."""
-    schema = UnitFacts.model_json_schema()
-    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
-
-
-# --------------------------------------------------------------------------- reading
-
-
-def decode(data: bytes, source: str) -> str:
-    """Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise FactsError(f"invalid UTF-16 at byte {exc.start}", source=source) from exc
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as utf8_error:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise FactsError(
-                f"not UTF-8 (invalid byte at offset {utf8_error.start}) and not GBK/GB18030",
-                source=source) from utf8_error
-        if any(0x80 <= ord(ch) < 0xA0 or 0xE000 <= ord(ch) < 0xF900 for ch in text):
-            raise FactsError(
-                f"not UTF-8 (invalid byte at offset {utf8_error.start}) and not plausible GBK",
-                source=source) from utf8_error
-        return text
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
-
-
-def parse_json(text: str, source: str) -> Any:
-    """Parse JSON text, naming line and column on error; NaN and Infinity are errors."""
-    if not text.strip():
-        raise FactsError("empty file: expected a JSON object", source=source)
-    try:
-        value = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise FactsError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-                         source=source) from exc
-    except ValueError as exc:
-        raise FactsError(f"invalid JSON: {exc}", source=source) from exc
-    except RecursionError as exc:
-        raise FactsError("invalid JSON: nested too deeply", source=source) from exc
-    if _depth(value) > MAX_DEPTH:
-        raise FactsError(f"JSON nested deeper than {MAX_DEPTH} levels", source=source)
-    return value
-
-
-def _depth(value: Any) -> int:
-    deepest = 0
-    stack: list[tuple[Any, int]] = [(value, 1)]
-    while stack:
-        current, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if deepest > MAX_DEPTH:
-            return deepest
-        if isinstance(current, dict):
-            stack.extend((v, depth + 1) for v in current.values())
-        elif isinstance(current, list):
-            stack.extend((v, depth + 1) for v in current)
-    return deepest
-
-
-def _issue_from_error(error: Mapping[str, Any]) -> Issue:
-    loc: list[str | int] = [p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
-    ctx = error.get("ctx") or {}
-    if error["type"] == "cross_field":
-        loc.extend(int(p) if p.isdigit() else p for p in str(ctx["field"]).split("."))
-        return Issue(json_path(loc), str(ctx["message"]))
-    if error["type"] == "extra_forbidden":
-        hint = did_you_mean(str(loc[-1]), fields_at(UnitFacts, loc[:-1]))
-        return Issue(json_path(loc), f"unknown field{hint}")
-    message = str(error["msg"])
-    if error["type"].endswith("_type") and "input" in error:
-        message = f"{message}, got {_json_kind(error['input'])} {json.dumps(error['input'], ensure_ascii=False)[:60]}"
-    if error["type"] == "enum" or error["type"] == "literal_error":
-        given = error.get("input")
-        expected = ctx.get("expected", "")
-        if isinstance(given, str):
-            options = [o.strip().strip("'") for o in str(expected).replace(" or ", ",").split(",")]
-            message = f"{given!r} is not one of {expected}{did_you_mean(given, options)}"
-    return Issue(json_path(loc), message)
-
-
-def _json_kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
-
-
-def validate(data: Any, source: str = "<facts>") -> UnitFacts:
-    """Validate already-parsed facts (a dict), reporting every problem with its JSON path."""
-    if not isinstance(data, dict):
-        kind = "a JSON array" if isinstance(data, list) else type(data).__name__
-        raise FactsError(f"expected a JSON object of unit facts, got {kind}", source=source)
-    try:
-        return UnitFacts.model_validate(data, strict=True)
-    except ValidationError as exc:
-        issues = tuple(_issue_from_error(e) for e in exc.errors(include_url=False))
-        raise FactsError(f"{len(issues)} problem(s) in the facts", source=source,
-                         issues=issues) from exc
-    except RecursionError as exc:
-        raise FactsError("facts nested too deeply", source=source) from exc
-
-
-def loads(data: bytes | str, source: str = "<facts>") -> UnitFacts:
-    """Read facts from JSON bytes (any supported encoding) or text."""
-    if isinstance(data, bytes):
-        if len(data) > MAX_BYTES:
-            raise FactsError(f"file larger than {MAX_BYTES // (1024 * 1024)} MB", source=source)
-        data = decode(data, source)
-    return validate(parse_json(data, source), source)
-
-
-def read_error(exc: OSError, source: str, what: str = "facts file") -> FactsError:
-    """An OSError on opening an input, as a FactsError naming the file."""
-    if isinstance(exc, FileNotFoundError):
-        return FactsError("no such file", source=source)
-    if isinstance(exc, IsADirectoryError):
-        return FactsError(f"is a directory, not a {what}", source=source)
-    return FactsError(f"cannot read: {exc.strerror}", source=source)
-
-
-def read_bytes(path: str | Path, what: str = "facts file") -> bytes:
-    """A whole input file, at most MAX_BYTES; errors name the file."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise read_error(exc, str(path), what) from exc
-    if len(data) > MAX_BYTES:
-        raise FactsError(f"file larger than {MAX_BYTES // (1024 * 1024)} MB", source=str(path))
-    return data
-
-
-def load(path: str | Path) -> UnitFacts:
-    """Read one facts file."""
-    return loads(read_bytes(path), str(path))

@@ -14,8 +14,8 @@ from typing import Any
 
 import yaml
 
-from .errors import Issue, RulesetError
-from .paths import Path, json_path
+from assess.errors import Issue, RulesetError
+from assess.paths import Path, json_path
 
 MAX_BYTES = 5 * 1024 * 1024
 # libyaml's composer when PyYAML was built with it (ten times faster); only nodes are

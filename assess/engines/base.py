@@ -1,0 +1,73 @@
+"""What an engine is, the registry of engines, and the flat facts every engine reads.
+
+An engine gets the unit's *flat facts* (``{"organization.staff": 2, "drills": [...]}``)
+and returns the names of the checks that hold. Every engine answers the same checks of
+the same program, so their answers can be compared one for one. An engine is added by
+writing one module with an :class:`EngineSpec` and registering it in
+``assess/engines/__init__.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from assess.errors import EngineError
+from assess.facts import UnitFacts
+from assess.rubric.program import Program
+
+
+class Engine(Protocol):
+    name: str
+
+    @property
+    def version(self) -> str:
+        """The engine and its version, recorded in every assessment."""
+        ...
+
+    def run(self, env: Mapping[str, Any]) -> frozenset[str]:
+        """Names of the checks that hold for these flat facts."""
+        ...
+
+    def close(self) -> None:
+        ...
+
+
+@dataclass(frozen=True)
+class EngineSpec:
+    """One registered engine: how to build it for a program, and whether it can run here."""
+
+    name: str
+    create: Callable[[Program], Engine]
+    unavailable: Callable[[], str | None] = lambda: None
+    """Why the engine cannot run on this machine, or None when it can."""
+    check: Callable[[Program], None] | None = None
+    """Refuses, at ruleset load, a program this engine could not evaluate."""
+
+
+REGISTRY: dict[str, EngineSpec] = {}
+
+
+def register(spec: EngineSpec) -> None:
+    """Add an engine; a name is registered once."""
+    if spec.name in REGISTRY:
+        raise EngineError(f"engine {spec.name!r} is registered twice")
+    REGISTRY[spec.name] = spec
+
+
+def flatten(facts: UnitFacts) -> dict[str, Any]:
+    """Submitted facts keyed by path; sections map to True, lists keep their items."""
+    env: dict[str, Any] = {}
+    _flatten(facts.model_dump(exclude_none=True), "", env)
+    return env
+
+
+def _flatten(data: Mapping[str, Any], prefix: str, env: dict[str, Any]) -> None:
+    for key, value in data.items():
+        path = prefix + key
+        if isinstance(value, dict):
+            env[path] = True
+            _flatten(value, path + ".", env)
+        else:
+            env[path] = value

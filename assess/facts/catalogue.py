@@ -1,0 +1,75 @@
+"""The field catalogue: every fact path a rule may read, with its kind and label.
+
+Built once from the facts model; the condition language, the generator, the extractor
+and the reports look fields up here instead of walking pydantic models themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, get_args, get_origin
+
+from pydantic import BaseModel
+
+from assess.facts.model import UnitFacts
+
+
+class FieldInfo:
+    """What the rule language needs to know about one fact path."""
+
+    __slots__ = ("better", "enum", "item_fields", "kind", "label", "path")
+
+    def __init__(self, path: str, kind: str, label: str, better: str | None = None,
+                 enum: tuple[str, ...] = (), item_fields: dict[str, FieldInfo] | None = None) -> None:
+        self.path = path
+        self.kind = kind  # bool, int, number, str, enum, section, list
+        self.label = label
+        self.better = better
+        self.enum = enum
+        self.item_fields = item_fields or {}
+
+
+def _describe(model: type[BaseModel], prefix: str) -> dict[str, FieldInfo]:
+    out: dict[str, FieldInfo] = {}
+    for name, info in model.model_fields.items():
+        path = f"{prefix}{name}"
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        if extra.get("x-provenance"):
+            continue  # not a fact a rule may read
+        label = str(extra.get("x-label") or info.title or name)
+        better = extra.get("x-better")
+        better_s = str(better) if better is not None else None
+        out.update(_describe_type(info.annotation, path, label, better_s))
+    return out
+
+
+def _describe_type(annotation: Any, path: str, label: str, better: str | None) -> dict[str, FieldInfo]:
+    origin = get_origin(annotation)
+    args = [a for a in get_args(annotation) if a is not type(None)]
+    if origin is Annotated:
+        return _describe_type(args[0], path, label, better)
+    if origin is Literal:
+        return {path: FieldInfo(path, "enum", label, better, enum=tuple(str(a) for a in args))}
+    if origin is list:
+        item = args[0]
+        item_fields = _describe(item, "") if isinstance(item, type) and issubclass(item, BaseModel) else {}
+        return {path: FieldInfo(path, "list", label, better, item_fields=item_fields)}
+    if origin is not None:  # Optional[X]
+        return _describe_type(args[0], path, label, better)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        section = {path: FieldInfo(path, "section", label)}
+        section.update(_describe(annotation, f"{path}."))
+        return section
+    kind = {bool: "bool", int: "int", float: "number", str: "str"}.get(annotation)
+    if kind is None:
+        raise TypeError(f"unsupported fact type at {path}: {annotation!r}")
+    return {path: FieldInfo(path, kind, label, better)}
+
+
+FIELDS: dict[str, FieldInfo] = _describe(UnitFacts, "")
+"""Every fact path (``organization.staff``, ``drills``) with its type and label."""
+
+
+def facts_json_schema() -> dict[str, Any]:
+    """The JSON Schema of unit facts, with ``$id`` carrying the schema version."""
+    schema = UnitFacts.model_json_schema()
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}

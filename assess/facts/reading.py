@@ -1,0 +1,161 @@
+"""Reading facts: bytes to text, text to JSON, JSON to validated :class:`UnitFacts`.
+
+Errors name the source and the JSON path; nothing is read past the size and depth
+limits, and an unknown field is an error with a suggestion, never ignored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from assess.errors import FactsError, Issue
+from assess.facts.model import MAX_BYTES, MAX_DEPTH, UnitFacts
+from assess.paths import did_you_mean, fields_at, json_path
+
+
+def decode(data: bytes, source: str) -> str:
+    """Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030/GBK."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise FactsError(f"invalid UTF-16 at byte {exc.start}", source=source) from exc
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise FactsError(
+                f"not UTF-8 (invalid byte at offset {utf8_error.start}) and not GBK/GB18030",
+                source=source) from utf8_error
+        if any(0x80 <= ord(ch) < 0xA0 or 0xE000 <= ord(ch) < 0xF900 for ch in text):
+            raise FactsError(
+                f"not UTF-8 (invalid byte at offset {utf8_error.start}) and not plausible GBK",
+                source=source) from utf8_error
+        return text
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def parse_json(text: str, source: str) -> Any:
+    """Parse JSON text, naming line and column on error; NaN and Infinity are errors."""
+    if not text.strip():
+        raise FactsError("empty file: expected a JSON object", source=source)
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise FactsError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+                         source=source) from exc
+    except ValueError as exc:
+        raise FactsError(f"invalid JSON: {exc}", source=source) from exc
+    except RecursionError as exc:
+        raise FactsError("invalid JSON: nested too deeply", source=source) from exc
+    if _depth(value) > MAX_DEPTH:
+        raise FactsError(f"JSON nested deeper than {MAX_DEPTH} levels", source=source)
+    return value
+
+
+def _depth(value: Any) -> int:
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        current, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            return deepest
+        if isinstance(current, dict):
+            stack.extend((v, depth + 1) for v in current.values())
+        elif isinstance(current, list):
+            stack.extend((v, depth + 1) for v in current)
+    return deepest
+
+
+def _issue_from_error(error: Mapping[str, Any]) -> Issue:
+    loc: list[str | int] = [p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+    ctx = error.get("ctx") or {}
+    if error["type"] == "cross_field":
+        loc.extend(int(p) if p.isdigit() else p for p in str(ctx["field"]).split("."))
+        return Issue(json_path(loc), str(ctx["message"]))
+    if error["type"] == "extra_forbidden":
+        hint = did_you_mean(str(loc[-1]), fields_at(UnitFacts, loc[:-1]))
+        return Issue(json_path(loc), f"unknown field{hint}")
+    message = str(error["msg"])
+    if error["type"].endswith("_type") and "input" in error:
+        message = f"{message}, got {_json_kind(error['input'])} {json.dumps(error['input'], ensure_ascii=False)[:60]}"
+    if error["type"] == "enum" or error["type"] == "literal_error":
+        given = error.get("input")
+        expected = ctx.get("expected", "")
+        if isinstance(given, str):
+            options = [o.strip().strip("'") for o in str(expected).replace(" or ", ",").split(",")]
+            message = f"{given!r} is not one of {expected}{did_you_mean(given, options)}"
+    return Issue(json_path(loc), message)
+
+
+def _json_kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    return "array" if isinstance(value, list) else "object"
+
+
+def validate(data: Any, source: str = "<facts>") -> UnitFacts:
+    """Validate already-parsed facts (a dict), reporting every problem with its JSON path."""
+    if not isinstance(data, dict):
+        kind = "a JSON array" if isinstance(data, list) else type(data).__name__
+        raise FactsError(f"expected a JSON object of unit facts, got {kind}", source=source)
+    try:
+        return UnitFacts.model_validate(data, strict=True)
+    except ValidationError as exc:
+        issues = tuple(_issue_from_error(e) for e in exc.errors(include_url=False))
+        raise FactsError(f"{len(issues)} problem(s) in the facts", source=source,
+                         issues=issues) from exc
+    except RecursionError as exc:
+        raise FactsError("facts nested too deeply", source=source) from exc
+
+
+def loads(data: bytes | str, source: str = "<facts>") -> UnitFacts:
+    """Read facts from JSON bytes (any supported encoding) or text."""
+    if isinstance(data, bytes):
+        if len(data) > MAX_BYTES:
+            raise FactsError(f"file larger than {MAX_BYTES // (1024 * 1024)} MB", source=source)
+        data = decode(data, source)
+    return validate(parse_json(data, source), source)
+
+
+def read_error(exc: OSError, source: str, what: str = "facts file") -> FactsError:
+    """An OSError on opening an input, as a FactsError naming the file."""
+    if isinstance(exc, FileNotFoundError):
+        return FactsError("no such file", source=source)
+    if isinstance(exc, IsADirectoryError):
+        return FactsError(f"is a directory, not a {what}", source=source)
+    return FactsError(f"cannot read: {exc.strerror}", source=source)
+
+
+def read_bytes(path: str | Path, what: str = "facts file") -> bytes:
+    """A whole input file, at most MAX_BYTES; errors name the file."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise read_error(exc, str(path), what) from exc
+    if len(data) > MAX_BYTES:
+        raise FactsError(f"file larger than {MAX_BYTES // (1024 * 1024)} MB", source=str(path))
+    return data
+
+
+def load(path: str | Path) -> UnitFacts:
+    """Read one facts file."""
+    return loads(read_bytes(path), str(path))

@@ -1,0 +1,1 @@
+"""Renderers: assessments, rankings, comparisons and rubrics as text, tables and files."""

@@ -1,0 +1,1 @@
+"""Tools for rubric authors: lint, golden cases, ruleset diffs and generated units."""
