@@ -55,6 +55,7 @@ from assess.errors import (
     FactsError,
     Issue,
     RulesetError,
+    UsageError,
 )
 from assess.facts import (
     FACTS_SCHEMA_VERSION,
@@ -139,6 +140,7 @@ __all__ = [
     "Skipped",
     "Unit",
     "UnitFacts",
+    "UsageError",
     "__version__",
     "assessment_json_schema",
     "bundled_rulesets",

@@ -14,7 +14,8 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 
 from assess import batch, facts
 from assess.engines import durable
-from assess.errors import AssessError
+from assess.errors import AssessError, UsageError
+from assess.paths import did_you_mean
 from assess.reports import assessment as report
 from assess.reports.formats import ASSESSMENT_FORMATS, RANKING_FORMATS
 from assess.reports.output import write_atomically
@@ -173,7 +174,8 @@ def render_assessment(assessment: Assessment, format: str = "text") -> str:
         return report.markdown_report(assessment)
     if format == "text":
         return report.text_report(assessment)
-    raise ValueError(f"unknown assessment format {format!r}; choose {', '.join(ASSESSMENT_FORMATS)}")
+    raise UsageError(f"unknown assessment format {format!r}; choose {', '.join(ASSESSMENT_FORMATS)}"
+                     + did_you_mean(format, ASSESSMENT_FORMATS))
 
 
 def render_comparison(comparison: ranking.Comparison) -> str:
@@ -189,7 +191,8 @@ def render_ranking(result: ranking.Ranking, format: str = "plain",
     from assess.reports import ranking as tables
 
     if format not in RANKING_FORMATS:
-        raise ValueError(f"unknown ranking format {format!r}; choose {', '.join(RANKING_FORMATS)}")
+        raise UsageError(f"unknown ranking format {format!r}; choose {', '.join(RANKING_FORMATS)}"
+                         + did_you_mean(format, RANKING_FORMATS))
     return tables.render(result, format, assessments)
 
 

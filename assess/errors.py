@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assess.paths import suggestion_in
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -18,6 +20,11 @@ class Issue:
     message: str
     line: int | None = None
     rule: str | None = None
+
+    @property
+    def suggestion(self) -> str | None:
+        """The name this issue suggests instead of a misspelt one (``did you mean``), if any."""
+        return suggestion_in(self.message)
 
     def render(self) -> str:
         where = []
@@ -41,6 +48,12 @@ class AssessError(Exception):
         self.issues = tuple(issues)
         super().__init__(self.render())
 
+    @property
+    def suggestion(self) -> str | None:
+        """The name the error suggests instead of a misspelt one: its own, or its first issue's."""
+        return suggestion_in(self.message) or next(
+            (issue.suggestion for issue in self.issues if issue.suggestion), None)
+
     def render(self) -> str:
         head = f"{self.source}: {self.message}" if self.source else self.message
         if not self.issues:
@@ -56,6 +69,10 @@ class FactsError(AssessError):
 
 class RulesetError(AssessError):
     """A ruleset cannot be found, read, or compiled; issues name the rule and line."""
+
+
+class UsageError(AssessError):
+    """A caller asked for something the library does not offer (an unknown output format)."""
 
 
 class EngineError(AssessError):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -34,6 +35,16 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """`` (did you mean 'x'?)`` or the empty string."""
     best = suggest(name, candidates)
     return f" (did you mean {best!r}?)" if best else ""
+
+
+_SUGGESTION = re.compile(r" \(did you mean '((?:[^'\\]|\\.)*)'\?\)")
+
+
+def suggestion_in(message: str) -> str | None:
+    """The suggestion :func:`did_you_mean` wrote into a message, or None: messages keep
+    their words for people, and errors expose the suggestion to programs from here."""
+    found = _SUGGESTION.search(message)
+    return found.group(1) if found else None
 
 
 def fields_at(root: type[BaseModel], loc: Sequence[str | int]) -> list[str]:

@@ -8,7 +8,7 @@ and are listed by name. A rank is 1 + the number of units strictly better.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -210,15 +210,6 @@ class Ranker:
 
 
 _TABLE_ORDER = {"township": 0, "street": 0, "department": 1, "county": 2, "devzone": 2}
-
-
-def rank(scored: Iterable[tuple[Assessment, Ruleset]], *, by: Literal["type", "none"] = "type",
-         self_score_threshold: float = 5.0) -> Ranking:
-    """Rank assessments, each with the ruleset that scored it."""
-    ranker = Ranker(by, self_score_threshold)
-    for assessment, ruleset in scored:
-        ranker.add(assessment, ruleset)
-    return ranker.ranking()
 
 
 class RuleDifference(BaseModel):

@@ -18,9 +18,8 @@ from typing import Any
 from assess.engines import ENGINES, REGISTRY, Engine
 from assess.errors import AssessError, EngineError, RulesetError
 from assess.paths import did_you_mean
-from assess.rubric import spec as rubric
-from assess.rubric import yamldoc
-from assess.rubric.program import Program, compile_program
+from assess.rubric.compile import compile_text
+from assess.rubric.program import Program
 
 _HERE = Path(__file__).resolve().parent
 # A wheel carries the rulesets inside the package; a checkout keeps them at the top.
@@ -117,14 +116,11 @@ class Ruleset:
 
 def load_text(text: str | bytes, source: str, name: str | None = None, path: Path | None = None) -> Ruleset:
     """Load a ruleset from YAML text; every problem is a RulesetError naming rule and line."""
-    doc = yamldoc.load(text, source)
-    parsed = rubric.parse(doc, source)
-    rubric.check(parsed)
-    program = compile_program(parsed)
+    program, data = compile_text(text, source)
     for spec in REGISTRY.values():  # fail at load, not halfway through scoring
         if spec.check is not None:
             spec.check(program)
-    return Ruleset(program, canonical_sha256(doc.data), name or parsed.spec.id, path)
+    return Ruleset(program, canonical_sha256(data), name or program.rubric.spec.id, path)
 
 
 def load_ruleset(ref: str | os.PathLike[str]) -> Ruleset:

@@ -13,6 +13,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,8 +93,35 @@ def test_render_and_write_ranking(tmp_path: Path) -> None:
     assert len(json.loads(buffer.getvalue())["assessments"]) == 15
     assess.write_ranking(ranking, tmp_path / "r.md", "markdown")
     assert (tmp_path / "r.md").read_text(encoding="utf-8").startswith("# 应急管理工作年度考核结果")
-    with pytest.raises(ValueError, match="unknown ranking format 'pdf'"):
+    with pytest.raises(assess.UsageError, match="unknown ranking format 'pdf'"):
         assess.render_ranking(ranking, "pdf")
+
+
+@pytest.mark.parametrize(("call", "wrong", "suggested"), [
+    (lambda a, f: assess.render_assessment(a, f), "markdwn", "markdown"),
+    (lambda a, f: assess.render_ranking(assess.rank([]), f), "xslx", "xlsx"),
+])
+def test_an_unknown_format_is_a_usage_error_whose_suggestion_is_an_attribute(
+        call: Any, wrong: str, suggested: str) -> None:
+    assessment = assess.score(assess.load_facts(SAMPLES / "seed-01-township.json"))
+    with pytest.raises(assess.AssessError) as caught:
+        call(assessment, wrong)
+
+    assert isinstance(caught.value, assess.UsageError)
+    assert caught.value.suggestion == suggested
+    assert f"did you mean '{suggested}'" in str(caught.value)
+
+
+def test_a_misspelt_name_in_a_ruleset_is_suggested_on_the_issue_and_the_error(tmp_path: Path) -> None:
+    text = (Path(__file__).parent / "fixtures" / "rulesets" / "minimal.yaml").read_text(encoding="utf-8")
+    misspelt = tmp_path / "misspelt.yaml"
+    misspelt.write_text(text.replace("organization.leadership_group", "organization.leadership_grup", 1),
+                        encoding="utf-8")
+    with pytest.raises(assess.RulesetError) as caught:
+        assess.load_ruleset(misspelt)
+
+    assert caught.value.issues[0].suggestion == "organization.leadership_group"
+    assert caught.value.suggestion == "organization.leadership_group"
 
 
 def test_errors_carry_structured_details() -> None:

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from assess import facts
+from assess import facts, rank
 from assess.errors import AssessError
-from assess.ranking import Ranking, compare, rank
+from assess.ranking import Ranking, compare
 from assess.ruleset import Ruleset, load_ruleset, load_text
 from assess.scoring.assessment import Assessment, UnitRef
 from assess.scoring.ledger import score

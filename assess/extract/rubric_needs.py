@@ -14,17 +14,13 @@ _DEFAULT_RUBRIC = tuple(p for p, f in FIELDS.items() if f.kind not in ("section"
 @lru_cache(maxsize=8)
 def rubric_paths(unit_type: str) -> tuple[str, ...]:
     """Fact paths the bundled ruleset for ``unit_type`` needs, in rule order."""
-    from assess.rubric import spec as rubric  # imported here: only the unsupported list needs rulesets
-    from assess.rubric import yamldoc
-    from assess.rubric.program import compile_program
+    # imported here: only the unsupported list needs rulesets
+    from assess.rubric.compile import compile_text
     from assess.ruleset import bundled_dir, ruleset_name_for
 
     try:
         path = bundled_dir() / f"{ruleset_name_for(unit_type)}.yaml"
-        doc = yamldoc.load(path.read_bytes(), str(path))
-        parsed = rubric.parse(doc, str(path))
-        rubric.check(parsed)
-        program = compile_program(parsed)
+        program, _ = compile_text(path.read_bytes(), str(path))
     except (AssessError, OSError):
         return _DEFAULT_RUBRIC
     out: list[str] = []

@@ -12,16 +12,18 @@ from pydantic import BaseModel
 
 from assess.facts.model import UnitFacts
 
+FieldKind = Literal["bool", "int", "number", "str", "enum", "section", "list"]
+
 
 class FieldInfo:
     """What the rule language needs to know about one fact path."""
 
     __slots__ = ("better", "enum", "item_fields", "kind", "label", "path")
 
-    def __init__(self, path: str, kind: str, label: str, better: str | None = None,
+    def __init__(self, path: str, kind: FieldKind, label: str, better: str | None = None,
                  enum: tuple[str, ...] = (), item_fields: dict[str, FieldInfo] | None = None) -> None:
         self.path = path
-        self.kind = kind  # bool, int, number, str, enum, section, list
+        self.kind = kind
         self.label = label
         self.better = better
         self.enum = enum
@@ -59,7 +61,8 @@ def _describe_type(annotation: Any, path: str, label: str, better: str | None) -
         section = {path: FieldInfo(path, "section", label)}
         section.update(_describe(annotation, f"{path}."))
         return section
-    kind = {bool: "bool", int: "int", float: "number", str: "str"}.get(annotation)
+    scalar: dict[Any, FieldKind] = {bool: "bool", int: "int", float: "number", str: "str"}
+    kind = scalar.get(annotation)
     if kind is None:
         raise TypeError(f"unsupported fact type at {path}: {annotation!r}")
     return {path: FieldInfo(path, kind, label, better)}

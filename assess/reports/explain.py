@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from tabulate import tabulate
 
-from assess.facts import FIELDS, HONOR_LEVEL_LABELS, UNIT_TYPE_LABELS, VALUE_LABELS
+from assess.facts import FIELDS, UNIT_TYPE_LABELS, VALUE_LABELS
 from assess.reports.assessment import fmt
 from assess.rubric import expr
 from assess.rubric.spec import RuleSpec
@@ -83,37 +83,9 @@ def method(rule: RuleSpec) -> str:
         return f"{when}一票否决（等级为不合格）"
     if rule.kind == "no_excellent":
         return f"{when}不得评为最高等次（否优项）"
-    if rule.award is not None:
-        a = rule.award
-        if a.fixed is not None:
-            return f"{when}加{fmt(a.fixed)}分"
-        if a.per is not None:
-            return f"{when}按{_phrase(a.per.count)}，每个加{fmt(a.per.points)}分，最多{fmt(rule.points)}分"
-        assert a.honors is not None
-        levels = "，".join(f"{HONOR_LEVEL_LABELS[k]}{fmt(v)}分" for k, v in a.honors.items())
-        return f"{levels}；同一事项按最高级别计一次，最多{fmt(rule.points)}分"
-    d = rule.deduct
-    assert d is not None
-    if d.fixed is not None:
-        return f"{when}扣{fmt(d.fixed)}分"
-    if d.per is not None:
-        return f"{when}按{_phrase(d.per.count)}计，每个扣{fmt(d.per.points)}分，扣完为止"
-    if d.graded is not None:
-        parts = "，".join(f"{_phrase(k)}每次扣{fmt(v)}分" for k, v in d.graded.items())
-        return f"{when}{parts}，扣完为止"
-    if d.shortfall is not None:
-        s = d.shortfall
-        unit = "（不足1个计分单位的不计）" if s.whole else "（按实际差额计）"
-        return (f"{when}{_phrase(s.value)}低于{fmt(s.target)}的，每少{fmt(s.step)}扣{fmt(s.points)}分"
-                f"{unit}，扣完为止")
-    if d.tiers is not None:
-        bands = "；".join(f"{'≥' + fmt(level.min) if level.min is not None else '其余'}"
-                         f"{'不扣分' if not level.points else '扣' + fmt(level.points) + '分'}"
-                         for level in d.tiers.levels)
-        return f"{when}按{_phrase(d.tiers.value)}分档：{bands}"
-    assert d.range is not None
-    r = d.range
-    return f"{when}视情况扣{fmt(r.min)}-{fmt(r.max)}分（评审未调整时按{fmt(r.default)}分）"
+    use = rule.use
+    assert use is not None
+    return use.form.words(use.value, use.kind, rule.points or 0.0, when, _phrase)
 
 
 def explain_ruleset(ruleset: Ruleset, rule: str | None = None, markdown: bool = False) -> str:

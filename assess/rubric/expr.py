@@ -21,13 +21,15 @@ import ast
 import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from assess.facts import FIELDS, FieldInfo
 from assess.paths import did_you_mean
 
 Env = Mapping[str, Any]
 Fn = Callable[[Env], Any]
+NodeType = Literal["bool", "int", "number", "str", "list"]
+Op = Literal["<", "<=", ">", ">=", "==", "!="]
 ItemFn = Callable[[Mapping[str, Any]], Any]
 
 NUMERIC = ("int", "number")
@@ -46,7 +48,7 @@ class ExprError(Exception):
 
 @dataclass(frozen=True, eq=False)
 class Node:
-    type: str  # bool, int, number, str, list
+    type: NodeType
     text: str
 
 
@@ -94,7 +96,7 @@ class Presence(Node):
 
 @dataclass(frozen=True, eq=False)
 class Compare(Node):
-    op: str
+    op: Op
     left: Node
     right: Node
 
@@ -128,7 +130,8 @@ class Call(Node):
     args: tuple[Node, ...]
 
 
-_CMP = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
+_CMP: dict[type[ast.cmpop], Op] = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=",
+                                   ast.Eq: "==", ast.NotEq: "!="}
 _ARITH = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*"}
 FUNCTIONS = ("count", "sum", "any", "all", "distinct", "submitted", "missing",
              "ratio", "pct", "min", "max")
@@ -225,7 +228,7 @@ def _build(node: ast.AST, scope: _Scope) -> Node:
         right = _build(node.right, scope)
         _need_number(left, node.left)
         _need_number(right, node.right)
-        kind = "int" if left.type == right.type == "int" else "number"
+        kind: NodeType = "int" if left.type == right.type == "int" else "number"
         return Arith(kind, _text(node), op, left, right)
     if isinstance(node, ast.Call):
         return _call(node, scope)
@@ -274,8 +277,13 @@ def _name(node: ast.AST, scope: _Scope) -> Node:
     return Ref(_kind(info), dotted, dotted, info)
 
 
-def _kind(info: FieldInfo) -> str:
-    return "str" if info.kind == "enum" else info.kind
+def _kind(info: FieldInfo) -> NodeType:
+    kind = info.kind
+    if kind == "enum":
+        return "str"
+    if kind == "section":
+        raise ExprError(f"'{info.path}' is a section, not a value")
+    return kind
 
 
 def _need_number(node: Node, raw: ast.AST) -> None:
@@ -369,7 +377,7 @@ def _call(node: ast.Call, scope: _Scope) -> Node:
         if len(raw) == 2:
             owner = ListRef("list", target.list_path, target.list_path, FIELDS[target.list_path])
             args.append(_predicate(raw[1], owner, scope))
-        kind = "int" if name == "distinct" or target.info.kind == "int" else "number"
+        kind: NodeType = "int" if name == "distinct" or target.info.kind == "int" else "number"
         return Call(kind, text, name, tuple(args))
     # ratio, pct, min, max
     wanted = 2 if name in ("ratio", "pct") else None

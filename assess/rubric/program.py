@@ -1,4 +1,4 @@
-"""Rulesets compiled to one small intermediate form that both engines evaluate.
+"""The program: a ruleset compiled to one small intermediate form that every engine evaluates.
 
 A rule becomes *checks*: the questions an engine must answer about a unit. "Is a fact
 this rule needs not submitted?" (``missing``), "does the condition hold?" (``match``),
@@ -11,25 +11,24 @@ kinds of event occurred?" (one ``graded`` check per kind). Each check has two fo
   translates it into durable-rules conditions.
 
 Arithmetic, list aggregates and functions (``count(drills) - 4``, ``pct(a, b)``) are
-*terms*: computed once per unit in Python, shared by both engines, and compared by them
-like any other fact. The ledger (scoring) turns the answers into points.
+*terms*: computed once per unit in Python, shared by the engines, and compared by them
+like any other fact. The ledger (scoring) turns the answers into points. The program is
+built by :mod:`assess.rubric.compile`.
 """
 
 from __future__ import annotations
 
-import math
-import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
-from assess.errors import Issue, RulesetError
-from assess.facts import FIELDS, HONOR_LEVEL_LABELS
-from assess.paths import Path
-from assess.rubric import expr
-from assess.rubric.expr import ExprError, Fn, Node
-from assess.rubric.spec import Rubric, RuleSpec
+from assess.facts import FIELDS
+from assess.rubric.expr import Fn, NodeType, Op
+
+if TYPE_CHECKING:
+    from assess.rubric.forms.base import Form
+    from assess.rubric.spec import Rubric, RuleSpec
 
 CheckKind = Literal["missing", "match", "tier", "graded"]
 Scalar = bool | int | float
@@ -47,7 +46,7 @@ class LCmp:
     """``key op value`` where value is a constant, or another key when ``ref``."""
 
     key: str
-    op: str
+    op: Op
     value: Scalar | str
     ref: bool = False
 
@@ -66,8 +65,8 @@ class LGroup:
 
 LNode = LConst | LCmp | LPresent | LGroup
 
-NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
-FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+NEGATE: Mapping[Op, Op] = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "==": "!=", "!=": "=="}
+FLIP: Mapping[Op, Op] = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
 
 
 def group(op: Literal["and", "or"], items: list[LNode]) -> LNode:
@@ -97,7 +96,7 @@ def group(op: Literal["and", "or"], items: list[LNode]) -> LNode:
 class Term:
     key: str
     text: str
-    type: str
+    type: NodeType
     fn: Fn
     paths: tuple[str, ...]
 
@@ -123,9 +122,6 @@ class Placeholder:
 class Template:
     parts: tuple[str | Placeholder, ...]
 
-    def names(self) -> Iterator[Placeholder]:
-        return (p for p in self.parts if isinstance(p, Placeholder))
-
 
 @dataclass(frozen=True)
 class Evidence:
@@ -147,7 +143,7 @@ class CompiledRule:
     spec: RuleSpec
     required: tuple[str, ...]
     reads: tuple[str, ...]
-    form: str | None
+    form: Form | None
     when: Fn | None = None
     quantity: Fn | None = None  # per count, shortfall or tier value, honours points
     graded: tuple[Graded, ...] = ()
@@ -187,353 +183,3 @@ class Program:
     category_cents: dict[str, int] = field(default_factory=dict)
     rule_cents: dict[str, int] = field(default_factory=dict)
     grade_cents: tuple[tuple[str, int], ...] = ()
-
-    @property
-    def spec(self) -> Any:
-        return self.rubric.spec
-
-
-TEMPLATE_VARIABLES = ("points", "count", "value", "shortfall", "target")
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-HONOR_ORDER = ("national", "provincial", "municipal", "county")
-
-
-class _Builder:
-    def __init__(self, rubric: Rubric) -> None:
-        self.rubric = rubric
-        self.issues: list[Issue] = []
-        self.terms: dict[str, Term] = {}
-        self.keys: dict[str, str] = {}
-
-    def fail(self, path: Path, message: str) -> None:
-        self.issues.append(self.rubric.issue(path, message))
-
-    def key(self, path: str) -> str:
-        if path not in self.keys:
-            self.keys[path] = f"p{len(self.keys)}"
-        return self.keys[path]
-
-    def term(self, node: Node) -> Term:
-        found = self.terms.get(node.text)
-        if found is None:
-            paths = tuple(expr.required_paths(node))
-            for p in paths:
-                self.key(p)
-            found = Term(f"t{len(self.terms)}", node.text, node.type, expr.compile_value(node), paths)
-            self.terms[node.text] = found
-        return found
-
-    def special_term(self, text: str, kind: str, fn: Fn, paths: tuple[str, ...]) -> Term:
-        found = self.terms.get(text)
-        if found is None:
-            found = Term(f"t{len(self.terms)}", text, kind, fn, paths)
-            self.terms[text] = found
-        return found
-
-    # lowering -----------------------------------------------------------------------
-
-    def operand(self, node: Node) -> tuple[str, Any]:
-        """('const', value) or ('key', flat key) for one side of a comparison."""
-        if isinstance(node, expr.Const):
-            return "const", node.value
-        if isinstance(node, expr.Ref):
-            return "key", self.key(node.path)
-        return "key", self.term(node).key
-
-    def lower(self, node: Node, negate: bool = False) -> LNode:
-        if isinstance(node, expr.BoolOp):
-            joined: Literal["and", "or"] = "and" if (node.op == "and") != negate else "or"
-            return group(joined, [self.lower(i, negate) for i in node.items])
-        if isinstance(node, expr.Not):
-            return self.lower(node.item, not negate)
-        if isinstance(node, expr.Const):
-            return LConst(bool(node.value) != negate)
-        if isinstance(node, expr.Presence):
-            key = self.key(node.path)
-            return LPresent(key, node.negated == negate)
-        if isinstance(node, expr.Compare):
-            op = NEGATE[node.op] if negate else node.op
-            left, right = self.operand(node.left), self.operand(node.right)
-            if left[0] == "const" and right[0] == "const":
-                return LConst(_compare(op, left[1], right[1]))
-            if left[0] == "const":
-                left, right, op = right, left, FLIP[op]
-            if right[0] == "const":
-                return LCmp(left[1], op, self.code(node, right[1]))
-            return LCmp(left[1], op, right[1], ref=True)
-        if node.type == "bool":  # a bool fact, any(...), all(...)
-            _, key = self.operand(node)
-            return LCmp(key, "==", not negate)
-        raise TypeError(f"cannot lower {type(node).__name__}")
-
-    def code(self, compare: expr.Compare, value: Any) -> Scalar:
-        """Constants compared with a coded (enum) field are sent as the value's index."""
-        if isinstance(value, str):
-            for side in (compare.left, compare.right):
-                if isinstance(side, expr.Ref) and side.info.kind == "enum":
-                    return side.info.enum.index(value)
-            raise TypeError("string constant compared with something that is not coded")
-        return value  # type: ignore[no-any-return]
-
-    # rules ----------------------------------------------------------------------------
-
-    def parse(self, index: int, path: tuple[str | int, ...], text: str,
-              expect: str | tuple[str, ...]) -> Node | None:
-        try:
-            return expr.parse(text, expect)
-        except ExprError as exc:
-            self.fail(self.rubric.rule_path(index, *path), f"in {text!r}: {exc}")
-            return None
-
-    def rule(self, index: int, spec: RuleSpec) -> CompiledRule | None:
-        nodes: list[Node] = []
-        failed = False
-
-        def need(path: tuple[str | int, ...], text: str, expect: str | tuple[str, ...]) -> Node | None:
-            nonlocal failed
-            node = self.parse(index, path, text, expect)
-            if node is None:
-                failed = True
-            else:
-                nodes.append(node)
-            return node
-
-        when = need(("when",), spec.when, "bool") if spec.when is not None else None
-        form = None
-        quantity: Node | None = None
-        graded_nodes: list[tuple[Node, float]] = []
-        honors: Mapping[str, float] | None = None
-        shape = spec.deduct if spec.kind == "deduct" else spec.award if spec.kind == "bonus" else None
-        if shape is not None:
-            form = shape.form
-            if shape.per is not None:
-                quantity = need((spec.kind if spec.kind == "deduct" else "award", "per", "count"),
-                                shape.per.count, "int")
-            if spec.deduct is not None:
-                d = spec.deduct
-                if d.shortfall is not None:
-                    quantity = need(("deduct", "shortfall", "value"), d.shortfall.value, "number")
-                if d.tiers is not None:
-                    quantity = need(("deduct", "tiers", "value"), d.tiers.value, "number")
-                if d.graded is not None:
-                    for text, rate in d.graded.items():
-                        node = need(("deduct", "graded", text), text, "int")
-                        if node is not None:
-                            graded_nodes.append((node, rate))
-            if spec.award is not None and spec.award.honors is not None:
-                honors = {str(level): points for level, points in spec.award.honors.items()}
-        if failed:
-            return None
-
-        required: list[str] = []
-        reads: list[str] = []
-        for node in nodes:
-            required.extend(p for p in expr.required_paths(node) if p not in required)
-            reads.extend(p for p in expr.read_paths(node) if p not in reads)
-        honors_term: Term | None = None
-        if honors is not None:
-            required.append("honors")
-            reads.append("honors")
-            self.key("honors")
-            levels = dict(honors)
-            ordered = sorted(levels.items(), key=lambda kv: HONOR_ORDER.index(kv[0]))
-            honors_term = self.special_term(
-                f"honor_points({', '.join(f'{k}={v:g}' for k, v in ordered)})",
-                "number", _honor_points(levels), ("honors",))
-        for p in reads:
-            self.key(p)
-
-        compiled = CompiledRule(index, spec, tuple(required), tuple(reads), form)
-        compiled.when = expr.compile_value(when) if when is not None else None
-        if quantity is not None:
-            compiled.quantity = expr.compile_value(quantity)
-        elif honors_term is not None:
-            compiled.quantity = honors_term.fn
-        compiled.graded = tuple(Graded(n.text, expr.compile_value(n), r) for n, r in graded_nodes)
-        compiled.evidence = self.evidence(nodes, honors_term)
-        compiled.reason = self.template(index, "reason", spec.reason)
-        if spec.passed is not None:
-            compiled.passed = self.template(index, "passed", spec.passed)
-        compiled.checks = tuple(self.checks(compiled, when, quantity, graded_nodes, honors_term))
-        return compiled
-
-    def evidence(self, nodes: list[Node], honors: Term | None) -> tuple[Evidence, ...]:
-        seen: dict[str, Evidence] = {}
-        for node in nodes:
-            for sub in expr.walk(node):
-                if isinstance(sub, expr.Ref) and sub.text not in seen:
-                    path = sub.path
-                    seen[sub.text] = Evidence(path, _getter(path), (path,))
-                elif isinstance(sub, expr.Presence) and sub.path not in seen:
-                    path = sub.path
-                    seen[path] = Evidence(path, _presence(path), ())
-                elif isinstance(sub, expr.Call) and sub.func not in ("submitted", "missing") \
-                        and sub.text not in seen:
-                    seen[sub.text] = Evidence(sub.text, expr.compile_value(sub),
-                                              tuple(expr.required_paths(sub)))
-        if honors is not None:
-            seen["honors"] = Evidence("honors", _honor_titles, ("honors",))
-            seen[honors.text] = Evidence(honors.text, honors.fn, honors.paths)
-        return tuple(seen.values())
-
-    def template(self, index: int, key: str, text: str) -> Template:
-        parts: list[str | Placeholder] = []
-        position = 0
-        for match in _PLACEHOLDER.finditer(text):
-            parts.append(text[position:match.start()])
-            position = match.end()
-            inner = match.group(1).strip()
-            if inner in TEMPLATE_VARIABLES:
-                parts.append(Placeholder(inner, None, ()))
-                continue
-            try:
-                node = expr.parse(inner, ("bool", "int", "number", "str"))
-            except ExprError as exc:
-                hint = f"; or one of the variables {', '.join(TEMPLATE_VARIABLES)}"
-                self.fail(self.rubric.rule_path(index, key), f"placeholder {{{inner}}}: {exc}{hint}")
-                continue
-            parts.append(Placeholder(inner, expr.compile_value(node), tuple(expr.required_paths(node))))
-        parts.append(text[position:])
-        if "{" in "".join(p for p in parts if isinstance(p, str)) or \
-                "}" in "".join(p for p in parts if isinstance(p, str)):
-            self.fail(self.rubric.rule_path(index, key), "unbalanced { or } in the template")
-        return Template(tuple(p for p in parts if p != ""))
-
-    def checks(self, rule: CompiledRule, when: Node | None, quantity: Node | None,
-               graded: list[tuple[Node, float]], honors: Term | None) -> Iterator[Check]:
-        i = rule.index
-        required = rule.required
-        present_all = [LPresent(self.key(p), True) for p in required]
-        if required:
-            def missing(env: Mapping[str, Any], paths: tuple[str, ...] = required) -> bool:
-                return any(p not in env for p in paths)
-            yield Check(f"r{i}.missing", i, "missing", None, missing,
-                        group("or", [LPresent(self.key(p), False) for p in required]))
-        guard_fn = rule.when
-        guard_lowered: LNode = self.lower(when) if when is not None else LConst(True)
-
-        def guarded(test: Fn) -> Fn:
-            if guard_fn is None:
-                return test
-            g = guard_fn
-            return lambda env: bool(g(env)) and bool(test(env))
-
-        def lowered(*atoms: LNode) -> LNode:
-            return group("and", [*present_all, guard_lowered, *atoms])
-
-        spec = rule.spec
-        form = rule.form
-        if spec.kind in ("veto", "no_excellent") or form in ("fixed", "range"):
-            yield Check(f"r{i}.match", i, "match", None, guarded(lambda env: True), lowered())
-            return
-        if form == "per":
-            assert quantity is not None
-            q = expr.compile_value(quantity)
-            operand = self.operand(quantity)
-            yield Check(f"r{i}.match", i, "match", None, guarded(lambda env: q(env) > 0),
-                        lowered(self.cmp_atom(operand, ">", 0)))
-            return
-        if form == "honors":
-            assert honors is not None
-            h = honors.fn
-            yield Check(f"r{i}.match", i, "match", None, guarded(lambda env: h(env) > 0),
-                        lowered(LCmp(honors.key, ">", 0)))
-            return
-        if form == "graded":
-            for k, (node, _rate) in enumerate(graded):
-                fn = expr.compile_value(node)
-                yield Check(f"r{i}.g{k}", i, "graded", k, guarded(_positive(fn)),
-                            lowered(self.cmp_atom(self.operand(node), ">", 0)))
-            return
-        if form == "shortfall":
-            assert quantity is not None and spec.deduct is not None and spec.deduct.shortfall is not None
-            target = spec.deduct.shortfall.target
-            q = expr.compile_value(quantity)
-            yield Check(f"r{i}.match", i, "match", None, guarded(lambda env: q(env) < target),
-                        lowered(self.cmp_atom(self.operand(quantity), "<", target)))
-            return
-        if form == "tiers":
-            assert quantity is not None and spec.deduct is not None and spec.deduct.tiers is not None
-            q = expr.compile_value(quantity)
-            operand = self.operand(quantity)
-            levels = spec.deduct.tiers.levels
-            upper: float | None = None
-            for k, level in enumerate(levels):
-                lower = level.min
-                if level.points > 0:
-                    yield Check(f"r{i}.t{k}", i, "tier", k,
-                                guarded(_in_band(q, lower, upper)),
-                                lowered(*([self.cmp_atom(operand, ">=", lower)] if lower is not None else []),
-                                        *([self.cmp_atom(operand, "<", upper)] if upper is not None else [])))
-                upper = lower
-            return
-        raise AssertionError(f"unhandled rule form {form}")
-
-    def cmp_atom(self, operand: tuple[str, Any], op: str, value: float) -> LNode:
-        kind, v = operand
-        if kind == "const":
-            return LConst(_compare(op, v, value))
-        return LCmp(v, op, value)
-
-    def build(self) -> Program:
-        rules: list[CompiledRule] = []
-        for index, spec in enumerate(self.rubric.spec.rules):
-            compiled = self.rule(index, spec)
-            if compiled is not None:
-                rules.append(compiled)
-        if self.issues:
-            raise RulesetError(f"{len(self.issues)} problem(s) in the ruleset",
-                               source=self.rubric.source, issues=tuple(self.issues))
-        checks = [c for r in rules for c in r.checks]
-        enums = {key: FIELDS[path].enum for path, key in self.keys.items()
-                 if path in FIELDS and FIELDS[path].kind == "enum"}
-        return Program(self.rubric, rules, checks, list(self.terms.values()), dict(self.keys), enums,
-                       {c.id: round(c.max * 100) for c in self.rubric.spec.categories},
-                       {r.id: r.cents for r in rules},
-                       tuple((g.name, round(g.min * 100)) for g in self.rubric.spec.grades))
-
-
-def _compare(op: str, left: Any, right: Any) -> bool:
-    return bool({"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right,
-                 "==": left == right, "!=": left != right}[op])
-
-
-def _positive(value: Fn) -> Fn:
-    return lambda env: value(env) > 0
-
-
-def _in_band(value: Fn, lower: float | None, upper: float | None) -> Fn:
-    def test(env: Mapping[str, Any]) -> bool:
-        v = value(env)
-        return (lower is None or v >= lower) and (upper is None or v < upper)
-    return test
-
-
-def _getter(path: str) -> Fn:
-    return lambda env: env.get(path)
-
-
-def _presence(path: str) -> Fn:
-    return lambda env: path in env
-
-
-def _honor_titles(env: Mapping[str, Any]) -> list[str]:
-    return sorted(f"{h['title']}（{HONOR_LEVEL_LABELS[h['level']]}）" for h in env["honors"])
-
-
-def _honor_points(levels: Mapping[str, float]) -> Callable[[Mapping[str, Any]], float]:
-    """Points for honours: each achievement counts once, at its highest level."""
-    def points(env: Mapping[str, Any]) -> float:
-        best: dict[str, float] = {}
-        for honor in env["honors"]:
-            value = levels.get(honor["level"], 0.0)
-            achievement = honor.get("achievement") or honor["title"]
-            if value > best.get(achievement, 0.0):
-                best[achievement] = value
-        return math.fsum(best.values())
-    return points
-
-
-def compile_program(rubric: Rubric) -> Program:
-    """Compile a checked rubric; expression errors are load errors naming the rule."""
-    return _Builder(rubric).build()

@@ -13,18 +13,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError
 
 from assess.errors import Issue, RulesetError
-from assess.facts import HonorLevel, UnitType
+from assess.facts import UnitType
 from assess.paths import Path, did_you_mean, fields_at, json_path
+from assess.points import num
+from assess.rubric import forms
+from assess.rubric.forms.base import Form, FormKind
+from assess.rubric.types import Expr, Id, Points, Positive, Text
 from assess.rubric.yamldoc import Document
-
-Id = Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")]
-Points = Annotated[float, Field(ge=0, le=1000)]
-Positive = Annotated[float, Field(gt=0, le=1000)]
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
-Expr = Annotated[str, Field(min_length=1, max_length=2000)]
 
 TIE_BREAK_KEYS = ("vetoes", "blocks", "bonus", "missing")
 """Tie-break keys a ruleset may list; ``category:<id>`` ranks by that category's score."""
@@ -51,77 +49,18 @@ class GradeSpec(Spec):
     min: Points
 
 
-class PerSpec(Spec):
-    count: Expr
-    points: Positive
+@dataclass(frozen=True)
+class FormUse:
+    """A rule's deduction or award: the form and its validated value."""
 
-
-class ShortfallSpec(Spec):
-    value: Expr
-    target: float
-    points: Positive
-    step: Positive = 1.0
-    whole: bool = True
-
-
-class TierSpec(Spec):
-    min: float | None = None
-    points: Points
-
-
-class TiersSpec(Spec):
-    value: Expr
-    levels: Annotated[list[TierSpec], Field(min_length=2, max_length=20)]
-
-
-class RangeSpec(Spec):
-    min: Points
-    max: Positive
-    default: Points
-
-
-def _exactly_one(model: BaseModel, forms: tuple[str, ...]) -> None:
-    given = [name for name in forms if getattr(model, name) is not None]
-    if len(given) != 1:
-        raise ValueError(f"give exactly one of {', '.join(forms)}"
-                         + (f" (got {', '.join(given)})" if given else ""))
-
-
-DEDUCT_FORMS = ("fixed", "per", "graded", "shortfall", "tiers", "range")
-AWARD_FORMS = ("fixed", "per", "honors")
-
-
-class DeductSpec(Spec):
-    fixed: Positive | None = None
-    per: PerSpec | None = None
-    graded: Annotated[dict[str, Positive], Field(min_length=1, max_length=20)] | None = None
-    shortfall: ShortfallSpec | None = None
-    tiers: TiersSpec | None = None
-    range: RangeSpec | None = None
-
-    @model_validator(mode="after")
-    def _one_form(self) -> DeductSpec:
-        _exactly_one(self, DEDUCT_FORMS)
-        return self
+    form: Form
+    value: Any
+    kind: FormKind
 
     @property
-    def form(self) -> str:
-        return next(name for name in DEDUCT_FORMS if getattr(self, name) is not None)
-
-
-class AwardSpec(Spec):
-    fixed: Positive | None = None
-    per: PerSpec | None = None
-    honors: Annotated[dict[HonorLevel, Positive], Field(min_length=1)] | None = None
-
-    @model_validator(mode="after")
-    def _one_form(self) -> AwardSpec:
-        _exactly_one(self, AWARD_FORMS)
-        return self
-
-    @property
-    def form(self) -> str:
-        return next(name for name in AWARD_FORMS if getattr(self, name) is not None)
+    def key(self) -> str:
+        """Where the form sits in the rule: ``deduct`` or ``award``."""
+        return "deduct" if self.kind == "deduct" else "award"
 
 
 class RuleSpec(Spec):
@@ -132,12 +71,19 @@ class RuleSpec(Spec):
     item: Text
     points: Positive | None = None
     when: Expr | None = None
-    deduct: DeductSpec | None = None
-    award: AwardSpec | None = None
+    deduct: Annotated[dict[str, Any], Field(min_length=1)] | None = None
+    award: Annotated[dict[str, Any], Field(min_length=1)] | None = None
     reason: Text
     passed: Text | None = None
     basis: Text
     if_missing: MissingPolicy | None = None
+    _use: FormUse | None = PrivateAttr(default=None)
+
+    @property
+    def use(self) -> FormUse | None:
+        """The rule's deduction or award form with its validated value (None for vetoes
+        and 否优项, and before :func:`parse` has validated the forms)."""
+        return self._use
 
 
 class RulesetSpec(Spec):
@@ -186,29 +132,75 @@ class Rubric:
 
 
 def parse(doc: Document, source: str) -> Rubric:
-    """Validate a ruleset's structure; every problem is reported with its line."""
+    """Validate a ruleset's structure and each rule's form; every problem is reported with its line."""
     if not isinstance(doc.data, dict):
         raise RulesetError("a ruleset must be a YAML mapping", source=source)
     probe = Rubric(RulesetSpec.model_construct(), doc, source)
     try:
         spec = RulesetSpec.model_validate(doc.data, strict=True)
     except ValidationError as exc:
-        issues = []
-        for error in exc.errors(include_url=False):
-            loc = tuple(p for p in error["loc"]
-                        if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
-            message = str(error["msg"]).removeprefix("Value error, ")
-            if error["type"] == "extra_forbidden":
-                message = "unknown key" + did_you_mean(str(loc[-1]), fields_at(RulesetSpec, loc[:-1]))
-            elif error["type"] == "string_type" and isinstance(error.get("input"), (int, float)):
-                message = f"expected text, got the number {error['input']}; put it in quotes"
-            elif error["type"] == "missing":
-                message = "required key is missing"
-            issues.append(probe.issue(loc, message))
-        issues.sort(key=lambda i: (i.line or 0, i.path))
+        issues = sorted(_issues(probe, exc, (), RulesetSpec), key=lambda i: (i.line or 0, i.path))
         raise RulesetError(f"{len(issues)} problem(s) in the ruleset", source=source,
                            issues=tuple(issues)) from exc
-    return Rubric(spec, doc, source)
+    rubric = Rubric(spec, doc, source)
+    issues = []
+    for index, rule in enumerate(spec.rules):
+        kind: FormKind | None = "deduct" if rule.kind == "deduct" else "bonus" if rule.kind == "bonus" else None
+        given = rule.deduct if kind == "deduct" else rule.award if kind == "bonus" else None
+        if kind is None or given is None:
+            continue  # a missing or misplaced form is reported by check()
+        try:
+            rule._use = _form_use(kind, given)
+        except _FormError as exc:
+            issues.extend(_issues(rubric, exc.cause, ("rules", index, *exc.path), exc.model)
+                          if exc.cause is not None else [rubric.issue(("rules", index, *exc.path), exc.message)])
+    if issues:
+        raise RulesetError(f"{len(issues)} problem(s) in the ruleset", source=source, issues=tuple(issues))
+    return rubric
+
+
+class _FormError(Exception):
+    def __init__(self, path: Path, message: str = "", cause: ValidationError | None = None,
+                 model: type[BaseModel] | None = None) -> None:
+        super().__init__(message)
+        self.path, self.message, self.cause, self.model = path, message, cause, model
+
+
+def _form_use(kind: FormKind, given: Mapping[str, Any]) -> FormUse:
+    key = "deduct" if kind == "deduct" else "award"
+    allowed = forms.names(kind)
+    if len(given) != 1:
+        raise _FormError((key,), f"give exactly one of {', '.join(allowed)} (got {', '.join(map(str, given))})")
+    name, value = next(iter(given.items()))
+    form = forms.FORMS.get(name)
+    if form is None or kind not in form.kinds:
+        what = "deduction" if kind == "deduct" else "award"
+        raise _FormError((key, name), f"unknown {what} form {name!r}{did_you_mean(name, allowed)}; "
+                                      f"use one of {', '.join(allowed)}")
+    try:
+        validated = TypeAdapter(form.spec).validate_python(value, strict=True)
+    except ValidationError as exc:
+        spec = form.spec if isinstance(form.spec, type) and issubclass(form.spec, BaseModel) else None
+        raise _FormError((key, name), cause=exc, model=spec) from exc
+    return FormUse(form, validated, kind)
+
+
+def _issues(rubric: Rubric, exc: ValidationError, prefix: Path, model: type[BaseModel] | None) -> list[Issue]:
+    """pydantic's errors as issues at their ruleset paths, in a rubric author's words."""
+    issues = []
+    for error in exc.errors(include_url=False):
+        loc = tuple(p for p in error["loc"]
+                    if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            allowed = fields_at(model, loc[:-1]) if model is not None else []
+            message = "unknown key" + did_you_mean(str(loc[-1]), allowed)
+        elif error["type"] == "string_type" and isinstance(error.get("input"), (int, float)):
+            message = f"expected text, got the number {error['input']}; put it in quotes"
+        elif error["type"] == "missing":
+            message = "required key is missing"
+        issues.append(rubric.issue((*prefix, *loc), message))
+    return issues
 
 
 def check(rubric: Rubric) -> None:
@@ -229,8 +221,8 @@ def check(rubric: Rubric) -> None:
 
     category_total = sum(c.max for c in spec.categories)
     if abs(category_total - spec.total) > 1e-9:
-        add(("categories",), f"category maxima add up to {_num(category_total)}, "
-                             f"not the declared total {_num(spec.total)}")
+        add(("categories",), f"category maxima add up to {num(category_total)}, "
+                             f"not the declared total {num(spec.total)}")
     categories = {c.id: c for c in spec.categories}
     options = [*TIE_BREAK_KEYS, *(f"category:{c}" for c in categories)]
     for index, key in enumerate(spec.tie_break):
@@ -243,15 +235,15 @@ def check(rubric: Rubric) -> None:
     for c_index, category in enumerate(spec.categories):
         members = [r for r in spec.rules if r.kind == "deduct" and r.category == category.id]
         points = sum(r.points or 0 for r in members)
-        listed = ", ".join(f"{r.id} {_num(r.points or 0)}" for r in members) or "no items"
+        listed = ", ".join(f"{r.id} {num(r.points or 0)}" for r in members) or "no items"
         if points < category.max - 1e-9:
             add(("categories", c_index, "max"),
-                f"items of category {category.id} ({category.name}) add up to {_num(points)}, "
-                f"less than its maximum {_num(category.max)}: {listed}")
+                f"items of category {category.id} ({category.name}) add up to {num(points)}, "
+                f"less than its maximum {num(category.max)}: {listed}")
         elif points > category.max + 1e-9 and not category.capped:
             add(("categories", c_index, "max"),
-                f"items of category {category.id} ({category.name}) add up to {_num(points)}, "
-                f"more than its maximum {_num(category.max)} ({listed}); if the category is "
+                f"items of category {category.id} ({category.name}) add up to {num(points)}, "
+                f"more than its maximum {num(category.max)} ({listed}); if the category is "
                 "扣完为止 as a whole, say so with capped: true")
     if issues:
         raise RulesetError(f"{len(issues)} problem(s) in the ruleset", source=rubric.source,
@@ -267,28 +259,10 @@ def _point_values(spec: RulesetSpec) -> list[tuple[Path, float]]:
     for i, rule in enumerate(spec.rules):
         if rule.points is not None:
             out.append((("rules", i, "points"), rule.points))
-        d, a = rule.deduct, rule.award
-        if d is not None:
-            at: Path = ("rules", i, "deduct")
-            if d.fixed is not None:
-                out.append(((*at, "fixed"), d.fixed))
-            if d.per is not None:
-                out.append(((*at, "per", "points"), d.per.points))
-            if d.shortfall is not None:
-                out.append(((*at, "shortfall", "points"), d.shortfall.points))
-            if d.range is not None:
-                out += [((*at, "range", k), getattr(d.range, k)) for k in ("min", "max", "default")]
-            out += [((*at, "graded", k), v) for k, v in (d.graded or {}).items()]
-            if d.tiers is not None:
-                out += [((*at, "tiers", "levels", n, "points"), level.points)
-                        for n, level in enumerate(d.tiers.levels)]
-        if a is not None:
-            at = ("rules", i, "award")
-            if a.fixed is not None:
-                out.append(((*at, "fixed"), a.fixed))
-            if a.per is not None:
-                out.append(((*at, "per", "points"), a.per.points))
-            out += [((*at, "honors", k), v) for k, v in (a.honors or {}).items()]
+        use = rule.use
+        if use is not None:
+            at_form: Path = ("rules", i, use.key, use.form.name)
+            out += [((*at_form, *at), value) for at, value in use.form.point_values(use.value)]
     return out
 
 
@@ -307,15 +281,15 @@ def _check_grades(spec: RulesetSpec, add: Any) -> None:
         if previous is not None and grade.min >= previous:
             add(("grades", index, "min"),
                 f"grade bands are inclusive lower bounds listed from best to worst; "
-                f"{grade.name} ({_num(grade.min)}) must be below the band before it ({_num(previous)})")
+                f"{grade.name} ({num(grade.min)}) must be below the band before it ({num(previous)})")
         previous = grade.min
     if spec.grades[-1].min != 0:
         add(("grades", len(spec.grades) - 1, "min"),
             f"the last grade must start at 0 so that every score has a grade, "
-            f"not at {_num(spec.grades[-1].min)}")
+            f"not at {num(spec.grades[-1].min)}")
     if spec.grades[0].min > spec.total + spec.bonus_cap:
         add(("grades", 0, "min"), f"no unit can reach {spec.grades[0].name}: it starts at "
-                                  f"{_num(spec.grades[0].min)}, above the highest possible score")
+                                  f"{num(spec.grades[0].min)}, above the highest possible score")
     if spec.veto_grade is not None and spec.veto_grade not in {g.name for g in spec.grades}:
         add(("veto_grade",), f"veto_grade {spec.veto_grade!r} is not one of the grades"
                              + did_you_mean(spec.veto_grade, [g.name for g in spec.grades]))
@@ -326,6 +300,7 @@ def _check_rule(rubric: Rubric, index: int, rule: RuleSpec,
     def at(*rest: str | int) -> Path:
         return rubric.rule_path(index, *rest)
 
+    use = rule.use
     if rule.kind == "deduct":
         if rule.category is None:
             add(at(), "a deduct rule needs a category")
@@ -338,10 +313,6 @@ def _check_rule(rubric: Rubric, index: int, rule: RuleSpec,
             add(at(), "a deduct rule needs a 'deduct' form")
         if rule.award is not None:
             add(at("award"), "only bonus rules have an 'award'")
-        if rule.deduct is not None and rule.points is not None:
-            _check_deduct(rule.deduct, rule.points, at, add)
-            if rule.deduct.form in ("fixed", "range") and rule.when is None:
-                add(at(), f"a {rule.deduct.form} deduction needs a 'when' condition")
     elif rule.kind == "bonus":
         if rule.points is None:
             add(at(), "a bonus rule needs points (the most it can award)")
@@ -349,11 +320,6 @@ def _check_rule(rubric: Rubric, index: int, rule: RuleSpec,
             add(at(), "a bonus rule needs an 'award' form")
         if rule.deduct is not None:
             add(at("deduct"), "a bonus rule awards points; use 'award', not 'deduct'")
-        if rule.award is not None and rule.award.form == "fixed" and rule.when is None:
-            add(at(), "a fixed award needs a 'when' condition")
-        if rule.award is not None and rule.award.fixed is not None and rule.points is not None \
-                and rule.award.fixed > rule.points:
-            add(at("award", "fixed"), f"award {_num(rule.award.fixed)} exceeds the rule's points {_num(rule.points)}")
     else:
         label = "veto" if rule.kind == "veto" else "no_excellent"
         if rule.when is None:
@@ -361,6 +327,13 @@ def _check_rule(rubric: Rubric, index: int, rule: RuleSpec,
         for key in ("points", "deduct", "award"):
             if getattr(rule, key) is not None:
                 add(at(key), f"a {label} rule decides the grade and has no '{key}'")
+    if use is not None:
+        if use.form.needs_when and rule.when is None:
+            what = "deduction" if use.kind == "deduct" else "award"
+            add(at(), f"a {use.form.name} {what} needs a 'when' condition")
+        if rule.points is not None:
+            use.form.check(use.value, use.kind, rule.points,
+                           lambda path, message: add(at(use.key, use.form.name, *path), message))
     if rule.kind != "deduct":
         if rule.category is not None and rule.kind != "bonus":
             add(at("category"), f"a {rule.kind} rule belongs to no category")
@@ -371,45 +344,3 @@ def _check_rule(rubric: Rubric, index: int, rule: RuleSpec,
             add(at("category"), "bonus points sit on top of the categories; remove 'category'")
 
 
-def _check_deduct(deduct: DeductSpec, points: float, at: Any, add: Any) -> None:
-    if deduct.fixed is not None and deduct.fixed > points:
-        add(at("deduct", "fixed"),
-            f"fixed deduction {_num(deduct.fixed)} exceeds the item's points {_num(points)}")
-    if deduct.range is not None:
-        r = deduct.range
-        if r.max > points:
-            add(at("deduct", "range", "max"),
-                f"range maximum {_num(r.max)} exceeds the item's points {_num(points)}")
-        if not r.min <= r.default <= r.max:
-            add(at("deduct", "range", "default"),
-                f"default {_num(r.default)} is outside the range {_num(r.min)}-{_num(r.max)}")
-        if r.min > r.max:
-            add(at("deduct", "range", "min"), f"range minimum {_num(r.min)} exceeds maximum {_num(r.max)}")
-    if deduct.tiers is not None:
-        levels = deduct.tiers.levels
-        previous: float | None = None
-        for level_index, level in enumerate(levels):
-            last = level_index == len(levels) - 1
-            if level.points > points:
-                add(at("deduct", "tiers", "levels", level_index, "points"),
-                    f"tier deduction {_num(level.points)} exceeds the item's points {_num(points)}")
-            if last:
-                if level.min is not None:
-                    add(at("deduct", "tiers", "levels", level_index, "min"),
-                        "the last tier takes every value below the others; leave out its min")
-            elif level.min is None:
-                add(at("deduct", "tiers", "levels", level_index),
-                    "every tier but the last needs a min (inclusive lower bound)")
-            elif previous is not None and level.min >= previous:
-                add(at("deduct", "tiers", "levels", level_index, "min"),
-                    f"tiers are listed from the highest min down; {_num(level.min)} is not below {_num(previous)}")
-            if level.min is not None:
-                previous = level.min
-        deductions = [level.points for level in levels]
-        if deductions != sorted(deductions):
-            add(at("deduct", "tiers", "levels"),
-                "a lower tier must never deduct less than a higher one")
-
-
-def _num(value: float) -> str:
-    return f"{value:g}"

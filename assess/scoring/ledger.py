@@ -21,15 +21,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from assess.engines import Engine, flatten
-from assess.errors import EngineError, FactsError, Issue
-from assess.facts import FIELDS, HAZARD_LABELS, HONOR_LEVEL_LABELS, UNIT_TYPE_LABELS, UnitFacts
+from assess.errors import FactsError, Issue
+from assess.facts import FIELDS, HAZARD_LABELS, HONOR_LEVEL_LABELS, UNIT_TYPE_LABELS, Adjustment, UnitFacts
 from assess.paths import did_you_mean
+from assess.points import cents, fmt, money
 from assess.rubric.program import CompiledRule, Template
 from assess.ruleset import Ruleset
 from assess.scoring.assessment import (
@@ -47,18 +48,8 @@ from assess.scoring.assessment import (
 )
 from assess.version import __version__
 
-CENT = Decimal("0.01")
 Model = TypeVar("Model", bound=BaseModel)
 _set = object.__setattr__
-
-
-def cents(value: float) -> int:
-    """Points as integer hundredths."""
-    return round(value * 100)
-
-
-def money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _record(cls: type[Model], values: dict[str, Any]) -> Model:
@@ -95,11 +86,13 @@ def check_adjustments(ruleset: Ruleset, facts: UnitFacts, source: str) -> None:
                                 f"ruleset {ruleset.id} has no rule {adjustment.rule!r}"
                                 + did_you_mean(adjustment.rule, rules)))
             continue
-        if rule.deduct is None or rule.deduct.range is None:
+        use = rule.use
+        bounds = use.form.discretion(use.value) if use is not None else None
+        if bounds is None:
             issues.append(Issue(f"adjustments[{index}].rule",
                                 f"rule {rule.id} is not discretionary (only range rules take adjustments)"))
             continue
-        low, high = rule.deduct.range.min, rule.deduct.range.max
+        low, high = bounds
         if not low <= adjustment.points <= high:
             issues.append(Issue(f"adjustments[{index}].points",
                                 f"{adjustment.points:g} is outside rule {rule.id}'s range {low:g}-{high:g}"))
@@ -183,18 +176,19 @@ class Ledger:
                                              "reason": self.render(rule.reason, {}), "evidence": evidence})
             (self.vetoes if kind == "veto" else self.blocks).append(finding)
             return
+        use = spec.use
+        assert use is not None  # only vetoes and 否优项 have no form, and they returned above
+        found = use.form.amount(use.value, use.kind, rule, matched, self)
+        reason = self.render(rule.reason, found.variables)
         if kind == "bonus":
-            amount, variables = self.award(rule)
-            self.bonuses.append({"rule": spec.id, "pillar": spec.pillar, "item": spec.item, "raw": amount,
-                                 "reason": self.render(rule.reason, variables), "evidence": evidence})
+            self.bonuses.append({"rule": spec.id, "pillar": spec.pillar, "item": spec.item, "raw": found.cents,
+                                 "reason": reason, "evidence": evidence})
             return
-        amount, variables, extra = self.deduction(rule, matched)
-        if amount <= 0:
+        if found.cents <= 0:
             self.passed.append(_record(Passed, {"rule": spec.id, "reason": self.pass_reason(rule),
                                                 "evidence": evidence}))
             return
-        self.deductions.append(self._deduction(rule, amount, self.render(rule.reason, variables), evidence,
-                                               **extra))
+        self.deductions.append(self._deduction(rule, found.cents, reason, evidence, **found.extra))
 
     @staticmethod
     def _deduction(rule: CompiledRule, raw: int, reason: str, evidence: dict[str, JsonValue], *,
@@ -206,71 +200,13 @@ class Ledger:
                 "missing": missing, "adjusted": adjusted, "defaulted": defaulted, "note": note,
                 "count": count, "tier": tier}
 
-    def deduction(self, rule: CompiledRule, matched: list[Any]) -> tuple[int, dict[str, Any], dict[str, Any]]:
-        """The amount (hundredths) a matched deduct rule asks for, its template variables,
-        and the extra fields of its record."""
-        d = rule.spec.deduct
-        assert d is not None
-        env = self.env
-        if d.fixed is not None:
-            amount = cents(d.fixed)
-            return amount, {"points": amount}, {}
-        if d.per is not None:
-            assert rule.quantity is not None
-            count = rule.quantity(env)
-            amount = count * cents(d.per.points)
-            return amount, {"points": amount, "count": count}, {"count": float(count)}
-        if d.graded is not None:
-            indexes = {c.index for c in matched}
-            amount = 0
-            events = 0
-            for k, graded in enumerate(rule.graded):
-                if k in indexes:
-                    n = graded.fn(env)
-                    events += n
-                    amount += n * cents(graded.rate)
-            return amount, {"points": amount, "count": events}, {"count": float(events)}
-        if d.shortfall is not None:
-            assert rule.quantity is not None
-            s = d.shortfall
-            value = Decimal(repr(float(rule.quantity(env))))
-            gap = Decimal(repr(s.target)) - value
-            units = gap / Decimal(repr(s.step))
-            if s.whole:
-                units = units.to_integral_value(rounding=ROUND_FLOOR)
-            amount = int(money(units * Decimal(repr(s.points))) * 100)
-            return amount, {"points": amount, "value": value, "shortfall": money(gap),
-                            "target": s.target}, {"count": float(units)}
-        if d.tiers is not None:
-            tiers = [c.index for c in matched if c.kind == "tier"]
-            if len(tiers) != 1 or tiers[0] is None:
-                raise EngineError(f"rule {rule.id}: the engine placed the value in {len(tiers)} tiers")
-            assert rule.quantity is not None
-            amount = cents(d.tiers.levels[tiers[0]].points)
-            return amount, {"points": amount, "value": rule.quantity(env)}, {"tier": tiers[0]}
-        assert d.range is not None
-        found = self.adjustments.get(rule.id)
-        if found is not None:
-            self.used_adjustments.add(rule.id)
-            adjustment = found[1]
-            amount = cents(adjustment.points)
-            return amount, {"points": amount}, {"adjusted": True, "note": adjustment.note}
-        amount = cents(d.range.default)
-        return amount, {"points": amount}, {"defaulted": True}
-
-    def award(self, rule: CompiledRule) -> tuple[int, dict[str, Any]]:
-        a = rule.spec.award
-        assert a is not None
-        if a.fixed is not None:
-            amount = cents(a.fixed)
-            return amount, {"points": amount}
-        assert rule.quantity is not None
-        value = rule.quantity(self.env)
-        if a.per is not None:
-            amount = value * cents(a.per.points)
-            return amount, {"points": amount, "count": value}
-        amount = cents(value)
-        return amount, {"points": amount}
+    def adjustment(self, rule: str) -> Adjustment | None:
+        """The assessor's pick for a discretionary rule, marked as used."""
+        found = self.adjustments.get(rule)
+        if found is None:
+            return None
+        self.used_adjustments.add(rule)
+        return found[1]
 
     # ------------------------------------------------------------------ text
 
@@ -391,10 +327,7 @@ _ENUM_LABELS: dict[str, Mapping[str, str]] = {
 
 def _points_text(value: int | None) -> str:
     """Hundredths as points: 450 → 4.5."""
-    if value is None:
-        return "未提交"
-    whole, part = divmod(value, 100)
-    return str(whole) if not part else f"{value / 100:.2f}".rstrip("0")
+    return "未提交" if value is None else fmt(value / 100)
 
 
 def _text(value: Any, path: str | None = None) -> str:

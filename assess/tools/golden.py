@@ -145,13 +145,8 @@ def obligations(ruleset: Ruleset) -> list[RuleCoverage]:
     """What the cases must show for each rule."""
     out = []
     for rule in ruleset.spec.rules:
-        needed = ["fires", "passes"]
-        if rule.deduct is not None:
-            if rule.deduct.tiers is not None:
-                needed = [f"tier {k}" for k, level in enumerate(rule.deduct.tiers.levels) if level.points > 0]
-                needed.append("passes")
-            if rule.deduct.per is not None or rule.deduct.graded is not None:
-                needed.append("several events")
+        use = rule.use
+        needed = use.form.obligations(use.value, use.kind) if use is not None else ["fires", "passes"]
         out.append(RuleCoverage(rule.id, rule.kind, needed))
     return out
 

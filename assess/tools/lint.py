@@ -160,23 +160,9 @@ def _parse(text: str) -> expr.Node:
 
 def most_deducted(rule: CompiledRule) -> float:
     """The largest deduction the rule's form can ask for (before the item cap)."""
-    d = rule.spec.deduct
-    assert d is not None
-    if d.fixed is not None:
-        return d.fixed
-    if d.range is not None:
-        return d.range.max
-    if d.tiers is not None:
-        return max(level.points for level in d.tiers.levels)
-    if d.per is not None:
-        return max(0.0, interval(_parse(d.per.count))[1]) * d.per.points
-    if d.graded is not None:
-        return sum(max(0.0, interval(_parse(text))[1]) * rate for text, rate in d.graded.items())
-    assert d.shortfall is not None
-    s = d.shortfall
-    gap = s.target - interval(_parse(s.value))[0]
-    units = math.floor(gap / s.step) if s.whole and not math.isinf(gap) else gap / s.step
-    return max(0.0, units * s.points)
+    use = rule.spec.use
+    assert use is not None
+    return use.form.most(use.value, lambda text: interval(_parse(text)))
 
 
 def _points(ruleset: Ruleset, rule: CompiledRule) -> list[Finding]:
@@ -247,16 +233,10 @@ def _constants(ruleset: Ruleset) -> list[float]:
     found: list[float] = []
     for rule in ruleset.spec.rules:
         texts = [rule.when] if rule.when else []
-        if rule.deduct is not None:
-            d = rule.deduct
-            texts += [d.per.count] if d.per else []
-            texts += list(d.graded) if d.graded else []
-            if d.shortfall is not None:
-                texts.append(d.shortfall.value)
-                found.append(d.shortfall.target)
-            if d.tiers is not None:
-                texts.append(d.tiers.value)
-                found.extend(level.min for level in d.tiers.levels if level.min is not None)
+        use = rule.use
+        if use is not None and use.kind == "deduct":
+            texts += [e.text for e in use.form.expressions(use.value)]
+            found += use.form.thresholds(use.value)
         for text in texts:
             for node in expr.walk(expr.parse(text, ("bool", "int", "number"))):
                 if isinstance(node, expr.Const) and isinstance(node.value, (int, float)) \

@@ -19,7 +19,6 @@ from assess.ruleset import Ruleset
 from assess.scoring.assessment import Assessment, RulesetRef, UnitRef
 from assess.scoring.ledger import score
 
-TEXT_FIELDS = ("item", "reason", "passed", "basis")
 """Rule fields that change wording only, not scoring."""
 
 

@@ -1,0 +1,319 @@
+"""Compiling a checked rubric into the program both engines evaluate.
+
+Every expression of a rule (its ``when``, its form's quantities, its reason template's
+placeholders) is parsed and type-checked here, so that an error is a load error naming
+the rule and its line; the rule's form then builds its checks from the parsed
+expressions (see :mod:`assess.rubric.forms`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any, Literal
+
+from assess.errors import Issue, RulesetError
+from assess.facts import FIELDS
+from assess.paths import Path
+from assess.rubric import expr, yamldoc
+from assess.rubric import spec as rubric_spec
+from assess.rubric.expr import ExprError, Fn, Node, NodeType, Op
+from assess.rubric.forms.base import Operand
+from assess.rubric.program import (
+    FLIP,
+    NEGATE,
+    Check,
+    CheckKind,
+    CompiledRule,
+    Evidence,
+    LCmp,
+    LConst,
+    LNode,
+    LPresent,
+    Placeholder,
+    Program,
+    Scalar,
+    Template,
+    Term,
+    group,
+)
+from assess.rubric.spec import Rubric, RuleSpec
+
+TEMPLATE_VARIABLES = ("points", "count", "value", "shortfall", "target")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+class _Builder:
+    def __init__(self, rubric: Rubric) -> None:
+        self.rubric = rubric
+        self.issues: list[Issue] = []
+        self.terms: dict[str, Term] = {}
+        self.keys: dict[str, str] = {}
+
+    def fail(self, path: Path, message: str) -> None:
+        self.issues.append(self.rubric.issue(path, message))
+
+    def key(self, path: str) -> str:
+        if path not in self.keys:
+            self.keys[path] = f"p{len(self.keys)}"
+        return self.keys[path]
+
+    def term(self, node: Node) -> Term:
+        found = self.terms.get(node.text)
+        if found is None:
+            paths = tuple(expr.required_paths(node))
+            for p in paths:
+                self.key(p)
+            found = Term(f"t{len(self.terms)}", node.text, node.type, expr.compile_value(node), paths)
+            self.terms[node.text] = found
+        return found
+
+    def special_term(self, text: str, kind: NodeType, fn: Fn, paths: tuple[str, ...]) -> Term:
+        found = self.terms.get(text)
+        if found is None:
+            found = Term(f"t{len(self.terms)}", text, kind, fn, paths)
+            self.terms[text] = found
+        return found
+
+    # lowering -----------------------------------------------------------------------
+
+    def operand(self, node: Node) -> Operand:
+        """('const', value) or ('key', flat key) for one side of a comparison."""
+        if isinstance(node, expr.Const):
+            return "const", node.value
+        if isinstance(node, expr.Ref):
+            return "key", self.key(node.path)
+        return "key", self.term(node).key
+
+    def lower(self, node: Node, negate: bool = False) -> LNode:
+        if isinstance(node, expr.BoolOp):
+            joined: Literal["and", "or"] = "and" if (node.op == "and") != negate else "or"
+            return group(joined, [self.lower(i, negate) for i in node.items])
+        if isinstance(node, expr.Not):
+            return self.lower(node.item, not negate)
+        if isinstance(node, expr.Const):
+            return LConst(bool(node.value) != negate)
+        if isinstance(node, expr.Presence):
+            key = self.key(node.path)
+            return LPresent(key, node.negated == negate)
+        if isinstance(node, expr.Compare):
+            op = NEGATE[node.op] if negate else node.op
+            left, right = self.operand(node.left), self.operand(node.right)
+            if left[0] == "const" and right[0] == "const":
+                return LConst(_compare(op, left[1], right[1]))
+            if left[0] == "const":
+                left, right, op = right, left, FLIP[op]
+            if right[0] == "const":
+                return LCmp(left[1], op, self.code(node, right[1]))
+            return LCmp(left[1], op, right[1], ref=True)
+        if node.type == "bool":  # a bool fact, any(...), all(...)
+            _, key = self.operand(node)
+            return LCmp(key, "==", not negate)
+        raise TypeError(f"cannot lower {type(node).__name__}")
+
+    def code(self, compare: expr.Compare, value: Any) -> Scalar:
+        """Constants compared with a coded (enum) field are sent as the value's index."""
+        if isinstance(value, str):
+            for side in (compare.left, compare.right):
+                if isinstance(side, expr.Ref) and side.info.kind == "enum":
+                    return side.info.enum.index(value)
+            raise TypeError("string constant compared with something that is not coded")
+        return value  # type: ignore[no-any-return]
+
+    # rules ----------------------------------------------------------------------------
+
+    def parse(self, index: int, path: tuple[str | int, ...], text: str,
+              expect: str | tuple[str, ...]) -> Node | None:
+        try:
+            return expr.parse(text, expect)
+        except ExprError as exc:
+            self.fail(self.rubric.rule_path(index, *path), f"in {text!r}: {exc}")
+            return None
+
+    def rule(self, index: int, spec: RuleSpec) -> CompiledRule | None:
+        nodes: dict[Path, Node] = {}
+        failed = False
+        use = spec.use
+        when = self.parse(index, ("when",), spec.when, "bool") if spec.when is not None else None
+        if spec.when is not None and when is None:
+            failed = True
+        if use is not None:
+            for found in use.form.expressions(use.value):
+                node = self.parse(index, (use.key, use.form.name, *found.path), found.text, found.expect)
+                if node is None:
+                    failed = True
+                else:
+                    nodes[found.path] = node
+        if failed:
+            return None
+
+        parsed = ([when] if when is not None else []) + list(nodes.values())
+        required: list[str] = []
+        reads: list[str] = []
+        for node in parsed:
+            required.extend(p for p in expr.required_paths(node) if p not in required)
+            reads.extend(p for p in expr.read_paths(node) if p not in reads)
+        for p in use.form.facts(use.value) if use is not None else ():
+            required.append(p)
+            reads.append(p)
+            self.key(p)
+        for p in reads:
+            self.key(p)
+
+        compiled = CompiledRule(index, spec, tuple(required), tuple(reads), use.form if use is not None else None)
+        compiled.when = expr.compile_value(when) if when is not None else None
+        compiled.evidence = self.evidence(parsed)
+        compiled.reason = self.template(index, "reason", spec.reason)
+        if spec.passed is not None:
+            compiled.passed = self.template(index, "passed", spec.passed)
+        compiled.checks = tuple(self.checks(compiled, when, nodes))
+        return compiled
+
+    def evidence(self, nodes: list[Node]) -> tuple[Evidence, ...]:
+        seen: dict[str, Evidence] = {}
+        for node in nodes:
+            for sub in expr.walk(node):
+                if isinstance(sub, expr.Ref) and sub.text not in seen:
+                    path = sub.path
+                    seen[sub.text] = Evidence(path, _getter(path), (path,))
+                elif isinstance(sub, expr.Presence) and sub.path not in seen:
+                    path = sub.path
+                    seen[path] = Evidence(path, _presence(path), ())
+                elif isinstance(sub, expr.Call) and sub.func not in ("submitted", "missing") \
+                        and sub.text not in seen:
+                    seen[sub.text] = Evidence(sub.text, expr.compile_value(sub),
+                                              tuple(expr.required_paths(sub)))
+        return tuple(seen.values())
+
+    def template(self, index: int, key: str, text: str) -> Template:
+        parts: list[str | Placeholder] = []
+        position = 0
+        for match in _PLACEHOLDER.finditer(text):
+            parts.append(text[position:match.start()])
+            position = match.end()
+            inner = match.group(1).strip()
+            if inner in TEMPLATE_VARIABLES:
+                parts.append(Placeholder(inner, None, ()))
+                continue
+            try:
+                node = expr.parse(inner, ("bool", "int", "number", "str"))
+            except ExprError as exc:
+                hint = f"; or one of the variables {', '.join(TEMPLATE_VARIABLES)}"
+                self.fail(self.rubric.rule_path(index, key), f"placeholder {{{inner}}}: {exc}{hint}")
+                continue
+            parts.append(Placeholder(inner, expr.compile_value(node), tuple(expr.required_paths(node))))
+        parts.append(text[position:])
+        if "{" in "".join(p for p in parts if isinstance(p, str)) or \
+                "}" in "".join(p for p in parts if isinstance(p, str)):
+            self.fail(self.rubric.rule_path(index, key), "unbalanced { or } in the template")
+        return Template(tuple(p for p in parts if p != ""))
+
+    def checks(self, rule: CompiledRule, when: Node | None, nodes: Mapping[Path, Node]) -> Iterator[Check]:
+        i = rule.index
+        required = rule.required
+        if required:
+            def missing(env: Mapping[str, Any], paths: tuple[str, ...] = required) -> bool:
+                return any(p not in env for p in paths)
+            yield Check(f"r{i}.missing", i, "missing", None, missing,
+                        group("or", [LPresent(self.key(p), False) for p in required]))
+        use = rule.spec.use
+        context = _RuleChecks(self, rule, when, nodes)
+        if use is None:  # a veto or 否优项: its condition is the whole question
+            yield context.check("match", None, context.guarded(_always), context.lowered())
+        else:
+            yield from use.form.compile(use.value, rule, context)
+
+    def cmp_atom(self, operand: Operand, op: Op, value: float) -> LNode:
+        kind, v = operand
+        if kind == "const":
+            return LConst(_compare(op, v, value))
+        return LCmp(v, op, value)
+
+    def build(self) -> Program:
+        rules: list[CompiledRule] = []
+        for index, spec in enumerate(self.rubric.spec.rules):
+            compiled = self.rule(index, spec)
+            if compiled is not None:
+                rules.append(compiled)
+        if self.issues:
+            raise RulesetError(f"{len(self.issues)} problem(s) in the ruleset",
+                               source=self.rubric.source, issues=tuple(self.issues))
+        checks = [c for r in rules for c in r.checks]
+        enums = {key: FIELDS[path].enum for path, key in self.keys.items()
+                 if path in FIELDS and FIELDS[path].kind == "enum"}
+        return Program(self.rubric, rules, checks, list(self.terms.values()), dict(self.keys), enums,
+                       {c.id: round(c.max * 100) for c in self.rubric.spec.categories},
+                       {r.id: r.cents for r in rules},
+                       tuple((g.name, round(g.min * 100)) for g in self.rubric.spec.grades))
+
+
+def _compare(op: str, left: Any, right: Any) -> bool:
+    return bool({"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right,
+                 "==": left == right, "!=": left != right}[op])
+
+
+class _RuleChecks:
+    """The builder as one rule's form sees it (see :class:`~assess.rubric.forms.CheckBuilder`)."""
+
+    def __init__(self, builder: _Builder, rule: CompiledRule, when: Node | None,
+                 nodes: Mapping[Path, Node]) -> None:
+        self._builder = builder
+        self._rule = rule
+        self._nodes = nodes
+        self._present = [LPresent(builder.key(p), True) for p in rule.required]
+        self._guard: LNode = builder.lower(when) if when is not None else LConst(True)
+
+    def node(self, path: Path) -> Node:
+        return self._nodes[path]
+
+    def value(self, path: Path) -> Fn:
+        return expr.compile_value(self._nodes[path])
+
+    def operand(self, node: Node) -> Operand:
+        return self._builder.operand(node)
+
+    def atom(self, operand: Operand, op: Op, value: float) -> LNode:
+        return self._builder.cmp_atom(operand, op, value)
+
+    def guarded(self, test: Fn) -> Fn:
+        guard = self._rule.when
+        if guard is None:
+            return test
+        return lambda env: bool(guard(env)) and bool(test(env))
+
+    def lowered(self, *atoms: LNode) -> LNode:
+        return group("and", [*self._present, self._guard, *atoms])
+
+    def check(self, kind: CheckKind, index: int | None, native: Fn, lowered: LNode) -> Check:
+        i = self._rule.index
+        suffix = {"match": "match", "tier": f"t{index}", "graded": f"g{index}", "missing": "missing"}[kind]
+        return Check(f"r{i}.{suffix}", i, kind, index, native, lowered)
+
+    def special_term(self, text: str, kind: Literal["number"], fn: Fn, paths: tuple[str, ...]) -> Term:
+        return self._builder.special_term(text, kind, fn, paths)
+
+
+def _always(env: Mapping[str, Any]) -> bool:
+    return True
+
+
+def _getter(path: str) -> Fn:
+    return lambda env: env.get(path)
+
+
+def _presence(path: str) -> Fn:
+    return lambda env: path in env
+
+
+def compile_text(text: str | bytes, source: str) -> tuple[Program, Any]:
+    """Read, check and compile a ruleset's YAML text; returns the program and the document's
+    data (for its canonical hash). Every problem is a RulesetError naming rule and line."""
+    doc = yamldoc.load(text, source)
+    rubric = rubric_spec.parse(doc, source)
+    rubric_spec.check(rubric)
+    return compile_program(rubric), doc.data
+
+
+def compile_program(rubric: Rubric) -> Program:
+    """Compile a checked rubric; expression errors are load errors naming the rule."""
+    return _Builder(rubric).build()
