@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from assess import facts
 from assess.errors import AssessError, FactsError
 from assess.ruleset import Ruleset, load_ruleset, ruleset_name_for
-from assess.scoring.assessment import Assessment
-from assess.scoring.ledger import score
+from assess.scoring.assessment import Assessment, Phase
+from assess.scoring.ledger import MissingRecords, Provenance, score
 
 if TYPE_CHECKING:
     from assess.ranking import Summary
@@ -33,6 +33,8 @@ class Unit:
     facts: facts.UnitFacts | None = None
     error: AssessError | None = None
     raw: bytes | None = None
+    provenance: Provenance | None = None
+    """Where each fact came from, when the facts were merged from several sources."""
 
     def parsed(self) -> Unit:
         """This unit with its JSON parsed (errors become the unit's error)."""
@@ -130,7 +132,8 @@ class Rulesets:
 
 
 def score_units(units: Iterable[Unit], choose: Callable[[facts.UnitFacts], Ruleset],
-                engine: str = "durable") -> Iterator[Scored]:
+                engine: str = "durable", phase: Phase = "final",
+                missing_records: MissingRecords | None = None) -> Iterator[Scored]:
     """Score each unit with the ruleset ``choose`` picks for it (such as
     :meth:`Rulesets.for_unit`); input errors travel along as results.
 
@@ -143,7 +146,8 @@ def score_units(units: Iterable[Unit], choose: Callable[[facts.UnitFacts], Rules
             continue
         ruleset = choose(unit.facts)
         try:
-            yield Scored(unit.source, score(ruleset, unit.facts, engine, source=unit.source), ruleset)
+            yield Scored(unit.source, score(ruleset, unit.facts, engine, source=unit.source, phase=phase,
+                                            provenance=unit.provenance, missing_records=missing_records), ruleset)
         except FactsError as exc:
             yield Scored(unit.source, error=exc)
 
@@ -170,22 +174,26 @@ def summaries(results: Iterable[Scored]) -> Iterator[Scored]:
             yield Scored(result.source, ruleset=result.ruleset, summary=summarize(result.assessment, result.ruleset))
 
 
-def _start_worker(ref: str | None, engine: str, detail: Detail) -> None:
+def _start_worker(ref: str | None, engine: str, detail: Detail, phase: Phase,
+                  missing_records: MissingRecords | None) -> None:
     _WORKER["rulesets"] = Rulesets(ref)
     _WORKER["engine"] = engine
     _WORKER["detail"] = detail
+    _WORKER["phase"] = phase
+    _WORKER["missing_records"] = missing_records
 
 
 def _score_chunk(chunk: list[Unit]) -> list[Outcome]:
     rulesets: Rulesets = _WORKER["rulesets"]
-    results = score_units(chunk, rulesets.for_unit, _WORKER["engine"])
+    results = score_units(chunk, rulesets.for_unit, _WORKER["engine"], _WORKER["phase"], _WORKER["missing_records"])
     if _WORKER["detail"] == "summary":
         return [(s.source, s.summary, s.error) for s in summaries(results)]
     return [(s.source, s.assessment, s.error) for s in results]
 
 
 def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] | None, engine: str,
-                             jobs: int, detail: Detail = "assessment") -> Iterator[Scored]:
+                             jobs: int, detail: Detail = "assessment", phase: Phase = "final",
+                             missing_records: MissingRecords | None = None) -> Iterator[Scored]:
     """Like :func:`score_units`, spread over ``jobs`` worker processes, in input order.
 
     Units go to the workers in chunks, with at most two chunks per worker in flight, so
@@ -201,7 +209,7 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
     text_ref = str(ref) if ref is not None else None
     with Rulesets(ref) as local, ProcessPoolExecutor(
             max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker, initargs=(text_ref, engine, detail)) as pool:
+            initializer=_start_worker, initargs=(text_ref, engine, detail, phase, missing_records)) as pool:
         pending: deque[Future[list[Outcome]]] = deque()
 
         def drain(until: int) -> Iterator[Scored]:

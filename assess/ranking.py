@@ -4,10 +4,19 @@ Units are ranked within the table of the rubric that scored them (one table per
 ruleset: 乡镇/街道, 县直部门, 区县/开发区), by total descending. A ruleset may declare
 tie-break keys; units equal on the total and on every key share a rank (1, 2, 2, 4)
 and are listed by name. A rank is 1 + the number of units strictly better.
+
+In 初评 the total is the floor (the lowest total still possible): units are ranked by
+floor, then by ceiling (of two units with the same decided score, the one with more still
+to gain first), then by the tie-break keys; a unit whose possible grades span more than one
+grade shows 待定 instead of a grade. A unit is not ranked, and is listed under 未参加排名
+with the reason, when its period is not the rubric's (a half-year report among annual
+ones), when its year is not the table's (the year most of its units report), or when its
+unit id is already in the table.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -15,7 +24,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from assess.errors import AssessError
-from assess.facts import UNIT_TYPE_LABELS
+from assess.facts import PERIOD_LABELS, UNIT_TYPE_LABELS
 from assess.ruleset import Ruleset
 from assess.scoring.assessment import Assessment, RulesetRef, UnitRef
 
@@ -59,6 +68,14 @@ class Row:
     vetoed: bool
     blocked: bool
     main_deductions: tuple[MainDeduction, ...]
+    ceiling: float = 0.0
+    pending: float = 0.0
+    grades_possible: tuple[str, ...] = ()
+
+    @property
+    def open(self) -> bool:
+        """More than one grade is still possible (初评): the table shows 待定."""
+        return len(self.grades_possible) > 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +84,10 @@ class Summary:
     its row, not yet ranked, and the key that ranks it."""
 
     key: tuple[float, ...]
-    """Sorts best first: the total descending, then the ruleset's tie-break keys."""
+    """Sorts best first: the total (the floor) descending, the ceiling descending, then the
+    ruleset's tie-break keys."""
     row: Row
+    phase: Literal["provisional", "final"] = "final"
 
 
 class Column(BaseModel):
@@ -84,6 +103,16 @@ class GradeCount(BaseModel):
 
     grade: str
     count: int
+
+
+class Unranked(BaseModel):
+    """A unit scored but left out of a table, and why."""
+
+    model_config = ConfigDict(frozen=True)
+
+    unit: UnitKey
+    total: float
+    reason: str
 
 
 class Gap(BaseModel):
@@ -109,6 +138,9 @@ class Table(BaseModel):
     grades: list[GradeCount]
     self_score_threshold: float
     self_score_gaps: list[Gap]
+    phase: Literal["provisional", "final"] = "final"
+    year: int | None = None
+    unranked: list[Unranked] = []
 
 
 class Ranking(BaseModel):
@@ -121,7 +153,7 @@ class Ranking(BaseModel):
 
 def _sort_key(a: Assessment, keys: Sequence[str]) -> tuple[float, ...]:
     """Smaller is better."""
-    out = [-a.total]
+    out = [-a.total, -a.ceiling]
     for key in keys:
         if key == "vetoes":
             out.append(len(a.vetoes))
@@ -150,7 +182,8 @@ def summarize(assessment: Assessment, ruleset: Ruleset) -> Summary:
                    Row(0, UnitKey(u.id, u.name, u.type, u.year, u.period, u.parent), assessment.self_score,
                        assessment.total, tuple(c.score for c in assessment.categories), assessment.bonus,
                        assessment.grade, bool(assessment.vetoes), bool(assessment.blocks_excellent),
-                       main_deductions(assessment)))
+                       main_deductions(assessment), assessment.ceiling, assessment.pending_points,
+                       tuple(assessment.grades_possible)), assessment.phase)
 
 
 class Ranker:
@@ -183,6 +216,27 @@ class Ranker:
 
     def _table(self, ruleset: Ruleset, entries: list[Summary]) -> Table:
         entries.sort(key=lambda e: (e.key, e.row.unit.name, e.row.unit.id))
+        spec = ruleset.spec
+        year = _table_year(entries)
+        kept: list[Summary] = []
+        unranked: list[Unranked] = []
+        seen: set[str] = set()
+        for e in entries:
+            unit = e.row.unit
+            reason = None
+            if unit.period is not None and unit.period != spec.period:
+                reason = (f"{PERIOD_LABELS.get(unit.period, unit.period)}报告，不与"
+                          f"{PERIOD_LABELS.get(spec.period, spec.period)}考核的单位排名")
+            elif year is not None and unit.year is not None and unit.year != year:
+                reason = f"考核年度为{unit.year}年，本表为{year}年"
+            elif unit.id in seen:
+                reason = f"单位编码{unit.id}在本表中重复，只排名一次"
+            if reason is None:
+                seen.add(unit.id)
+                kept.append(e)
+            else:
+                unranked.append(Unranked(unit=unit, total=e.row.total, reason=reason))
+        entries = kept
         rows: list[Row] = []
         rank = 0
         previous: tuple[float, ...] | None = None
@@ -190,11 +244,12 @@ class Ranker:
             if e.key != previous:
                 rank, previous = position, e.key
             rows.append(replace(e.row, rank=rank))
+        phases = {e.phase for e in entries}
         entries.clear()
-        spec = ruleset.spec
         counts = {g.name: 0 for g in spec.grades}
         for row in rows:
-            counts[row.grade] = counts.get(row.grade, 0) + 1
+            shown = PENDING_GRADE if row.open else row.grade
+            counts[shown] = counts.get(shown, 0) + 1
         present = sorted({r.unit.type for r in rows}, key=lambda t: list(UNIT_TYPE_LABELS).index(t))
         gaps = [Gap(unit=r.unit, self_score=r.self_score, total=r.total, diff=round(r.self_score - r.total, 2))
                 for r in rows if r.self_score is not None and abs(r.self_score - r.total) > self.threshold]
@@ -206,10 +261,21 @@ class Ranker:
             categories=[Column(id=c.id, name=c.name, max=c.max) for c in spec.categories],
             tie_break=list(spec.tie_break), rows=rows,
             grades=[GradeCount(grade=g, count=n) for g, n in counts.items()],
-            self_score_threshold=self.threshold, self_score_gaps=gaps)
+            self_score_threshold=self.threshold, self_score_gaps=gaps,
+            phase="provisional" if "provisional" in phases else "final", year=year, unranked=unranked)
 
 
 _TABLE_ORDER = {"township": 0, "street": 0, "department": 1, "county": 2, "devzone": 2}
+PENDING_GRADE = "待定"
+"""Shown instead of a grade while the grades still possible are more than one (初评)."""
+
+
+def _table_year(entries: Sequence[Summary]) -> int | None:
+    """The year most of a table's units report (the latest among equals)."""
+    years = Counter(e.row.unit.year for e in entries if e.row.unit.year is not None)
+    if not years:
+        return None
+    return max(years, key=lambda y: (years[y], y))
 
 
 class RuleDifference(BaseModel):

@@ -8,7 +8,9 @@ concern each (``labels`` the code → 中文 tables, ``model`` the pydantic mode
 from __future__ import annotations
 
 from assess.facts.catalogue import (
+    DOCUMENTED,
     FIELDS,
+    OFFICE_FIELDS,
     FieldInfo,
     facts_json_schema,
 )
@@ -73,6 +75,7 @@ from assess.facts.reading import (
 )
 
 __all__ = [
+    "DOCUMENTED",
     "FACTS_SCHEMA_ID",
     "FACTS_SCHEMA_VERSION",
     "FIELDS",
@@ -83,6 +86,7 @@ __all__ = [
     "MAX_COUNT",
     "MAX_DEPTH",
     "MAX_LIST",
+    "OFFICE_FIELDS",
     "PERIOD_LABELS",
     "PLAN_KIND_LABELS",
     "UNIT_TYPE_LABELS",

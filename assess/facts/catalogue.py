@@ -76,3 +76,27 @@ def facts_json_schema() -> dict[str, Any]:
     """The JSON Schema of unit facts, with ``$id`` carrying the schema version."""
     schema = UnitFacts.model_json_schema()
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
+
+
+OFFICE_FIELDS: tuple[str, ...] = (
+    "tasks.assigned",       # 督办台账
+    "tasks.completed",
+    "work.summary",         # 材料报送台账: whether the year-end summary came in
+    "work.materials_late",
+    "duty.absences",        # 值班抽查
+    "reporting.late",       # 信息报送记录, from the office's own duty desk
+    "reporting.false",
+    "reporting.missed",
+    "reporting.concealed",
+    "incidents.major",      # 事故/灾情统计 against the control target
+    "incidents.general",
+    "incidents.deaths",
+    "incidents.death_limit",
+    "honors",               # with the 文号 of each conferring document
+)
+"""The facts the assessing office owns and keeps for every unit: a rule answered by the
+office (``source: office``) reads only these, and a unit is never charged for them."""
+
+DOCUMENTED: dict[str, str] = {"honors": "number"}
+"""Lists whose items a unit claims with a document: the item field holding its 文号. A
+claim without one is pending in 初评 and not counted in 终评."""

@@ -305,8 +305,6 @@ class Incidents(Section):
 HonorLevel = Literal["national", "provincial", "municipal", "county"]
 
 
-
-
 class Honor(Section):
     title: ShortText = Field(title="荣誉或推广")
     level: HonorLevel = Field(title="级别")
@@ -314,6 +312,9 @@ class Honor(Section):
         default=None, title="同一事项",
         description="Names the achievement; honours for the same achievement count once, "
                     "at the highest level. Defaults to the title.")
+    number: ShortText | None = Field(
+        default=None, title="文号",
+        description="The number of the document that conferred the honour (such as 某应急〔2024〕12号).")
 
 
 class Adjustment(Section):

@@ -15,6 +15,7 @@ if TYPE_CHECKING:  # imported for annotations only, so that scoring one unit sta
     from assess.tools.golden import Report as GoldenReport
     from assess.tools.rulediff import RulesetDiff
 
+_SOURCE_LABELS = {"unit": "单位自评材料", "office": "考核办记录", "review": "考核组复核"}
 CAP_LABELS = {"item": "扣完为止", "category": "本类扣完为止", "bonus_cap": "加分封顶"}
 
 
@@ -68,28 +69,46 @@ def _lines(a: Assessment, heading: Callable[[str], str], table_format: str,
            bullet: str, indent: str, br: str) -> list[str]:
     """Report lines; ``br`` ends a line that must not run into the next (Markdown)."""
     nl = f"{br}\n{indent}"
-    out = [heading("应急管理工作年度考核评分报告"), ""]
+    phase = "初评" if a.phase == "provisional" else "终评"
+    out = [heading(f"应急管理工作年度考核评分报告（{phase}）"), ""]
     out.append(f"单位：{unit_line(a)}{br}")
     out.append(f"细则：{a.ruleset.title}（{a.ruleset.id} 版本 {a.ruleset.version}，"
                f"sha256 {a.ruleset.sha256[:12]}）{br}")
     out.append(f"引擎：{a.engine}{br}")
-    score = f"得分：{fmt(a.total)} / {fmt(a.max)}"
+    if a.pending_points:
+        score = (f"已定得分：{fmt(a.floor)} / {fmt(a.max)}（待定 {fmt(a.pending_points)} 分，"
+                 f"最终得分在 {fmt(a.floor)}–{fmt(a.ceiling)} 之间）")
+    else:
+        score = f"得分：{fmt(a.total)} / {fmt(a.max)}"
     if a.bonus:
         score += f"（含加分 {fmt(a.bonus)}）"
-    score += f"    等级：{a.grade}"
-    if a.grade != a.grade_by_score:
-        score += f"（按分数为{a.grade_by_score}）"
+    if len(a.grades_possible) > 1:
+        score += f"    等级：待定（可能为{'、'.join(a.grades_possible)}）"
+    else:
+        score += f"    等级：{a.grade}"
+        if a.grade != a.grade_by_score:
+            score += f"（按分数为{a.grade_by_score}）"
     out.append(score + br)
+    if a.missing_records_policy == "skip":
+        out.append(f"说明：考核办数据未录入的项目按约定不评{br}")
     if a.self_score is not None:
         out.append(f"自评分：{fmt(a.self_score)}（与得分相差 {fmt(a.self_score_diff)}）")
     out.append("")
     out.append(heading("分类得分"))
     out.append("")
-    rows = [[c.name, fmt(c.max), fmt(c.deducted), fmt(c.score)] for c in a.categories]
-    rows.append(["加分", fmt(a.bonus_cap), "", fmt(a.bonus)])
-    rows.append(["合计", fmt(a.max), fmt(sum(c.deducted for c in a.categories)), fmt(a.total)])
-    out.append(tabulate(rows, headers=["类别", "满分", "扣分", "得分"], tablefmt=table_format,
-                        disable_numparse=True, colalign=("left", "right", "right", "right")))
+    if a.pending_points:
+        rows = [[c.name, fmt(c.max), fmt(c.deducted), fmt(c.pending), fmt(c.score)] for c in a.categories]
+        rows.append(["加分", fmt(a.bonus_cap), "", "", fmt(a.bonus)])
+        rows.append(["合计", fmt(a.max), fmt(sum(c.deducted for c in a.categories)),
+                     fmt(sum(c.pending for c in a.categories)), fmt(a.ceiling)])
+        out.append(tabulate(rows, headers=["类别", "满分", "已扣分", "待定", "已定得分"], tablefmt=table_format,
+                            disable_numparse=True, colalign=("left", "right", "right", "right", "right")))
+    else:
+        rows = [[c.name, fmt(c.max), fmt(c.deducted), fmt(c.score)] for c in a.categories]
+        rows.append(["加分", fmt(a.bonus_cap), "", fmt(a.bonus)])
+        rows.append(["合计", fmt(a.max), fmt(sum(c.deducted for c in a.categories)), fmt(a.total)])
+        out.append(tabulate(rows, headers=["类别", "满分", "扣分", "得分"], tablefmt=table_format,
+                            disable_numparse=True, colalign=("left", "right", "right", "right")))
     sections: list[tuple[str, list[str]]] = []
     if a.vetoes:
         sections.append(("一票否决", [f"{bullet}[{v.rule}] {v.item}：{v.reason}{nl}依据：{evidence_text(v.evidence)}"
@@ -104,6 +123,18 @@ def _lines(a: Assessment, heading: Callable[[str], str], table_format: str,
         f"{d.reason}" + (f"（评审说明：{d.note}）" if d.note else "")
         + f"{nl}依据：{evidence_text(d.evidence)}"
         for d in a.deductions] or [f"{bullet}无"]))
+    for owner, title in (("unit", "待补正（请单位补充佐证材料）"), ("office", "待录入（考核办日常考核数据）"),
+                         ("review", "待核查（考核组）")):
+        waiting = [p for p in a.pending if p.source == owner]
+        if waiting:
+            sections.append((title, [
+                f"{bullet}[{p.rule}] {p.item}  " + (f"涉及 {fmt(p.points)} 分" if p.kind in ("deduct", "bonus")
+                                                    else "涉及等级") + f"{nl}{p.needs}"
+                + (f"（核查方式：{p.method}）" if p.method else "") for p in waiting]))
+    if a.conflicts:
+        sections.append(("各来源不一致的事实", [
+            f"{bullet}{c.label}：" + "，".join(f"{_SOURCE_LABELS[k]} {fmt_value(v)}" for k, v in c.values.items())
+            + f"；以{_SOURCE_LABELS[c.winner]}为准" for c in a.conflicts]))
     if a.bonuses:
         sections.append(("加分", [
             f"{bullet}[{b.rule}] {b.item}  +{fmt(b.points)}"

@@ -18,18 +18,28 @@ from tabulate import tabulate
 from wcwidth import wcswidth
 
 from assess.facts import UNIT_TYPE_LABELS
-from assess.ranking import Ranking, Row, Table
+from assess.ranking import PENDING_GRADE, Ranking, Row, Table
 from assess.reports.assessment import fmt
 from assess.scoring.assessment import Assessment
 
 TEXT_FORMATS = {"plain": "simple", "grid": "grid", "github": "github"}
 
 
+PHASE_LABELS = {"provisional": "初评", "final": "终评"}
+
+
+def _provisional(table: Table) -> bool:
+    return table.phase == "provisional"
+
+
 def headers(table: Table) -> list[str]:
-    return ["排名", "单位", "类型", "自评分", "得分", *(c.name for c in table.categories), "加分", "等级", "主要扣分"]
+    scores = ["最低得分", "最高得分", "待定分值"] if _provisional(table) else ["得分"]
+    return ["排名", "单位", "类型", "自评分", *scores, *(c.name for c in table.categories), "加分", "等级", "主要扣分"]
 
 
 def grade_cell(row: Row) -> str:
+    if row.open:
+        return f"{PENDING_GRADE}（{'/'.join(row.grades_possible)}）"
     if row.vetoed:
         return f"{row.grade}（一票否决）"
     if row.blocked:
@@ -56,8 +66,9 @@ def main_deductions_cell(row: Row) -> str:
 
 
 def cells(table: Table, row: Row) -> list[Any]:
+    scores = [row.total, row.ceiling, row.pending] if _provisional(table) else [row.total]
     return [row.rank, row.unit.name, UNIT_TYPE_LABELS.get(row.unit.type, row.unit.type),
-            row.self_score, row.total, *row.categories, row.bonus, grade_cell(row), main_deductions_cell(row)]
+            row.self_score, *scores, *row.categories, row.bonus, grade_cell(row), main_deductions_cell(row)]
 
 
 def text_cells(table: Table, row: Row) -> list[str]:
@@ -76,13 +87,32 @@ def gaps(table: Table) -> str:
     return f"自评分与得分相差超过{fmt(table.self_score_threshold)}分的单位：{listed}"
 
 
+def unranked(table: Table) -> str:
+    if not table.unranked:
+        return "未参加排名的单位：无"
+    return "未参加排名的单位：" + "；".join(f"{u.unit.name}（{u.reason}）" for u in table.unranked)
+
+
+def notes(table: Table) -> list[str]:
+    """The lines under a table: grade distribution, self-score gaps, units not ranked, and in
+    初评 how the ranks are ordered while ranges are open."""
+    out = [distribution(table), gaps(table), unranked(table)]
+    if _provisional(table):
+        out.append("初评排名按最低可能得分排序，相同时按最高可能得分；可能等级不止一个的单位等级记为待定，"
+                   "待补正材料和考核办数据录入后确定。")
+    return out
+
+
 def heading(table: Table) -> str:
     r = table.ruleset
-    return f"{table.title}：{r.title}（{r.id} 版本 {r.version}），共 {len(table.rows)} 个单位"
+    year = f"{table.year}年度" if table.year is not None else ""
+    return (f"{table.title}（{year}{PHASE_LABELS[table.phase]}）：{r.title}（{r.id} 版本 {r.version}），"
+            f"共 {len(table.rows)} 个单位")
 
 
 def _aligns(table: Table) -> tuple[str, ...]:
-    return ("right", "left", "left", "right", "right", *("right" for _ in table.categories),
+    scores = ("right", "right", "right") if _provisional(table) else ("right",)
+    return ("right", "left", "left", "right", *scores, *("right" for _ in table.categories),
             "right", "left", "left")
 
 
@@ -91,7 +121,8 @@ def render_text(ranking: Ranking, style: str) -> str:
     for table in ranking.tables:
         body = tabulate([text_cells(table, r) for r in table.rows], headers=headers(table),
                         tablefmt=TEXT_FORMATS[style], disable_numparse=True, colalign=_aligns(table))
-        parts.append(f"【{heading(table)}】\n\n{body}\n\n{distribution(table)}\n{gaps(table)}\n")
+        lines = "\n".join(notes(table))
+        parts.append(f"【{heading(table)}】\n\n{body}\n\n{lines}\n")
     return "\n".join(parts)
 
 
@@ -101,7 +132,8 @@ def render_markdown(ranking: Ranking) -> str:
         body = tabulate([[c.replace("|", "\\|") for c in text_cells(table, r)] for r in table.rows],
                         headers=headers(table), tablefmt="github", disable_numparse=True,
                         colalign=_aligns(table))
-        parts.append(f"## {heading(table)}\n\n{body}\n\n{distribution(table)}\n\n{gaps(table)}\n")
+        lines = "\n\n".join(notes(table))
+        parts.append(f"## {heading(table)}\n\n{body}\n\n{lines}\n")
     return "\n".join(parts)
 
 
@@ -123,8 +155,7 @@ def render_html(ranking: Ranking) -> str:
                 f'<td class="n">{html.escape(t)}</td>' if isinstance(v, (int, float)) else f"<td>{html.escape(t)}</td>"
                 for v, t in zip(values, texts, strict=True)) + "</tr>")
         out.append("</tbody></table>")
-        out.append(f"<p>{html.escape(distribution(table))}</p>")
-        out.append(f"<p>{html.escape(gaps(table))}</p>")
+        out.extend(f"<p>{html.escape(line)}</p>" for line in notes(table))
     out.extend(["</body>", "</html>", ""])
     return "\n".join(out)
 
@@ -141,8 +172,8 @@ def render_csv(ranking: Ranking) -> bytes:
         for row in table.rows:
             writer.writerow(["" if c == "—" else c for c in text_cells(table, row)])
         writer.writerow([])
-        writer.writerow([distribution(table)])
-        writer.writerow([gaps(table)])
+        for line in notes(table):
+            writer.writerow([line])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -189,7 +220,7 @@ def render_xlsx(ranking: Ranking, assessments: Sequence[Assessment]) -> bytes:
 
     for table in ranking.tables:
         rows = [[v if not isinstance(v, float) else round(v, 2) for v in cells(table, r)] for r in table.rows]
-        add_sheet(table.title, headers(table), rows, [heading(table), distribution(table), gaps(table)])
+        add_sheet(table.title, headers(table), rows, [heading(table), *notes(table)])
     detail = []
     for a in assessments:
         names = {c.id: c.name for c in a.categories}

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any, Literal
 
 from assess.errors import Issue, RulesetError
-from assess.facts import FIELDS
+from assess.facts import FIELDS, OFFICE_FIELDS
 from assess.paths import Path
 from assess.rubric import expr, yamldoc
 from assess.rubric import spec as rubric_spec
@@ -160,6 +160,13 @@ class _Builder:
         for p in reads:
             self.key(p)
 
+        if spec.source == "office":
+            foreign = [p for p in reads if p not in OFFICE_FIELDS]
+            if foreign:
+                self.fail(self.rubric.rule_path(index, "source"),
+                          f"an office-sourced rule reads only facts the office records carry; "
+                          f"{', '.join(foreign)} {'is' if len(foreign) == 1 else 'are'} the unit's to submit "
+                          f"(the office records carry {', '.join(OFFICE_FIELDS)})")
         compiled = CompiledRule(index, spec, tuple(required), tuple(reads), use.form if use is not None else None)
         compiled.when = expr.compile_value(when) if when is not None else None
         compiled.evidence = self.evidence(parsed)

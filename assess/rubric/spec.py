@@ -29,6 +29,10 @@ TIE_BREAK_KEYS = ("vetoes", "blocks", "bonus", "missing")
 Pillar = Literal["预案", "体制", "机制", "法制", "保障"]
 RuleKind = Literal["deduct", "bonus", "veto", "no_excellent"]
 MissingPolicy = Literal["deduct", "skip"]
+RuleSource = Literal["unit", "office", "review"]
+"""Who answers a rule: the unit's own evidence, the assessing office's records, or the
+assessment team's review (on-site checks)."""
+DEFAULT_METHODS = ("查阅资料", "实地检查", "日常考核")
 
 
 class Spec(BaseModel):
@@ -77,6 +81,8 @@ class RuleSpec(Spec):
     passed: Text | None = None
     basis: Text
     if_missing: MissingPolicy | None = None
+    source: RuleSource = "unit"
+    method: Text | None = None
     _use: FormUse | None = PrivateAttr(default=None)
 
     @property
@@ -100,6 +106,11 @@ class RulesetSpec(Spec):
     categories: Annotated[list[CategorySpec], Field(min_length=1, max_length=50)]
     rules: Annotated[list[RuleSpec], Field(min_length=1, max_length=500)]
     tie_break: list[Annotated[str, Field(min_length=1, max_length=80)]] = []
+    period: Literal["annual", "half-year"] = "annual"
+    """The period the rubric scores: a submission for another period is scored on request
+    but never ranked with this one's."""
+    methods: Annotated[list[Text], Field(min_length=1, max_length=20)] = list(DEFAULT_METHODS)
+    """How items are checked; a rule's ``method`` is one of these."""
 
     @property
     def fail_grade(self) -> str:
@@ -231,6 +242,10 @@ def check(rubric: Rubric) -> None:
                                       f"use {', '.join(TIE_BREAK_KEYS)} or category:<id>")
     for index, rule in enumerate(spec.rules):
         _check_rule(rubric, index, rule, categories, add)
+        if rule.method is not None and rule.method not in spec.methods:
+            add(rubric.rule_path(index, "method"),
+                f"unknown method {rule.method!r}{did_you_mean(rule.method, spec.methods)}; "
+                f"the ruleset's methods are {', '.join(spec.methods)}")
 
     for c_index, category in enumerate(spec.categories):
         members = [r for r in spec.rules if r.kind == "deduct" and r.category == category.id]

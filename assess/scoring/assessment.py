@@ -11,9 +11,14 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-ASSESSMENT_SCHEMA_VERSION = "1.0"
+ASSESSMENT_SCHEMA_VERSION = "1.1"
 
 JsonValue = bool | int | float | str | list[str] | None
+Phase = Literal["provisional", "final"]
+"""初评 (provisional): what the unit has not evidenced is pending; 终评 (final): it is decided."""
+SourceKind = Literal["unit", "office", "review"]
+"""Who supplied the facts that decided an outcome: the unit's submission, the assessing
+office's records, or the assessment team's review."""
 
 
 class Record(BaseModel):
@@ -44,8 +49,9 @@ class CategoryScore(Record):
     id: str
     name: str
     max: float
-    score: float
+    score: float = Field(description="The maximum less the points decided so far.")
     deducted: float
+    pending: float = Field(default=0.0, description="Points still at stake in the category (初评).")
 
 
 class Deduction(Record):
@@ -71,6 +77,8 @@ class Deduction(Record):
                                                           "or points short (shortfall).")
     tier: int | None = Field(default=None, description="Index of the tier the value fell in (tiers), "
                                                        "0 for the first listed.")
+    source: SourceKind = Field(default="unit", description="Whose facts decided it.")
+    status: Literal["deducted"] = "deducted"
 
 
 class Bonus(Record):
@@ -84,6 +92,8 @@ class Bonus(Record):
     reason: str
     evidence: dict[str, JsonValue]
     capped: Literal["item", "bonus_cap"] | None = None
+    source: SourceKind = "unit"
+    status: Literal["bonus"] = "bonus"
 
 
 class GradeFinding(Record):
@@ -94,6 +104,8 @@ class GradeFinding(Record):
     item: str
     reason: str
     evidence: dict[str, JsonValue]
+    source: SourceKind = "unit"
+    status: Literal["veto", "no_excellent"] = "veto"
 
 
 class Passed(Record):
@@ -102,15 +114,46 @@ class Passed(Record):
     rule: str
     reason: str
     evidence: dict[str, JsonValue]
+    source: SourceKind = "unit"
+    status: Literal["passed"] = "passed"
 
 
 class Skipped(Record):
-    """A rule not evaluated because facts it needs were not submitted (if_missing: skip)."""
+    """A rule not evaluated because facts it needs were not submitted (if_missing: skip), or
+    because the office's data is missing and ``--allow-missing-records skip`` says so."""
 
     rule: str
     item: str
     paths: list[str] = Field(description="Facts not submitted that the rule needs.")
     reason: str
+    source: SourceKind = "unit"
+    status: Literal["skipped"] = "skipped"
+
+
+class Pending(Record):
+    """A rule not yet decided (初评): the evidence or data that would settle it, and the points at stake."""
+
+    rule: str
+    item: str
+    category: str | None
+    pillar: str
+    kind: Literal["deduct", "bonus", "veto", "no_excellent"]
+    source: SourceKind = Field(description="Who must supply what settles it: 'unit' (待补正), "
+                                           "'office' (待录入) or 'review' (待核查).")
+    points: float = Field(description="Points at stake: the most it can deduct, or award.")
+    paths: list[str] = Field(description="Facts still missing (for machines).")
+    needs: str = Field(description="What would settle it, in words for a person.")
+    method: str | None = Field(default=None, description="How the item is checked (查阅资料, 实地检查, 日常考核).")
+    status: Literal["pending"] = "pending"
+
+
+class Conflict(Record):
+    """A fact on which the sources disagree: each source's value and which one stands."""
+
+    path: str
+    label: str
+    values: dict[str, JsonValue]
+    winner: SourceKind
 
 
 class Assessment(Record):
@@ -122,11 +165,18 @@ class Assessment(Record):
     engine: Literal["durable", "native"]
     engine_version: str = Field(description="The engine and its version, e.g. 'durable-rules 2.0.28'.")
     assess_version: str
-    total: float = Field(description="Sum of category scores plus the capped bonus.")
+    phase: Phase = Field(default="final", description="初评 (provisional) or 终评 (final).")
+    total: float = Field(description="Sum of category scores plus the capped bonus; in 初评 the lowest "
+                                     "total still possible (the floor).")
+    floor: float = Field(default=0.0, description="The lowest total still possible.")
+    ceiling: float = Field(default=0.0, description="The highest total still possible.")
+    pending_points: float = Field(default=0.0, description="ceiling - floor: points not yet decided.")
+    grades_possible: list[str] = Field(default_factory=list,
+                                       description="Grades still possible, best first (one in 终评).")
     max: float = Field(description="The ruleset's base total (usually 100).")
     bonus: float = Field(description="Bonus points counted, after the bonus cap.")
     bonus_cap: float
-    grade: str
+    grade: str = Field(description="The grade; in 初评 the grade at the floor (see grades_possible).")
     grade_by_score: str = Field(description="The grade the total alone would give.")
     categories: list[CategoryScore]
     deductions: list[Deduction]
@@ -135,6 +185,11 @@ class Assessment(Record):
     blocks_excellent: list[GradeFinding]
     passed: list[Passed]
     skipped: list[Skipped]
+    pending: list[Pending] = Field(default_factory=list, description="Rules not yet decided (初评).")
+    conflicts: list[Conflict] = Field(default_factory=list,
+                                      description="Facts on which the unit, the office and the review disagree.")
+    missing_records_policy: Literal["skip"] | None = Field(
+        default=None, description="Set when 终评 scored without some office data (--allow-missing-records).")
     missing: list[str] = Field(description="Paths not submitted that cost points.")
     self_score: float | None = None
     self_score_diff: float | None = Field(default=None, description="self_score minus total.")

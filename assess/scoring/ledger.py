@@ -1,76 +1,69 @@
-"""The ledger: an engine's answers turned into points, caps, grade and reasons.
+"""The ledger: an engine's answers turned into outcomes per rule, in a phase of the assessment.
 
-Points are counted in integer hundredths (rubric points have at most two decimals,
-checked when a ruleset loads), so ``0.2 * 7`` is 1.4 and totals add up exactly; a
-shortfall counted in fractions is computed in decimal arithmetic and rounded half up
-to 0.01. Order of work for one unit:
+Points are counted in integer hundredths (:mod:`assess.points`). Order of work for one unit:
 
-1. each rule: missing facts (deduct or skip), passed, or the amount its form asks for,
-   limited to the item's points (扣完为止);
-2. each category: deductions in rule order until the category's maximum is used up;
-3. bonuses in rule order until the ruleset's bonus cap is used up;
-4. total = category scores + bonus; grade by the inclusive lower bounds, then vetoes
-   (一票否决: the fail grade) and 否优项 (never the top grade).
+1. each rule: *pending* (初评: the facts that settle it are not in yet), *deducted* for
+   missing evidence (终评), *skipped*, *passed*, or the amount its form asks for; a review
+   decision (evidence missing or rejected) stands over the facts;
+2. the totals (:mod:`assess.scoring.totals`): item and category caps (扣完为止), the bonus
+   cap, vetoes and 否优项, and in 初评 the lowest and highest totals still possible.
 
-The result records are built from values the ledger has already typed, without a
-second validation pass (see :func:`_record`); a test holds every assessment equal to
-its own re-validated JSON.
+Who answers a rule is declared by the ruleset (``source``): the unit, the assessing office
+(its records) or the assessment team (its review). Where the facts came from is told by a
+:class:`Provenance` (the merged view of the three sources); without one, every fact is
+taken as given by its owner. A unit is never charged for the office's missing data: in
+初评 it is pending (待录入), and 终评 refuses to score without it unless the caller names
+the policy (``missing_records="skip"``).
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
-from decimal import Decimal
-from typing import Any, TypeVar
-
-from pydantic import BaseModel
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal, Protocol
 
 from assess.engines import Engine, flatten
 from assess.errors import FactsError, Issue
-from assess.facts import FIELDS, HAZARD_LABELS, HONOR_LEVEL_LABELS, UNIT_TYPE_LABELS, Adjustment, UnitFacts
+from assess.facts import DOCUMENTED, FIELDS, Adjustment, UnitFacts
 from assess.paths import did_you_mean
-from assess.points import cents, fmt, money
-from assess.rubric.program import CompiledRule, Template
+from assess.rubric.program import Check, CompiledRule, Template
 from assess.ruleset import Ruleset
+from assess.scoring import reasons
 from assess.scoring.assessment import (
-    ASSESSMENT_SCHEMA_VERSION,
     Assessment,
-    Bonus,
-    CategoryScore,
-    Deduction,
+    Conflict,
     GradeFinding,
     JsonValue,
     Passed,
-    RulesetRef,
+    Pending,
+    Phase,
     Skipped,
-    UnitRef,
+    SourceKind,
 )
-from assess.version import __version__
+from assess.scoring.records import record
+from assess.scoring.totals import assemble
 
-Model = TypeVar("Model", bound=BaseModel)
-_set = object.__setattr__
-
-
-def _record(cls: type[Model], values: dict[str, Any]) -> Model:
-    """A result record from values the ledger already produced in the declared types.
-
-    Validating them again would cost more than the scoring itself (pydantic checks
-    every nested record); ``values`` must name every field, in declaration order.
-    """
-    obj = cls.__new__(cls)
-    _set(obj, "__dict__", values)
-    # Records are frozen, so one set of field names can serve every record of a class.
-    fields = _FIELDS.get(cls)
-    if fields is None:
-        fields = _FIELDS[cls] = set(cls.model_fields)
-    _set(obj, "__pydantic_fields_set__", fields)
-    _set(obj, "__pydantic_extra__", None)
-    _set(obj, "__pydantic_private__", None)
-    return obj
+MissingRecords = Literal["skip"]
 
 
-_FIELDS: dict[type[BaseModel], set[str]] = {}
+class Decision(Protocol):
+    """The review team's standing decision on the evidence for a fact or a rule."""
+
+    @property
+    def status(self) -> Literal["accepted", "missing", "rejected"]: ...
+    @property
+    def note(self) -> str | None: ...
+
+
+class Provenance(Protocol):
+    """Where each fact came from, and what the review decided (see :mod:`assess.sources`)."""
+
+    def source_of(self, path: str) -> SourceKind | None: ...
+
+    def evidence_for(self, *, path: str | None = None, rule: str | None = None) -> Decision | None: ...
+
+    def conflicts_view(self) -> Sequence[tuple[str, Mapping[str, Any], SourceKind]]:
+        """(path, each source's value, the source that stands) for every disagreement."""
+        ...
 
 
 def check_adjustments(ruleset: Ruleset, facts: UnitFacts, source: str) -> None:
@@ -101,9 +94,11 @@ def check_adjustments(ruleset: Ruleset, facts: UnitFacts, source: str) -> None:
                          source=source, issues=tuple(issues))
 
 
-def score(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable",
-          source: str = "<facts>") -> Assessment:
-    """Score one unit's facts; raises FactsError for adjustments that do not fit."""
+def score(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable", source: str = "<facts>", *,
+          phase: Phase = "final", provenance: Provenance | None = None,
+          missing_records: MissingRecords | None = None) -> Assessment:
+    """Score one unit's facts in a phase; raises FactsError for adjustments that do not fit
+    and, in 终评, for office or review data still missing (unless ``missing_records``)."""
     if facts.unit.type not in ruleset.spec.applies_to:
         kinds = ", ".join(ruleset.spec.applies_to)
         raise FactsError(f"ruleset {ruleset.id} does not score this kind of unit", source=source,
@@ -111,20 +106,46 @@ def score(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable",
                                                     f"applies to {kinds}"),))
     check_adjustments(ruleset, facts, source)
     env = flatten(facts)
+    claims = _undocumented(env, provenance)
     chosen = ruleset.engine(engine)
     fired = chosen.run(env)
-    return Ledger(ruleset, facts, env, fired, source).build(chosen)
+    ledger = Ledger(ruleset, facts, env, fired, source, phase, provenance, missing_records, claims)
+    return ledger.build(chosen)
+
+
+def _undocumented(env: dict[str, Any], provenance: Provenance | None) -> dict[str, list[Any]]:
+    """Takes out of ``env`` the items a unit claims without their document (an honour with no
+    文号) and returns them by path: they are pending in 初评 and do not count in 终评."""
+    claims: dict[str, list[Any]] = {}
+    for path, field in DOCUMENTED.items():
+        items = env.get(path)
+        if not items or (provenance is not None and provenance.source_of(path) in ("office", "review")):
+            continue
+        kept = [item for item in items if item.get(field)]
+        if len(kept) < len(items):
+            claims[path] = items
+            if kept:
+                env[path] = kept
+            else:
+                del env[path]
+    return claims
 
 
 class Ledger:
-    def __init__(self, ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any],
-                 fired: frozenset[str], source: str) -> None:
+    def __init__(self, ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], fired: frozenset[str],
+                 source: str, phase: Phase = "final", provenance: Provenance | None = None,
+                 missing_records: MissingRecords | None = None, claims: Mapping[str, list[Any]] | None = None
+                 ) -> None:
         self.ruleset = ruleset
         self.spec = ruleset.spec
         self.facts = facts
         self.env = env
         self.fired = fired
         self.source = source
+        self.phase = phase
+        self.provenance = provenance
+        self.missing_records = missing_records
+        self.claims = claims or {}
         self.adjustments = {a.rule: (i, a) for i, a in enumerate(facts.adjustments or [])}
         self.used_adjustments: set[str] = set()
         self.deductions: list[dict[str, Any]] = []
@@ -133,11 +154,18 @@ class Ledger:
         self.blocks: list[GradeFinding] = []
         self.passed: list[Passed] = []
         self.skipped: list[Skipped] = []
+        self.pending: list[Pending] = []
         self.missing: list[str] = []
+        self.unrecorded: list[Issue] = []
 
     def build(self, engine: Engine) -> Assessment:
         for rule in self.ruleset.program.rules:
             self.rule(rule)
+        if self.unrecorded:
+            raise FactsError("终评 needs the office's records (or the review) for every unit: "
+                             f"{len(self.unrecorded)} fact(s) still to enter; give them with --records/--review, "
+                             "or score with --allow-missing-records skip", source=self.source,
+                             issues=tuple(self.unrecorded))
         unused = [(i, r) for r, (i, _) in self.adjustments.items() if r not in self.used_adjustments]
         if unused:
             issues = tuple(Issue(f"adjustments[{i}].rule",
@@ -145,35 +173,36 @@ class Ledger:
                                  "or its facts are missing); remove the adjustment")
                            for i, r in sorted(unused))
             raise FactsError("adjustments that do not apply", source=self.source, issues=issues)
-        return self.assemble(engine)
+        return assemble(self, engine)
 
     # ------------------------------------------------------------------ per rule
 
     def rule(self, rule: CompiledRule) -> None:
         spec = rule.spec
-        fired = self.fired
         evidence = self.evidence(rule)
-        if rule.missing_check in fired:
-            env = self.env
-            paths = [p for p in rule.required if p not in env]
-            labels = "、".join(_label(p) for p in paths)
-            if spec.kind == "deduct" and (spec.if_missing or self.spec.if_missing) == "deduct":
-                self.deductions.append(self._deduction(rule, rule.cents, f"未提交{labels}，按未完成扣分", evidence,
-                                                       missing=True))
-                self.missing.extend(p for p in paths if p not in self.missing)
-            else:
-                self.skipped.append(_record(Skipped, {"rule": spec.id, "item": spec.item, "paths": paths,
-                                                      "reason": f"未提交{labels}，本项未评"}))
+        source = self.decided_by(rule)
+        decision = self.decision(rule)
+        if decision is not None and spec.kind == "deduct":
+            note = f"：{decision.note}" if decision.note else ""
+            reason = (f"考核组未采信佐证材料{note}" if decision.status == "rejected"
+                      else f"考核组核查无佐证材料，该项不得分{note}")
+            self.deductions.append(self._deduction(rule, rule.cents, reason, evidence, "review", missing=True))
             return
-        matched = [c for c in rule.checks if c.name in fired]
+        unsettled = self.unsettled(rule)
+        if unsettled:
+            self.unsettled_rule(rule, unsettled, evidence)
+            return
+        matched = [c for c in rule.checks if c.name in self.fired]
         if not matched:
-            self.passed.append(_record(Passed, {"rule": spec.id, "reason": self.pass_reason(rule),
-                                                "evidence": evidence}))
+            self.passed.append(record(Passed, {"rule": spec.id, "reason": self.pass_reason(rule),
+                                               "evidence": evidence, "source": source, "status": "passed"}))
+            self.claimed_bonus(rule)
             return
         kind = spec.kind
         if kind == "veto" or kind == "no_excellent":
-            finding = _record(GradeFinding, {"rule": spec.id, "pillar": spec.pillar, "item": spec.item,
-                                             "reason": self.render(rule.reason, {}), "evidence": evidence})
+            finding = record(GradeFinding, {"rule": spec.id, "pillar": spec.pillar, "item": spec.item,
+                                            "reason": self.render(rule.reason, {}), "evidence": evidence,
+                                            "source": source, "status": kind})
             (self.vetoes if kind == "veto" else self.blocks).append(finding)
             return
         use = spec.use
@@ -182,23 +211,103 @@ class Ledger:
         reason = self.render(rule.reason, found.variables)
         if kind == "bonus":
             self.bonuses.append({"rule": spec.id, "pillar": spec.pillar, "item": spec.item, "raw": found.cents,
-                                 "reason": reason, "evidence": evidence})
+                                 "reason": reason, "evidence": evidence, "source": source})
+            self.claimed_bonus(rule, found.cents)
             return
         if found.cents <= 0:
-            self.passed.append(_record(Passed, {"rule": spec.id, "reason": self.pass_reason(rule),
-                                                "evidence": evidence}))
+            self.passed.append(record(Passed, {"rule": spec.id, "reason": self.pass_reason(rule),
+                                               "evidence": evidence, "source": source, "status": "passed"}))
             return
-        self.deductions.append(self._deduction(rule, found.cents, reason, evidence, **found.extra))
+        self.deductions.append(self._deduction(rule, found.cents, reason, evidence, source, **found.extra))
+
+    def unsettled(self, rule: CompiledRule) -> list[str]:
+        """Facts the rule needs that its owner has not supplied: not submitted at all, or (for a
+        rule the office or the review answers) given only by the unit's own claim."""
+        env = self.env
+        paths = [p for p in rule.required if p not in env] if rule.missing_check in self.fired else []
+        owner = rule.spec.source
+        if owner != "unit" and self.provenance is not None:
+            trusted = ("office", "review") if owner == "office" else ("review",)
+            paths += [p for p in rule.required if p in env and p not in paths
+                      and self.provenance.source_of(p) not in trusted]
+        return paths
+
+    def unsettled_rule(self, rule: CompiledRule, paths: list[str], evidence: dict[str, JsonValue]) -> None:
+        spec = rule.spec
+        owner = spec.source
+        labels = "、".join(_plain(p) for p in paths)
+        policy = spec.if_missing or (self.spec.if_missing if spec.kind == "deduct" else "skip")
+        if owner == "unit" and (policy == "skip" or spec.kind != "deduct"):
+            self.skip(rule, paths, f"未提交{labels}，本项未评", owner)
+            return
+        if self.phase == "provisional":
+            self.pend(rule, paths, owner)
+            return
+        if owner == "unit":
+            self.deductions.append(self._deduction(rule, rule.cents, f"未提交{labels}，无佐证材料，该项不得分",
+                                                   evidence, "unit", missing=True))
+            self.missing.extend(p for p in paths if p not in self.missing)
+            return
+        if self.missing_records == "skip":
+            whose = "考核办未录入" if owner == "office" else "考核组未核查"
+            self.skip(rule, paths, f"{whose}{labels}，按约定本项不评", owner)
+            return
+        self.unrecorded.extend(Issue(p, f"rule {spec.id} ({spec.item}) needs the "
+                                        f"{'office records' if owner == 'office' else 'review'} for {_plain(p)}",
+                                     rule=spec.id) for p in paths)
+
+    def pend(self, rule: CompiledRule, paths: list[str], owner: SourceKind, points: int | None = None,
+             needs: str | None = None) -> None:
+        spec = rule.spec
+        what = {"unit": "请补充佐证材料：", "office": "考核办待录入：", "review": "考核组待核查："}[owner]
+        self.pending.append(record(Pending, {
+            "rule": spec.id, "item": spec.item, "category": spec.category, "pillar": spec.pillar,
+            "kind": spec.kind, "source": owner, "points": (rule.cents if points is None else points) / 100,
+            "paths": paths, "needs": needs or what + "、".join(_plain(p) for p in paths),
+            "method": spec.method, "status": "pending"}))
+
+    def skip(self, rule: CompiledRule, paths: list[str], reason: str, owner: SourceKind) -> None:
+        self.skipped.append(record(Skipped, {"rule": rule.spec.id, "item": rule.spec.item, "paths": paths,
+                                             "reason": reason, "source": owner, "status": "skipped"}))
+
+    def claimed_bonus(self, rule: CompiledRule, decided: int = 0) -> None:
+        """A bonus some of whose claims lack their document: pending in 初评 for what they would add."""
+        claimed = [p for p in rule.required if p in self.claims]
+        if not claimed or self.phase != "provisional" or rule.quantity is None:
+            return
+        env = dict(self.env)
+        env.update({p: self.claims[p] for p in claimed})
+        extra = min(round(rule.quantity(env) * 100), rule.cents) - decided
+        if extra > 0:
+            self.pend(rule, claimed, "unit", extra,
+                      "请补充佐证材料：" + "、".join(f"{_plain(p)}的文件文号" for p in claimed))
+
+    def decided_by(self, rule: CompiledRule) -> SourceKind:
+        """Whose facts decide the rule: the most direct source among the facts it reads."""
+        if self.provenance is None:
+            return rule.spec.source
+        found = {self.provenance.source_of(p) for p in rule.reads}
+        return "review" if "review" in found else "office" if "office" in found else rule.spec.source
+
+    def decision(self, rule: CompiledRule) -> Decision | None:
+        """A review decision that the evidence for the rule, or a fact it reads, is missing or rejected."""
+        if self.provenance is None:
+            return None
+        for found in (self.provenance.evidence_for(rule=rule.spec.id),
+                      *(self.provenance.evidence_for(path=p) for p in rule.reads)):
+            if found is not None and found.status in ("missing", "rejected"):
+                return found
+        return None
 
     @staticmethod
-    def _deduction(rule: CompiledRule, raw: int, reason: str, evidence: dict[str, JsonValue], *,
-                   missing: bool = False, adjusted: bool = False, defaulted: bool = False,
+    def _deduction(rule: CompiledRule, raw: int, reason: str, evidence: dict[str, JsonValue], source: SourceKind,
+                   *, missing: bool = False, adjusted: bool = False, defaulted: bool = False,
                    note: str | None = None, count: float | None = None, tier: int | None = None) -> dict[str, Any]:
         spec = rule.spec
         return {"rule": spec.id, "category": spec.category, "pillar": spec.pillar, "item": spec.item,
                 "points": 0.0, "raw": raw, "reason": reason, "evidence": evidence, "capped": None,
                 "missing": missing, "adjusted": adjusted, "defaulted": defaulted, "note": note,
-                "count": count, "tier": tier}
+                "count": count, "tier": tier, "source": source, "status": "deducted"}
 
     def adjustment(self, rule: str) -> Adjustment | None:
         """The assessor's pick for a discretionary rule, marked as used."""
@@ -207,6 +316,15 @@ class Ledger:
             return None
         self.used_adjustments.add(rule)
         return found[1]
+
+    def conflicts(self) -> list[Conflict]:
+        if self.provenance is None:
+            return []
+        return [record(Conflict, {"path": path, "label": _plain(path),
+                                  "values": {k: reasons.json_value(v) if v is not None else None
+                                             for k, v in values.items()},
+                                  "winner": winner})
+                for path, values, winner in self.provenance.conflicts_view()]
 
     # ------------------------------------------------------------------ text
 
@@ -220,7 +338,7 @@ class Ledger:
                 value = fn(env)
             else:
                 value = None
-            out[label] = value if value is None or value.__class__ in _PLAIN else _json_value(value)
+            out[label] = value if value is None or value.__class__ in reasons.PLAIN else reasons.json_value(value)
         return out
 
     def pass_reason(self, rule: CompiledRule) -> str:
@@ -236,137 +354,17 @@ class Ledger:
                 out.append(part)
             elif part.fn is None:
                 value = variables.get(part.text)
-                out.append(_points_text(value) if part.text == "points" else _text(value))
+                out.append(reasons.points_text(value) if part.text == "points" else reasons.text(value))
             elif all(p in env for p in part.paths):
-                out.append(_text(part.fn(env), part.text))
+                out.append(reasons.text(part.fn(env), part.text))
             else:
                 out.append("未提交")
         return "".join(out)
 
-    # ------------------------------------------------------------------ totals
 
-    def assemble(self, engine: Engine) -> Assessment:
-        spec = self.spec
-        program = self.ruleset.program
-        used = dict.fromkeys(program.category_cents, 0)
-        deductions: list[Deduction] = []
-        for entry in self.deductions:
-            raw = entry["raw"]
-            item_points = program.rule_cents[entry["rule"]]
-            capped = None
-            points = raw
-            if points > item_points:
-                points, capped = item_points, "item"
-            category = entry["category"]
-            room = program.category_cents[category] - used[category]
-            if points > room:
-                points, capped = room, "category"
-            used[category] += points
-            entry["points"] = points / 100
-            entry["raw"] = raw / 100
-            entry["capped"] = capped
-            deductions.append(_record(Deduction, entry))
-        categories = [_record(CategoryScore, {"id": c.id, "name": c.name, "max": maximum / 100,
-                                              "score": (maximum - used[c.id]) / 100,
-                                              "deducted": used[c.id] / 100})
-                      for c, maximum in zip(spec.categories, program.category_cents.values(), strict=True)]
-        bonuses: list[Bonus] = []
-        bonus_total = 0
-        cap = cents(spec.bonus_cap)
-        for entry in self.bonuses:
-            raw = entry["raw"]
-            limit = program.rule_cents[entry["rule"]]
-            points, capped_b = raw, None
-            if points > limit:
-                points, capped_b = limit, "item"
-            if points > cap - bonus_total:
-                points, capped_b = cap - bonus_total, "bonus_cap"
-            bonus_total += points
-            bonuses.append(_record(Bonus, {"rule": entry["rule"], "pillar": entry["pillar"], "item": entry["item"],
-                                           "points": points / 100, "raw": raw / 100, "reason": entry["reason"],
-                                           "evidence": entry["evidence"], "capped": capped_b}))
-        total = sum(program.category_cents.values()) - sum(used.values()) + bonus_total
-        by_score = next(name for name, minimum in program.grade_cents if total >= minimum)
-        grade = by_score
-        if self.vetoes:
-            grade = spec.fail_grade
-        elif self.blocks and grade == spec.top_grade:
-            grade = spec.grades[1].name
-        unit = self.facts.unit
-        self_score = self.facts.self_score
-        return _record(Assessment, {
-            "schema_version": ASSESSMENT_SCHEMA_VERSION,
-            "unit": _record(UnitRef, {"id": unit.id, "name": unit.name, "type": unit.type, "year": unit.year,
-                                      "period": unit.period, "parent": unit.parent}),
-            "ruleset": _record(RulesetRef, {"id": spec.id, "title": spec.title, "version": spec.version,
-                                            "sha256": self.ruleset.sha256, "source": self.ruleset.name}),
-            "engine": engine.name, "engine_version": engine.version, "assess_version": __version__,
-            "total": total / 100, "max": cents(spec.total) / 100, "bonus": bonus_total / 100,
-            "bonus_cap": cap / 100, "grade": grade, "grade_by_score": by_score,
-            "categories": categories, "deductions": deductions, "bonuses": bonuses,
-            "vetoes": self.vetoes, "blocks_excellent": self.blocks, "passed": self.passed,
-            "skipped": self.skipped, "missing": self.missing,
-            "self_score": self_score,
-            "self_score_diff": None if self_score is None else (cents(self_score) - total) / 100,
-        })
+def _plain(path: str) -> str:
+    info = FIELDS.get(path)
+    return info.label if info is not None else path
 
 
-_LABELS = {path: f"{info.label}（{path}）" for path, info in FIELDS.items()}
-
-
-def _label(path: str) -> str:
-    return _LABELS.get(path, path)
-
-
-_ENUM_LABELS: dict[str, Mapping[str, str]] = {
-    "unit.type": UNIT_TYPE_LABELS,
-    "honors.level": HONOR_LEVEL_LABELS,
-    "drills.kind": HAZARD_LABELS,
-}
-
-
-def _points_text(value: int | None) -> str:
-    """Hundredths as points: 450 → 4.5."""
-    return "未提交" if value is None else fmt(value / 100)
-
-
-def _text(value: Any, path: str | None = None) -> str:
-    if value is None:
-        return "未提交"
-    kind = value.__class__
-    if kind is bool:
-        return "是" if value else "否"
-    if kind is int:
-        return str(value)
-    if kind is float or kind is Decimal:
-        text = f"{money(value if kind is Decimal else Decimal(repr(value))):f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
-    if kind is str and path in _ENUM_LABELS:
-        return _ENUM_LABELS[path].get(value, value)
-    if kind is list:
-        return "、".join(str(v) for v in value)
-    return str(value)
-
-
-_PLAIN = (bool, int, str)
-
-
-def _json_float(value: float) -> JsonValue:
-    if not math.isfinite(value):
-        return None
-    if (value * 100).is_integer():
-        rounded = value  # already in hundredths: no rounding to do
-    else:
-        rounded = float(money(Decimal(repr(value))))
-    return int(rounded) if rounded.is_integer() and abs(rounded) < 2**53 else rounded
-
-
-def _json_value(value: Any) -> JsonValue:
-    kind = value.__class__
-    if kind is float:
-        return _json_float(value)
-    if kind is bool or kind is int or kind is str or value is None:
-        return value  # type: ignore[no-any-return]
-    if kind is list:
-        return [str(v) for v in value]
-    return str(value)
+__all__ = ["Check", "Ledger", "Provenance", "check_adjustments", "score"]

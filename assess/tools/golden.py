@@ -29,7 +29,7 @@ import copy
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -54,6 +54,11 @@ class CaseSpec(BaseModel):
     vetoes: list[str] | None = None
     blocks: list[str] | None = None
     bonuses: list[str] | None = None
+    phase: Literal["provisional", "final"] = "final"
+    missing_records: Literal["skip"] | None = None
+    ceiling: float | None = None
+    """The highest total still possible (初评); defaults to ``total``, nothing pending."""
+    pending: list[str] | None = None
 
 
 class CasesFile(BaseModel):
@@ -184,18 +189,23 @@ def run_case(ruleset: Ruleset, spec: CaseSpec, baselines: dict[str, dict[str, An
         return CaseResult(spec.id, False, [f"unknown baseline {spec.baseline!r}"])
     data = merged(baselines[spec.baseline] if spec.baseline else {}, spec.facts)
     try:
-        a = score(ruleset, facts.validate(data, f"case {spec.id}"), engine, source=f"case {spec.id}")
+        a = score(ruleset, facts.validate(data, f"case {spec.id}"), engine, source=f"case {spec.id}",
+                  phase=spec.phase, missing_records=spec.missing_records)
     except AssessError as exc:
         return CaseResult(spec.id, False, [f"cannot be scored: {exc.render()}"])
     diffs = []
     if abs(a.total - spec.total) > 0.005:
         diffs.append(f"total: expected {spec.total:g}, got {a.total:g}")
+    ceiling = spec.total if spec.ceiling is None else spec.ceiling
+    if abs(a.ceiling - ceiling) > 0.005:
+        diffs.append(f"ceiling: expected {ceiling:g}, got {a.ceiling:g}")
     if a.grade != spec.grade:
         diffs.append(f"grade: expected {spec.grade}, got {a.grade}")
     diffs += _compare_sets("deducts", spec.deducts, [d.rule for d in a.deductions if d.points > 0 or d.raw > 0])
     diffs += _compare_sets("vetoes", spec.vetoes, [v.rule for v in a.vetoes])
     diffs += _compare_sets("blocks", spec.blocks, [b.rule for b in a.blocks_excellent])
     diffs += _compare_sets("bonuses", spec.bonuses, [b.rule for b in a.bonuses])
+    diffs += _compare_sets("pending", spec.pending, [p.rule for p in a.pending])
     return CaseResult(spec.id, not diffs, diffs, a)
 
 
