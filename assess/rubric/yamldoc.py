@@ -29,6 +29,9 @@ _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
+# A date or time written unquoted (a review decision's time) stays the text it was;
+# the reader that expects a time parses it.
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 
@@ -95,7 +98,7 @@ class _Converter:
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
         tag, text = node.tag, node.value
-        if tag == _STR:
+        if tag in (_STR, _TIMESTAMP):
             return text
         if tag == _NULL:
             return None
