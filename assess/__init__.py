@@ -23,7 +23,10 @@ from assess.api import (
     facts_reference,
     is_cases_file,
     load_facts,
+    load_records,
+    load_review,
     load_summary,
+    merge_sources,
     parse_facts,
     rank,
     read_summary,
@@ -40,6 +43,7 @@ from assess.api import (
     score,
     score_many,
     split_summaries,
+    with_sources,
     write_ranking,
 )
 from assess.batch import (
@@ -54,6 +58,8 @@ from assess.errors import (
     EngineError,
     FactsError,
     Issue,
+    RecordsError,
+    ReviewError,
     RulesetError,
 )
 from assess.facts import (
@@ -83,6 +89,13 @@ from assess.scoring.assessment import (
     Passed,
     Skipped,
     assessment_json_schema,
+)
+from assess.sources import (
+    Merged,
+    OfficeRecords,
+    Review,
+    records_json_schema,
+    review_json_schema,
 )
 from assess.version import __version__
 
@@ -130,8 +143,13 @@ __all__ = [
     "Finding",
     "GradeFinding",
     "Issue",
+    "Merged",
+    "OfficeRecords",
     "Passed",
     "Ranking",
+    "RecordsError",
+    "Review",
+    "ReviewError",
     "Ruleset",
     "RulesetDiff",
     "RulesetError",
@@ -152,17 +170,22 @@ __all__ = [
     "facts_reference",
     "is_cases_file",
     "load_facts",
+    "load_records",
+    "load_review",
     "load_ruleset",
     "load_summary",
+    "merge_sources",
     "parse_facts",
     "rank",
     "read_summary",
     "read_units",
+    "records_json_schema",
     "render_assessment",
     "render_cases",
     "render_comparison",
     "render_diff",
     "render_ranking",
+    "review_json_schema",
     "review_sheet",
     "ruleset_for_type",
     "ruleset_of_cases",
@@ -170,6 +193,7 @@ __all__ = [
     "score",
     "score_many",
     "split_summaries",
+    "with_sources",
     "write_atomically",
     "write_ranking",
 ]

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import zipfile
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -137,6 +136,7 @@ def parse_records(data: bytes, source: str) -> list[RecordRow]:
     """The rows of one records file; its format is told by the name (``.csv``,
     ``.xlsx``, ``.json``, ``.jsonl``)."""
     suffix = Path(source).suffix.lower()
+    tables: list[tuple[str | None, Iterator[RawRow]]]
     if suffix == ".csv":
         tables = [(None, _csv_rows(data, source))]
     elif suffix in (".xlsx", ".xlsm"):
@@ -159,7 +159,9 @@ def parse_records(data: bytes, source: str) -> list[RecordRow]:
 
 
 RawRow = tuple[int, dict[str, Any]]
-"""A row number and its cells by column heading, before the headings are resolved."""
+"""A row number and its cells by column heading, before the headings are resolved. A
+table with a heading row yields it first as a row of empty cells, so that a bad heading
+is named at its own row."""
 
 
 class _Table:
@@ -258,10 +260,10 @@ class _Table:
         except AssessError as exc:
             for issue in exc.issues:
                 plain = issue.path.split("[")[0]
-                heading = next((columns[p] for p in sorted(columns, key=len, reverse=True)
-                                if plain == p or plain.startswith(p + ".")), None)
-                detail = issue.path if heading is None or plain != columns.get(heading, heading) else ""
-                self.fail(number, heading, f"bad value: {issue.message}" + (f" ({detail})" if detail else ""))
+                owner = next((p for p in sorted(columns, key=len, reverse=True)
+                              if plain == p or plain.startswith(p + ".")), None)
+                detail = f" ({issue.path})" if owner is None or issue.path != owner else ""
+                self.fail(number, columns.get(owner or ""), f"bad value: {issue.message}{detail}")
             return False
         return True
 
@@ -311,6 +313,7 @@ def _csv_rows(data: bytes, source: str) -> Iterator[RawRow]:
         for values in reader:
             if headings is None:
                 headings = _headings(values, start, source)
+                yield start, dict.fromkeys(headings)
             else:
                 yield start, _cells(headings, values, start)
             start = reader.line_num + 1
@@ -344,6 +347,7 @@ def _xlsx_tables(data: bytes, source: str) -> Iterator[tuple[str | None, Iterato
 
 
 def _sheet_rows(headings: list[str], rows: Iterator[tuple[Any, ...]]) -> Iterator[RawRow]:
+    yield 1, dict.fromkeys(headings)
     for number, values in enumerate(rows, start=2):
         cells = _cells(headings, values, number)
         for heading, value in cells.items():
@@ -375,7 +379,7 @@ def _jsonl_rows(text: str, source: str) -> Iterator[RawRow]:
 def records_json_schema() -> dict[str, Any]:
     """The JSON Schema of one row of office records (a JSON list item or JSONL line).
     CSV and XLSX tables take the same columns; a column may be headed by its 中文 label."""
-    kinds = {"bool": {"type": "boolean"}, "int": {"type": "integer", "minimum": 0},
+    kinds: dict[str, dict[str, Any]] = {"bool": {"type": "boolean"}, "int": {"type": "integer", "minimum": 0},
              "number": {"type": "number", "minimum": 0}, "list": {"type": "array"}}
     properties: dict[str, Any] = {
         "unit.id": {"type": "string", "title": "单位编码", "minLength": 1},
@@ -383,7 +387,7 @@ def records_json_schema() -> dict[str, Any]:
     }
     for path in OFFICE_FIELDS:
         info = FIELDS[path]
-        entry = {**kinds[info.kind], "title": info.label, "x-label": info.label}
+        entry: dict[str, Any] = {**kinds[info.kind], "title": info.label, "x-label": info.label}
         if path == "honors":
             entry["items"] = {"type": "object", "required": ["title", "level"],
                               "properties": {name: {"title": sub.label} for name, sub in info.item_fields.items()}}

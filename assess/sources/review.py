@@ -213,7 +213,7 @@ def parse_review(data: bytes, source: str) -> Review:
     if not isinstance(document, dict):
         raise ReviewError("expected a mapping with a list of decisions", source=source)
     try:
-        review = ReviewFile.model_validate(document, strict=True)
+        review = ReviewFile.model_validate(document)
     except ValidationError as exc:
         issues = tuple(_issue(e, lines) for e in exc.errors(include_url=False))
         raise ReviewError(f"{len(issues)} problem(s) in the review", source=source,
