@@ -15,6 +15,7 @@ of a file's problems are listed at once.
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import zipfile
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -186,7 +187,7 @@ class _Table:
         if heading in FIELDS:
             self.fail(row, heading, "the office records do not carry this fact (it is the unit's to submit)")
         else:
-            self.fail(row, heading, "unknown column" + did_you_mean(heading, [*OFFICE_FIELDS, *OFFICE_LABELS]))
+            self.fail(row, heading, "unknown column" + _closest(heading))
         return None
 
     def read(self, rows: Iterator[RawRow]) -> list[RecordRow]:
@@ -266,6 +267,13 @@ class _Table:
                 self.fail(number, columns.get(owner or ""), f"bad value: {issue.message}{detail}")
             return False
         return True
+
+
+def _closest(heading: str) -> str:
+    # Labels are two to seven characters, where one wrong character already halves
+    # difflib's ratio; a lower cutoff than for field names still finds 迟报 for 迟抱.
+    matches = difflib.get_close_matches(heading, [*OFFICE_FIELDS, *OFFICE_LABELS], n=1, cutoff=0.5)
+    return f" (did you mean {matches[0]!r}?)" if matches else ""
 
 
 class _Unreadable(Exception):
