@@ -372,3 +372,14 @@ def test_schema_prints_the_records_and_review_schemas(which: str) -> None:
     assert result.code == 0, result.err
     schema = json.loads(result.out)
     assert schema["$id"].startswith("https://assess.invalid/schema/" + which.strip("-"))
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("a: &x 1\nb: *x\n", "anchors and aliases are not allowed"),
+    ("decisions: [\n", "invalid YAML"),
+    ("- 1\n", "expected a mapping"),
+])
+def test_review_that_is_not_a_safe_yaml_mapping_is_a_review_error(text: str, words: str) -> None:
+    with pytest.raises(ReviewError) as caught:
+        parse_review(text.encode(), "r.yaml")
+    assert words in caught.value.render() and "ruleset" not in caught.value.render()

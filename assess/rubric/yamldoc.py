@@ -66,7 +66,7 @@ class _Converter:
 
     def convert(self, node: yaml.Node, path: Path) -> Any:
         if id(node) in self.seen:
-            raise self.fail(node, "anchors and aliases are not allowed in rulesets")
+            raise self.fail(node, "anchors and aliases are not allowed")
         self.seen.add(id(node))
         self.count += 1
         if self.count > MAX_NODES:
@@ -83,7 +83,7 @@ class _Converter:
                     raise self.fail(key_node, "mapping keys must be plain text")
                 key = str(key_node.value)
                 if key == "<<":
-                    raise self.fail(key_node, "merge keys (<<) are not allowed in rulesets")
+                    raise self.fail(key_node, "merge keys (<<) are not allowed")
                 if key in out:
                     raise self.fail(key_node, f"duplicate key {key!r} in {json_path(path)}")
                 out[key] = self.convert(value_node, (*path, key))

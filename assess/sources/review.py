@@ -208,8 +208,9 @@ def parse_review(data: bytes, source: str) -> Review:
         else:
             parsed = yamldoc.load(decode(data, source), source)
             document, lines = parsed.data, parsed.lines
-    except AssessError as exc:  # the YAML and JSON readers name rulesets and facts; this is a review
-        raise ReviewError(exc.message, source=source, issues=exc.issues) from exc
+    except AssessError as exc:  # the YAML and JSON readers raise the errors of rulesets and facts
+        message = "invalid review YAML" if exc.message == "invalid ruleset YAML" else exc.message
+        raise ReviewError(message, source=source, issues=exc.issues) from exc
     if not isinstance(document, dict):
         raise ReviewError("expected a mapping with a list of decisions", source=source)
     try:
