@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
-from assess import batch, facts
+from assess import batch, facts, sources
 from assess.engines import durable
 from assess.errors import AssessError, UsageError
 from assess.paths import did_you_mean
@@ -65,6 +65,49 @@ def parse_facts(data: FactsInput, source: str = "<facts>") -> facts.UnitFacts:
 def load_facts(path: str | os.PathLike[str]) -> facts.UnitFacts:
     """Read and validate one facts file. Raises :class:`FactsError` naming the file."""
     return facts.load(Path(path))
+
+
+def load_records(paths: Iterable[str | os.PathLike[str]]) -> sources.OfficeRecords:
+    """Read the assessing office's records files (CSV, XLSX, JSON, JSONL; see
+    :mod:`assess.sources.records`). Raises :class:`RecordsError` naming file, row and column."""
+    return sources.load_records(Path(p) for p in paths)
+
+
+def load_review(path: str | os.PathLike[str]) -> sources.Review:
+    """Read the assessment team's review file (YAML or JSON; see :mod:`assess.sources.review`).
+    Raises :class:`ReviewError` naming file, entry, line and field."""
+    return sources.load_review(Path(path))
+
+
+def merge_sources(unit: FactsInput, records: sources.OfficeRecords | None = None,
+                  review: sources.Review | None = None, source: str = "<facts>") -> sources.Merged:
+    """One unit's facts merged with the office's records and the team's review (review >
+    office > unit), with every fact's source and every conflict. Raises :class:`FactsError`
+    when the merged facts are not valid facts."""
+    return sources.merge(parse_facts(unit, source), records, review, source)
+
+
+def with_sources(units: Iterable[FactsInput | batch.Unit], records: sources.OfficeRecords | None,
+                 review: sources.Review | None) -> Iterator[batch.Unit]:
+    """The units with their facts merged with the records and the review (a unit that
+    cannot be merged carries its error). Once the units are exhausted, raises
+    :class:`RecordsError` or :class:`ReviewError` if a row or decision names a unit that
+    was not among them."""
+    seen: set[str] = set()
+    for unit in _as_units(units):
+        read = unit.parsed()
+        if read.facts is None:
+            yield read
+            continue
+        seen.add(read.facts.unit.id)
+        try:
+            yield batch.Unit(read.source, facts=sources.merge(read.facts, records, review, read.source).facts)
+        except AssessError as exc:
+            yield batch.Unit(read.source, error=exc)
+    if records is not None:
+        records.check_units(seen)
+    if review is not None:
+        review.check_units(seen)
 
 
 def score(unit: FactsInput, ruleset: Ruleset | str | os.PathLike[str] | None = None, *,

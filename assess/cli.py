@@ -26,6 +26,8 @@ from assess import (
     UNIT_TYPE_LABELS,
     AssessError,
     Assessment,
+    OfficeRecords,
+    Review,
     Scored,
     UnitFacts,
     assessment_json_schema,
@@ -39,21 +41,27 @@ from assess import (
     facts_reference,
     is_cases_file,
     load_facts,
+    load_records,
+    load_review,
     load_ruleset,
     load_summary,
+    merge_sources,
     parse_facts,
     read_summary,
     read_units,
+    records_json_schema,
     render_assessment,
     render_cases,
     render_comparison,
     render_diff,
     render_ranking,
+    review_json_schema,
     review_sheet,
     ruleset_of_cases,
     run_cases,
     score_many,
     split_summaries,
+    with_sources,
     write_atomically,
     write_ranking,
 )
@@ -110,6 +118,14 @@ def score_path(path: str, ruleset_ref: str | None, engine: str, streams: Streams
                       source="<stdin>" if path == "-" else path)
 
 
+def read_sources(records: tuple[str, ...], review: str | None) -> tuple[OfficeRecords | None, Review | None]:
+    return (load_records(records) if records else None, load_review(review) if review is not None else None)
+
+
+RECORDS_HELP = "The assessing office's records (CSV, XLSX, JSON or JSONL); repeatable."
+REVIEW_HELP = "The assessment team's review decisions (YAML or JSON)."
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="assess", prog_name="assess")
 def cli() -> None:
@@ -124,10 +140,18 @@ def cli() -> None:
               show_default=True, help="Report format.")
 @click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True,
               help="Rule engine: durable-rules, or the native Python evaluator.")
-def score(unit: str, ruleset_ref: str | None, fmt: str, engine: str) -> None:
-    """Score one unit's facts (UNIT.json, or - for standard input)."""
+@click.option("--records", multiple=True, metavar="FILE", help=RECORDS_HELP)
+@click.option("--review", metavar="FILE", help=REVIEW_HELP)
+def score(unit: str, ruleset_ref: str | None, fmt: str, engine: str, records: tuple[str, ...],
+          review: str | None) -> None:
+    """Score one unit's facts (UNIT.json, or - for standard input), merged with the office's
+    records and the team's review when given."""
     streams = _streams()
-    streams.out(render_assessment(score_path(unit, ruleset_ref, engine, streams), fmt))
+    office, team = read_sources(records, review)
+    source = "<stdin>" if unit == "-" else unit
+    merged = merge_sources(read_facts(unit, streams), office, team, source)
+    streams.out(render_assessment(score_unit(merged.facts, ruleset_ref, engine=choose_engine(engine, streams),
+                                             source=source), fmt))
 
 
 @cli.command()
@@ -145,8 +169,11 @@ def score(unit: str, ruleset_ref: str | None, fmt: str, engine: str) -> None:
               help="List units whose self-score differs from the score by more than this.")
 @click.option("--jobs", type=click.IntRange(min=1, max=256), default=1, show_default=True,
               help="Score in this many worker processes.")
+@click.option("--records", multiple=True, metavar="FILE", help=RECORDS_HELP)
+@click.option("--review", metavar="FILE", help=REVIEW_HELP)
 def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, output: str | None,
-         engine: str, skip_invalid: bool, self_score_threshold: float, jobs: int) -> None:
+         engine: str, skip_invalid: bool, self_score_threshold: float, jobs: int, records: tuple[str, ...],
+         review: str | None) -> None:
     """Rank units: PATH is a facts file, a folder of *.json files, or a JSONL file."""
     streams = _streams()
     if fmt == "xlsx" and output is None:
@@ -169,7 +196,11 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, out
         if show_progress and tally["units"] >= 100:
             streams.stderr.write(f"\rassess: scored {tally['units']} units\n")
 
-    results = score_many(read_units(paths, defer=jobs > 1), ruleset_ref, engine=choose_engine(engine, streams),
+    office, team = read_sources(records, review)
+    units = read_units(paths, defer=jobs > 1 and office is None and team is None)
+    if office is not None or team is not None:
+        units = with_sources(units, office, team)
+    results = score_many(units, ruleset_ref, engine=choose_engine(engine, streams),
                          jobs=jobs,
                          detail="assessment" if fmt in ("json", "xlsx") else "summary")
     ranking = rank_units(watched(results), by="type" if by == "type" else "none",
@@ -307,16 +338,19 @@ def extract(summary: str, split: bool, unit_type: str | None, name: str | None, 
               help="Print the JSON Schema of an assessment instead.")
 @click.option("--facts", "which", flag_value="facts", default=True,
               help="Print the JSON Schema of unit facts (the default).")
+@click.option("--records", "which", flag_value="records", help="Print the JSON Schema of a row of office records.")
+@click.option("--review", "which", flag_value="review", help="Print the JSON Schema of a review file.")
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True,
               help="markdown: a readable table of the facts fields.")
 def schema(which: str, fmt: str) -> None:
-    """Print the JSON Schema of unit facts (or of an assessment)."""
+    """Print the JSON Schema of unit facts (or of an assessment, office records or a review)."""
     if fmt == "markdown":
-        if which == "assessment":
+        if which != "facts":
             raise click.UsageError("--format markdown is available for the facts schema only")
         _streams().out(facts_reference())
         return
-    data = assessment_json_schema() if which == "assessment" else facts_json_schema()
+    data = {"assessment": assessment_json_schema, "records": records_json_schema, "review": review_json_schema,
+            "facts": facts_json_schema}[which]()
     _streams().out(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 

@@ -77,3 +77,11 @@ class UsageError(AssessError):
 
 class EngineError(AssessError):
     """A rule engine failed while scoring facts that had been accepted."""
+
+
+class RecordsError(AssessError):
+    """The assessing office's records cannot be read; issues name the sheet, row and column."""
+
+
+class ReviewError(AssessError):
+    """The assessment team's review file cannot be read; issues name the entry, line and field."""

@@ -227,6 +227,9 @@ class Duty(Section):
     leader_on_duty: bool | None = _field("领导带班", "A leader is on call.", "true")
     log_kept: bool | None = _field("值班记录", "A duty log is kept.", "true")
     absences: Count | None = _field("脱岗", "Times a duty post was found unmanned.", "less")
+    # The office's own count of calls to the duty post: it gives the absences their
+    # denominator in the records and reports, and no rule needs a direction for it.
+    spot_checks: Count | None = _field("值班抽查", "Spot-check calls the assessing office made to the duty post.")
 
 
 class Reporting(Section):
@@ -331,6 +334,35 @@ class Adjustment(Section):
         return value
 
 
+Points = Annotated[float, Field(ge=0, le=1000)]
+
+
+class EvidenceRef(Section):
+    """A piece of evidence (佐证材料) the unit points to, for one fact path or one rule."""
+
+    path: ShortText | None = Field(default=None, title="事实路径", description="The fact the evidence supports.")
+    rule: ShortText | None = Field(default=None, title="规则编号", description="The rubric item it supports.")
+    document: ShortText | None = Field(default=None, title="文件名称")
+    number: ShortText | None = Field(default=None, title="文号")
+    page: Annotated[int, Field(ge=1, le=100_000)] | None = Field(default=None, title="页码")
+    note: Note | None = Field(default=None, title="说明")
+
+    @model_validator(mode="after")
+    def _pointed(self) -> EvidenceRef:
+        if (self.path is None) == (self.rule is None):
+            raise _cross("path", "give exactly one of path (a fact) or rule (a rubric item)")
+        if self.document is None and self.number is None and self.note is None:
+            raise _cross("document", "name the evidence: a document, its number (文号) or a note")
+        if self.path is not None:
+            # The catalogue is built from this module, so it is looked up when validating.
+            from assess.facts.catalogue import FIELDS
+            from assess.paths import did_you_mean
+
+            if self.path not in FIELDS:
+                raise _cross("path", f"unknown fact path {self.path!r}{did_you_mean(self.path, FIELDS)}")
+        return self
+
+
 class ExtractedValue(Section):
     quote: Annotated[str, Field(max_length=2000)] = Field(title="原文")
     start: Annotated[int, Field(ge=0)] = Field(title="起始位置")
@@ -384,6 +416,12 @@ class UnitFacts(BaseModel):
     honors: list[Honor] | None = _field("荣誉", "Honours and promotions of the year.", max_length=MAX_LIST)
     adjustments: list[Adjustment] | None = _field(
         "评审调整", "Assessor judgments for discretionary rules.", max_length=MAX_LIST)
+    self_scores: Annotated[dict[ShortText, Points], Field(max_length=MAX_LIST)] | None = Field(
+        default=None, title="分项自评分", json_schema_extra={"x-provenance": True},
+        description="The unit's own points per rubric item, by rule id. Compared, never scored.")
+    evidence: Annotated[list[EvidenceRef], Field(max_length=MAX_LIST)] | None = Field(
+        default=None, title="佐证材料", json_schema_extra={"x-provenance": True},
+        description="The evidence the unit points to, per fact path or per rule. Never scored.")
     extraction: Extraction | None = Field(
         default=None, title="抽取来源", json_schema_extra={"x-provenance": True},
         description="Set by assess extract: the text behind each drafted value. Never scored.")

@@ -29,6 +29,9 @@ _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
+# A date or time written unquoted (a review decision's time) stays the text it was;
+# the reader that expects a time parses it.
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 
@@ -63,7 +66,7 @@ class _Converter:
 
     def convert(self, node: yaml.Node, path: Path) -> Any:
         if id(node) in self.seen:
-            raise self.fail(node, "anchors and aliases are not allowed in rulesets")
+            raise self.fail(node, "anchors and aliases are not allowed")
         self.seen.add(id(node))
         self.count += 1
         if self.count > MAX_NODES:
@@ -80,7 +83,7 @@ class _Converter:
                     raise self.fail(key_node, "mapping keys must be plain text")
                 key = str(key_node.value)
                 if key == "<<":
-                    raise self.fail(key_node, "merge keys (<<) are not allowed in rulesets")
+                    raise self.fail(key_node, "merge keys (<<) are not allowed")
                 if key in out:
                     raise self.fail(key_node, f"duplicate key {key!r} in {json_path(path)}")
                 out[key] = self.convert(value_node, (*path, key))
@@ -95,7 +98,7 @@ class _Converter:
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
         tag, text = node.tag, node.value
-        if tag == _STR:
+        if tag in (_STR, _TIMESTAMP):
             return text
         if tag == _NULL:
             return None
