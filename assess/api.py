@@ -20,7 +20,7 @@ from assess.reports import assessment as report
 from assess.reports.formats import ASSESSMENT_FORMATS, RANKING_FORMATS
 from assess.reports.output import write_atomically
 from assess.ruleset import Ruleset, bundled_names, load_ruleset, ruleset_name_for
-from assess.scoring.assessment import Assessment
+from assess.scoring.assessment import Assessment, Phase
 from assess.scoring.ledger import score as _score
 
 if TYPE_CHECKING:  # loaded where used: `assess score` should not pay for ranking or linting
@@ -101,7 +101,8 @@ def with_sources(units: Iterable[FactsInput | batch.Unit], records: sources.Offi
             continue
         seen.add(read.facts.unit.id)
         try:
-            yield batch.Unit(read.source, facts=sources.merge(read.facts, records, review, read.source).facts)
+            merged = sources.merge(read.facts, records, review, read.source)
+            yield batch.Unit(read.source, facts=merged.facts, provenance=merged)
         except AssessError as exc:
             yield batch.Unit(read.source, error=exc)
     if records is not None:
@@ -111,27 +112,41 @@ def with_sources(units: Iterable[FactsInput | batch.Unit], records: sources.Offi
 
 
 def score(unit: FactsInput, ruleset: Ruleset | str | os.PathLike[str] | None = None, *,
-          engine: str = "durable", source: str = "<facts>") -> Assessment:
+          engine: str = "durable", source: str = "<facts>", phase: Phase = "provisional",
+          records: sources.OfficeRecords | None = None, review: sources.Review | None = None,
+          missing_records: Literal["skip"] | None = None) -> Assessment:
     """Score one unit and return its :class:`Assessment`.
 
     ``ruleset`` is a loaded :class:`Ruleset` (fastest: load once, score many), a bundled
     name or a path (loaded for this call only), or None for the unit type's bundled
     ruleset. ``engine`` is ``"durable"`` (falls back to ``"native"`` where durable-rules
-    cannot run; the assessment records the engine used) or ``"native"``. Raises
-    :class:`FactsError` for invalid facts, :class:`RulesetError` for a bad ruleset,
+    cannot run; the assessment records the engine used) or ``"native"``.
+
+    The unit's facts are merged with the office's ``records`` and the team's ``review``
+    (see :func:`merge_sources`): a rule the office answers is decided only by the office's
+    records (or the review), never by the unit's own claim. ``phase`` is ``"provisional"``
+    (初评, the default: what is not in yet is pending, with the range of totals still
+    possible) or ``"final"`` (终评: the unit's unevidenced items are deducted; missing office
+    data raises :class:`FactsError` unless ``missing_records="skip"``).
+
+    Raises :class:`FactsError` for invalid facts, :class:`RulesetError` for a bad ruleset,
     :class:`EngineError` if an engine fails.
     """
-    unit_facts = parse_facts(unit, source)
+    merged = sources.merge(parse_facts(unit, source), records, review, source)
     if isinstance(ruleset, Ruleset):
-        return _score(ruleset, unit_facts, engine, source)
-    ref = ruleset if ruleset is not None else ruleset_name_for(unit_facts.unit.type)
+        return _score(ruleset, merged.facts, engine, source, phase=phase, provenance=merged,
+                      missing_records=missing_records)
+    ref = ruleset if ruleset is not None else ruleset_name_for(merged.facts.unit.type)
     with load_ruleset(ref) as loaded:
-        return _score(loaded, unit_facts, engine, source)
+        return _score(loaded, merged.facts, engine, source, phase=phase, provenance=merged,
+                      missing_records=missing_records)
 
 
 def score_many(units: Iterable[FactsInput | batch.Unit], ruleset: Ruleset | str | os.PathLike[str] | None = None,
                *, engine: str = "durable", jobs: int = 1,
-               detail: Literal["assessment", "summary"] = "assessment") -> Iterator[batch.Scored]:
+               detail: Literal["assessment", "summary"] = "assessment", phase: Phase = "provisional",
+               records: sources.OfficeRecords | None = None, review: sources.Review | None = None,
+               missing_records: Literal["skip"] | None = None) -> Iterator[batch.Scored]:
     """Score units lazily: an iterator in (facts, dicts, JSON, or :func:`read_units` items),
     an iterator of :class:`Scored` out, in the same order.
 
@@ -141,21 +156,24 @@ def score_many(units: Iterable[FactsInput | batch.Unit], ruleset: Ruleset | str 
     the scoring over that many worker processes (each loads its own rulesets; memory
     stays bounded whatever the length of the stream). ``detail="summary"`` gives each
     result only the summary :func:`rank` needs, not the whole assessment: the way to
-    rank very many units.
+    rank very many units. ``phase``, ``records``, ``review`` and ``missing_records`` are as
+    for :func:`score`.
     """
+    units = with_sources(units, records, review) if records is not None or review is not None \
+        else _as_units(units)
     if jobs > 1:
         ref = ruleset.path if isinstance(ruleset, Ruleset) else ruleset
         if isinstance(ruleset, Ruleset) and ref is None:
             raise AssessError("a ruleset loaded from text cannot be sent to worker processes; pass its path")
-        yield from batch.score_units_in_processes(_as_units(units), ref, engine, jobs, detail)
+        yield from batch.score_units_in_processes(units, ref, engine, jobs, detail, phase, missing_records)
         return
     if isinstance(ruleset, Ruleset):
         fixed = ruleset
-        results = batch.score_units(_as_units(units), lambda _: fixed, engine)
+        results = batch.score_units(units, lambda _: fixed, engine, phase, missing_records)
         yield from batch.summaries(results) if detail == "summary" else results
         return
     with batch.Rulesets(ruleset) as rulesets:
-        results = batch.score_units(_as_units(units), rulesets.for_unit, engine)
+        results = batch.score_units(units, rulesets.for_unit, engine, phase, missing_records)
         yield from batch.summaries(results) if detail == "summary" else results
 
 

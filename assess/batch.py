@@ -19,6 +19,7 @@ from assess.errors import AssessError, FactsError
 from assess.ruleset import Ruleset, load_ruleset, ruleset_name_for
 from assess.scoring.assessment import Assessment, Phase
 from assess.scoring.ledger import MissingRecords, Provenance, score
+from assess.sources import merge
 
 if TYPE_CHECKING:
     from assess.ranking import Summary
@@ -145,9 +146,12 @@ def score_units(units: Iterable[Unit], choose: Callable[[facts.UnitFacts], Rules
             yield Scored(unit.source, error=unit.error)
             continue
         ruleset = choose(unit.facts)
+        # A unit read on its own is merged with no other source here, so that its claims of
+        # facts the office owns never decide the office's items.
+        provenance = unit.provenance or merge(unit.facts, source=unit.source)
         try:
             yield Scored(unit.source, score(ruleset, unit.facts, engine, source=unit.source, phase=phase,
-                                            provenance=unit.provenance, missing_records=missing_records), ruleset)
+                                            provenance=provenance, missing_records=missing_records), ruleset)
         except FactsError as exc:
             yield Scored(unit.source, error=exc)
 

@@ -13,9 +13,9 @@ import io
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 import click
 
@@ -27,6 +27,7 @@ from assess import (
     AssessError,
     Assessment,
     OfficeRecords,
+    Phase,
     Review,
     Scored,
     UnitFacts,
@@ -45,7 +46,6 @@ from assess import (
     load_review,
     load_ruleset,
     load_summary,
-    merge_sources,
     parse_facts,
     read_summary,
     read_units,
@@ -61,7 +61,6 @@ from assess import (
     run_cases,
     score_many,
     split_summaries,
-    with_sources,
     write_atomically,
     write_ranking,
 )
@@ -124,6 +123,17 @@ def read_sources(records: tuple[str, ...], review: str | None) -> tuple[OfficeRe
 
 RECORDS_HELP = "The assessing office's records (CSV, XLSX, JSON or JSONL); repeatable."
 REVIEW_HELP = "The assessment team's review decisions (YAML or JSON)."
+PHASE_HELP = ("provisional (初评): items not evidenced yet are pending, with the range of totals still "
+              "possible; final (终评): the unit's unevidenced items are deducted.")
+MISSING_RECORDS_HELP = ("In the final phase, score items whose office data is missing as not scored "
+                        "(skip) instead of refusing; the assessment records the policy.")
+
+
+def phase_options(command: Callable[..., None]) -> Callable[..., None]:
+    command = click.option("--allow-missing-records", "missing_records", type=click.Choice(["skip"]),
+                           help=MISSING_RECORDS_HELP)(command)
+    return click.option("--phase", type=click.Choice(["provisional", "final"]), default="provisional",
+                        show_default=True, help=PHASE_HELP)(command)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -142,16 +152,17 @@ def cli() -> None:
               help="Rule engine: durable-rules, or the native Python evaluator.")
 @click.option("--records", multiple=True, metavar="FILE", help=RECORDS_HELP)
 @click.option("--review", metavar="FILE", help=REVIEW_HELP)
+@phase_options
 def score(unit: str, ruleset_ref: str | None, fmt: str, engine: str, records: tuple[str, ...],
-          review: str | None) -> None:
+          review: str | None, phase: Phase, missing_records: Literal["skip"] | None) -> None:
     """Score one unit's facts (UNIT.json, or - for standard input), merged with the office's
     records and the team's review when given."""
     streams = _streams()
     office, team = read_sources(records, review)
     source = "<stdin>" if unit == "-" else unit
-    merged = merge_sources(read_facts(unit, streams), office, team, source)
-    streams.out(render_assessment(score_unit(merged.facts, ruleset_ref, engine=choose_engine(engine, streams),
-                                             source=source), fmt))
+    streams.out(render_assessment(score_unit(read_facts(unit, streams), ruleset_ref,
+                                             engine=choose_engine(engine, streams), source=source, phase=phase,
+                                             records=office, review=team, missing_records=missing_records), fmt))
 
 
 @cli.command()
@@ -171,9 +182,10 @@ def score(unit: str, ruleset_ref: str | None, fmt: str, engine: str, records: tu
               help="Score in this many worker processes.")
 @click.option("--records", multiple=True, metavar="FILE", help=RECORDS_HELP)
 @click.option("--review", metavar="FILE", help=REVIEW_HELP)
+@phase_options
 def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, output: str | None,
          engine: str, skip_invalid: bool, self_score_threshold: float, jobs: int, records: tuple[str, ...],
-         review: str | None) -> None:
+         review: str | None, phase: Phase, missing_records: Literal["skip"] | None) -> None:
     """Rank units: PATH is a facts file, a folder of *.json files, or a JSONL file."""
     streams = _streams()
     if fmt == "xlsx" and output is None:
@@ -198,11 +210,9 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, out
 
     office, team = read_sources(records, review)
     units = read_units(paths, defer=jobs > 1 and office is None and team is None)
-    if office is not None or team is not None:
-        units = with_sources(units, office, team)
     results = score_many(units, ruleset_ref, engine=choose_engine(engine, streams),
-                         jobs=jobs,
-                         detail="assessment" if fmt in ("json", "xlsx") else "summary")
+                         jobs=jobs, detail="assessment" if fmt in ("json", "xlsx") else "summary",
+                         phase=phase, records=office, review=team, missing_records=missing_records)
     ranking = rank_units(watched(results), by="type" if by == "type" else "none",
                          self_score_threshold=self_score_threshold)
     if tally["failed"] and not skip_invalid:

@@ -12,6 +12,7 @@ from assess.facts.catalogue import (
     FIELDS,
     OFFICE_FIELDS,
     FieldInfo,
+    SourceKind,
     facts_json_schema,
 )
 from assess.facts.labels import (
@@ -120,6 +121,7 @@ __all__ = [
     "Section",
     "ShortText",
     "Source",
+    "SourceKind",
     "Supplies",
     "SupplyItem",
     "Tasks",

@@ -78,13 +78,19 @@ def facts_json_schema() -> dict[str, Any]:
     return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema}
 
 
+SourceKind = Literal["unit", "office", "review"]
+"""Who supplied a fact: the unit's submission, the assessing office's records, or the
+assessment team's review."""
+
 OFFICE_FIELDS: tuple[str, ...] = (
     "tasks.assigned",       # 督办台账
     "tasks.completed",
     "work.summary",         # 材料报送台账: whether the year-end summary came in
     "work.materials_late",
-    "duty.absences",        # 值班抽查
-    "reporting.late",       # 信息报送记录, from the office's own duty desk
+    "duty.spot_checks",     # 值班抽查
+    "duty.absences",
+    "reporting.reported",   # 信息报送记录, from the office's own duty desk
+    "reporting.late",
     "reporting.false",
     "reporting.missed",
     "reporting.concealed",

@@ -76,7 +76,8 @@ def _lines(a: Assessment, heading: Callable[[str], str], table_format: str,
                f"sha256 {a.ruleset.sha256[:12]}）{br}")
     out.append(f"引擎：{a.engine}{br}")
     if a.pending_points:
-        score = (f"已定得分：{fmt(a.floor)} / {fmt(a.max)}（待定 {fmt(a.pending_points)} 分，"
+        decided = sum(c.deducted for c in a.categories)
+        score = (f"最低得分：{fmt(a.floor)} / {fmt(a.max)}（已扣 {fmt(decided)} 分，待定 {fmt(a.pending_points)} 分，"
                  f"最终得分在 {fmt(a.floor)}–{fmt(a.ceiling)} 之间）")
     else:
         score = f"得分：{fmt(a.total)} / {fmt(a.max)}"
@@ -101,7 +102,7 @@ def _lines(a: Assessment, heading: Callable[[str], str], table_format: str,
         rows.append(["加分", fmt(a.bonus_cap), "", "", fmt(a.bonus)])
         rows.append(["合计", fmt(a.max), fmt(sum(c.deducted for c in a.categories)),
                      fmt(sum(c.pending for c in a.categories)), fmt(a.ceiling)])
-        out.append(tabulate(rows, headers=["类别", "满分", "已扣分", "待定", "已定得分"], tablefmt=table_format,
+        out.append(tabulate(rows, headers=["类别", "满分", "已扣分", "待定", "最多可得"], tablefmt=table_format,
                             disable_numparse=True, colalign=("left", "right", "right", "right", "right")))
     else:
         rows = [[c.name, fmt(c.max), fmt(c.deducted), fmt(c.score)] for c in a.categories]
@@ -145,7 +146,7 @@ def _lines(a: Assessment, heading: Callable[[str], str], table_format: str,
         sections.append(("未提交而扣分的材料", [f"{bullet}{p}" for p in a.missing]))
     if a.skipped:
         sections.append(("缺少材料未评的项目", [
-            f"{bullet}[{s.rule}] {s.item}：缺 {'、'.join(s.paths)}" for s in a.skipped]))
+            f"{bullet}[{s.rule}] {s.item}：{s.reason}" for s in a.skipped]))
     for title, items in sections:
         out.extend(["", heading(title), ""])
         out.extend(items)

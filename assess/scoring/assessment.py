@@ -11,14 +11,13 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from assess.facts import SourceKind
+
 ASSESSMENT_SCHEMA_VERSION = "1.1"
 
 JsonValue = bool | int | float | str | list[str] | None
 Phase = Literal["provisional", "final"]
 """初评 (provisional): what the unit has not evidenced is pending; 终评 (final): it is decided."""
-SourceKind = Literal["unit", "office", "review"]
-"""Who supplied the facts that decided an outcome: the unit's submission, the assessing
-office's records, or the assessment team's review."""
 
 
 class Record(BaseModel):

@@ -18,12 +18,12 @@ the policy (``missing_records="skip"``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any, Literal, Protocol
+from collections.abc import Mapping
+from typing import Any, Literal
 
 from assess.engines import Engine, flatten
 from assess.errors import FactsError, Issue
-from assess.facts import DOCUMENTED, FIELDS, Adjustment, UnitFacts
+from assess.facts import DOCUMENTED, FIELDS, Adjustment, SourceKind, UnitFacts
 from assess.paths import did_you_mean
 from assess.rubric.program import Check, CompiledRule, Template
 from assess.ruleset import Ruleset
@@ -37,33 +37,15 @@ from assess.scoring.assessment import (
     Pending,
     Phase,
     Skipped,
-    SourceKind,
 )
 from assess.scoring.records import record
 from assess.scoring.totals import assemble
+from assess.sources import EvidenceStatus, Merged
+
+Provenance = Merged
+"""Where each fact came from and what the review decided: the merged view of the three sources."""
 
 MissingRecords = Literal["skip"]
-
-
-class Decision(Protocol):
-    """The review team's standing decision on the evidence for a fact or a rule."""
-
-    @property
-    def status(self) -> Literal["accepted", "missing", "rejected"]: ...
-    @property
-    def note(self) -> str | None: ...
-
-
-class Provenance(Protocol):
-    """Where each fact came from, and what the review decided (see :mod:`assess.sources`)."""
-
-    def source_of(self, path: str) -> SourceKind | None: ...
-
-    def evidence_for(self, *, path: str | None = None, rule: str | None = None) -> Decision | None: ...
-
-    def conflicts_view(self) -> Sequence[tuple[str, Mapping[str, Any], SourceKind]]:
-        """(path, each source's value, the source that stands) for every disagreement."""
-        ...
 
 
 def check_adjustments(ruleset: Ruleset, facts: UnitFacts, source: str) -> None:
@@ -95,7 +77,7 @@ def check_adjustments(ruleset: Ruleset, facts: UnitFacts, source: str) -> None:
 
 
 def score(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable", source: str = "<facts>", *,
-          phase: Phase = "final", provenance: Provenance | None = None,
+          phase: Phase = "provisional", provenance: Provenance | None = None,
           missing_records: MissingRecords | None = None) -> Assessment:
     """Score one unit's facts in a phase; raises FactsError for adjustments that do not fit
     and, in 终评, for office or review data still missing (unless ``missing_records``)."""
@@ -289,7 +271,7 @@ class Ledger:
         found = {self.provenance.source_of(p) for p in rule.reads}
         return "review" if "review" in found else "office" if "office" in found else rule.spec.source
 
-    def decision(self, rule: CompiledRule) -> Decision | None:
+    def decision(self, rule: CompiledRule) -> EvidenceStatus | None:
         """A review decision that the evidence for the rule, or a fact it reads, is missing or rejected."""
         if self.provenance is None:
             return None
@@ -320,11 +302,11 @@ class Ledger:
     def conflicts(self) -> list[Conflict]:
         if self.provenance is None:
             return []
-        return [record(Conflict, {"path": path, "label": _plain(path),
-                                  "values": {k: reasons.json_value(v) if v is not None else None
-                                             for k, v in values.items()},
-                                  "winner": winner})
-                for path, values, winner in self.provenance.conflicts_view()]
+        return [record(Conflict, {"path": c.path,
+                                  "label": f"{c.rule}评审扣分" if c.rule is not None else _plain(c.path),
+                                  "values": {k: reasons.json_value(v) if v is not None else None for k, v in c.values},
+                                  "winner": c.winner})
+                for c in self.provenance.conflicts]
 
     # ------------------------------------------------------------------ text
 

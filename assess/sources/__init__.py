@@ -9,9 +9,9 @@ from and every disagreement between sources.
 
 from __future__ import annotations
 
-from assess.sources.merge import PRECEDENCE, Conflict, EvidenceStatus, FactSource, Merged, SourceKind, merge
+from assess.facts import OFFICE_FIELDS, SourceKind
+from assess.sources.merge import PRECEDENCE, Conflict, EvidenceStatus, FactSource, Merged, merge
 from assess.sources.records import (
-    OFFICE_FIELDS,
     OFFICE_LABELS,
     OfficeRecords,
     RecordRow,

@@ -14,12 +14,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from assess.facts import EvidenceRef, UnitFacts, validate
+from assess.facts import EvidenceRef, SourceKind, UnitFacts, validate
 from assess.sources.records import OfficeRecords
 from assess.sources.review import EvidenceDecision, Finding, RangePick, Review
 from assess.sources.values import FACT_PATHS
 
-SourceKind = Literal["unit", "office", "review"]
 PRECEDENCE: tuple[SourceKind, ...] = ("review", "office", "unit")
 """Who stands when sources disagree, first to last."""
 

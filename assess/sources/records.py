@@ -24,29 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from assess.errors import AssessError, Issue, RecordsError
-from assess.facts import FIELDS, decode, parse_json, read_bytes, validate
+from assess.facts import FIELDS, OFFICE_FIELDS, decode, parse_json, read_bytes, validate
 from assess.paths import did_you_mean
 from assess.sources.values import typed
-
-OFFICE_FIELDS: tuple[str, ...] = (
-    "tasks.assigned",       # 督办台账
-    "tasks.completed",
-    "work.summary",         # 材料报送台账: whether the year-end summary came in
-    "work.materials_late",
-    "duty.spot_checks",     # 值班抽查
-    "duty.absences",
-    "reporting.reported",   # 信息报送记录, from the office's own duty desk
-    "reporting.late",
-    "reporting.false",
-    "reporting.missed",
-    "reporting.concealed",
-    "incidents.major",      # 事故/灾情统计 against the control target
-    "incidents.general",
-    "incidents.deaths",
-    "incidents.death_limit",
-    "honors",               # with the 文号 of each conferring document
-)
-"""The fact paths the office's records may carry: the facts the office owns."""
 
 OFFICE_LABELS: dict[str, str] = {FIELDS[path].label: path for path in OFFICE_FIELDS}
 """Each office fact's Chinese label (as a column heading) → its fact path."""
