@@ -62,6 +62,11 @@ from assess.facts import (
     UnitFacts,
     facts_json_schema,
 )
+from assess.inputs import (
+    InputError,
+    read_input,
+)
+from assess.inputs import cap as input_cap
 from assess.reports.formats import (
     ASSESSMENT_FORMATS,
     RANKING_FORMATS,
@@ -129,6 +134,7 @@ __all__ = [
     "FactsInput",
     "Finding",
     "GradeFinding",
+    "InputError",
     "Issue",
     "Passed",
     "Ranking",
@@ -150,12 +156,14 @@ __all__ = [
     "extract_draft",
     "facts_json_schema",
     "facts_reference",
+    "input_cap",
     "is_cases_file",
     "load_facts",
     "load_ruleset",
     "load_summary",
     "parse_facts",
     "rank",
+    "read_input",
     "read_summary",
     "read_units",
     "render_assessment",

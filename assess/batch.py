@@ -14,7 +14,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
-from assess import facts
+from assess import facts, inputs
 from assess.errors import AssessError, FactsError
 from assess.ruleset import Ruleset, load_ruleset, ruleset_name_for
 from assess.scoring.assessment import Assessment
@@ -85,16 +85,14 @@ def _read_file(path: Path) -> Unit:
 
 def _read_jsonl(path: Path, defer: bool) -> Iterator[Unit]:
     try:
-        handle = open(path, "rb")
-    except OSError as exc:
-        yield Unit(str(path), error=facts.read_error(exc, str(path), "JSONL file"))
-        return
-    with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
+        for number, line in inputs.read_lines(path, what="JSONL line", limit=inputs.cap("JSONL line")):
+            if isinstance(line, inputs.InputError):
+                yield Unit(f"{path}:{number}", error=FactsError(line.message, source=line.source))
                 continue
             unit = Unit(f"{path}:{number}", raw=line)
             yield unit if defer else unit.parsed()
+    except inputs.InputError as exc:
+        yield Unit(str(path), error=FactsError(exc.message, source=exc.source))
 
 
 class Rulesets:

@@ -15,7 +15,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, BinaryIO, cast
 
 import click
 
@@ -37,11 +37,13 @@ from assess import (
     extract_draft,
     facts_json_schema,
     facts_reference,
+    input_cap,
     is_cases_file,
     load_facts,
     load_ruleset,
     load_summary,
     parse_facts,
+    read_input,
     read_summary,
     read_units,
     render_assessment,
@@ -78,10 +80,10 @@ class Streams:
     def notice(self, text: str) -> None:
         self.stderr.write(f"assess: {text}\n")
 
-    def read_stdin(self) -> bytes:
-        buffer = getattr(self.stdin, "buffer", None)
-        data = (buffer or self.stdin).read()
-        return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    def read_stdin(self, what: str) -> bytes:
+        """Standard input, read no further than the cap on that kind of input."""
+        stream = cast(BinaryIO, getattr(self.stdin, "buffer", None) or self.stdin)
+        return read_input(stream, what=what, limit=input_cap(what))
 
 
 def _streams() -> Streams:
@@ -101,7 +103,7 @@ def choose_engine(requested: str, streams: Streams) -> str:
 
 def read_facts(path: str, streams: Streams) -> UnitFacts:
     if path == "-":
-        return parse_facts(streams.read_stdin(), "<stdin>")
+        return parse_facts(streams.read_stdin("facts file"), "<stdin>")
     return load_facts(path)
 
 
@@ -279,7 +281,7 @@ def extract(summary: str, split: bool, unit_type: str | None, name: str | None, 
     with the sentence behind every value: assess extract s.docx | assess score -"""
     streams = _streams()
     source = "<stdin>" if summary == "-" else summary
-    text = read_summary(streams.read_stdin(), source) if summary == "-" else load_summary(summary)
+    text = read_summary(streams.read_stdin("summary"), source) if summary == "-" else load_summary(summary)
     parts = split_summaries(text) if split else [("", text)]
     documents, sheets = [], []
     for index, (heading, body) in enumerate(parts, start=1):

@@ -68,7 +68,6 @@ from assess.facts.reading import (
     loads,
     parse_json,
     read_bytes,
-    read_error,
     validate,
 )
 
@@ -127,6 +126,5 @@ __all__ = [
     "loads",
     "parse_json",
     "read_bytes",
-    "read_error",
     "validate",
 ]

@@ -9,12 +9,13 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pydantic import ValidationError
 
+from assess import inputs
 from assess.errors import FactsError, Issue
-from assess.facts.model import MAX_BYTES, MAX_DEPTH, UnitFacts
+from assess.facts.model import MAX_DEPTH, UnitFacts
 from assess.paths import did_you_mean, fields_at, json_path
 
 
@@ -129,31 +130,19 @@ def validate(data: Any, source: str = "<facts>") -> UnitFacts:
 def loads(data: bytes | str, source: str = "<facts>") -> UnitFacts:
     """Read facts from JSON bytes (any supported encoding) or text."""
     if isinstance(data, bytes):
-        if len(data) > MAX_BYTES:
-            raise FactsError(f"file larger than {MAX_BYTES // (1024 * 1024)} MB", source=source)
+        limit = inputs.cap("facts file")
+        if len(data) > limit:
+            raise FactsError(inputs.too_large("facts file", limit), source=source)
         data = decode(data, source)
     return validate(parse_json(data, source), source)
 
 
-def read_error(exc: OSError, source: str, what: str = "facts file") -> FactsError:
-    """An OSError on opening an input, as a FactsError naming the file."""
-    if isinstance(exc, FileNotFoundError):
-        return FactsError("no such file", source=source)
-    if isinstance(exc, IsADirectoryError):
-        return FactsError(f"is a directory, not a {what}", source=source)
-    return FactsError(f"cannot read: {exc.strerror}", source=source)
-
-
-def read_bytes(path: str | Path, what: str = "facts file") -> bytes:
-    """A whole input file, at most MAX_BYTES; errors name the file."""
+def read_bytes(source: str | Path | BinaryIO, what: str = "facts file") -> bytes:
+    """A whole input (a path, ``"-"`` or a binary stream) within the cap on its kind; errors name it."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise read_error(exc, str(path), what) from exc
-    if len(data) > MAX_BYTES:
-        raise FactsError(f"file larger than {MAX_BYTES // (1024 * 1024)} MB", source=str(path))
-    return data
+        return inputs.read_input(source, what=what, limit=inputs.cap(what))
+    except inputs.InputError as exc:
+        raise FactsError(exc.message, source=exc.source) from exc
 
 
 def load(path: str | Path) -> UnitFacts:
