@@ -7,16 +7,18 @@ limits, and an unknown field is an error with a suggestion, never ignored.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import typing
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from assess import inputs
-from assess.errors import FactsError, Issue
+from assess.errors import MAX_ISSUES, FactsError, Issue
 from assess.facts.model import MAX_DEPTH, UnitFacts
-from assess.paths import did_you_mean, fields_at, json_path
+from assess.paths import did_you_mean, fields_at, json_path, model_in
 
 
 def decode(data: bytes, source: str) -> str:
@@ -46,12 +48,50 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+class _Repeated(dict[str, Any]):
+    """A JSON object that had a key more than once (the keys are kept to name them)."""
+
+    repeated: tuple[str, ...] = ()
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    marked = _Repeated(obj)
+    marked.repeated = tuple(k for k, n in Counter(k for k, _ in pairs).items() if n > 1)
+    return marked
+
+
+def _repeated_keys(value: Any, source: str) -> None:
+    """Raise naming every key given twice in one object, with its JSON path."""
+    issues: list[Issue] = []
+    count = 0
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
+    while stack:
+        current, loc = stack.pop()
+        if isinstance(current, _Repeated):
+            for key in current.repeated:
+                count += 1
+                if len(issues) < MAX_ISSUES:
+                    issues.append(Issue(json_path((*loc, key)), f"key {key!r} appears more than once in this "
+                                                                 "object; only one may be given"))
+        if isinstance(current, dict):
+            stack.extend((v, (*loc, k)) for k, v in reversed(current.items()))
+        elif isinstance(current, list):
+            stack.extend((v, (*loc, i)) for i, v in reversed(list(enumerate(current))))
+    if count:
+        raise FactsError(f"{count} duplicate key(s) in the JSON", source=source, issues=tuple(issues),
+                         omitted=count - len(issues))
+
+
 def parse_json(text: str, source: str) -> Any:
-    """Parse JSON text, naming line and column on error; NaN and Infinity are errors."""
+    """Parse JSON text, naming line and column on error; NaN and Infinity are errors, and so is
+    a key given twice in one object (JSON would silently keep the last)."""
     if not text.strip():
         raise FactsError("empty file: expected a JSON object", source=source)
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_pairs)
     except json.JSONDecodeError as exc:
         raise FactsError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
                          source=source) from exc
@@ -61,7 +101,22 @@ def parse_json(text: str, source: str) -> Any:
         raise FactsError("invalid JSON: nested too deeply", source=source) from exc
     if _depth(value) > MAX_DEPTH:
         raise FactsError(f"JSON nested deeper than {MAX_DEPTH} levels", source=source)
+    if _has_repeats(value):
+        _repeated_keys(value, source)
     return value
+
+
+def _has_repeats(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, _Repeated):
+            return True
+        if isinstance(current, dict):
+            stack.extend(v for v in current.values() if isinstance(v, (dict, list)))
+        elif isinstance(current, list):
+            stack.extend(v for v in current if isinstance(v, (dict, list)))
+    return False
 
 
 def _depth(value: Any) -> int:
@@ -77,6 +132,50 @@ def _depth(value: Any) -> int:
         elif isinstance(current, list):
             stack.extend((v, depth + 1) for v in current)
     return deepest
+
+
+def _refuse_many_unknown_fields(data: dict[str, Any], source: str) -> None:
+    """Count unknown keys before validating: past :data:`MAX_ISSUES` of them the facts are
+    refused here, in one pass, instead of making (and suggesting a spelling for) an error
+    object per key."""
+    count = 0
+    first: list[Issue] = []
+    stack: list[tuple[dict[str, Any], tuple[str | int, ...], type[BaseModel]]] = [(data, (), UnitFacts)]
+    while stack:
+        obj, loc, model = stack.pop()
+        fields = model.model_fields
+        for key, value in obj.items():
+            field = fields.get(key)
+            if field is None:
+                count += 1
+                if len(first) < MAX_ISSUES:
+                    first.append(Issue(json_path((*loc, key)), "unknown field" + did_you_mean(key, fields)))
+                continue
+            stack.extend(_nested(value, field.annotation, (*loc, key)))
+    if count > MAX_ISSUES:
+        raise FactsError(f"{count} unknown field(s) in the facts", source=source, issues=tuple(first),
+                         omitted=count - len(first))
+
+
+def _nested(value: Any, annotation: Any, loc: tuple[str | int, ...]
+            ) -> Iterator[tuple[dict[str, Any], tuple[str | int, ...], type[BaseModel]]]:
+    """The objects inside ``value`` that a model of the annotation validates."""
+    model = model_in(annotation)
+    if model is None:
+        return
+    if isinstance(value, dict):
+        if _is_mapping(annotation):
+            yield from ((v, (*loc, k), model) for k, v in value.items() if isinstance(v, dict))
+        else:
+            yield value, loc, model
+    elif isinstance(value, list):
+        yield from ((v, (*loc, i), model) for i, v in enumerate(value) if isinstance(v, dict))
+
+
+def _is_mapping(annotation: Any) -> bool:
+    if typing.get_origin(annotation) is dict:
+        return True
+    return any(_is_mapping(arg) for arg in typing.get_args(annotation))
 
 
 def _issue_from_error(error: Mapping[str, Any]) -> Issue:
@@ -117,12 +216,14 @@ def validate(data: Any, source: str = "<facts>") -> UnitFacts:
     if not isinstance(data, dict):
         kind = "a JSON array" if isinstance(data, list) else type(data).__name__
         raise FactsError(f"expected a JSON object of unit facts, got {kind}", source=source)
+    _refuse_many_unknown_fields(data, source)
     try:
         return UnitFacts.model_validate(data, strict=True)
     except ValidationError as exc:
-        issues = tuple(_issue_from_error(e) for e in exc.errors(include_url=False))
-        raise FactsError(f"{len(issues)} problem(s) in the facts", source=source,
-                         issues=issues) from exc
+        count = exc.error_count()
+        issues = tuple(_issue_from_error(e) for e in exc.errors(include_url=False)[:MAX_ISSUES])
+        raise FactsError(f"{count} problem(s) in the facts", source=source,
+                         issues=issues, omitted=count - len(issues)) from exc
     except RecursionError as exc:
         raise FactsError("facts nested too deeply", source=source) from exc
 
