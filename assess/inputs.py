@@ -65,6 +65,8 @@ CAPS: dict[str, Cap] = {
     "office file compression ratio": Cap("ASSESS_MAX_ZIP_RATIO", 200, "times"),
     "document paragraphs": Cap("ASSESS_MAX_PARAGRAPHS", 50_000, "paragraphs"),
     "pipe wait": Cap("ASSESS_PIPE_WAIT", 10, "seconds"),
+    "summary characters": Cap("ASSESS_MAX_SUMMARY_CHARS", 1_000_000, "characters"),
+    "extraction seconds": Cap("ASSESS_EXTRACT_SECONDS", 60, "seconds"),
 }
 
 

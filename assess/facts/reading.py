@@ -6,6 +6,7 @@ limits, and an unknown field is an error with a suggestion, never ignored.
 
 from __future__ import annotations
 
+import functools
 import json
 import typing
 from collections import Counter
@@ -143,28 +144,33 @@ def _refuse_many_unknown_fields(data: dict[str, Any], source: str) -> None:
     stack: list[tuple[dict[str, Any], tuple[str | int, ...], type[BaseModel]]] = [(data, (), UnitFacts)]
     while stack:
         obj, loc, model = stack.pop()
-        fields = model.model_fields
         for key, value in obj.items():
-            field = fields.get(key)
-            if field is None:
+            known, inner, keyed = _field_shape(model, key)
+            if not known:
                 count += 1
                 if len(first) < MAX_ISSUES:
-                    first.append(Issue(json_path((*loc, key)), "unknown field" + did_you_mean(key, fields)))
-                continue
-            stack.extend(_nested(value, field.annotation, (*loc, key)))
+                    first.append(Issue(json_path((*loc, key)), "unknown field" + did_you_mean(key, model.model_fields)))
+            elif inner is not None:
+                stack.extend(_nested(value, inner, keyed, (*loc, key)))
     if count > MAX_ISSUES:
         raise FactsError(f"{count} unknown field(s) in the facts", source=source, issues=tuple(first),
                          omitted=count - len(first))
 
 
-def _nested(value: Any, annotation: Any, loc: tuple[str | int, ...]
+@functools.lru_cache(maxsize=1024)
+def _field_shape(model: type[BaseModel], key: str) -> tuple[bool, type[BaseModel] | None, bool]:
+    """Whether a model has that field, the model inside it, and whether it maps keys to that model."""
+    field = model.model_fields.get(key)
+    if field is None:
+        return False, None, False
+    return True, model_in(field.annotation), _is_mapping(field.annotation)
+
+
+def _nested(value: Any, model: type[BaseModel], keyed: bool, loc: tuple[str | int, ...]
             ) -> Iterator[tuple[dict[str, Any], tuple[str | int, ...], type[BaseModel]]]:
-    """The objects inside ``value`` that a model of the annotation validates."""
-    model = model_in(annotation)
-    if model is None:
-        return
+    """The objects inside ``value`` that ``model`` validates."""
     if isinstance(value, dict):
-        if _is_mapping(annotation):
+        if keyed:
             yield from ((v, (*loc, k), model) for k, v in value.items() if isinstance(v, dict))
         else:
             yield value, loc, model
