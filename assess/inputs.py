@@ -19,7 +19,7 @@ import stat
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from assess.errors import AssessError
 
@@ -80,7 +80,8 @@ def too_large(what: str, limit: int) -> str:
     size = f"{limit / MB:g} MB" if limit >= MB else f"{limit} bytes"
     known = CAPS.get(what)
     hint = f"; {known.hint()}" if known is not None else ""
-    return f"larger than {size}, the cap on a {what}{hint}"
+    article = "an" if what[:1] in "aeiou" else "a"
+    return f"larger than {size}, the cap on {article} {what}{hint}"
 
 
 def read_input(source: str | os.PathLike[str] | BinaryIO, *, what: str, limit: int) -> bytes:
@@ -225,3 +226,19 @@ def count_paragraphs(archive: zipfile.ZipFile, source: str) -> int:
         raise InputError(f"{count} paragraphs, more than {most}, the cap on document paragraphs; "
                          f"{CAPS['document paragraphs'].hint()}", source=source)
     return count
+
+
+def read_workbook(source: str | os.PathLike[str] | BinaryIO) -> Any:
+    """An .xlsx workbook (openpyxl, read-only, values not formulas), opened only after its
+    size and zip directory are within the caps; errors are :class:`InputError` naming it."""
+    name = "<stdin>" if not isinstance(source, (str, os.PathLike)) or str(source) == "-" else str(source)
+    data = read_input(source, what="workbook", limit=cap("workbook"))
+    check_office_zip(data, what=".xlsx", source=name).close()
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, SyntaxError, OSError,
+            EOFError) as exc:
+        raise InputError(f"not a readable .xlsx file ({type(exc).__name__})", source=name) from exc
