@@ -45,6 +45,7 @@ from assess.api import (
 from assess.batch import (
     Scored,
     Unit,
+    distinct_units,
 )
 from assess.engines import (
     ENGINES,
@@ -151,6 +152,7 @@ __all__ = [
     "check_ruleset",
     "compare",
     "diff_rulesets",
+    "distinct_units",
     "durable_unavailable_reason",
     "explain_ruleset",
     "extract_draft",

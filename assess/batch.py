@@ -146,6 +146,33 @@ def score_units(units: Iterable[Unit], choose: Callable[[facts.UnitFacts], Rules
             yield Scored(unit.source, error=exc)
 
 
+def distinct_units(results: Iterable[Scored]) -> Iterator[Scored]:
+    """The same results, except that a unit met again (its ``unit.id`` already seen: one file
+    given twice, or one unit in two files) becomes an error naming both places, so that it
+    is not ranked twice."""
+    seen: dict[str, str] = {}
+    for result in results:
+        unit_id = _unit_id(result)
+        if unit_id is None:
+            yield result
+        elif unit_id in seen:
+            first = seen[unit_id]
+            where = "given twice" if first == result.source else f"also in {first}"
+            yield Scored(result.source, error=FactsError(
+                f"the same unit (unit.id {unit_id!r}) is {where}; a unit is ranked once", source=result.source))
+        else:
+            seen[unit_id] = result.source
+            yield result
+
+
+def _unit_id(result: Scored) -> str | None:
+    if result.assessment is not None:
+        return result.assessment.unit.id
+    if result.summary is not None:
+        return result.summary.row.unit.id
+    return None
+
+
 # ------------------------------------------------------------------ several processes
 
 CHUNK = 250

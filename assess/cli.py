@@ -32,6 +32,7 @@ from assess import (
     bundled_rulesets,
     check_ruleset,
     diff_rulesets,
+    distinct_units,
     durable_unavailable_reason,
     explain_ruleset,
     extract_draft,
@@ -171,9 +172,9 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, out
         if show_progress and tally["units"] >= 100:
             streams.stderr.write(f"\rassess: scored {tally['units']} units\n")
 
-    results = score_many(read_units(paths, defer=jobs > 1), ruleset_ref, engine=choose_engine(engine, streams),
-                         jobs=jobs,
-                         detail="assessment" if fmt in ("json", "xlsx") else "summary")
+    results = distinct_units(score_many(read_units(paths, defer=jobs > 1), ruleset_ref,
+                                        engine=choose_engine(engine, streams), jobs=jobs,
+                                        detail="assessment" if fmt in ("json", "xlsx") else "summary"))
     ranking = rank_units(watched(results), by="type" if by == "type" else "none",
                          self_score_threshold=self_score_threshold)
     if tally["failed"] and not skip_invalid:
