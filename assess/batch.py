@@ -8,6 +8,7 @@ their error instead of stopping the batch, so that every bad file can be listed.
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -196,6 +197,9 @@ def summaries(results: Iterable[Scored]) -> Iterator[Scored]:
 
 
 def _start_worker(ref: str | None, engine: str, detail: Detail) -> None:
+    # Ctrl-C reaches the whole process group: the parent stops the workers, which would
+    # otherwise each print a traceback of their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER["rulesets"] = Rulesets(ref)
     _WORKER["engine"] = engine
     _WORKER["detail"] = detail
@@ -252,5 +256,17 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
                 pending.append(pool.submit(_score_chunk, chunk))
             yield from drain(0)
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+            _stop_workers(pool)
             raise
+
+
+def _stop_workers(pool: Any) -> None:
+    """End the workers now, not after their chunks: an interrupt or SIGTERM must not leave
+    them (or the resource tracker they share) running once the parent has gone."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14+
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)

@@ -12,6 +12,7 @@ import contextlib
 import io
 import json
 import os
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -67,6 +68,13 @@ from assess import score as score_unit
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INPUT = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is so that workers and temporary files are cleaned
+    up on the way out (the default action would kill the process and leave them)."""
 
 
 @dataclass
@@ -357,15 +365,18 @@ def run(argv: Sequence[str], stdin: IO[Any], stdout: IO[str], stderr: IO[str]) -
     except click.ClickException as exc:
         exc.show(file=stderr)
         return EXIT_INPUT
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
         stderr.write("assess: interrupted\n")
-        return EXIT_INPUT
+        return EXIT_INTERRUPTED if isinstance(exc.__cause__, KeyboardInterrupt) else EXIT_INPUT
     except AssessError as exc:
         stderr.write(f"assess: error: {exc.render()}\n")
         return EXIT_INPUT
     except KeyboardInterrupt:
         stderr.write("assess: interrupted\n")
-        return EXIT_INPUT
+        return EXIT_INTERRUPTED
+    except Terminated:
+        stderr.write("assess: terminated\n")
+        return EXIT_TERMINATED
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:
@@ -376,7 +387,12 @@ def run(argv: Sequence[str], stdin: IO[Any], stdout: IO[str], stderr: IO[str]) -
         return EXIT_INPUT
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminate)
     stdout = sys.stdout
     if isinstance(stdout, io.TextIOWrapper) and stdout.encoding.lower() not in ("utf-8", "utf8"):
         stdout.reconfigure(encoding="utf-8")
