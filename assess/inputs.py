@@ -17,6 +17,7 @@ import os
 import select
 import stat
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -189,7 +190,7 @@ def check_office_zip(data: bytes, *, what: str, source: str) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError, EOFError) as exc:
         raise InputError(f"not a readable {what} file (a damaged or incomplete zip archive)", source=source) from exc
     most_entries = cap("office file entries")
     if len(entries) > most_entries:
@@ -209,6 +210,12 @@ def check_office_zip(data: bytes, *, what: str, source: str) -> zipfile.ZipFile:
             times = entry.file_size // max(entry.compress_size, 1)
             raise InputError(f"part {entry.filename!r} unpacks {times} times its packed size, more than {ratio}; "
                              f"{CAPS['office file compression ratio'].hint()}", source=source)
+    try:  # inflate every part once, within the caps just checked, so that parsers meet no damage
+        damaged = archive.testzip()
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError, ValueError) as exc:
+        raise InputError(f"not a readable {what} file (a damaged zip archive: {exc})", source=source) from exc
+    if damaged is not None:
+        raise InputError(f"not a readable {what} file (part {damaged!r} is damaged)", source=source)
     return archive
 
 

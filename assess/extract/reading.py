@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
 from assess import inputs
 from assess.errors import FactsError
@@ -65,7 +66,8 @@ def read_docx(data: bytes, source: str) -> str:
                         lines.append("  ".join(cells))
             else:
                 lines.append(block.text)
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError, OSError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, NotImplementedError, KeyError, ValueError,
+            SyntaxError, OSError) as exc:
         raise FactsError(f"not a readable .docx file ({type(exc).__name__}: {exc})", source=source) from exc
     return "\n".join(lines).replace("\r\n", "\n").replace("\r", "\n")
 
