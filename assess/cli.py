@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import math
 import os
 import signal
 import sys
@@ -160,6 +161,8 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, out
          engine: str, skip_invalid: bool, self_score_threshold: float, jobs: int) -> None:
     """Rank units: PATH is a facts file, a folder of *.json files, or a JSONL file."""
     streams = _streams()
+    if not math.isfinite(self_score_threshold):
+        raise click.BadParameter("must be a finite number", param_hint="--self-score-threshold")
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx writes a workbook: give -o FILE.xlsx")
     kept: list[Assessment] = []

@@ -171,3 +171,9 @@ def test_a_ruleset_with_many_problems_lists_the_first_in_text_and_json(tmp_path:
     as_text = cli("check", str(path), "--samples", "0")
     assert "more problem(s) not listed" in as_text.out
     assert len(as_text.out.splitlines()) <= MAX_ISSUES + 3
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "NaN", "infinity"])
+def test_a_threshold_that_is_not_a_finite_number_is_refused(value: str) -> None:
+    result = cli("rank", str(SAMPLES), "--self-score-threshold", value)
+    assert result.code == 2 and "--self-score-threshold" in result.err and "finite" in result.err

@@ -30,6 +30,8 @@ from .conftest import FIXTURES, SAMPLES
 EXAMPLES = int(os.environ.get("ASSESS_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
                 suppress_health_check=list(HealthCheck))
+QUICK_FUZZ = settings(FUZZ, max_examples=max(EXAMPLES // 5, 10))
+"""For targets that run a whole batch or open an office file per example."""
 SECONDS_PER_EXAMPLE = 20
 MINIMAL = (FIXTURES / "rulesets" / "minimal.yaml").read_text(encoding="utf-8")
 
@@ -204,7 +206,7 @@ def test_check_and_score_survive_any_ruleset(tmp_path_factory: pytest.TempPathFa
 
 # ---------------------------------------------------------------- JSONL lines and standard input
 
-@FUZZ
+@QUICK_FUZZ
 @given(st.lists(st.one_of(facts_bytes(), st.sampled_from([b"", b" " * 70, b"{}" * 40])), min_size=1, max_size=5),
        st.booleans())
 def test_rank_survives_any_jsonl_lines(tmp_path_factory: pytest.TempPathFactory, lines: list[bytes],
@@ -270,7 +272,7 @@ def office_bytes(draw: st.DrawFn, kind: str) -> bytes:
     return buffer.getvalue()
 
 
-@FUZZ
+@QUICK_FUZZ
 @given(office_bytes("docx"), st.sampled_from(["file", "stdin"]))
 def test_extract_survives_any_docx(tmp_path_factory: pytest.TempPathFactory, data: bytes, via: str) -> None:
     if via == "stdin":
@@ -281,7 +283,7 @@ def test_extract_survives_any_docx(tmp_path_factory: pytest.TempPathFactory, dat
     assert_clean(*outcome(["extract", str(path)]))
 
 
-@FUZZ
+@QUICK_FUZZ
 @given(office_bytes("xlsx"))
 def test_a_workbook_opens_or_is_an_input_error(data: bytes) -> None:
     from assess.inputs import InputError, read_workbook
