@@ -177,3 +177,13 @@ def test_a_ruleset_with_many_problems_lists_the_first_in_text_and_json(tmp_path:
 def test_a_threshold_that_is_not_a_finite_number_is_refused(value: str) -> None:
     result = cli("rank", str(SAMPLES), "--self-score-threshold", value)
     assert result.code == 2 and "--self-score-threshold" in result.err and "finite" in result.err
+
+
+def test_the_library_refuses_to_rank_one_unit_twice() -> None:
+    import assess
+
+    results = list(assess.score_many(assess.read_units([SEEDS[0], SEEDS[1], SEEDS[0]]), engine="native"))
+    with pytest.raises(assess.AssessError, match=r"the same unit .* twice"):
+        assess.rank(results)
+    ranking = assess.rank(assess.distinct_units(results))
+    assert sum(len(table.rows) for table in ranking.tables) == 2
