@@ -3,7 +3,7 @@
 Nothing is read past its cap: a regular file larger than its cap is refused before it is
 read, and standard input, a FIFO or a device (``/dev/zero``) is read in chunks until the
 cap is passed. A FIFO with no writer is waited for a few seconds, never for ever. Every
-cap names itself and the environment variable that raises it (docs/facts.md lists them).
+cap names itself and the environment variable that raises it (the README lists them).
 
 Office files (.docx, .xlsx) are zip archives: :func:`check_office_zip` looks at the
 archive's directory before anything is inflated, so that a small file cannot unpack into
@@ -155,7 +155,7 @@ def read_lines(source: str | os.PathLike[str], *, what: str, limit: int) -> Iter
     """The non-blank lines of a file with their numbers, each at most ``limit`` bytes. A longer
     line comes out as an :class:`InputError` in its place, and is skipped without being kept."""
     name = str(source)
-    with open_input(source, what="file of lines") as handle:
+    with open_input(source, what=f"file of {what}s") as handle:
         number = 0
         while line := handle.readline(limit + 2):
             number += 1
