@@ -49,6 +49,7 @@ from assess.api import (
 from assess.batch import (
     Scored,
     Unit,
+    distinct_units,
 )
 from assess.engines import (
     ENGINES,
@@ -69,6 +70,11 @@ from assess.facts import (
     UnitFacts,
     facts_json_schema,
 )
+from assess.inputs import (
+    InputError,
+    read_input,
+)
+from assess.inputs import cap as input_cap
 from assess.reports.formats import (
     ASSESSMENT_FORMATS,
     RANKING_FORMATS,
@@ -147,6 +153,7 @@ __all__ = [
     "FactsInput",
     "Finding",
     "GradeFinding",
+    "InputError",
     "Issue",
     "Merged",
     "OfficeRecords",
@@ -171,11 +178,13 @@ __all__ = [
     "check_ruleset",
     "compare",
     "diff_rulesets",
+    "distinct_units",
     "durable_unavailable_reason",
     "explain_ruleset",
     "extract_draft",
     "facts_json_schema",
     "facts_reference",
+    "input_cap",
     "is_cases_file",
     "load_facts",
     "load_records",
@@ -185,6 +194,7 @@ __all__ = [
     "merge_sources",
     "parse_facts",
     "rank",
+    "read_input",
     "read_summary",
     "read_units",
     "records_json_schema",

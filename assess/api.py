@@ -201,20 +201,32 @@ def rank(scored: Iterable[batch.Scored | tuple[Assessment, Ruleset]], *, by: Lit
     """Rank scored units: one table per rubric (``by="type"``) or one table (``"none"``).
 
     Takes :class:`Scored` results (those with an error are skipped) or (assessment,
-    ruleset) pairs. Raises :class:`AssessError` when ``by="none"`` mixes rulesets.
+    ruleset) pairs. Raises :class:`AssessError` when ``by="none"`` mixes rulesets, and when
+    one ``unit.id`` comes twice (:func:`distinct_units` turns those into errors instead).
     """
     from assess import ranking
 
     ranker = ranking.Ranker(by, self_score_threshold)
+    seen: dict[str, str] = {}
+
+    def once(unit_id: str, where: str) -> None:
+        if unit_id in seen:
+            raise AssessError(f"the same unit (unit.id {unit_id!r}) twice: {seen[unit_id]} and {where}; "
+                              "a unit is ranked once")
+        seen[unit_id] = where
+
     for item in scored:
         if isinstance(item, batch.Scored):
             if item.ruleset is None:
                 continue
             if item.summary is not None:
+                once(item.summary.row.unit.id, item.source)
                 ranker.add_summary(item.summary, item.ruleset)
             elif item.assessment is not None:
+                once(item.assessment.unit.id, item.source)
                 ranker.add(item.assessment, item.ruleset)
         else:
+            once(item[0].unit.id, item[0].unit.name)
             ranker.add(*item)
     return ranker.ranking()
 

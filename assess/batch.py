@@ -8,13 +8,14 @@ their error instead of stopping the batch, so that every bad file can be listed.
 from __future__ import annotations
 
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
-from assess import facts
+from assess import facts, inputs
 from assess.errors import AssessError, FactsError
 from assess.ruleset import Ruleset, load_ruleset, ruleset_name_for
 from assess.scoring.assessment import Assessment, Phase
@@ -88,16 +89,14 @@ def _read_file(path: Path) -> Unit:
 
 def _read_jsonl(path: Path, defer: bool) -> Iterator[Unit]:
     try:
-        handle = open(path, "rb")
-    except OSError as exc:
-        yield Unit(str(path), error=facts.read_error(exc, str(path), "JSONL file"))
-        return
-    with handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
+        for number, line in inputs.read_lines(path, what="JSONL line", limit=inputs.cap("JSONL line")):
+            if isinstance(line, inputs.InputError):
+                yield Unit(f"{path}:{number}", error=FactsError(line.message, source=line.source))
                 continue
             unit = Unit(f"{path}:{number}", raw=line)
             yield unit if defer else unit.parsed()
+    except inputs.InputError as exc:
+        yield Unit(str(path), error=FactsError(exc.message, source=exc.source))
 
 
 class Rulesets:
@@ -156,6 +155,33 @@ def score_units(units: Iterable[Unit], choose: Callable[[facts.UnitFacts], Rules
             yield Scored(unit.source, error=exc)
 
 
+def distinct_units(results: Iterable[Scored]) -> Iterator[Scored]:
+    """The same results, except that a unit met again (its ``unit.id`` already seen: one file
+    given twice, or one unit in two files) becomes an error naming both places, so that it
+    is not ranked twice."""
+    seen: dict[str, str] = {}
+    for result in results:
+        unit_id = _unit_id(result)
+        if unit_id is None:
+            yield result
+        elif unit_id in seen:
+            first = seen[unit_id]
+            where = "given twice" if first == result.source else f"also in {first}"
+            yield Scored(result.source, error=FactsError(
+                f"the same unit (unit.id {unit_id!r}) is {where}; a unit is ranked once", source=result.source))
+        else:
+            seen[unit_id] = result.source
+            yield result
+
+
+def _unit_id(result: Scored) -> str | None:
+    if result.assessment is not None:
+        return result.assessment.unit.id
+    if result.summary is not None:
+        return result.summary.row.unit.id
+    return None
+
+
 # ------------------------------------------------------------------ several processes
 
 CHUNK = 250
@@ -180,6 +206,9 @@ def summaries(results: Iterable[Scored]) -> Iterator[Scored]:
 
 def _start_worker(ref: str | None, engine: str, detail: Detail, phase: Phase,
                   missing_records: MissingRecords | None) -> None:
+    # Ctrl-C reaches the whole process group: the parent stops the workers, which would
+    # otherwise each print a traceback of their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER["rulesets"] = Rulesets(ref)
     _WORKER["engine"] = engine
     _WORKER["detail"] = detail
@@ -239,5 +268,17 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
                 pending.append(pool.submit(_score_chunk, chunk))
             yield from drain(0)
         except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
+            _stop_workers(pool)
             raise
+
+
+def _stop_workers(pool: Any) -> None:
+    """End the workers now, not after their chunks: an interrupt or SIGTERM must not leave
+    them (or the resource tracker they share) running once the parent has gone."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14+
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)

@@ -11,11 +11,13 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import math
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any, Literal
+from typing import IO, Any, BinaryIO, Literal, cast
 
 import click
 
@@ -35,11 +37,13 @@ from assess import (
     bundled_rulesets,
     check_ruleset,
     diff_rulesets,
+    distinct_units,
     durable_unavailable_reason,
     explain_ruleset,
     extract_draft,
     facts_json_schema,
     facts_reference,
+    input_cap,
     is_cases_file,
     load_facts,
     load_records,
@@ -47,6 +51,7 @@ from assess import (
     load_ruleset,
     load_summary,
     parse_facts,
+    read_input,
     read_summary,
     read_units,
     records_json_schema,
@@ -71,6 +76,13 @@ from assess import score as score_unit
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_INPUT = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+EXIT_TERMINATED = 143  # 128 + SIGTERM
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is so that workers and temporary files are cleaned
+    up on the way out (the default action would kill the process and leave them)."""
 
 
 @dataclass
@@ -85,10 +97,10 @@ class Streams:
     def notice(self, text: str) -> None:
         self.stderr.write(f"assess: {text}\n")
 
-    def read_stdin(self) -> bytes:
-        buffer = getattr(self.stdin, "buffer", None)
-        data = (buffer or self.stdin).read()
-        return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    def read_stdin(self, what: str) -> bytes:
+        """Standard input, read no further than the cap on that kind of input."""
+        stream = cast(BinaryIO, getattr(self.stdin, "buffer", None) or self.stdin)
+        return read_input(stream, what=what, limit=input_cap(what))
 
 
 def _streams() -> Streams:
@@ -108,7 +120,7 @@ def choose_engine(requested: str, streams: Streams) -> str:
 
 def read_facts(path: str, streams: Streams) -> UnitFacts:
     if path == "-":
-        return parse_facts(streams.read_stdin(), "<stdin>")
+        return parse_facts(streams.read_stdin("facts file"), "<stdin>")
     return load_facts(path)
 
 
@@ -188,6 +200,8 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, out
          review: str | None, phase: Phase, missing_records: Literal["skip"] | None) -> None:
     """Rank units: PATH is a facts file, a folder of *.json files, or a JSONL file."""
     streams = _streams()
+    if not math.isfinite(self_score_threshold):
+        raise click.BadParameter("must be a finite number", param_hint="--self-score-threshold")
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx writes a workbook: give -o FILE.xlsx")
     kept: list[Assessment] = []
@@ -210,9 +224,10 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, out
 
     office, team = read_sources(records, review)
     units = read_units(paths, defer=jobs > 1 and office is None and team is None)
-    results = score_many(units, ruleset_ref, engine=choose_engine(engine, streams),
-                         jobs=jobs, detail="assessment" if fmt in ("json", "xlsx") else "summary",
-                         phase=phase, records=office, review=team, missing_records=missing_records)
+    results = distinct_units(score_many(units, ruleset_ref, engine=choose_engine(engine, streams),
+                                        jobs=jobs, detail="assessment" if fmt in ("json", "xlsx") else "summary",
+                                        phase=phase, records=office, review=team,
+                                        missing_records=missing_records))
     ranking = rank_units(watched(results), by="type" if by == "type" else "none",
                          self_score_threshold=self_score_threshold)
     if tally["failed"] and not skip_invalid:
@@ -320,7 +335,7 @@ def extract(summary: str, split: bool, unit_type: str | None, name: str | None, 
     with the sentence behind every value: assess extract s.docx | assess score -"""
     streams = _streams()
     source = "<stdin>" if summary == "-" else summary
-    text = read_summary(streams.read_stdin(), source) if summary == "-" else load_summary(summary)
+    text = read_summary(streams.read_stdin("summary"), source) if summary == "-" else load_summary(summary)
     parts = split_summaries(text) if split else [("", text)]
     documents, sheets = [], []
     for index, (heading, body) in enumerate(parts, start=1):
@@ -398,15 +413,18 @@ def run(argv: Sequence[str], stdin: IO[Any], stdout: IO[str], stderr: IO[str]) -
     except click.ClickException as exc:
         exc.show(file=stderr)
         return EXIT_INPUT
-    except click.exceptions.Abort:
+    except click.exceptions.Abort as exc:
         stderr.write("assess: interrupted\n")
-        return EXIT_INPUT
+        return EXIT_INTERRUPTED if isinstance(exc.__cause__, KeyboardInterrupt) else EXIT_INPUT
     except AssessError as exc:
         stderr.write(f"assess: error: {exc.render()}\n")
         return EXIT_INPUT
     except KeyboardInterrupt:
         stderr.write("assess: interrupted\n")
-        return EXIT_INPUT
+        return EXIT_INTERRUPTED
+    except Terminated:
+        stderr.write("assess: terminated\n")
+        return EXIT_TERMINATED
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:
@@ -417,7 +435,12 @@ def run(argv: Sequence[str], stdin: IO[Any], stdout: IO[str], stderr: IO[str]) -
         return EXIT_INPUT
 
 
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _terminate)
     stdout = sys.stdout
     if isinstance(stdout, io.TextIOWrapper) and stdout.encoding.lower() not in ("utf-8", "utf8"):
         stdout.reconfigure(encoding="utf-8")

@@ -38,14 +38,24 @@ class Issue:
         return f"{prefix}: {self.message}" if prefix else self.message
 
 
+MAX_ISSUES = 50
+"""Issues an error keeps; the rest are counted in a last issue, so that a file with a million
+problems is reported in bounded time, memory and output."""
+
+
 class AssessError(Exception):
     """Root of every error `assess` raises on purpose."""
 
     def __init__(self, message: str, *, source: str | None = None,
-                 issues: tuple[Issue, ...] = ()) -> None:
+                 issues: tuple[Issue, ...] = (), omitted: int = 0) -> None:
         self.message = message
         self.source = source
-        self.issues = tuple(issues)
+        kept = tuple(issues[:MAX_ISSUES])
+        self.omitted = omitted + len(issues) - len(kept)
+        """Issues left out of :attr:`issues` (beyond the first :data:`MAX_ISSUES`)."""
+        if self.omitted:
+            kept += (Issue("", f"and {self.omitted} more problem(s) not listed"),)
+        self.issues = kept
         super().__init__(self.render())
 
     @property

@@ -10,8 +10,8 @@ floor, then by ceiling (of two units with the same decided score, the one with m
 to gain first), then by the tie-break keys; a unit whose possible grades span more than one
 grade shows 待定 instead of a grade. A unit is not ranked, and is listed under 未参加排名
 with the reason, when its period is not the rubric's (a half-year report among annual
-ones), when its year is not the table's (the year most of its units report), or when its
-unit id is already in the table.
+ones) or when its year is not the table's (the year most of its units report). The same
+unit twice is refused before ranking (see :func:`assess.batch.distinct_units`).
 """
 
 from __future__ import annotations
@@ -220,7 +220,6 @@ class Ranker:
         year = _table_year(entries)
         kept: list[Summary] = []
         unranked: list[Unranked] = []
-        seen: set[str] = set()
         for e in entries:
             unit = e.row.unit
             reason = None
@@ -229,10 +228,7 @@ class Ranker:
                           f"{PERIOD_LABELS.get(spec.period, spec.period)}考核的单位排名")
             elif year is not None and unit.year is not None and unit.year != year:
                 reason = f"考核年度为{unit.year}年，本表为{year}年"
-            elif unit.id in seen:
-                reason = f"单位编码{unit.id}在本表中重复，只排名一次"
             if reason is None:
-                seen.add(unit.id)
                 kept.append(e)
             else:
                 unranked.append(Unranked(unit=unit, total=e.row.total, reason=reason))

@@ -15,6 +15,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from assess import inputs
 from assess.engines import ENGINES, REGISTRY, Engine
 from assess.errors import AssessError, EngineError, RulesetError
 from assess.paths import did_you_mean
@@ -142,13 +143,10 @@ def load_ruleset(ref: str | os.PathLike[str]) -> Ruleset:
                                "or give a path to a .yaml file")
         path = bundled_dir() / f"{text_ref}.yaml"
     try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise RulesetError("no such ruleset file", source=str(path)) from exc
-    except IsADirectoryError as exc:
-        raise RulesetError("is a directory, not a ruleset file", source=str(path)) from exc
-    except OSError as exc:
-        raise RulesetError(f"cannot read: {exc.strerror}", source=str(path)) from exc
+        data = inputs.read_input(path, what="ruleset file", limit=inputs.cap("ruleset file"))
+    except inputs.InputError as exc:
+        message = "no such ruleset file" if exc.message == "no such file" else exc.message
+        raise RulesetError(message, source=exc.source) from exc
     return load_text(data, str(path) if is_path else f"{text_ref} (bundled)",
                      name=None if is_path else text_ref, path=path)
 

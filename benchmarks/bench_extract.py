@@ -1,6 +1,11 @@
 """Measure `assess.extract` on the 15 seed summaries against their hand transcriptions.
 
     python benchmarks/bench_extract.py [--seeds PATH] [--samples DIR] [--details]
+    python benchmarks/bench_extract.py --scaling
+
+``--scaling`` instead times extraction on the pathological inputs of issue 18 (one
+count repeated, 演练{i}次 lines) and on generated drill text at growing sizes, with peak
+memory: the time per KB should stay about the same as the size grows.
 
 Each summary (split at 第N篇) is extracted and compared with ``samples/seed-NN-*.json``
 field by field, over leaf paths:
@@ -124,6 +129,56 @@ def held_out(folder: Path) -> Iterator[tuple[int, str, Path]]:
         yield number, text_file.read_text(encoding="utf-8"), text_file.with_suffix(".json")
 
 
+def scaling() -> None:
+    import random
+    import time
+    import tracemalloc
+
+    def timed(text: str) -> tuple[float, float, int]:
+        began = time.perf_counter()
+        draft = extract(text, unit_type="township")
+        seconds = time.perf_counter() - began
+        tracemalloc.start()  # a second run for memory: tracing slows it several times over
+        extract(text, unit_type="township")
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return seconds, peak / 2**20, len(draft.facts.get("drills", []))
+
+    def numbered_lines(size: int) -> str:
+        lines, total, i = [], 0, 0
+        while total < size:
+            line = f"演练{i}次。\n"
+            lines.append(line)
+            total += len(line.encode("utf-8"))
+            i += 1
+        return "".join(lines)
+
+    pick = random.Random(18)
+    kinds = ["消防", "防汛", "地震", "森林防火", "危化品泄漏", "综合应急"]
+
+    def generated(size: int) -> str:
+        parts, total = [], 0
+        while total < size:
+            kind = pick.choice(kinds)
+            part = pick.choice([f"开展{kind}演练{pick.randint(1, 3)}次。",
+                                f"{pick.randint(1, 12)}月组织{kind}应急演练,参演{pick.randint(5, 900)}人。",
+                                f"其中{kind}演练在{pick.randint(1, 12)}月举行。", "\n"])
+            parts.append(part)
+            total += len(part.encode("utf-8"))
+        return "".join(parts)
+
+    cases = [("'开展消防演练1000次。' * 40", "开展消防演练1000次。" * 40),
+             ("演练{i}次 lines, 100 KB", numbered_lines(100_000))]
+    cases += [(f"generated drill text, {kb} KB", generated(kb * 1000)) for kb in (25, 50, 100, 200)]
+    rows = []
+    for name, text in cases:
+        seconds, peak, drills = timed(text)
+        kb = len(text.encode("utf-8")) / 1000
+        rows.append([name, f"{kb:.1f}", f"{seconds:.2f}", f"{1000 * seconds / kb:.1f}", f"{peak:.0f}", drills])
+    print(tabulate(rows, headers=["input", "KB", "seconds", "ms per KB", "peak MB", "drills"], tablefmt="github",
+                   disable_numparse=True))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS)
@@ -131,7 +186,11 @@ def main() -> int:
     parser.add_argument("--details", action="store_true", help="list every disagreement")
     parser.add_argument("--holdout", type=Path, nargs="?", const=HOLDOUT, default=None,
                         help="measure on held-out summaries (NN-*.txt beside NN-*.json) instead of the seeds")
+    parser.add_argument("--scaling", action="store_true", help="time pathological and growing inputs instead")
     args = parser.parse_args()
+    if args.scaling:
+        scaling()
+        return 0
     tally = Tally()
     details: list[str] = []
     for number, text, label in (held_out(args.holdout) if args.holdout else seeds(args.seeds, args.samples)):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from assess.cli import Terminated
 from assess.reports import ranking as tables
 
 from .conftest import SAMPLES, cli
@@ -37,13 +38,17 @@ def test_a_full_disk_keeps_the_old_file(target: Path, monkeypatch: pytest.Monkey
     assert leftovers(target.parent) == []
 
 
-def test_ctrl_c_while_replacing_keeps_the_old_file(target: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(("signal", "code", "said"), [(KeyboardInterrupt, 130, "interrupted"),
+                                                      (Terminated, 143, "terminated")])
+def test_ctrl_c_or_sigterm_while_replacing_keeps_the_old_file(target: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              signal: type[BaseException], code: int,
+                                                              said: str) -> None:
     def interrupted(src: str, dst: str) -> None:
-        raise KeyboardInterrupt
+        raise signal
 
     monkeypatch.setattr("os.replace", interrupted)
     result = cli("rank", str(SAMPLES), "--format", "xlsx", "-o", str(target))
-    assert result.code == 2 and "interrupted" in result.err
+    assert result.code == code and said in result.err
     assert target.read_bytes() == PREVIOUS
     assert leftovers(target.parent) == []
 
@@ -54,7 +59,7 @@ def test_an_error_while_rendering_writes_nothing(target: Path, monkeypatch: pyte
 
     monkeypatch.setattr(tables, "render_xlsx", broken)
     result = cli("rank", str(SAMPLES), "--format", "xlsx", "-o", str(target))
-    assert result.code == 2
+    assert result.code == 130
     assert target.read_bytes() == PREVIOUS and leftovers(target.parent) == []
 
 

@@ -12,6 +12,7 @@ import io
 import json
 import os
 import signal
+import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,6 +30,8 @@ from .conftest import FIXTURES, SAMPLES
 EXAMPLES = int(os.environ.get("ASSESS_FUZZ_EXAMPLES", "200"))
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, database=None,
                 suppress_health_check=list(HealthCheck))
+QUICK_FUZZ = settings(FUZZ, max_examples=max(EXAMPLES // 5, 10))
+"""For targets that run a whole batch or open an office file per example."""
 SECONDS_PER_EXAMPLE = 20
 MINIMAL = (FIXTURES / "rulesets" / "minimal.yaml").read_text(encoding="utf-8")
 
@@ -199,3 +202,96 @@ def test_check_and_score_survive_any_ruleset(tmp_path_factory: pytest.TempPathFa
     unit = str(SAMPLES / "seed-08-township.json")
     assert_clean(*outcome(["score", unit, "--ruleset", str(path)]))
     assert_clean(*outcome(["explain", str(path)]))
+
+
+# ---------------------------------------------------------------- JSONL lines and standard input
+
+@QUICK_FUZZ
+@given(st.lists(st.one_of(facts_bytes(), st.sampled_from([b"", b" " * 70, b"{}" * 40])), min_size=1, max_size=5),
+       st.booleans())
+def test_rank_survives_any_jsonl_lines(tmp_path_factory: pytest.TempPathFactory, lines: list[bytes],
+                                       repeat: bool) -> None:
+    path = tmp_path_factory.mktemp("jsonl") / "units.jsonl"
+    good = json.dumps(json.loads((SAMPLES / "seed-08-township.json").read_text(encoding="utf-8")),
+                      ensure_ascii=False).encode("utf-8")
+    body = [line.replace(b"\n", b" ") for line in lines] + [good] * (2 if repeat else 1)
+    path.write_bytes(b"\n".join(body) + b"\n")
+    for extra in ([], ["--skip-invalid"]):
+        assert_clean(*outcome(["rank", str(path), "--engine", "native", *extra]))
+
+
+# ---------------------------------------------------------------- .docx and .xlsx
+
+DOCX_PARTS = ["[Content_Types].xml", "_rels/.rels", "word/document.xml", "word/_rels/document.xml.rels",
+              "word/styles.xml", "docProps/core.xml"]
+XLSX_PARTS = ["[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels",
+              "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml"]
+XML_BITS = [b"<?xml version='1.0' encoding='UTF-8'?>", b"<w:document xmlns:w='x'><w:body><w:p>", b"<w:p>",
+            b"</w:p>", b"<w:t>\xe6\xbc\x94\xe7\xbb\x83</w:t>", b"</w:body></w:document>",
+            b"<!DOCTYPE a [<!ENTITY x 'y'>]>", b"&x;", b"</Types>",
+            b"<Types xmlns='http://schemas.openxmlformats.org/package/2006/content-types'>",
+            b"<workbook>", b"<sheetData><row r='1'><c r='A1'><v>1</v></c></row></sheetData>", b"\x00\xff"]
+
+
+def office_file(kind: str) -> bytes:
+    buffer = io.BytesIO()
+    if kind == "docx":
+        import docx
+
+        document = docx.Document()
+        document.add_paragraph("开展消防演练2次。")
+        document.add_table(rows=1, cols=2).rows[0].cells[0].text = "演练"
+        document.save(buffer)
+    else:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        assert book.active is not None
+        book.active.append(["单位", 1])
+        book.save(buffer)
+    return buffer.getvalue()
+
+
+OFFICE = {kind: office_file(kind) for kind in ("docx", "xlsx")}
+
+
+@st.composite
+def office_bytes(draw: st.DrawFn, kind: str) -> bytes:
+    """A real file damaged in place, or a zip of the expected parts holding generated XML."""
+    if draw(st.booleans()):
+        data = bytearray(OFFICE[kind])
+        for _ in range(draw(st.integers(0, 4))):
+            data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
+        return bytes(data[:draw(st.integers(0, len(data)))]) if draw(st.booleans()) else bytes(data)
+    names = DOCX_PARTS if kind == "docx" else XLSX_PARTS
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", draw(st.sampled_from([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED]))) as archive:
+        for name in draw(st.lists(st.sampled_from(names), max_size=len(names), unique=True)):
+            parts = draw(st.lists(st.one_of(st.sampled_from(XML_BITS), st.binary(max_size=20)), max_size=12))
+            archive.writestr(name, b"".join(parts) * draw(st.sampled_from([1, 1, 1, 500])))
+    return buffer.getvalue()
+
+
+@QUICK_FUZZ
+@given(office_bytes("docx"), st.sampled_from(["file", "stdin"]))
+def test_extract_survives_any_docx(tmp_path_factory: pytest.TempPathFactory, data: bytes, via: str) -> None:
+    if via == "stdin":
+        assert_clean(*outcome(["extract", "-"], data))
+        return
+    path = tmp_path_factory.mktemp("docx") / "summary.docx"
+    path.write_bytes(data)
+    assert_clean(*outcome(["extract", str(path)]))
+
+
+@QUICK_FUZZ
+@given(office_bytes("xlsx"))
+def test_a_workbook_opens_or_is_an_input_error(data: bytes) -> None:
+    from assess.inputs import InputError, read_workbook
+
+    with time_limit(SECONDS_PER_EXAMPLE):
+        try:
+            book = read_workbook(io.BytesIO(data))
+        except InputError as exc:
+            assert exc.message and exc.source == "<stdin>"
+            return
+    assert book.sheetnames is not None

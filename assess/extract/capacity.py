@@ -50,7 +50,7 @@ class _CapacityFacts(_ExtractorBase):
         before = re.compile(rf"(?P<name>{name_chars}{{1,14}}?)(?P<n>{_NUM})(?P<m>{measure})(?=[、,;。]|等|和|及|$)")
         after = re.compile(rf"(?P<n>{_NUM})(?P<m>{measure})(?P<name>{name_chars}{{1,14}}?)"
                            rf"(?=[、,;。]|等|和|及|作为|用于|进行|$)")
-        for sent in self.sents:
+        for sent in self.sentences():
             if sent.subordinate or not _SUPPLY_CONTEXT.search(sent.text) or _NOT_STOCK.search(sent.text):
                 continue
             seen: list[tuple[int, int]] = []

@@ -4,7 +4,8 @@ twice."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 
 from assess.extract.numbers import _NUM, _Num
 from assess.extract.sentences import _Sent
@@ -13,6 +14,9 @@ from assess.extract.state import _ExtractorBase, _Found
 
 @dataclass
 class _Drill:
+    """A drill mentioned once, standing for ``count`` equal drills (开展消防演练3次): a count is
+    kept as a number, never as that many objects."""
+
     kind: str | None
     title: str | None
     start: int
@@ -43,6 +47,13 @@ class _DrillPeople(_ExtractorBase):
                              rf"|出动[^,;:。\d]{{0,12}}?(?P<n4>{_NUM})(人|名)(?!次)"
                              rf"|(参与|参加)(演练)?(的)?[^,;:。\d]{{0,6}}?(达|共|为|约|累计|共计)?(?P<n3>{_NUM})(人次|人|名)")
         for totals, items in by_para.values():
+            starts = Counter(d.start for d in items)
+            first_total: dict[int, _Total] = {}
+            for total in totals:
+                first_total.setdefault(total.sent.index, total)
+            first_item: dict[int, int] = {}
+            for index, drill in enumerate(items):
+                first_item.setdefault(drill.sent.index, index)
             marks = sorted([(t.start, "t", i) for i, t in enumerate(totals)]
                            + [(d.start, "d", i) for i, d in enumerate(items)])
             for position, (_, what, index) in enumerate(marks):
@@ -62,45 +73,99 @@ class _DrillPeople(_ExtractorBase):
                     continue
                 found = _Found(number.count, owner_sent.start + match.start(), owner_sent.start + match.end(),
                                0.7 if number.approximate else 0.8, number.approximate, "参演人数")
-                if what == "d" and self._closes_a_list(items, totals, index, owner_sent.text[local_from:match.start()]):
+                between = owner_sent.text[local_from:match.start()]
+                if what == "d" and owner_sent.index in first_total and "," in between \
+                        and (first_item[owner_sent.index] < index or items[index].count > 1):
                     # 分别为A、B和C演练,参演人员近300人次: the people of the whole list, not of its last drill
-                    total = next(t for t in totals if t.sent.index == owner_sent.index)
+                    total = first_total[owner_sent.index]
                     total.participants = total.participants or found
                 elif what == "t":
                     totals[index].participants = found
-                elif any(d.start == items[index].start and d is not items[index] for d in items):
+                elif items[index].count > 1 or starts[items[index].start] > 1:
                     # 组织综合应急演练2次,参演职工共600人次: the people of the drills the count stands for
                     self.state.found.setdefault("drill_participants", found)
                 else:
                     items[index].participants = found
 
     @staticmethod
-    def _closes_a_list(items: list[_Drill], totals: list[_Total], index: int, between: str) -> bool:
-        """Whether drill ``index`` ends a list of drills under a total of the same sentence, and the words up
-        to its people (``between``) leave the drill for a new clause."""
-        sent = items[index].sent
-        return ("," in between and any(t.sent.index == sent.index for t in totals)
-                and any(d.sent.index == sent.index for d in items[:index]))
-
-    @staticmethod
     def _merge_repeats(items: list[_Drill]) -> list[_Drill]:
-        """One drill named twice in a row (二是开展X演练。…开展X演练,…) is one drill."""
+        """One drill named twice in a row (二是开展X演练。…开展X演练,…) is one drill.
+
+        Mentions are looked up by (title, kind) among the last two sentences' drills, so that
+        the work grows with the number of mentions, not with its square. A mention standing
+        for several drills (``count``) merges one of them, as if each had been listed.
+        """
         out: list[_Drill] = []
+        by_key: dict[tuple[str | None, str | None], list[_Drill]] = {}
         for drill in items:
-            # the nearest earlier mention of the same drill: the last one, or one of a list the sentence
-            # goes back to (分别为A、B和C演练。其中,B演练在…举行)
-            same = [i for i, last in enumerate(out)
-                    if last.title == drill.title and last.kind == drill.kind and last.sent.index != drill.sent.index
-                    and drill.sent.index - last.sent.index <= 2 and (last.date is None or drill.date is None)
-                    and last.participants is None and (i == len(out) - 1 or drill.sent.text.startswith("其中"))]
-            if same:
-                last = out[same[-1]]
-                if same[-1] == len(out) - 1:
-                    drill.date = drill.date or last.date
-                    out[-1] = drill
+            key = (drill.title, drill.kind)
+            earlier = by_key.setdefault(key, [])
+            if drill.sent.text.startswith("其中"):
+                # a sentence going back to a list: 分别为A、B和C演练。其中,B演练在…举行
+                target = _latest_repeated(earlier, drill)
+                if target is not None:
+                    _absorb(out, earlier, target, drill)
+                    continue
+            elif out and earlier and earlier[-1] is out[-1] and _repeats(out[-1], drill):
+                last = out[-1]
+                first = replace(drill, count=1, date=drill.date or last.date)
+                if last.count > 1:
+                    last.count -= 1
+                    out.append(first)
+                    earlier.append(first)
                 else:
-                    last.date = last.date or drill.date
-                    last.participants = drill.participants
+                    out[-1] = earlier[-1] = first
+                if drill.count > 1:
+                    if first.date == drill.date:
+                        first.count = drill.count
+                    else:
+                        rest = replace(drill, count=drill.count - 1)
+                        out.append(rest)
+                        earlier.append(rest)
                 continue
             out.append(drill)
+            earlier.append(drill)
         return out
+
+
+def _repeats(last: _Drill, drill: _Drill) -> bool:
+    """Whether ``drill`` may be a second mention of ``last`` (same key, checked by the caller)."""
+    return (last.sent.index != drill.sent.index and drill.sent.index - last.sent.index <= 2
+            and (last.date is None or drill.date is None) and last.participants is None)
+
+
+def _latest_repeated(earlier: list[_Drill], drill: _Drill) -> _Drill | None:
+    for candidate in reversed(earlier):
+        if drill.sent.index - candidate.sent.index > 2:
+            return None
+        if _repeats(candidate, drill):
+            return candidate
+    return None
+
+
+def _absorb(out: list[_Drill], earlier: list[_Drill], target: _Drill, drill: _Drill) -> None:
+    """Merge a 其中 mention into the last drill of ``target``'s run, which takes its date and
+    participants. With participants, each drill the mention counts takes one more of the run
+    (the one before no longer qualifies once it has participants); drills beyond the run stay
+    drills of their own. Without, they all merge into that one."""
+    merged = min(drill.count, target.count) if drill.participants is not None else 1
+    tail = target
+    if merged < target.count:
+        tail = replace(target, count=merged)
+        target.count -= merged
+        _insert_after(out, target, tail)
+        _insert_after(earlier, target, tail)
+    tail.date = tail.date or drill.date
+    tail.participants = drill.participants
+    left = drill.count - merged if drill.participants is not None else 0
+    if left > 0:
+        rest = replace(drill, count=left)
+        out.append(rest)
+        earlier.append(rest)
+
+
+def _insert_after(runs: list[_Drill], anchor: _Drill, new: _Drill) -> None:
+    for index in range(len(runs) - 1, -1, -1):
+        if runs[index] is anchor:
+            runs.insert(index + 1, new)
+            return

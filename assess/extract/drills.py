@@ -10,6 +10,7 @@ from assess.extract.drill_people import _Drill, _DrillPeople, _Total
 from assess.extract.numbers import _NUM, _Num, _number
 from assess.extract.sentences import _HAN, _Sent
 from assess.extract.state import _Found
+from assess.facts import MAX_LIST
 
 # --------------------------------------------------------------------------- hazards of drills
 
@@ -67,7 +68,7 @@ class _DrillFacts(_DrillPeople):
     def drills(self) -> None:
         by_para: dict[int, tuple[list[_Total], list[_Drill]]] = {}
         drill_word = re.compile(r"演练|演习")
-        for sent in self.sents:
+        for sent in self.sentences():
             if sent.subordinate:
                 continue
             previous_end = date_from = 0
@@ -108,16 +109,17 @@ class _DrillFacts(_DrillPeople):
                 for part, kind in zip(names, kinds or [None], strict=False):
                     label = (part + (suffix or "") + match.group(0)) if len(parts) > 1 else title + match.group(0)
                     title_at = seg_start + max(0, segment.rfind(part)) if part else seg_start
-                    date = self._drill_date(sent, date_from, at)
-                    for _ in range(max(1, min(times, 1000))):
-                        group[1].append(_Drill(kind, label.lstrip("、"), sent.start + title_at, sent.start + end, sent,
-                                               date=date))
+                    group[1].append(_Drill(kind, label.lstrip("、"), sent.start + title_at, sent.start + end, sent,
+                                           count=max(1, min(times, 1000)),
+                                           date=self._drill_date(sent, date_from, at)))
                 date_from = end
         self._drill_participants(by_para)
         for para in sorted(by_para):
             totals, items = by_para[para]
             items = self._merge_repeats(items)
             entries: list[tuple[dict[str, Any], _Found | None, _Found | None]] = []
+            # one entry past the most the facts allow is enough to have the draft drop them
+            room = MAX_LIST + 1 - len(self.state.drills)
             for drill in items:
                 entry: dict[str, Any] = {}
                 if drill.kind:
@@ -128,8 +130,10 @@ class _DrillFacts(_DrillPeople):
                     entry["participants"] = drill.participants.value
                 if drill.title:
                     entry["title"] = drill.title[:200]
-                entries.append((entry, _Found(entry, drill.start, drill.end, drill.confidence, False, "演练"),
-                                drill.participants))
+                for _ in range(min(drill.count, room - len(entries))):
+                    copy = dict(entry)
+                    entries.append((copy, _Found(copy, drill.start, drill.end, drill.confidence, False, "演练"),
+                                    drill.participants))
             if totals:
                 biggest = max(totals, key=lambda t: t.count.count)
                 self.state.drills_total = _Found(biggest.count.count, biggest.start, biggest.end, 0.8,
@@ -145,8 +149,7 @@ class _DrillFacts(_DrillPeople):
                         entry = {"kind": kind} if kind else {}
                         entries.append((entry, _Found(entry, biggest.start, biggest.end, 0.6,
                                                       biggest.count.approximate, "演练总数"), None))
-                    while len(entries) < min(biggest.count.count, 10_000):
-                        entries.append(({}, None, None))
+                    entries.extend(({}, None, None) for _ in range(min(biggest.count.count, room) - len(entries)))
                 participants = next((t.participants for t in totals if t.participants is not None), None)
                 if participants is not None and "drill_participants" not in self.state.found:
                     self.state.found["drill_participants"] = participants

@@ -27,7 +27,7 @@ class _PlanFacts(_RevisionFacts):
     def plan_titles(self) -> Iterator[tuple[str, _Sent, int, int]]:
         """Own plan titles: in 《》 (or inside 关于印发…的通知), and in enumerations."""
         bracketed = re.compile(r"《([^《》\n。]{1,120}?)(?:》|(?=\(|。|$))")
-        for sent in self.sents:
+        for sent in self.sentences():
             for match in bracketed.finditer(sent.text):
                 if not sent.usable(match.start(), match.end()) or not sent.own(match.start()):
                     continue
@@ -55,7 +55,7 @@ class _PlanFacts(_RevisionFacts):
                                 r"(?P<list>[^,;:。《》]{2,40}?预案(、[^,;:。《》]{2,40}?预案)+)")
         grouped = re.compile(rf"({_PLAN_VERB.pattern})(了)?(?P<list>[^,;:。《》]{{2,60}}?)等"
                              rf"(?P<suffix>(专项)?应急预案)")
-        for sent in self.sents:
+        for sent in self.sentences():
             if sent.subordinate:
                 continue
             for match in enumerated.finditer(sent.text):

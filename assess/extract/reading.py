@@ -5,17 +5,31 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 
+from assess import inputs
 from assess.errors import FactsError
-from assess.facts import MAX_BYTES, decode
+from assess.facts import decode
+
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_NOT_TEXT = ((b"%PDF", "a PDF file"), (_OLE, "a .doc file or an encrypted document"), (b"{\\rtf", "an RTF file"))
+
+
+def _refuse_oversized(data: bytes, source: str) -> None:
+    limit = inputs.cap("summary")
+    if len(data) > limit:
+        raise FactsError(inputs.too_large("summary", limit), source=source)
 
 
 def read_text(data: bytes, source: str) -> str:
     """A plain-text summary: UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030."""
-    if len(data) > MAX_BYTES:
-        raise FactsError(f"file larger than {MAX_BYTES // (1024 * 1024)} MB", source=source)
+    _refuse_oversized(data, source)
     if data.startswith(b"PK\x03\x04"):
         raise FactsError("this is a zip archive (a .docx?), not a text file", source=source)
+    for signature, kind in _NOT_TEXT:
+        if data.startswith(signature):
+            raise FactsError(f"{kind}, which cannot be read: save it as .docx or copy its text into a .txt file",
+                             source=source)
     text = decode(data, source)
     if "\x00" in text:
         raise FactsError("binary data, not text", source=source)
@@ -23,9 +37,14 @@ def read_text(data: bytes, source: str) -> str:
 
 
 def read_docx(data: bytes, source: str) -> str:
-    """The text of a Word document: paragraphs and table rows in document order."""
-    if len(data) > MAX_BYTES:
-        raise FactsError(f"file larger than {MAX_BYTES // (1024 * 1024)} MB", source=source)
+    """The text of a Word document: paragraphs and table rows in document order, read only after
+    its zip directory and paragraph count are within the caps (see :mod:`assess.inputs`)."""
+    _refuse_oversized(data, source)
+    try:
+        with inputs.check_office_zip(data, what=".docx", source=source) as archive:
+            inputs.count_paragraphs(archive, source)
+    except inputs.InputError as exc:
+        raise FactsError(exc.message, source=source) from exc
     try:
         import docx  # imported here: only .docx input needs python-docx
         from docx.opc.exceptions import PackageNotFoundError
@@ -47,14 +66,17 @@ def read_docx(data: bytes, source: str) -> str:
                         lines.append("  ".join(cells))
             else:
                 lines.append(block.text)
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, SyntaxError, OSError) as exc:
+    except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, NotImplementedError, KeyError, ValueError,
+            SyntaxError, OSError) as exc:
         raise FactsError(f"not a readable .docx file ({type(exc).__name__}: {exc})", source=source) from exc
     return "\n".join(lines).replace("\r\n", "\n").replace("\r", "\n")
 
 
 def read_summary(data: bytes, source: str) -> str:
-    """A summary as text, from ``.docx`` (by name or zip signature) or plain text."""
-    if source.lower().endswith(".docx") or data.startswith(b"PK\x03\x04"):
+    """A summary as text, from ``.docx`` (by name or zip signature) or plain text; a PDF, a .doc
+    or an encrypted document is refused with what to do instead."""
+    name = source.lower()
+    if name.endswith((".docx", ".doc", ".pdf")) or data.startswith((b"PK\x03\x04", _OLE)):
         return read_docx(data, source)
     return read_text(data, source)
 

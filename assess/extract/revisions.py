@@ -48,7 +48,7 @@ class _RevisionFacts(_ExtractorBase):
     def _revised_count(self) -> _Found | None:
         """The first sentence with a count of plans revised: its clauses saying 修订 add up, those without a
         count adding the plans they name (年初对《总体预案》进行了修订,同时修订专项预案3部 → 4)."""
-        for sent in self.sents:
+        for sent in self.sentences():
             if "预案" not in sent.text:
                 continue
             counted, named, approximate = 0, 0, False

@@ -4,10 +4,13 @@ and records their matches."""
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from assess import inputs
+from assess.errors import FactsError
 from assess.extract.numbers import _Num, _number
 from assess.extract.sentences import _prepare, _Sent, _sentences
 
@@ -36,6 +39,13 @@ class _ExtractorBase:
     """The text, its sentences and what was found; the helpers every group of patterns uses."""
 
     def __init__(self, raw: str, unit_type: str | None, name: str | None, unit_id: str | None) -> None:
+        most = inputs.cap("summary characters")
+        if len(raw) > most:
+            raise FactsError(f"{len(raw)} characters: more than {most}, the cap on one summary's length; "
+                             f"{inputs.CAPS['summary characters'].hint()}; or split the file at 第N篇 headings "
+                             "and use --split")
+        seconds = inputs.cap("extraction seconds")
+        self.deadline = time.monotonic() + seconds
         self.doc = _prepare(raw)
         self.text = self.doc.text
         self.sents = _sentences(self.doc)
@@ -49,13 +59,22 @@ class _ExtractorBase:
 
     # ---------------------------------------------------------------- helpers
 
+    def sentences(self) -> Iterator[_Sent]:
+        """The sentences, checking the time budget as they go: a document that takes longer is
+        refused with a message rather than left running."""
+        for index, sent in enumerate(self.sents):
+            if index % 64 == 0 and time.monotonic() > self.deadline:
+                raise FactsError(f"extraction took longer than {inputs.cap('extraction seconds')} s, the budget "
+                                 f"per document; {inputs.CAPS['extraction seconds'].hint()}")
+            yield sent
+
     def finditer(self, pattern: re.Pattern[str] | str, *, negative: bool = False, own: bool = True,
                  area: bool = False) -> Iterator[tuple[_Sent, re.Match[str]]]:
         """Matches that state a fact: not in plans, problems or (``own``) subordinates' doings. What happened
         in the unit's area (``area``: incidents) counts from a clause about the bodies in it (辖区企业未发生…),
         not from a sentence that is all theirs."""
         compiled = re.compile(pattern) if isinstance(pattern, str) else pattern
-        for sent in self.sents:
+        for sent in self.sentences():
             if own and sent.subordinate:
                 continue
             for match in compiled.finditer(sent.text):

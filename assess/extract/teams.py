@@ -55,7 +55,7 @@ class _TeamFacts(_ExtractorBase):
 
     def teams(self) -> None:
         professional: dict[str, tuple[int, _Found]] = {}
-        for sent in self.sents:
+        for sent in self.sentences():
             for pattern in _SIZED:
                 for match in pattern.finditer(sent.text):
                     self._sized_team(sent, match, professional)

@@ -163,7 +163,7 @@ class _UnitFacts(_ExtractorBase):
             stop = "我本全各该此每一乡城集村场兄弟周边在的和与及了是为对向由从将把被年月日省市县区镇等"
             counts: Counter[str] = Counter()
             verbs = _NOT_A_PLACE
-            for sent in self.sents:
+            for sent in self.sentences():
                 if sent.section or sent.cut < len(sent.text):
                     continue
                 for match in re.finditer(rf"([{_HAN}]{{2}}){level}(?=(人民政府|党委|政府|应急|突发|防汛|人民))"
@@ -228,7 +228,7 @@ class _UnitFacts(_ExtractorBase):
         own = self.name or ""
         # 汉中, 城口 are names; 均已报县…备案, 并报市…: adverbs and verbs of reporting are not
         light_stop = "我本全各该此每在的和与及了是为对向由从将把被年月日省市县区乡镇均已并报送呈"
-        for sent in self.sents:
+        for sent in self.sentences():
             if sent.section:
                 continue
             for match in _overlapping(above, sent.text):

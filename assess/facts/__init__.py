@@ -27,7 +27,6 @@ from assess.facts.model import (
     FACTS_SCHEMA_ID,
     FACTS_SCHEMA_VERSION,
     MAX_AMOUNT,
-    MAX_BYTES,
     MAX_COUNT,
     MAX_DEPTH,
     MAX_LIST,
@@ -73,7 +72,6 @@ from assess.facts.reading import (
     loads,
     parse_json,
     read_bytes,
-    read_error,
     validate,
 )
 
@@ -85,7 +83,6 @@ __all__ = [
     "HAZARD_LABELS",
     "HONOR_LEVEL_LABELS",
     "MAX_AMOUNT",
-    "MAX_BYTES",
     "MAX_COUNT",
     "MAX_DEPTH",
     "MAX_LIST",
@@ -137,6 +134,5 @@ __all__ = [
     "loads",
     "parse_json",
     "read_bytes",
-    "read_error",
     "validate",
 ]

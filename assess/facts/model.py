@@ -25,7 +25,6 @@ FACTS_SCHEMA_ID = f"https://assess.invalid/schema/facts/{FACTS_SCHEMA_VERSION}"
 MAX_COUNT = 1_000_000_000
 MAX_AMOUNT = 1e12
 MAX_LIST = 10_000
-MAX_BYTES = 20 * 1024 * 1024
 MAX_DEPTH = 64
 
 Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]

@@ -6,16 +6,20 @@ limits, and an unknown field is an error with a suggestion, never ignored.
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Mapping
+import typing
+from collections import Counter
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from assess.errors import FactsError, Issue
-from assess.facts.model import MAX_BYTES, MAX_DEPTH, UnitFacts
-from assess.paths import did_you_mean, fields_at, json_path
+from assess import inputs
+from assess.errors import MAX_ISSUES, FactsError, Issue
+from assess.facts.model import MAX_DEPTH, UnitFacts
+from assess.paths import did_you_mean, fields_at, json_path, model_in
 
 
 def decode(data: bytes, source: str) -> str:
@@ -45,12 +49,50 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
+class _Repeated(dict[str, Any]):
+    """A JSON object that had a key more than once (the keys are kept to name them)."""
+
+    repeated: tuple[str, ...] = ()
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) == len(pairs):
+        return obj
+    marked = _Repeated(obj)
+    marked.repeated = tuple(k for k, n in Counter(k for k, _ in pairs).items() if n > 1)
+    return marked
+
+
+def _repeated_keys(value: Any, source: str) -> None:
+    """Raise naming every key given twice in one object, with its JSON path."""
+    issues: list[Issue] = []
+    count = 0
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
+    while stack:
+        current, loc = stack.pop()
+        if isinstance(current, _Repeated):
+            for key in current.repeated:
+                count += 1
+                if len(issues) < MAX_ISSUES:
+                    issues.append(Issue(json_path((*loc, key)), f"key {key!r} appears more than once in this "
+                                                                 "object; only one may be given"))
+        if isinstance(current, dict):
+            stack.extend((v, (*loc, k)) for k, v in reversed(current.items()))
+        elif isinstance(current, list):
+            stack.extend((v, (*loc, i)) for i, v in reversed(list(enumerate(current))))
+    if count:
+        raise FactsError(f"{count} duplicate key(s) in the JSON", source=source, issues=tuple(issues),
+                         omitted=count - len(issues))
+
+
 def parse_json(text: str, source: str) -> Any:
-    """Parse JSON text, naming line and column on error; NaN and Infinity are errors."""
+    """Parse JSON text, naming line and column on error; NaN and Infinity are errors, and so is
+    a key given twice in one object (JSON would silently keep the last)."""
     if not text.strip():
         raise FactsError("empty file: expected a JSON object", source=source)
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
+        value = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_pairs)
     except json.JSONDecodeError as exc:
         raise FactsError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
                          source=source) from exc
@@ -60,7 +102,22 @@ def parse_json(text: str, source: str) -> Any:
         raise FactsError("invalid JSON: nested too deeply", source=source) from exc
     if _depth(value) > MAX_DEPTH:
         raise FactsError(f"JSON nested deeper than {MAX_DEPTH} levels", source=source)
+    if _has_repeats(value):
+        _repeated_keys(value, source)
     return value
+
+
+def _has_repeats(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, _Repeated):
+            return True
+        if isinstance(current, dict):
+            stack.extend(v for v in current.values() if isinstance(v, (dict, list)))
+        elif isinstance(current, list):
+            stack.extend(v for v in current if isinstance(v, (dict, list)))
+    return False
 
 
 def _depth(value: Any) -> int:
@@ -76,6 +133,55 @@ def _depth(value: Any) -> int:
         elif isinstance(current, list):
             stack.extend((v, depth + 1) for v in current)
     return deepest
+
+
+def _refuse_many_unknown_fields(data: dict[str, Any], source: str) -> None:
+    """Count unknown keys before validating: past :data:`MAX_ISSUES` of them the facts are
+    refused here, in one pass, instead of making (and suggesting a spelling for) an error
+    object per key."""
+    count = 0
+    first: list[Issue] = []
+    stack: list[tuple[dict[str, Any], tuple[str | int, ...], type[BaseModel]]] = [(data, (), UnitFacts)]
+    while stack:
+        obj, loc, model = stack.pop()
+        for key, value in obj.items():
+            known, inner, keyed = _field_shape(model, key)
+            if not known:
+                count += 1
+                if len(first) < MAX_ISSUES:
+                    first.append(Issue(json_path((*loc, key)), "unknown field" + did_you_mean(key, model.model_fields)))
+            elif inner is not None:
+                stack.extend(_nested(value, inner, keyed, (*loc, key)))
+    if count > MAX_ISSUES:
+        raise FactsError(f"{count} unknown field(s) in the facts", source=source, issues=tuple(first),
+                         omitted=count - len(first))
+
+
+@functools.lru_cache(maxsize=1024)
+def _field_shape(model: type[BaseModel], key: str) -> tuple[bool, type[BaseModel] | None, bool]:
+    """Whether a model has that field, the model inside it, and whether it maps keys to that model."""
+    field = model.model_fields.get(key)
+    if field is None:
+        return False, None, False
+    return True, model_in(field.annotation), _is_mapping(field.annotation)
+
+
+def _nested(value: Any, model: type[BaseModel], keyed: bool, loc: tuple[str | int, ...]
+            ) -> Iterator[tuple[dict[str, Any], tuple[str | int, ...], type[BaseModel]]]:
+    """The objects inside ``value`` that ``model`` validates."""
+    if isinstance(value, dict):
+        if keyed:
+            yield from ((v, (*loc, k), model) for k, v in value.items() if isinstance(v, dict))
+        else:
+            yield value, loc, model
+    elif isinstance(value, list):
+        yield from ((v, (*loc, i), model) for i, v in enumerate(value) if isinstance(v, dict))
+
+
+def _is_mapping(annotation: Any) -> bool:
+    if typing.get_origin(annotation) is dict:
+        return True
+    return any(_is_mapping(arg) for arg in typing.get_args(annotation))
 
 
 def _issue_from_error(error: Mapping[str, Any]) -> Issue:
@@ -116,12 +222,14 @@ def validate(data: Any, source: str = "<facts>") -> UnitFacts:
     if not isinstance(data, dict):
         kind = "a JSON array" if isinstance(data, list) else type(data).__name__
         raise FactsError(f"expected a JSON object of unit facts, got {kind}", source=source)
+    _refuse_many_unknown_fields(data, source)
     try:
         return UnitFacts.model_validate(data, strict=True)
     except ValidationError as exc:
-        issues = tuple(_issue_from_error(e) for e in exc.errors(include_url=False))
-        raise FactsError(f"{len(issues)} problem(s) in the facts", source=source,
-                         issues=issues) from exc
+        count = exc.error_count()
+        issues = tuple(_issue_from_error(e) for e in exc.errors(include_url=False)[:MAX_ISSUES])
+        raise FactsError(f"{count} problem(s) in the facts", source=source,
+                         issues=issues, omitted=count - len(issues)) from exc
     except RecursionError as exc:
         raise FactsError("facts nested too deeply", source=source) from exc
 
@@ -129,31 +237,19 @@ def validate(data: Any, source: str = "<facts>") -> UnitFacts:
 def loads(data: bytes | str, source: str = "<facts>") -> UnitFacts:
     """Read facts from JSON bytes (any supported encoding) or text."""
     if isinstance(data, bytes):
-        if len(data) > MAX_BYTES:
-            raise FactsError(f"file larger than {MAX_BYTES // (1024 * 1024)} MB", source=source)
+        limit = inputs.cap("facts file")
+        if len(data) > limit:
+            raise FactsError(inputs.too_large("facts file", limit), source=source)
         data = decode(data, source)
     return validate(parse_json(data, source), source)
 
 
-def read_error(exc: OSError, source: str, what: str = "facts file") -> FactsError:
-    """An OSError on opening an input, as a FactsError naming the file."""
-    if isinstance(exc, FileNotFoundError):
-        return FactsError("no such file", source=source)
-    if isinstance(exc, IsADirectoryError):
-        return FactsError(f"is a directory, not a {what}", source=source)
-    return FactsError(f"cannot read: {exc.strerror}", source=source)
-
-
-def read_bytes(path: str | Path, what: str = "facts file") -> bytes:
-    """A whole input file, at most MAX_BYTES; errors name the file."""
+def read_bytes(source: str | Path | BinaryIO, what: str = "facts file") -> bytes:
+    """A whole input (a path, ``"-"`` or a binary stream) within the cap on its kind; errors name it."""
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise read_error(exc, str(path), what) from exc
-    if len(data) > MAX_BYTES:
-        raise FactsError(f"file larger than {MAX_BYTES // (1024 * 1024)} MB", source=str(path))
-    return data
+        return inputs.read_input(source, what=what, limit=inputs.cap(what))
+    except inputs.InputError as exc:
+        raise FactsError(exc.message, source=exc.source) from exc
 
 
 def load(path: str | Path) -> UnitFacts:

@@ -14,10 +14,10 @@ from typing import Any
 
 import yaml
 
+from assess import inputs
 from assess.errors import Issue, RulesetError
 from assess.paths import Path, json_path
 
-MAX_BYTES = 5 * 1024 * 1024
 # libyaml's composer when PyYAML was built with it (ten times faster); only nodes are
 # composed either way, never Python objects.
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -124,8 +124,9 @@ class _Converter:
 def load(text: str | bytes, source: str) -> Document:
     """Parse one YAML document safely; errors name the source and line."""
     if isinstance(text, bytes):
-        if len(text) > MAX_BYTES:
-            raise RulesetError(f"file larger than {MAX_BYTES // (1024 * 1024)} MB", source=source)
+        limit = inputs.cap("ruleset file")
+        if len(text) > limit:
+            raise RulesetError(inputs.too_large("ruleset file", limit), source=source)
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:

@@ -33,7 +33,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from assess import facts
+from assess import facts, inputs
 from assess.errors import AssessError, Issue, RulesetError
 from assess.rubric import yamldoc
 from assess.ruleset import Ruleset
@@ -93,11 +93,11 @@ def merged(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
 def load_cases(path: Path) -> CasesFile:
     """Read a cases file; problems are a RulesetError naming the file and line."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise RulesetError("no golden cases file (expected beside the ruleset)", source=str(path)) from exc
-    except OSError as exc:
-        raise RulesetError(f"cannot read: {exc.strerror}", source=str(path)) from exc
+        data = inputs.read_input(path, what="golden cases file", limit=inputs.cap("golden cases file"))
+    except inputs.InputError as exc:
+        message = "no golden cases file (expected beside the ruleset)" if exc.message == "no such file" \
+            else exc.message
+        raise RulesetError(message, source=exc.source) from exc
     doc = yamldoc.load(data, str(path))
     try:
         return CasesFile.model_validate(doc.data, strict=True)

@@ -1,0 +1,80 @@
+"""SIGTERM and SIGINT during `assess rank --jobs N`: a real process, its workers gone afterwards,
+no temporary file left, and the exit code a shell expects (128 + the signal)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, SAMPLES
+
+pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+
+
+def children_of(pid: int) -> set[int]:
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.add(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.fixture(scope="module")
+def many_units(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("signals") / "units.jsonl"
+    base = json.loads((SAMPLES / "seed-08-township.json").read_text(encoding="utf-8"))
+    with open(path, "w", encoding="utf-8") as handle:
+        for index in range(6000):
+            base["unit"]["id"] = f"T-{index:05d}"
+            handle.write(json.dumps(base, ensure_ascii=False) + "\n")
+    return path
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGTERM, 143), (signal.SIGINT, 130)])
+def test_a_signal_ends_the_workers_and_leaves_no_files(many_units: Path, tmp_path: Path, signum: int,
+                                                       code: int) -> None:
+    target = tmp_path / "ranking.csv"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "assess", "rank", str(many_units), "--jobs", "2", "--engine", "native",
+         "--format", "csv", "-o", str(target)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        workers: set[int] = set()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and len(workers) < 3 and process.poll() is None:
+            workers = children_of(process.pid)  # two workers and the resource tracker
+            time.sleep(0.1)
+        assert len(workers) >= 3, "the workers did not start"
+        time.sleep(0.5)
+        process.send_signal(signum)
+        _, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == code, err.decode()
+    assert b"Traceback" not in err, err.decode()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(alive(pid) for pid in workers):
+        time.sleep(0.1)
+    assert not [pid for pid in workers if alive(pid)], "workers or the resource tracker outlived assess"
+    assert list(tmp_path.iterdir()) == []
