@@ -7,6 +7,7 @@ shared ledger. The reference shares nothing with it but the YAML text.
 
 from __future__ import annotations
 
+import json
 import tempfile
 from fractions import Fraction
 from pathlib import Path
@@ -22,6 +23,7 @@ from tests.reference import AdjustmentError, Outcome, reference_score
 from tests.reference.evaluate import to_fraction
 from tests.reference.rulesets import UNIT_TYPES, as_yaml, range_rules, rulesets
 
+from .conftest import ROOT, SAMPLES
 from .strategies import repair, units
 
 PCT_PAIRS = [("plans", "grassroots_with_plans", "grassroots_total"), ("hazards", "rectified", "found"),
@@ -150,3 +152,18 @@ def test_whole_point_shortfall_of_an_exact_percentage(part: int, whole: int, poi
     for engine in ("native", "durable"):
         a = assess.score(unit, ruleset, engine=engine)
         assert to_fraction(a.deductions[0].points) == expected, engine
+
+
+@pytest.mark.parametrize("sample", sorted(SAMPLES.glob("*.json")), ids=lambda p: p.stem)
+def test_bundled_samples_score_like_the_reference(sample: Path) -> None:
+    """The sample scores, checked by the reference rather than against the README."""
+    unit = json.loads(sample.read_text(encoding="utf-8"))
+    name = assess.ruleset_for_type(unit["unit"]["type"])
+    text = (ROOT / "rulesets" / f"{name}.yaml").read_text(encoding="utf-8")
+    ruleset = assess.load_ruleset(name)
+    expected = reference_score(text, unit)
+    for engine in ("native", "durable"):
+        got = engine_outcome(ruleset, unit, engine)
+        assert not isinstance(got, str), got
+        assert (got.deductions, got.bonuses, got.total, got.grade) == \
+            (expected.deductions, expected.bonuses, expected.total, expected.grade), engine
