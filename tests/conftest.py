@@ -55,3 +55,17 @@ def forms() -> Ruleset:
 @pytest.fixture
 def run_cli() -> Callable[..., Result]:
     return cli
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-slow", action="store_true", default=False,
+                     help="also run the long tests marked slow")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--run-slow"):
+        return
+    opt_in = pytest.mark.skip(reason="long run: opt in with --run-slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(opt_in)

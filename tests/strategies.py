@@ -7,11 +7,14 @@ drawing so that every unit is valid.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from hypothesis import event
 from hypothesis import strategies as st
 
 from assess.facts import FIELDS, UNIT_TYPE_LABELS, FieldInfo
+from assess.facts.model import MAX_AMOUNT, MAX_COUNT
 from assess.tools.generate import repair as generated_repair
 
 SECTIONS = [p for p, f in FIELDS.items() if f.kind == "section" and "." not in p and p not in ("unit", "source")]
@@ -20,7 +23,15 @@ TOP_SCALARS = [p for p, f in FIELDS.items() if "." not in p and f.kind not in ("
 LISTS = ["drills", "honors", "adjustments"]
 NESTED_LISTS = ["plans.named", "supplies.items"]
 
-counts = st.one_of(st.integers(0, 12), st.integers(0, 60), st.integers(0, 100_000))
+def _at_bound(value: Any) -> Any:
+    event("value at a schema bound")
+    return value
+
+
+# The schema's bounds (0 and the largest count or amount it accepts) are drawn on purpose:
+# a wrong number hides in the extremes as often as around the thresholds.
+counts = st.one_of(st.integers(0, 12), st.integers(0, 60), st.integers(0, 100_000),
+                   st.sampled_from([0, MAX_COUNT]).map(_at_bound))
 
 
 def value_for(info: FieldInfo) -> st.SearchStrategy[Any]:
@@ -29,7 +40,8 @@ def value_for(info: FieldInfo) -> st.SearchStrategy[Any]:
     if info.kind == "int":
         return counts
     if info.kind == "number":
-        return st.one_of(st.integers(0, 500), st.floats(0, 5000, allow_nan=False).map(lambda x: round(x, 2)))
+        return st.one_of(st.integers(0, 500), st.floats(0, 5000, allow_nan=False).map(lambda x: round(x, 2)),
+                         st.sampled_from([0.0, MAX_AMOUNT]).map(_at_bound))
     if info.kind == "enum":
         return st.sampled_from(info.enum)
     if info.kind == "str":
@@ -66,9 +78,13 @@ REQUIRED_ITEM_FIELDS = {
 
 
 @st.composite
-def units(draw: st.DrawFn, unit_type: str | None = None) -> dict[str, Any]:
+def units(draw: st.DrawFn, unit_type: str | Sequence[str] | None = None) -> dict[str, Any]:
+    """A valid unit of ``unit_type`` (one of them, when a list; any type when None)."""
     density = draw(st.sampled_from([0.0, 0.3, 0.7, 1.0]))
-    kind = unit_type or draw(st.sampled_from(sorted(UNIT_TYPE_LABELS)))
+    kinds = sorted(UNIT_TYPE_LABELS) if unit_type is None else [unit_type] if isinstance(unit_type, str) \
+        else list(unit_type)
+    kind = draw(st.sampled_from(kinds))
+    event(f"unit type: {kind}")
     data: dict[str, Any] = {"unit": {"id": draw(st.sampled_from(["u1", "u2", "sid", "id"])),
                                      "name": "某单位", "type": kind, "year": 2026}}
     if draw(st.booleans()):

@@ -54,7 +54,8 @@ def test_ledger_invariants_hold(name: str) -> None:
         assert cents(a.total) == sum((cents(c.score) for c in a.categories), Decimal(0)) + cents(a.bonus)
         for d in a.deductions:
             assert 0 <= d.points <= points[d.rule]
-            assert d.points <= d.raw or d.capped is None
+            # A cap always takes something off; without one the deduction is what the form asked.
+            assert d.points == d.raw if d.capped is None else d.points < d.raw
         for b in a.bonuses:
             assert 0 <= b.points <= points[b.rule]
         if a.vetoes:

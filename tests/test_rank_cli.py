@@ -109,7 +109,10 @@ def test_json_has_rows_and_full_assessments() -> None:
 @pytest.mark.parametrize("fmt", ["markdown", "github", "plain"])
 def test_text_formats_list_every_unit(fmt: str) -> None:
     out = cli("rank", str(SAMPLES), "--format", fmt).out
-    assert out.count("不合格") >= 15
+    names = [json.loads(p.read_text(encoding="utf-8"))["unit"]["name"] for p in sorted(SAMPLES.glob("*.json"))]
+    assert len(names) == 15
+    for name in names:
+        assert out.count(name) == 1, name
 
 
 def test_jsonl_input(tmp_path: Path) -> None:
