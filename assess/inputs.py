@@ -61,6 +61,8 @@ CAPS: dict[str, Cap] = {
     "golden cases file": Cap("ASSESS_MAX_RULESET_MB", 5, "MB"),
     "summary": Cap("ASSESS_MAX_SUMMARY_MB", 20, "MB"),
     "workbook": Cap("ASSESS_MAX_WORKBOOK_MB", 20, "MB"),
+    "records file": Cap("ASSESS_MAX_RECORDS_MB", 20, "MB"),
+    "review file": Cap("ASSESS_MAX_RULESET_MB", 5, "MB"),
     "unpacked office file": Cap("ASSESS_MAX_UNPACKED_MB", 100, "MB"),
     "office file entries": Cap("ASSESS_MAX_ZIP_ENTRIES", 2000, "entries"),
     "office file compression ratio": Cap("ASSESS_MAX_ZIP_RATIO", 200, "times"),

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assess import inputs
 from assess.errors import AssessError, Issue, RecordsError
 from assess.facts import FIELDS, OFFICE_FIELDS, decode, parse_json, read_bytes, validate
 from assess.paths import did_you_mean
@@ -315,6 +316,10 @@ def _xlsx_tables(data: bytes, source: str) -> Iterator[tuple[str | None, Iterato
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    try:  # the zip directory is checked against the caps before openpyxl inflates anything
+        inputs.check_office_zip(data, what=".xlsx", source=source)
+    except inputs.InputError as exc:
+        raise RecordsError(exc.message, source=source) from exc
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:

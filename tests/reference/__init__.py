@@ -36,7 +36,11 @@ class Outcome:
 
 
 def reference_score(ruleset_text: str, unit: dict[str, Any]) -> Outcome:
+    """终评 of a unit's own submission, the office's items not scored (``--allow-missing-records
+    skip``): an item the office or the review answers is skipped, since a unit's claim never
+    decides it, and an honour without its 文号 does not count."""
     rubric = yaml.safe_load(ruleset_text)
+    unit = _documented(unit)
     rules: list[dict[str, Any]] = rubric["rules"]
     adjustments = {a["rule"]: to_fraction(a["points"]) for a in unit.get("adjustments") or []}
     used: set[str] = set()
@@ -45,6 +49,9 @@ def reference_score(ruleset_text: str, unit: dict[str, Any]) -> Outcome:
     out = Outcome(total=None, grade="", grade_by_score="")
     for rule in rules:
         kind = rule.get("kind", "deduct")
+        if rule.get("source", "unit") != "unit":
+            out.skipped.append(rule["id"])
+            continue
         if any(not submitted(unit, p) for p in _rule_paths(rule)):
             policy = rule.get("if_missing") or rubric.get("if_missing", "deduct")
             if kind == "deduct" and policy == "deduct":
@@ -96,6 +103,14 @@ def reference_score(ruleset_text: str, unit: dict[str, Any]) -> Outcome:
         out.grade = rubric.get("veto_grade") or grades[-1]["name"]
     elif out.blocks and out.grade == grades[0]["name"]:
         out.grade = grades[1]["name"]
+    return out
+
+
+def _documented(unit: dict[str, Any]) -> dict[str, Any]:
+    honours = [h for h in unit.get("honors") or [] if h.get("number")]
+    out = {k: v for k, v in unit.items() if k != "honors"}
+    if honours:
+        out["honors"] = honours
     return out
 
 
