@@ -13,6 +13,8 @@ from assess.facts.catalogue import (
     facts_json_schema,
 )
 from assess.facts.labels import (
+    DRILL_ROLE_LABELS,
+    FLAG_LABELS,
     HAZARD_LABELS,
     HONOR_LEVEL_LABELS,
     PERIOD_LABELS,
@@ -35,6 +37,7 @@ from assess.facts.model import (
     Duty,
     ExtractedValue,
     Extraction,
+    Flag,
     Funds,
     Hazard,
     Hazards,
@@ -83,6 +86,8 @@ __all__ = [
     "MAX_COUNT",
     "MAX_DEPTH",
     "MAX_LIST",
+    "DRILL_ROLE_LABELS",
+    "FLAG_LABELS",
     "PERIOD_LABELS",
     "PLAN_KIND_LABELS",
     "UNIT_TYPE_LABELS",
@@ -94,6 +99,7 @@ __all__ = [
     "Duty",
     "ExtractedValue",
     "Extraction",
+    "Flag",
     "FieldInfo",
     "Funds",
     "Hazard",

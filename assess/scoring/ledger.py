@@ -44,6 +44,7 @@ from assess.scoring.assessment import (
     Passed,
     RulesetRef,
     Skipped,
+    SubmissionFlag,
     UnitRef,
 )
 from assess.version import __version__
@@ -308,6 +309,8 @@ class Ledger:
             "skipped": self.skipped, "missing": self.missing,
             "self_score": self_score,
             "self_score_diff": None if self_score is None else (cents(self_score) - total) / 100,
+            "flags": [_record(SubmissionFlag, {"code": f.code, "message": f.message, "quote": f.quote})
+                      for f in (self.facts.extraction.flags if self.facts.extraction else [])],
         })
 
 
