@@ -22,21 +22,42 @@ _SUBJECT = re.compile(rf"^(?:[^,。]{{0,8}}?(?:以来|年|来))?,?"
                       r"|应急)")
 
 
+# lines before a title that are not it: blank, 第3篇, 附件2, 附件：
+_LEAD_LINE = re.compile(r"\s*(?:第\s*[0-9一二三四五六七八九十百]+\s*篇\s*(?:\d+字)?|附件\s*[0-9０-９一二三四五六七八九十]*[:：]?)?\s*")
+
+
 class _UnitFacts(_ExtractorBase):
     """Unit identity: ``unit.*``."""
 
+    def title_lines(self) -> list[int]:
+        """Indexes (in the text's lines) of the title: past blank lines, 第N篇 and 附件2 lines; a
+        unit's name on one line and 2025年度…总结 on the next make one title."""
+        lines = self.text.split("\n")
+        at = 0
+        while at < len(lines) and _LEAD_LINE.fullmatch(lines[at]):
+            at += 1
+        if at >= len(lines):
+            return []
+        first = re.sub(r"^\s*第\s*[0-9一二三四五六七八九十百]+\s*篇\s*", "", lines[at])
+        if len(first) > 60 or "。" in first or not first.strip():
+            return []
+        if (at + 1 < len(lines) and not re.search(r"总结|报告|汇报", first)
+                and re.search(r"总结|报告|汇报", lines[at + 1]) and len(lines[at + 1]) <= 40
+                and "。" not in lines[at + 1]):
+            return [at, at + 1]
+        return [at]
+
     def title(self) -> str:
-        """The summary's title line, without 第N篇 and the word count."""
-        first = self.text.split("\n", 1)[0]
-        if len(first) > 60 or "。" in first:
-            return ""
-        return re.sub(r"\d+字$", "", re.sub(r"^第\d+篇", "", first))
+        """The summary's title, without 第N篇 and the word count."""
+        lines = self.text.split("\n")
+        joined = "".join(lines[i].strip() for i in self.title_lines())
+        return re.sub(r"\d+字$", "", re.sub(r"^\s*第\s*[0-9一二三四五六七八九十百]+\s*篇\s*", "", joined))
 
     def first_paragraph(self) -> str:
-        paras = [p for p in self.text.split("\n") if p.strip()]
-        title = self.title()
-        if title and paras:
-            paras = paras[1:]
+        lines = self.text.split("\n")
+        taken = self.title_lines()
+        after = taken[-1] + 1 if taken else 0
+        paras = [p for i, p in enumerate(lines) if p.strip() and i >= after and not _LEAD_LINE.fullmatch(p)]
         return paras[0] if paras else ""
 
     def unit(self) -> dict[str, Any]:
@@ -72,7 +93,10 @@ class _UnitFacts(_ExtractorBase):
                    ("街道", "street"), ("应急管理办", "county"), ("应急办", "county"), ("局", "department"),
                    ("委", "department"), ("乡", "township"), ("镇", "township"), ("县", "county"),
                    ("区", "county"), ("市", "county"))
-        title_span = (0, len(self.text.split("\n", 1)[0]))
+        lines = self.text.split("\n")
+        taken = self.title_lines()
+        title_start = sum(len(line) + 1 for line in lines[:taken[0]]) if taken else 0
+        title_span = (title_start, title_start + len(title))
         own_office = re.match(r"[^应]{0,6}应急(管理)?办", title) and not re.search(r"乡|镇|街道|局|开发区|园区", prefix)
         head = prefix + ("应急管理办" if own_office else "")  # a county's office, not a town's
         found, level = self.arg_type, ""
