@@ -23,7 +23,8 @@ _CONTENT_SITE = re.compile(
     r"(?:https?://|www\.)[A-Za-z0-9./_-]+"
     r"|[A-Za-z0-9-]+\.(?:com|cn|net|org)(?:\.cn)?(?![A-Za-z])"
     r"|[\u4e00-\u9fff]{0,8}(?:范文网|文库|范文大全|公文网|写作网|文秘网|第一范文|资料网|文档网|课件网)"
-    r"|本文(?:来源|来自|由)[^\n]{0,30}")
+    r"|本文(?:来源|来自|由)[^\n]{0,30}"
+    r"|工作总结(?:怎么写|格式|范文|模板|大全)")
 _HALF_YEAR = re.compile(r"上半年|下半年|半年(?:工作)?总结|1[-—~至到]6月|一至六月|7[-—~至到]12月")
 
 # how a summary names its own level: 我县/全县, 我市/全市, 我镇/全镇 ...
@@ -139,7 +140,7 @@ def shared_passages(texts: Sequence[tuple[str, str]], *, shingle: int = SHINGLE,
                     run_start = None
             if total:
                 text = texts[index][1]
-                quote = text[offsets[best[0]]:offsets[best[1] - 1] + 1]
+                quote = text[offsets[best[0]]:offsets[best[1] - 1] + 1].strip("。，,；;、 ")
                 flags.append(_flag("shared_passage",
                                    f"与同批材料“{texts[other][0]}”有{total}字相同的段落（材料雷同），"
                                    "须核实是否照抄他人材料", quote))
