@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
 from assess import facts
-from assess.errors import AssessError, FactsError
+from assess.errors import AssessError, FactsError, NoRulesetError
 from assess.ruleset import Ruleset, load_ruleset, ruleset_name_for
 from assess.scoring.assessment import Assessment
 from assess.scoring.ledger import score
@@ -141,7 +141,11 @@ def score_units(units: Iterable[Unit], choose: Callable[[facts.UnitFacts], Rules
         if unit.facts is None:
             yield Scored(unit.source, error=unit.error)
             continue
-        ruleset = choose(unit.facts)
+        try:
+            ruleset = choose(unit.facts)
+        except NoRulesetError as exc:
+            yield Scored(unit.source, error=NoRulesetError(exc.message, source=unit.source))
+            continue
         try:
             yield Scored(unit.source, score(ruleset, unit.facts, engine, source=unit.source), ruleset)
         except FactsError as exc:

@@ -26,6 +26,7 @@ from assess import (
     UNIT_TYPE_LABELS,
     AssessError,
     Assessment,
+    NoRulesetError,
     Scored,
     UnitFacts,
     assessment_json_schema,
@@ -161,7 +162,9 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, out
             tally["units"] += 1
             if show_progress and tally["units"] % 100 == 0:
                 streams.stderr.write(f"\rassess: scored {tally['units']} units")
-            if result.error is not None:
+            if isinstance(result.error, NoRulesetError):
+                streams.notice(f"未排名：{result.error.render()}")  # not invalid: it needs its own table
+            elif result.error is not None:
                 tally["failed"] += 1
                 streams.notice(f"{'skipped' if skip_invalid else 'error'}: {result.error.render()}")
             elif fmt in ("json", "xlsx") and result.assessment is not None:

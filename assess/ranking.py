@@ -59,6 +59,8 @@ class Row:
     vetoed: bool
     blocked: bool
     main_deductions: tuple[MainDeduction, ...]
+    flags: tuple[str, ...] = ()
+    """Codes of the submission's flags (模板空白, 材料雷同 ...), shown beside the table; not scored."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +152,7 @@ def summarize(assessment: Assessment, ruleset: Ruleset) -> Summary:
                    Row(0, UnitKey(u.id, u.name, u.type, u.year, u.period, u.parent), assessment.self_score,
                        assessment.total, tuple(c.score for c in assessment.categories), assessment.bonus,
                        assessment.grade, bool(assessment.vetoes), bool(assessment.blocks_excellent),
-                       main_deductions(assessment)))
+                       main_deductions(assessment), tuple(dict.fromkeys(f.code for f in assessment.flags))))
 
 
 class Ranker:
@@ -166,7 +168,9 @@ class Ranker:
         self.add_summary(summarize(assessment, ruleset), ruleset)
 
     def add_summary(self, summary: Summary, ruleset: Ruleset) -> None:
-        key = ruleset.sha256 if self.by == "type" else "all"
+        # a half-year report is never ranked beside annual ones under the same table
+        half = summary.row.unit.period == "half-year"
+        key = (ruleset.sha256 if self.by == "type" else "all") + ("/half-year" if half else "")
         group = self._groups.get(key)
         if group is None:
             group = (ruleset, [])
@@ -178,7 +182,8 @@ class Ranker:
 
     def ranking(self) -> Ranking:
         tables = [self._table(ruleset, entries) for ruleset, entries in self._groups.values()]
-        tables.sort(key=lambda t: _TABLE_ORDER.get(t.unit_types[0] if t.unit_types else "", 9))
+        tables.sort(key=lambda t: (t.title.endswith(HALF_YEAR_TITLE),
+                                   _TABLE_ORDER.get(t.unit_types[0] if t.unit_types else "", 9)))
         return Ranking(tables=tables)
 
     def _table(self, ruleset: Ruleset, entries: list[Summary]) -> Table:
@@ -199,7 +204,8 @@ class Ranker:
         gaps = [Gap(unit=r.unit, self_score=r.self_score, total=r.total, diff=round(r.self_score - r.total, 2))
                 for r in rows if r.self_score is not None and abs(r.self_score - r.total) > self.threshold]
         return Table(
-            title="、".join(UNIT_TYPE_LABELS[t] for t in present),
+            title="、".join(UNIT_TYPE_LABELS[t] for t in present)
+            + (HALF_YEAR_TITLE if rows and all(r.unit.period == "half-year" for r in rows) else ""),
             ruleset=RulesetRef(id=spec.id, title=spec.title, version=spec.version, sha256=ruleset.sha256,
                                source=ruleset.name),
             unit_types=present,
@@ -208,6 +214,8 @@ class Ranker:
             grades=[GradeCount(grade=g, count=n) for g, n in counts.items()],
             self_score_threshold=self.threshold, self_score_gaps=gaps)
 
+
+HALF_YEAR_TITLE = "（半年报告）"
 
 _TABLE_ORDER = {"township": 0, "street": 0, "department": 1, "county": 2, "devzone": 2}
 

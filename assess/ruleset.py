@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import Any
 
 from assess.engines import ENGINES, REGISTRY, Engine
-from assess.errors import AssessError, EngineError, RulesetError
+from assess.errors import AssessError, EngineError, NoRulesetError, RulesetError
 from assess.paths import did_you_mean
 from assess.rubric.compile import compile_text
 from assess.rubric.program import Program
@@ -160,7 +160,7 @@ def ruleset_name_for(unit_type: str) -> str:
     it on the county table would rank it among the counties it oversees.
     """
     if unit_type == "city":
-        raise AssessError("地级市不能按区县考核细则评分：请用 --ruleset 指定适用于地级市的考核细则")
+        raise NoRulesetError("地级市不能按区县考核细则评分：请用 --ruleset 指定适用于地级市的考核细则")
     try:
         return TYPE_TO_RULESET[unit_type]
     except KeyError as exc:

@@ -17,7 +17,7 @@ from typing import Any
 from tabulate import tabulate
 from wcwidth import wcswidth
 
-from assess.facts import UNIT_TYPE_LABELS
+from assess.facts import FLAG_LABELS, UNIT_TYPE_LABELS
 from assess.ranking import Ranking, Row, Table
 from assess.reports.assessment import fmt
 from assess.scoring.assessment import Assessment
@@ -76,6 +76,12 @@ def gaps(table: Table) -> str:
     return f"自评分与得分相差超过{fmt(table.self_score_threshold)}分的单位：{listed}"
 
 
+def flags(table: Table) -> str:
+    listed = "；".join(f"{r.unit.name}（{'、'.join(FLAG_LABELS.get(c, c) for c in r.flags)}）"
+                      for r in table.rows if r.flags)
+    return f"审核标记（不计分，请人工核实）：{listed or '无'}"
+
+
 def heading(table: Table) -> str:
     r = table.ruleset
     return f"{table.title}：{r.title}（{r.id} 版本 {r.version}），共 {len(table.rows)} 个单位"
@@ -91,7 +97,7 @@ def render_text(ranking: Ranking, style: str) -> str:
     for table in ranking.tables:
         body = tabulate([text_cells(table, r) for r in table.rows], headers=headers(table),
                         tablefmt=TEXT_FORMATS[style], disable_numparse=True, colalign=_aligns(table))
-        parts.append(f"【{heading(table)}】\n\n{body}\n\n{distribution(table)}\n{gaps(table)}\n")
+        parts.append(f"【{heading(table)}】\n\n{body}\n\n{distribution(table)}\n{gaps(table)}\n{flags(table)}\n")
     return "\n".join(parts)
 
 
@@ -101,7 +107,7 @@ def render_markdown(ranking: Ranking) -> str:
         body = tabulate([[c.replace("|", "\\|") for c in text_cells(table, r)] for r in table.rows],
                         headers=headers(table), tablefmt="github", disable_numparse=True,
                         colalign=_aligns(table))
-        parts.append(f"## {heading(table)}\n\n{body}\n\n{distribution(table)}\n\n{gaps(table)}\n")
+        parts.append(f"## {heading(table)}\n\n{body}\n\n{distribution(table)}\n\n{gaps(table)}\n\n{flags(table)}\n")
     return "\n".join(parts)
 
 
@@ -125,6 +131,7 @@ def render_html(ranking: Ranking) -> str:
         out.append("</tbody></table>")
         out.append(f"<p>{html.escape(distribution(table))}</p>")
         out.append(f"<p>{html.escape(gaps(table))}</p>")
+        out.append(f"<p>{html.escape(flags(table))}</p>")
     out.extend(["</body>", "</html>", ""])
     return "\n".join(out)
 
