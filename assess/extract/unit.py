@@ -22,6 +22,9 @@ _SUBJECT = re.compile(rf"^(?:[^,。]{{0,8}}?(?:以来|年|来))?,?"
                       r"|应急)")
 
 
+# a city that speaks of the counties under it
+_PREFECTURE = re.compile(r"各县|县\((?:市|区)|县（(?:市|区)|县市区|县区|地级市|军分区")
+
 # lines before a title that are not it: blank, 第3篇, 附件2, 附件：
 _LEAD_LINE = re.compile(r"\s*(?:第\s*[0-9一二三四五六七八九十百]+\s*篇\s*(?:\d+字)?|附件\s*[0-9０-９一二三四五六七八九十]*[:：]?)?\s*")
 
@@ -105,7 +108,10 @@ class _UnitFacts(_ExtractorBase):
                 found, level = kind, word
                 break
         if level:
-            return found or "township", self._level(found or "township", level), 0.9, title_span
+            kind = found or "township"
+            if kind == "county" and level == "市" and self.arg_type is None and _PREFECTURE.search(self.text):
+                kind = "city"  # a city over counties (各县, 县（市、区）): a prefecture-level city
+            return kind, self._level(kind, level), 0.9, title_span
         subject = self.opening_subject()
         if subject is not None and (found is None or found == dict(by_word)[subject[1]]):
             at = self.text.find(subject[0])
@@ -155,7 +161,7 @@ class _UnitFacts(_ExtractorBase):
         return ""
 
     def unit_name(self, unit_type: str, level: str, title: str, prefix: str) -> str:
-        office = unit_type == "county" and bool(self.office_author(title))
+        office = unit_type in ("county", "city") and bool(self.office_author(title))
         proper: str | None = None
         prefix = re.sub(r"^(关于|有关)", "", prefix)
         titled = re.search(rf"(?<![{_HAN}])([{_HAN}]{{2,12}}?(乡|镇|街道|县|区|市|开发区|园区|管委会|管理委员会))"
@@ -206,7 +212,7 @@ class _UnitFacts(_ExtractorBase):
             found = self.text.find(proper)
             self.state.found["unit.name"] = _Found(proper, found, found + len(proper), 0.7, False, "单位名称")
             # the county's emergency bureau writing under its own title (桐江县应急管理局2025年工作总结)
-            bureau = unit_type == "county" and re.match(rf"{re.escape(proper)}应急管理局", title)
+            bureau = unit_type in ("county", "city") and re.match(rf"{re.escape(proper)}应急管理局", title)
             return proper + ("应急管理办公室" if office else "应急管理局" if bureau else "")
         generic = {"devzone": "开发区", "street": "街道", "department": "局"}
         placeholder = "某" + (level or generic.get(unit_type, "单位"))
