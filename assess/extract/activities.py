@@ -34,7 +34,8 @@ def _public_training(sent: _Sent, match: re.Match[str]) -> bool:
 
 # named publicity occasions, each one campaign however it is written (5.12 is 防灾减灾日)
 _OCCASIONS = (("安全生产月", "安全生产月"), ("防灾减灾|5[.·]12", "防灾减灾日"), ("世界环境日|六五", "世界环境日"),
-              ("法制宣传日|宪法日|12[.·]4", "法制宣传日"), ("消防宣传|119", "消防宣传"), ("科技活动月|科技下乡", "科技活动"),
+              ("法制宣传日|宪法日|12[.·]4", "法制宣传日"), ("消防宣传|119", "消防宣传"),
+              ("科技活动月|科技下乡", "科技活动"),
               ("进村|进社区|进企业|进学校|进家庭", "进村入户"))
 
 
@@ -130,7 +131,7 @@ class _ActivityFacts(_ExtractorBase):
         held = re.compile(r"(开展|组织|举办|举行|利用|围绕)(了)?[^。;]{0,40}?宣(传|讲)[^,;:。]{0,12}?(活动|周|月|日)"
                           r"|宣传(周|月)[^,;:。]{0,4}?(启动)?活动")
         seen: dict[str, tuple[int, int]] = {}
-        first: tuple[object, re.Match[str]] | None = None
+        first: tuple[_Sent, re.Match[str]] | None = None
         for sent, match in self.finditer(held):
             around = sent.text[max(0, match.start() - 20):match.end()]
             named = {key for words, key in _OCCASIONS if re.search(words, around)}
@@ -139,7 +140,7 @@ class _ActivityFacts(_ExtractorBase):
             first = first or (sent, match)
         if first is not None:
             sent, match = first
-            self.put("publicity.events", len(seen), sent, match, 0.6, "宣传活动")  # type: ignore[arg-type]
+            self.put("publicity.events", len(seen), sent, match, 0.6, "宣传活动")
 
     def reporting(self) -> None:
         chars = {"迟": "late", "拖": "late", "缓": "late", "谎": "false", "错": "false", "误": "false", "漏": "missed",

@@ -60,7 +60,8 @@ _TOPIC_VERB = re.compile(r"通过|提高|加强|强化|推进|抓好|做好|抓�
                          r"|健全|完善")
 _NOT_A_DRILL = re.compile(r"观摩|宣教|方案|预案|计划|脚本|经费|资金|能力|水平|工作|任务|内容|科目|重点|中")
 # a total for the whole area (全县各级各部门共开展演练312场次): everyone's drills, not the unit's
-_AREA_TOTAL = re.compile(r"(?:全(?:省|市|州|县|区|旗)|各级各(?:部门|单位)|各(?:县|区|乡镇|地))[^。;]{0,40}?(?:共|累计|合计)")
+_AREA_TOTAL = re.compile(r"(?:全(?:省|市|州|县|区|旗)|各级各(?:部门|单位)|各(?:县|区|乡镇|地))"
+                         r"[^。;]{0,40}?(?:共|累计|合计)")
 # a drill another body ran and the unit only took part in: 配合县应急管理局开展…, 参加了由X开展的…
 _ASSISTED = re.compile(rf"(?:配合|协助|协同)(?P<by>[{_HAN}、]{{2,24}}?)(?=在|于|开展|组织|举行|举办|进行)"
                        rf"|参加了?由?(?P<by2>[{_HAN}、—]{{2,40}}?)(?:组织|开展|举办|举行|主办)的")

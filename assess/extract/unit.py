@@ -26,7 +26,8 @@ _SUBJECT = re.compile(rf"^(?:[^,。]{{0,8}}?(?:以来|年|来))?,?"
 _PREFECTURE = re.compile(r"各县|县\((?:市|区)|县（(?:市|区)|县市区|县区|地级市|军分区")
 
 # lines before a title that are not it: blank, 第3篇, 附件2, 附件：
-_LEAD_LINE = re.compile(r"\s*(?:第\s*[0-9一二三四五六七八九十百]+\s*篇\s*(?:\d+字)?|附件\s*[0-9０-９一二三四五六七八九十]*[:：]?)?\s*")
+_LEAD_LINE = re.compile(r"\s*(?:第\s*[0-9一二三四五六七八九十百]+\s*篇\s*(?:\d+字)?"
+                        r"|附件\s*[0-9０-９一二三四五六七八九十]*[:：]?)?\s*")
 
 
 class _UnitFacts(_ExtractorBase):

@@ -76,9 +76,11 @@ from assess.facts.reading import (
 )
 
 __all__ = [
+    "DRILL_ROLE_LABELS",
     "FACTS_SCHEMA_ID",
     "FACTS_SCHEMA_VERSION",
     "FIELDS",
+    "FLAG_LABELS",
     "HAZARD_LABELS",
     "HONOR_LEVEL_LABELS",
     "MAX_AMOUNT",
@@ -86,8 +88,6 @@ __all__ = [
     "MAX_COUNT",
     "MAX_DEPTH",
     "MAX_LIST",
-    "DRILL_ROLE_LABELS",
-    "FLAG_LABELS",
     "PERIOD_LABELS",
     "PLAN_KIND_LABELS",
     "UNIT_TYPE_LABELS",
@@ -99,8 +99,8 @@ __all__ = [
     "Duty",
     "ExtractedValue",
     "Extraction",
-    "Flag",
     "FieldInfo",
+    "Flag",
     "Funds",
     "Hazard",
     "Hazards",
