@@ -14,7 +14,7 @@ from assess.extract.state import _Found
 # --------------------------------------------------------------------------- hazards of drills
 
 _KIND_WORDS: tuple[tuple[str, str], ...] = (
-    ("森林火灾|森林防火|森林防灭火|森林草原|防灭火|森林消防|山火|扑火|林火|护林", "forest_fire"),
+    ("森林火灾|森林防火|森林防灭火|森林草原防灭火|森林消防|山火|扑火|林火|护林", "forest_fire"),
     ("危险化学品|危化|化工|泄漏|化学品", "hazardous_chemicals"),
     ("地质灾害|滑坡|泥石流|崩塌", "geologic"),
     ("防汛|洪|汛|抗旱|水灾|内涝|溃坝|排涝", "flood"),
