@@ -186,3 +186,12 @@ def test_flags_do_not_change_the_score() -> None:
         flagged = score(rs, facts.validate(data), "native")
         plain = score(rs, facts.validate(without), "native")
     assert flagged.total == plain.total and flagged.deductions == plain.deductions
+
+
+def test_the_review_sheet_lists_the_flags_and_an_assisted_drill(tmp_path: Path) -> None:
+    path = tmp_path / "s.txt"
+    path.write_text("____年青石镇应急管理工作总结\n9月，配合县应急管理局开展地震应急疏散演练。\n", encoding="utf-8")
+    result = cli("extract", str(path), "--report")
+    assert result.code == 0, result.err
+    assert "审核标记（1项" in result.out and "模板空白" in result.out
+    assert "配合县应急管理局" in result.out

@@ -59,6 +59,8 @@ def _show(path: str, value: Any) -> str:
             parts.append(str(value["date"]))
         if "participants" in value:
             parts.append(f"{value['participants']}人")
+        if value.get("role") == "assistant":
+            parts.append(f"配合{value.get('organizer', '')}")
         return "，".join(parts)
     if path.startswith("plans.named["):
         return f"{value.get('title', '')}（{_PLAN_KIND_LABELS.get(str(value.get('kind')), '')}）"
