@@ -385,6 +385,17 @@ def extract_draft(text: str, *, unit_type: str | None = None, name: str | None =
     return extract(text, unit_type=unit_type, name=name, unit_id=unit_id)
 
 
+def with_shared_passages(drafts: list[Draft], texts: list[str]) -> list[Draft]:
+    """The drafts of one batch, each with a 材料雷同 flag for every other text of the batch it
+    shares a passage with (shingled character n-grams; the shared passage is quoted)."""
+    from assess.extract import shared_passages
+
+    labels = [str(d.facts.get("unit", {}).get("name") or f"第{i}篇") for i, d in enumerate(drafts, start=1)]
+    found = shared_passages(list(zip(labels, texts, strict=True)))
+    return [d.model_copy(update={"flags": [*d.flags, *extra]}) if extra else d
+            for d, extra in zip(drafts, found, strict=True)]
+
+
 def review_sheet(draft: Draft, text: str) -> str:
     """A review sheet (审核表) in Chinese: each drafted value with the sentence it came
     from, then the rubric items no sentence supports, for the assessor to ask about."""

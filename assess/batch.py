@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
 from assess import facts, inputs
-from assess.errors import AssessError, FactsError
+from assess.errors import AssessError, FactsError, NoRulesetError
 from assess.ruleset import Ruleset, load_ruleset, ruleset_name_for
 from assess.scoring.assessment import Assessment, Phase
 from assess.scoring.ledger import MissingRecords, Provenance, score
@@ -144,7 +144,11 @@ def score_units(units: Iterable[Unit], choose: Callable[[facts.UnitFacts], Rules
         if unit.facts is None:
             yield Scored(unit.source, error=unit.error)
             continue
-        ruleset = choose(unit.facts)
+        try:
+            ruleset = choose(unit.facts)
+        except NoRulesetError as exc:
+            yield Scored(unit.source, error=NoRulesetError(exc.message, source=unit.source))
+            continue
         # A unit read on its own is merged with no other source here, so that its claims of
         # facts the office owns never decide the office's items.
         provenance = unit.provenance or merge(unit.facts, source=unit.source)

@@ -28,6 +28,7 @@ from assess import (
     UNIT_TYPE_LABELS,
     AssessError,
     Assessment,
+    NoRulesetError,
     OfficeRecords,
     Phase,
     Review,
@@ -66,6 +67,7 @@ from assess import (
     run_cases,
     score_many,
     split_summaries,
+    with_shared_passages,
     write_atomically,
     write_ranking,
 )
@@ -213,7 +215,9 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, out
             tally["units"] += 1
             if show_progress and tally["units"] % 100 == 0:
                 streams.stderr.write(f"\rassess: scored {tally['units']} units")
-            if result.error is not None:
+            if isinstance(result.error, NoRulesetError):
+                streams.notice(f"未排名：{result.error.render()}")  # not invalid: it needs its own table
+            elif result.error is not None:
                 tally["failed"] += 1
                 streams.notice(f"{'skipped' if skip_invalid else 'error'}: {result.error.render()}")
             elif fmt in ("json", "xlsx") and result.assessment is not None:
@@ -338,10 +342,13 @@ def extract(summary: str, split: bool, unit_type: str | None, name: str | None, 
     text = read_summary(streams.read_stdin("summary"), source) if summary == "-" else load_summary(summary)
     parts = split_summaries(text) if split else [("", text)]
     documents, sheets = [], []
-    for index, (heading, body) in enumerate(parts, start=1):
-        part_text = f"{heading}\n{body}" if heading else body
-        draft = extract_draft(part_text, unit_type=unit_type, name=name,
-                              unit_id=f"{unit_id}-{index}" if unit_id and split else unit_id)
+    texts = [f"{heading}\n{body}" if heading else body for heading, body in parts]
+    drafts = [extract_draft(part_text, unit_type=unit_type, name=name,
+                            unit_id=f"{unit_id}-{index}" if unit_id and split else unit_id)
+              for index, part_text in enumerate(texts, start=1)]
+    if len(drafts) > 1:
+        drafts = with_shared_passages(drafts, texts)
+    for index, (part_text, draft) in enumerate(zip(texts, drafts, strict=True), start=1):
         document = draft.to_facts(None if summary == "-" else os.path.basename(summary), index if split else None)
         parse_facts(document, f"{source} (draft {index})")  # the draft must be valid facts
         documents.append(document)

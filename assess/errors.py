@@ -77,6 +77,10 @@ class FactsError(AssessError):
     """A unit's facts cannot be read or do not satisfy the facts schema."""
 
 
+class NoRulesetError(FactsError):
+    """No bundled ruleset fits the unit's type (a prefecture-level city): it needs one named."""
+
+
 class RulesetError(AssessError):
     """A ruleset cannot be found, read, or compiled; issues name the rule and line."""
 

@@ -71,6 +71,8 @@ class Row:
     ceiling: float = 0.0
     pending: float = 0.0
     grades_possible: tuple[str, ...] = ()
+    flags: tuple[str, ...] = ()
+    """Codes of the submission's flags (模板空白, 材料雷同 ...), shown beside the table; not scored."""
 
     @property
     def open(self) -> bool:
@@ -183,7 +185,8 @@ def summarize(assessment: Assessment, ruleset: Ruleset) -> Summary:
                        assessment.total, tuple(c.score for c in assessment.categories), assessment.bonus,
                        assessment.grade, bool(assessment.vetoes), bool(assessment.blocks_excellent),
                        main_deductions(assessment), assessment.ceiling, assessment.pending_points,
-                       tuple(assessment.grades_possible)), assessment.phase)
+                       tuple(assessment.grades_possible), tuple(dict.fromkeys(f.code for f in assessment.flags))),
+                   assessment.phase)
 
 
 class Ranker:

@@ -17,7 +17,7 @@ from typing import Any
 
 from assess import inputs
 from assess.engines import ENGINES, REGISTRY, Engine
-from assess.errors import AssessError, EngineError, RulesetError
+from assess.errors import AssessError, EngineError, NoRulesetError, RulesetError
 from assess.paths import did_you_mean
 from assess.rubric.compile import compile_text
 from assess.rubric.program import Program
@@ -152,7 +152,13 @@ def load_ruleset(ref: str | os.PathLike[str]) -> Ruleset:
 
 
 def ruleset_name_for(unit_type: str) -> str:
-    """The bundled ruleset that scores a unit type (devzone: the county table)."""
+    """The bundled ruleset that scores a unit type (devzone: the county table).
+
+    A prefecture-level city is assessed by the province on a table of its own; scoring
+    it on the county table would rank it among the counties it oversees.
+    """
+    if unit_type == "city":
+        raise NoRulesetError("地级市不能按区县考核细则评分：请用 --ruleset 指定适用于地级市的考核细则")
     try:
         return TYPE_TO_RULESET[unit_type]
     except KeyError as exc:

@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 from assess.extract import extract, split_summaries  # noqa: E402
 
 DEFAULT_SEEDS = ROOT.parent / "shared" / "seeds" / "000_67ae6ff1425d4ff0.txt"
-IGNORED = ("source", "unit.id")
+IGNORED = ("source", "unit.id", "extraction")
 LISTS = ("plans.named", "supplies.items", "drills", "honors", "adjustments")
 
 

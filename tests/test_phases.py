@@ -18,7 +18,6 @@ import assess
 from assess import facts
 from assess.facts import OFFICE_FIELDS
 from assess.ruleset import Ruleset, bundled_names, load_ruleset
-from assess.scoring.assessment import Assessment
 from assess.scoring.ledger import score
 from assess.sources import OfficeRecords, merge, parse_records
 

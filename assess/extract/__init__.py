@@ -28,6 +28,7 @@ what they share (``drill_people`` and ``revisions`` split off from ``drills`` an
 """
 
 from assess.extract.extractor import extract
+from assess.extract.flags import shared_passages, text_flags
 from assess.extract.reading import read_docx, read_summary, read_text, split_summaries
 from assess.extract.results import Draft, Evidence
 from assess.extract.review import review_sheet
@@ -42,5 +43,7 @@ __all__ = [
     "read_text",
     "review_sheet",
     "rubric_paths",
+    "shared_passages",
     "split_summaries",
+    "text_flags",
 ]

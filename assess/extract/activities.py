@@ -32,6 +32,13 @@ def _public_training(sent: _Sent, match: re.Match[str]) -> bool:
             and not re.search(r"(组建|成立|建立|现有)[^。]{0,24}(队伍|分队|救援队|抢险队)", sent.text))
 
 
+# named publicity occasions, each one campaign however it is written (5.12 is 防灾减灾日)
+_OCCASIONS = (("安全生产月", "安全生产月"), ("防灾减灾|5[.·]12", "防灾减灾日"), ("世界环境日|六五", "世界环境日"),
+              ("法制宣传日|宪法日|12[.·]4", "法制宣传日"), ("消防宣传|119", "消防宣传"),
+              ("科技活动月|科技下乡", "科技活动"),
+              ("进村|进社区|进企业|进学校|进家庭", "进村入户"))
+
+
 class _ActivityFacts(_ExtractorBase):
     """``hazards``, ``publicity``, ``reporting`` and ``incidents``."""
 
@@ -113,8 +120,27 @@ class _ActivityFacts(_ExtractorBase):
                    rf"|(开展|举办)(了)?(?P<n2>{_NUM})(次|场|期)[^,;:。]{{0,12}}宣传(活动)?"
                    rf"|(开展|组织|举办)(了)?[^,;:。]{{0,24}}?宣传[^,;:。]{{0,12}}?活动(共)?(?P<n3>{_NUM})(场次|次|场|期)",
                    "宣传活动", 0.75)
+        if "publicity.events" not in self.state.found:
+            self.named_campaigns()
         self.flag("publicity.law_publicity", r"突发事件应对法", "应对法宣传", 0.8,
                   context=r"宣传|学习|宣教|翻印|普及|培训|贯彻|讨论|讲座")
+
+    def named_campaigns(self) -> None:
+        """Publicity campaigns held without a count, each named one once (docs/transcription.md, rule 4c):
+        利用“六五世界环境日”、“法制宣传日”的机会…宣传 → 2; 开展应急知识进村宣讲活动 → 1."""
+        held = re.compile(r"(开展|组织|举办|举行|利用|围绕)(了)?[^。;]{0,40}?宣(传|讲)[^,;:。]{0,12}?(活动|周|月|日)"
+                          r"|宣传(周|月)[^,;:。]{0,4}?(启动)?活动")
+        seen: dict[str, tuple[int, int]] = {}
+        first: tuple[_Sent, re.Match[str]] | None = None
+        for sent, match in self.finditer(held):
+            around = sent.text[max(0, match.start() - 20):match.end()]
+            named = {key for words, key in _OCCASIONS if re.search(words, around)}
+            for key in named or {f"#{sent.index}"}:
+                seen.setdefault(key, match.span())
+            first = first or (sent, match)
+        if first is not None:
+            sent, match = first
+            self.put("publicity.events", len(seen), sent, match, 0.6, "宣传活动")
 
     def reporting(self) -> None:
         chars = {"迟": "late", "拖": "late", "缓": "late", "谎": "false", "错": "false", "误": "false", "漏": "missed",

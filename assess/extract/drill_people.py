@@ -26,6 +26,7 @@ class _Drill:
     participants: _Found | None = None
     date: str | None = None
     confidence: float = 0.8
+    organizer: str | None = None  # the body that ran a drill the unit only assisted
 
 
 @dataclass

@@ -15,7 +15,7 @@ from assess.facts import MAX_LIST
 # --------------------------------------------------------------------------- hazards of drills
 
 _KIND_WORDS: tuple[tuple[str, str], ...] = (
-    ("森林火灾|森林防火|森林消防|山火|扑火|林火|护林", "forest_fire"),
+    ("森林火灾|森林防火|森林防灭火|森林草原防灭火|森林消防|山火|扑火|林火|护林", "forest_fire"),
     ("危险化学品|危化|化工|泄漏|化学品", "hazardous_chemicals"),
     ("地质灾害|滑坡|泥石流|崩塌", "geologic"),
     ("防汛|洪|汛|抗旱|水灾|内涝|溃坝|排涝", "flood"),
@@ -60,6 +60,12 @@ def _is_generic(title: str) -> bool:
 _TOPIC_VERB = re.compile(r"通过|提高|加强|强化|推进|抓好|做好|抓实|狠抓|突出|注重|重视|规范|深化|提升|夯实|加大"
                          r"|健全|完善")
 _NOT_A_DRILL = re.compile(r"观摩|宣教|方案|预案|计划|脚本|经费|资金|能力|水平|工作|任务|内容|科目|重点|中")
+# a total for the whole area (全县各级各部门共开展演练312场次): everyone's drills, not the unit's
+_AREA_TOTAL = re.compile(r"(?:全(?:省|市|州|县|区|旗)|各级各(?:部门|单位)|各(?:县|区|乡镇|地))"
+                         r"[^。;]{0,40}?(?:共|累计|合计)")
+# a drill another body ran and the unit only took part in: 配合县应急管理局开展…, 参加了由X开展的…
+_ASSISTED = re.compile(rf"(?:配合|协助|协同)(?P<by>[{_HAN}、]{{2,24}}?)(?=在|于|开展|组织|举行|举办|进行)"
+                       rf"|参加了?由?(?P<by2>[{_HAN}、—]{{2,40}}?)(?:组织|开展|举办|举行|主办)的")
 
 
 class _DrillFacts(_DrillPeople):
@@ -82,6 +88,15 @@ class _DrillFacts(_DrillPeople):
                 segment = sent.text[seg_start:at]
                 if _TOPIC_VERB.search(segment[:8]) or re.search(r"通过(对)?", segment):
                     continue
+                area = _AREA_TOTAL.search(sent.text[:at]) or (
+                    self.unit_type == "city" and re.search(r"[我本]市[^。;]{0,40}?(?:共|累计|合计)", sent.text[:at]))
+                if area and not re.search(r"[我本](?:局|办|委|镇|乡|街道|单位)?(?:牵头)?组织",
+                                                                       segment):
+                    continue
+                assisted = None
+                for helper in _ASSISTED.finditer(sent.text, 0, at):
+                    if helper.end() <= at and not re.search(r"[。;]", sent.text[helper.end():at]):
+                        assisted = (helper.group("by") or helper.group("by2") or "").strip("、—")
                 title = self._drill_title(segment)
                 parts = [p for p in re.split(r"等", title, maxsplit=1)[0].split("、") if p] if title else []
                 suffix = title.split("等", 1)[1] if "等" in title else ""
@@ -111,7 +126,7 @@ class _DrillFacts(_DrillPeople):
                     title_at = seg_start + max(0, segment.rfind(part)) if part else seg_start
                     group[1].append(_Drill(kind, label.lstrip("、"), sent.start + title_at, sent.start + end, sent,
                                            count=max(1, min(times, 1000)),
-                                           date=self._drill_date(sent, date_from, at)))
+                                           date=self._drill_date(sent, date_from, at), organizer=assisted or None))
                 date_from = end
         self._drill_participants(by_para)
         for para in sorted(by_para):
@@ -128,6 +143,8 @@ class _DrillFacts(_DrillPeople):
                     entry["date"] = drill.date
                 if drill.participants is not None:
                     entry["participants"] = drill.participants.value
+                if drill.organizer:
+                    entry["organizer"], entry["role"] = drill.organizer[:200], "assistant"
                 if drill.title:
                     entry["title"] = drill.title[:200]
                 for _ in range(min(drill.count, room - len(entries))):

@@ -9,6 +9,7 @@ from assess.errors import FactsError
 from assess.extract.activities import _ActivityFacts
 from assess.extract.capacity import _CapacityFacts
 from assess.extract.drills import _DrillFacts
+from assess.extract.flags import text_flags
 from assess.extract.organization import _OrganizationFacts
 from assess.extract.others import _OtherFacts
 from assess.extract.plans import _PlanFacts
@@ -77,7 +78,7 @@ class _Extractor(_UnitFacts, _OrganizationFacts, _CapacityFacts, _TeamFacts, _Pl
         facts, evidence = _repair(facts, evidence)
         unsupported = [p for p in rubric_paths(unit["type"]) if not _present(facts, p)]
         return Draft(facts=facts, evidence={path: self.evidence(found) for path, found in evidence.items()},
-                     unsupported=unsupported)
+                     unsupported=unsupported, flags=text_flags(self.doc.raw, unit["type"], unit.get("period")))
 
     def evidence(self, found: _Found) -> Evidence:
         start, end = self.doc.raw_span(found.start, found.end)

@@ -51,8 +51,11 @@ class _OtherFacts(_ExtractorBase):
                   "年度工作计划", 0.75)
         self.count("work.meetings", rf"(召开|研究)[^,;:。]{{0,16}}{_MEETING}[^,;:。]{{0,8}}?(?P<n>{_NUM})次"
                                     rf"|(?P<n2>{_NUM})次[^,;:。]{{0,8}}(专题)?(研究|部署)[^,;:。]{{0,8}}应急"
-                                    rf"|召开(了)?(?P<n3>{_NUM})次[^,;:。]{{0,10}}?{_MEETING}",
+                                    rf"|召开(了)?(?P<n3>{_NUM})次[^,;:。]{{0,10}}?{_MEETING}"
+                                    rf"|专题研究[^,;:。]{{0,12}}?(?P<n4>{_NUM})次",
                    "专题会议", 0.75)
+        if "work.meetings" not in self.state.found:
+            self.named_meetings()
         self.tasks()
         self.funds()
         for sent, match in self.finditer(r"自评(得分|分数|总分|分)(为|是)?(?P<p>\d{1,3}(\.\d+)?)分"):
@@ -61,6 +64,17 @@ class _OtherFacts(_ExtractorBase):
                 self.put("self_score", int(score) if score.is_integer() else score, sent, match, 0.7, "自评得分")
                 break
         self.honours()
+
+    def named_meetings(self) -> None:
+        """Meetings named one by one to study or deploy the work, each counted once:
+        召开专题党政联席会和应急管理领导小组全体会议研究部署 → 2 (docs/transcription.md, rule 4a)."""
+        named = re.compile(rf"召开(了)?(?P<list>[{_HAN}、]{{2,40}}?会议?(?:[和、及与][{_HAN}]{{2,30}}?会议?)*)"
+                           r"(?=[^。;]{0,40}(研究|部署))")
+        for sent, match in self.finditer(named):
+            items = [item for item in re.split(r"[和、及与]", match.group("list")) if re.search(r"会议?$", item)]
+            if items and not re.search(r"各(村|单位|部门|社区)|分别", match.group("list")):
+                self.put("work.meetings", len(items), sent, match, 0.65, "专题会议")
+                return
 
     def tasks(self) -> None:
         """Tasks assigned by the level above: 交办的4项任务全部按时完成; 承担交办任务5项,完成4项."""

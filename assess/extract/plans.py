@@ -103,6 +103,9 @@ class _PlanFacts(_RevisionFacts):
             return "department"
         return "special"
 
+    def _sentence_at(self, at: int) -> str:
+        return next((sent.text for sent in self.sents if sent.start <= at < sent.end), "")
+
     def plans(self) -> None:
         seen: dict[str, int] = {}
         for title, sent, start, end in self.plan_titles():
@@ -142,6 +145,8 @@ class _PlanFacts(_RevisionFacts):
             if stated is None and re.search(rf"{kind_words[kind]}(应急)?预案[^,;:。\d]{{0,4}}_|_(个|部|件|项)"
                                             rf"{kind_words[kind]}(应急)?预案", self.text):
                 continue  # a template blank where the count goes (共有专项预案__个): the count is not given
+            # plans named as this year's additions (新编制《…预案》) say nothing of the stock
+            named = [f for f in named if not re.search(r"新编|新制定|新修订|新增", self._sentence_at(f.start))]
             if named and (stated is None or stated.value < len(named)):
                 self.state.found[path] = _Found(len(named), named[0].start, named[-1].end, 0.75, False,
                                                 "预案名称计数")

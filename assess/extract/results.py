@@ -28,6 +28,8 @@ class Draft(BaseModel):
     facts: dict[str, Any] = Field(description="Unit facts, valid under the facts schema.")
     evidence: dict[str, Evidence] = Field(description="Evidence keyed by JSON path (plans.special, drills[2]).")
     unsupported: list[str] = Field(description="Rubric fact paths that no sentence supports.")
+    flags: list[dict[str, Any]] = Field(default_factory=list,
+                                        description="Flags for a person (code, message, quote); never scored.")
 
     def to_facts(self, document: str | None = None, part: int | None = None) -> dict[str, Any]:
         """The draft as one facts document: the facts, their source, and the evidence in
@@ -39,5 +41,6 @@ class Draft(BaseModel):
         out["extraction"] = {
             "tool": "assess extract", **({"document": document} if document is not None else {}),
             "evidence": {path: e.model_dump() for path, e in self.evidence.items()},
-            "unsupported": list(self.unsupported)}
+            "unsupported": list(self.unsupported),
+            **({"flags": [dict(flag) for flag in self.flags]} if self.flags else {})}
         return out

@@ -9,7 +9,7 @@ from typing import Any
 from tabulate import tabulate
 
 from assess.extract.results import Draft
-from assess.facts import FIELDS, HAZARD_LABELS, HONOR_LEVEL_LABELS, UNIT_TYPE_LABELS
+from assess.facts import FIELDS, FLAG_LABELS, HAZARD_LABELS, HONOR_LEVEL_LABELS, UNIT_TYPE_LABELS
 
 
 def _width(text: str) -> int:
@@ -59,6 +59,8 @@ def _show(path: str, value: Any) -> str:
             parts.append(str(value["date"]))
         if "participants" in value:
             parts.append(f"{value['participants']}人")
+        if value.get("role") == "assistant":
+            parts.append(f"配合{value.get('organizer', '')}")
         return "，".join(parts)
     if path.startswith("plans.named["):
         return f"{value.get('title', '')}（{_PLAN_KIND_LABELS.get(str(value.get('kind')), '')}）"
@@ -116,6 +118,13 @@ def review_sheet(draft: Draft, text: str) -> str:
     else:
         lines.append("（未抽取到任何事实）")
     lines.append("")
+    if draft.flags:
+        lines.append(f"审核标记（{len(draft.flags)}项，不计分，请人工核实）：")
+        for flag in draft.flags:
+            lines.append(f"  {FLAG_LABELS.get(flag['code'], flag['code'])}：{flag['message']}")
+            if flag.get("quote"):
+                lines.append(f"    原文：“{_clip(str(flag['quote']).replace(chr(10), ' '), 120)}”")
+        lines.append("")
     if draft.unsupported:
         lines.append(f"原文未找到依据的考核事项（{len(draft.unsupported)}项，请向单位索取佐证材料）：")
         gaps = [[path, _label(path)] for path in draft.unsupported]

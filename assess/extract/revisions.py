@@ -3,9 +3,9 @@
 A count is read clause by clause: every plan count of a clause that says 修订 adds up
 (修订完善总体预案1部、专项预案5部 → 6), and a count of special plans gets the overall plan
 added when the sentence says it was revised too (年初对总体预案进行了修订,同时修订完善了3部专项
-预案 → 4). A count that mixes new and revised plans (新编和修订预案8部) states neither, and newly
-written plans (新编制…) are no revisions. Without a count: the plans named after 修订, or a list
-said to be revised.
+预案 → 4). Plans newly written this year (新编制专项应急预案6个, 新编和修订预案8部) are this year's
+additions and count here too, never as the stock (docs/transcription.md, rule 3b). Without a
+count: the plans named after 修订, or a list said to be revised.
 """
 
 from __future__ import annotations
@@ -16,14 +16,11 @@ from assess.extract.numbers import _NUM, _number
 from assess.extract.sentences import _HAN
 from assess.extract.state import _ExtractorBase, _Found
 
-_REVISE = r"(?<!未)(?<!没有)(重新)?(修订|修编)"
+_REVISE = r"(?<!未)(?<!没有)(重新)?(修订|修编|新编制|新编|新制定)"
 _MEASURE = r"(个|部|件|项|本)"
-# a clause that counts new and revised plans together
-_MIXED = re.compile(r"(新编|新制定|新增|编制|制定)(了)?(和|及|与|、|并)(修订|修编)"
-                    r"|(修订|修编)(和|及|与|、)(新编|编制|制定)")
 # a count of plans: 3部专项预案, 预案共5部, 修订3部 (of a sentence about plans)
 _COUNTED = re.compile(rf"(?P<n>{_NUM}){_MEASURE}(?=[^,;:。\d]{{0,12}}?预案)|预案(共|共计)?(?P<n2>{_NUM}){_MEASURE}"
-                      rf"|(修订|修编)(完善)?(了)?(其中)?(?P<n3>{_NUM}){_MEASURE}(?![{_HAN}]{{0,3}}(村|社区|企业|学校|单位))")
+                      rf"|(修订|修编|新编制|新编)(完善)?(了)?(其中)?(?P<n3>{_NUM}){_MEASURE}(?![{_HAN}]{{0,3}}(村|社区|企业|学校|单位))")
 
 
 def _overall_beside(clause: str) -> int:
@@ -58,7 +55,7 @@ class _RevisionFacts(_ExtractorBase):
                 start = end + 1
                 verb = re.search(_REVISE, clause)
                 if verb is None or not sent.usable(begin + verb.start(), begin + verb.end()) or not sent.own(
-                        begin + verb.start()) or _MIXED.search(clause):
+                        begin + verb.start()):
                     continue
                 numbers = [n for n in (_number(clause, m.start(g), m.end(g)) for m in _COUNTED.finditer(clause)
                                        for g in ("n", "n2", "n3") if m.group(g)) if n is not None]

@@ -85,6 +85,8 @@ _FUTURE = re.compile(
     r"|将(要|继续|进一步|加强|在|于|开展|组织|建立|制定|完善|全面|努力|着力|不断)|力争|争取|预计|正在进行"
     r"|要求(各|全|所有|相关|有关|本|下属|企业)|(?<![需主重只想])要(进一步|加强|继续|切实|认真|做好|建立|完善|确保|及时"
     r"|严格|充分|积极|把|加大|高度|按照|针对|结合|组织|开展|落实|制定|立即|采取|对|在|根据)|必须|应当|务必")
+# time qualifiers that reach back over several years (not the report's period)
+_REACH_BACK = re.compile(r"近年来|近几年|近些年|多年来|历年来|历年|这些年|几年来|以往")
 _PROBLEM = re.compile(
     r"不到位|不足|不够|尚未|还需|仍需|有待|缺乏|薄弱|不完善|不健全|不强|不高|难以|滞后|陈旧|不规范|不及时"
     r"|不明显|较差|未(建立|设立|成立|制定|落实|开展|设置|配备|建成|纳入|实行)|没有(建立|设立|成立|制定|落实|开展)")
@@ -181,6 +183,9 @@ def _sentences(doc: _Prepared) -> list[_Sent]:
             sec = section or ("problem" if s >= problem_from else "")
             future = _FUTURE.search(piece)
             cut = future.start() if future else len(piece)
+            past = _REACH_BACK.search(piece)
+            if past:
+                cut = min(cut, past.start())  # 近年来…共组织演练4次: a history, not the year's work
             bad: list[tuple[int, int]] = []
             clause_start = 0
             for j, ch in enumerate(piece + ","):

@@ -22,21 +22,46 @@ _SUBJECT = re.compile(rf"^(?:[^,。]{{0,8}}?(?:以来|年|来))?,?"
                       r"|应急)")
 
 
+# a city that speaks of the counties under it
+_PREFECTURE = re.compile(r"各县|县\((?:市|区)|县（(?:市|区)|县市区|县区|地级市|军分区")
+
+# lines before a title that are not it: blank, 第3篇, 附件2, 附件：
+_LEAD_LINE = re.compile(r"\s*(?:第\s*[0-9一二三四五六七八九十百]+\s*篇\s*(?:\d+字)?"
+                        r"|附件\s*[0-9０-９一二三四五六七八九十]*[:：]?)?\s*")
+
+
 class _UnitFacts(_ExtractorBase):
     """Unit identity: ``unit.*``."""
 
+    def title_lines(self) -> list[int]:
+        """Indexes (in the text's lines) of the title: past blank lines, 第N篇 and 附件2 lines; a
+        unit's name on one line and 2025年度…总结 on the next make one title."""
+        lines = self.text.split("\n")
+        at = 0
+        while at < len(lines) and _LEAD_LINE.fullmatch(lines[at]):
+            at += 1
+        if at >= len(lines):
+            return []
+        first = re.sub(r"^\s*第\s*[0-9一二三四五六七八九十百]+\s*篇\s*", "", lines[at])
+        if len(first) > 60 or "。" in first or not first.strip():
+            return []
+        if (at + 1 < len(lines) and not re.search(r"总结|报告|汇报", first)
+                and re.search(r"总结|报告|汇报", lines[at + 1]) and len(lines[at + 1]) <= 40
+                and "。" not in lines[at + 1]):
+            return [at, at + 1]
+        return [at]
+
     def title(self) -> str:
-        """The summary's title line, without 第N篇 and the word count."""
-        first = self.text.split("\n", 1)[0]
-        if len(first) > 60 or "。" in first:
-            return ""
-        return re.sub(r"\d+字$", "", re.sub(r"^第\d+篇", "", first))
+        """The summary's title, without 第N篇 and the word count."""
+        lines = self.text.split("\n")
+        joined = "".join(lines[i].strip() for i in self.title_lines())
+        return re.sub(r"\d+字$", "", re.sub(r"^\s*第\s*[0-9一二三四五六七八九十百]+\s*篇\s*", "", joined))
 
     def first_paragraph(self) -> str:
-        paras = [p for p in self.text.split("\n") if p.strip()]
-        title = self.title()
-        if title and paras:
-            paras = paras[1:]
+        lines = self.text.split("\n")
+        taken = self.title_lines()
+        after = taken[-1] + 1 if taken else 0
+        paras = [p for i, p in enumerate(lines) if p.strip() and i >= after and not _LEAD_LINE.fullmatch(p)]
         return paras[0] if paras else ""
 
     def unit(self) -> dict[str, Any]:
@@ -72,7 +97,10 @@ class _UnitFacts(_ExtractorBase):
                    ("街道", "street"), ("应急管理办", "county"), ("应急办", "county"), ("局", "department"),
                    ("委", "department"), ("乡", "township"), ("镇", "township"), ("县", "county"),
                    ("区", "county"), ("市", "county"))
-        title_span = (0, len(self.text.split("\n", 1)[0]))
+        lines = self.text.split("\n")
+        taken = self.title_lines()
+        title_start = sum(len(line) + 1 for line in lines[:taken[0]]) if taken else 0
+        title_span = (title_start, title_start + len(title))
         own_office = re.match(r"[^应]{0,6}应急(管理)?办", title) and not re.search(r"乡|镇|街道|局|开发区|园区", prefix)
         head = prefix + ("应急管理办" if own_office else "")  # a county's office, not a town's
         found, level = self.arg_type, ""
@@ -81,7 +109,10 @@ class _UnitFacts(_ExtractorBase):
                 found, level = kind, word
                 break
         if level:
-            return found or "township", self._level(found or "township", level), 0.9, title_span
+            kind = found or "township"
+            if kind == "county" and level == "市" and self.arg_type is None and _PREFECTURE.search(self.text):
+                kind = "city"  # a city over counties (各县, 县（市、区）): a prefecture-level city
+            return kind, self._level(kind, level), 0.9, title_span
         subject = self.opening_subject()
         if subject is not None and (found is None or found == dict(by_word)[subject[1]]):
             at = self.text.find(subject[0])
@@ -131,7 +162,7 @@ class _UnitFacts(_ExtractorBase):
         return ""
 
     def unit_name(self, unit_type: str, level: str, title: str, prefix: str) -> str:
-        office = unit_type == "county" and bool(self.office_author(title))
+        office = unit_type in ("county", "city") and bool(self.office_author(title))
         proper: str | None = None
         prefix = re.sub(r"^(关于|有关)", "", prefix)
         titled = re.search(rf"(?<![{_HAN}])([{_HAN}]{{2,12}}?(乡|镇|街道|县|区|市|开发区|园区|管委会|管理委员会))"
@@ -182,7 +213,7 @@ class _UnitFacts(_ExtractorBase):
             found = self.text.find(proper)
             self.state.found["unit.name"] = _Found(proper, found, found + len(proper), 0.7, False, "单位名称")
             # the county's emergency bureau writing under its own title (桐江县应急管理局2025年工作总结)
-            bureau = unit_type == "county" and re.match(rf"{re.escape(proper)}应急管理局", title)
+            bureau = unit_type in ("county", "city") and re.match(rf"{re.escape(proper)}应急管理局", title)
             return proper + ("应急管理办公室" if office else "应急管理局" if bureau else "")
         generic = {"devzone": "开发区", "street": "街道", "department": "局"}
         placeholder = "某" + (level or generic.get(unit_type, "单位"))

@@ -16,6 +16,8 @@ from assess.facts.catalogue import (
     facts_json_schema,
 )
 from assess.facts.labels import (
+    DRILL_ROLE_LABELS,
+    FLAG_LABELS,
     HAZARD_LABELS,
     HONOR_LEVEL_LABELS,
     PERIOD_LABELS,
@@ -38,6 +40,7 @@ from assess.facts.model import (
     EvidenceRef,
     ExtractedValue,
     Extraction,
+    Flag,
     Funds,
     Hazard,
     Hazards,
@@ -77,9 +80,11 @@ from assess.facts.reading import (
 
 __all__ = [
     "DOCUMENTED",
+    "DRILL_ROLE_LABELS",
     "FACTS_SCHEMA_ID",
     "FACTS_SCHEMA_VERSION",
     "FIELDS",
+    "FLAG_LABELS",
     "HAZARD_LABELS",
     "HONOR_LEVEL_LABELS",
     "MAX_AMOUNT",
@@ -100,6 +105,7 @@ __all__ = [
     "ExtractedValue",
     "Extraction",
     "FieldInfo",
+    "Flag",
     "Funds",
     "Hazard",
     "Hazards",

@@ -12,6 +12,7 @@ UNIT_TYPE_LABELS: dict[str, str] = {
     "department": "县直部门",
     "county": "区县政府/应急办",
     "devzone": "开发区",
+    "city": "地级市",
 }
 
 
@@ -38,6 +39,13 @@ HAZARD_LABELS: dict[str, str] = {
 
 HONOR_LEVEL_LABELS = {"national": "国家级", "provincial": "省级", "municipal": "市级", "county": "县级"}
 
+DRILL_ROLE_LABELS: dict[str, str] = {"organizer": "组织", "assistant": "配合"}
+
+FLAG_LABELS: dict[str, str] = {
+    "template_blank": "模板空白", "half_year": "半年报告", "type_mismatch": "单位类型不符",
+    "content_site": "网站水印", "shared_passage": "材料雷同", "veto_blank": "否决事项空白",
+}
+
 PERIOD_LABELS: dict[str, str] = {"annual": "全年", "half-year": "半年"}
 
 
@@ -48,5 +56,6 @@ PLAN_KIND_LABELS: dict[str, str] = {
 
 VALUE_LABELS: dict[str, str] = {
     **HAZARD_LABELS, **HONOR_LEVEL_LABELS, **UNIT_TYPE_LABELS, **PLAN_KIND_LABELS, **PERIOD_LABELS,
+    **DRILL_ROLE_LABELS,
 }
 """Every closed-set code with its label, for wording conditions (``kind == "flood"``)."""

@@ -33,7 +33,7 @@ ShortText = Annotated[str, Field(min_length=1, max_length=200)]
 Note = Annotated[str, Field(min_length=1, max_length=2000)]
 
 
-UnitType = Literal["township", "street", "department", "county", "devzone"]
+UnitType = Literal["township", "street", "department", "county", "devzone", "city"]
 
 
 Hazard = Literal[
@@ -207,6 +207,10 @@ class Drill(Section):
     participants: Count | None = Field(default=None, title="参演人数")
     organizer: ShortText | None = Field(default=None, title="组织单位")
     title: ShortText | None = Field(default=None, title="演练名称")
+    role: Literal["organizer", "assistant"] | None = Field(
+        default=None, title="承担角色",
+        description="organizer: the unit organised the drill; assistant: it only took part in one "
+                    "another body organised (organizer names that body).")
 
     @field_validator("date")
     @classmethod
@@ -371,6 +375,15 @@ class ExtractedValue(Section):
     rule: ShortText = Field(title="抽取规则")
 
 
+class Flag(Section):
+    """Something about a submission a person must look at before trusting its score."""
+
+    code: Literal["template_blank", "half_year", "type_mismatch", "content_site", "shared_passage",
+                  "veto_blank"] = Field(title="标记")
+    message: Note = Field(title="说明")
+    quote: Annotated[str, Field(max_length=2000)] | None = Field(default=None, title="原文")
+
+
 class Extraction(Section):
     """Where drafted facts came from (``assess extract``): provenance, never scored."""
 
@@ -380,6 +393,9 @@ class Extraction(Section):
         default_factory=dict, title="证据", description="The text behind each drafted value, by JSON path.")
     unsupported: Annotated[list[str], Field(max_length=MAX_LIST)] = Field(
         default_factory=list, title="缺少佐证", description="Rubric facts no sentence supports.")
+    flags: Annotated[list[Flag], Field(max_length=MAX_LIST)] = Field(
+        default_factory=list, title="审核标记",
+        description="Template blanks, half-year periods, shared passages and the like: for a person, never scored.")
 
 
 class UnitFacts(BaseModel):

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from tabulate import tabulate
 
-from assess.facts import PERIOD_LABELS, UNIT_TYPE_LABELS, FieldInfo
+from assess.facts import FLAG_LABELS, PERIOD_LABELS, UNIT_TYPE_LABELS, FieldInfo
 from assess.scoring.assessment import Assessment, Deduction, JsonValue
 
 if TYPE_CHECKING:  # imported for annotations only, so that scoring one unit stays quick to start
@@ -111,6 +111,10 @@ def _lines(a: Assessment, heading: Callable[[str], str], table_format: str,
         out.append(tabulate(rows, headers=["类别", "满分", "扣分", "得分"], tablefmt=table_format,
                             disable_numparse=True, colalign=("left", "right", "right", "right")))
     sections: list[tuple[str, list[str]]] = []
+    if a.flags:
+        sections.append(("审核标记（不计分，请人工核实）", [
+            f"{bullet}{FLAG_LABELS.get(f.code, f.code)}：{f.message}" + (f"{nl}原文：“{f.quote}”" if f.quote else "")
+            for f in a.flags]))
     if a.vetoes:
         sections.append(("一票否决", [f"{bullet}[{v.rule}] {v.item}：{v.reason}{nl}依据：{evidence_text(v.evidence)}"
                                   for v in a.vetoes]))

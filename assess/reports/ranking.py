@@ -17,7 +17,7 @@ from typing import Any
 from tabulate import tabulate
 from wcwidth import wcswidth
 
-from assess.facts import UNIT_TYPE_LABELS
+from assess.facts import FLAG_LABELS, UNIT_TYPE_LABELS
 from assess.ranking import PENDING_GRADE, Ranking, Row, Table
 from assess.reports.assessment import fmt
 from assess.scoring.assessment import Assessment
@@ -87,6 +87,12 @@ def gaps(table: Table) -> str:
     return f"自评分与得分相差超过{fmt(table.self_score_threshold)}分的单位：{listed}"
 
 
+def flags(table: Table) -> str:
+    listed = "；".join(f"{r.unit.name}（{'、'.join(FLAG_LABELS.get(c, c) for c in r.flags)}）"
+                      for r in table.rows if r.flags)
+    return f"审核标记（不计分，请人工核实）：{listed or '无'}"
+
+
 def unranked(table: Table) -> str:
     if not table.unranked:
         return "未参加排名的单位：无"
@@ -96,7 +102,7 @@ def unranked(table: Table) -> str:
 def notes(table: Table) -> list[str]:
     """The lines under a table: grade distribution, self-score gaps, units not ranked, and in
     初评 how the ranks are ordered while ranges are open."""
-    out = [distribution(table), gaps(table), unranked(table)]
+    out = [distribution(table), gaps(table), unranked(table), flags(table)]
     if _provisional(table):
         out.append("初评排名按最低可能得分排序，相同时按最高可能得分；可能等级不止一个的单位等级记为待定，"
                    "待补正材料和考核办数据录入后确定。")

@@ -155,6 +155,14 @@ class Conflict(Record):
     winner: SourceKind
 
 
+class SubmissionFlag(Record):
+    """Something about the submission a person must look at (template blanks, 材料雷同 ...); never scored."""
+
+    code: str
+    message: str
+    quote: str | None = None
+
+
 class Assessment(Record):
     """One unit scored under one ruleset."""
 
@@ -192,6 +200,8 @@ class Assessment(Record):
     missing: list[str] = Field(description="Paths not submitted that cost points.")
     self_score: float | None = None
     self_score_diff: float | None = Field(default=None, description="self_score minus total.")
+    flags: list[SubmissionFlag] = Field(default_factory=list,
+                                        description="The submission's flags, carried from its facts; not scored.")
 
     def to_json(self) -> str:
         """The documented JSON form; byte-identical for identical inputs."""

@@ -21,6 +21,7 @@ from assess.scoring.assessment import (
     CategoryScore,
     Deduction,
     RulesetRef,
+    SubmissionFlag,
     UnitRef,
 )
 from assess.scoring.records import record
@@ -111,6 +112,8 @@ def assemble(ledger: Ledger, engine: Engine) -> Assessment:
         "missing_records_policy": ledger.missing_records, "missing": ledger.missing,
         "self_score": self_score,
         "self_score_diff": None if self_score is None else (cents(self_score) - floor) / 100,
+        "flags": [record(SubmissionFlag, {"code": f.code, "message": f.message, "quote": f.quote})
+                  for f in (ledger.facts.extraction.flags if ledger.facts.extraction else [])],
     })
 
 
