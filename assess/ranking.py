@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict
 from assess.errors import AssessError
 from assess.facts import PERIOD_LABELS, UNIT_TYPE_LABELS
 from assess.ruleset import Ruleset
-from assess.scoring.assessment import Assessment, RulesetRef, UnitRef
+from assess.scoring.assessment import Assessment, CategoryScore, RulesetRef, UnitRef
 
 # Rows are slotted dataclasses, not pydantic models: a province ranks tens of thousands of
 # units, and a row costs about 600 bytes this way against 4 KB as a model. Pydantic
@@ -324,13 +324,19 @@ class Comparison(BaseModel):
 
 
 def compare(a: Assessment, b: Assessment) -> Comparison:
-    """The categories and rules that separate two units scored by the same ruleset."""
+    """The categories and rules that separate two units scored by the same ruleset.
+
+    In 初评 units are ranked by their floor, so a pending item counts as losing its points
+    at stake, and a category's score is what it keeps at the floor."""
     if a.ruleset.sha256 != b.ruleset.sha256:
         raise AssessError(f"{a.unit.name} and {b.unit.name} were scored under different rulesets "
                           f"({a.ruleset.id} and {b.ruleset.id}); compare them under one with --ruleset")
     b_categories = {c.id: c for c in b.categories}
-    categories = [CategoryDifference(id=c.id, name=c.name, max=c.max, a=c.score, b=b_categories[c.id].score,
-                                     diff=round(c.score - b_categories[c.id].score, 2)) for c in a.categories]
+    def floor(c: CategoryScore) -> float:
+        return round(c.score - c.pending, 2)
+
+    categories = [CategoryDifference(id=c.id, name=c.name, max=c.max, a=floor(c), b=floor(b_categories[c.id]),
+                                     diff=round(floor(c) - floor(b_categories[c.id]), 2)) for c in a.categories]
     taken: dict[str, dict[str, float]] = {}
     items: dict[str, tuple[str, str | None]] = {}
     for side, assessment in (("a", a), ("b", b)):
@@ -340,6 +346,10 @@ def compare(a: Assessment, b: Assessment) -> Comparison:
         for bonus in assessment.bonuses:
             taken.setdefault(bonus.rule, {})[side] = bonus.points
             items[bonus.rule] = (bonus.item, None)
+        for pending in assessment.pending:
+            if pending.kind == "deduct":
+                taken.setdefault(pending.rule, {})[side] = -pending.points
+                items[pending.rule] = (pending.item, pending.category)
     rules = []
     for rule, sides in taken.items():
         effect = round(sides.get("a", 0.0) - sides.get("b", 0.0), 2)

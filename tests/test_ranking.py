@@ -32,7 +32,8 @@ def assessed(rs: Ruleset, name: str, patch: dict[str, Any] | None = None,
     data["unit"] = {"id": name, "name": name, "type": "township"}
     if self_score is not None:
         data["self_score"] = self_score
-    return score(rs, facts.validate(data), "native")
+    # 终评: a fact not submitted is deducted as unevidenced, as these hand-worked totals take it
+    return score(rs, facts.validate(data), "native", phase="final")
 
 
 def fake(rs: Ruleset, name: str, total: float) -> Assessment:
@@ -113,7 +114,7 @@ def test_mixing_rulesets_in_one_table_is_refused(ruleset: Ruleset) -> None:
 
 def test_compare_names_the_rules_that_decide(ruleset: Ruleset) -> None:
     a = assessed(ruleset, "甲", {"organization": {"staff": 1}})                       # F-PER -4
-    b = assessed(ruleset, "乙", {"funds": None, "honors": [{"title": "省级先进", "level": "provincial"}]})  # -22 +3
+    b = assessed(ruleset, "乙", {"funds": None, "honors": [{"title": "省级先进", "level": "provincial", "number": "某应急〔2026〕3号"}]})  # -22 +3
     result = compare(a, b)
     assert result.diff == 96 - 81
     assert [(r.rule, r.effect) for r in result.rules] == [("F-MISS", 22), ("F-PER", -4), ("B-HON", -3)]
