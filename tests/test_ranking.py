@@ -114,7 +114,8 @@ def test_mixing_rulesets_in_one_table_is_refused(ruleset: Ruleset) -> None:
 
 def test_compare_names_the_rules_that_decide(ruleset: Ruleset) -> None:
     a = assessed(ruleset, "甲", {"organization": {"staff": 1}})                       # F-PER -4
-    b = assessed(ruleset, "乙", {"funds": None, "honors": [{"title": "省级先进", "level": "provincial", "number": "某应急〔2026〕3号"}]})  # -22 +3
+    honour = {"title": "省级先进", "level": "provincial", "number": "某应急〔2026〕3号"}
+    b = assessed(ruleset, "乙", {"funds": None, "honors": [honour]})  # -22 +3
     result = compare(a, b)
     assert result.diff == 96 - 81
     assert [(r.rule, r.effect) for r in result.rules] == [("F-MISS", 22), ("F-PER", -4), ("B-HON", -3)]
