@@ -13,11 +13,18 @@ kinds of event occurred?" (one ``graded`` check per kind). Each check has two fo
 Arithmetic, list aggregates and functions (``count(drills) - 4``, ``pct(a, b)``) are
 *terms*: computed once per unit in Python, shared by both engines, and compared by them
 like any other fact. The ledger (scoring) turns the answers into points.
+
+Numbers are exact (:mod:`assess.rubric.exact`), but durable-rules compares doubles and
+parses neither fractions nor every way Python writes a float. So only whole numbers
+are compared as themselves; a comparison with a fraction on either side (``pct(a, b) <
+58``, ``funds.amount >= 0.5``) is lowered to the *sign term* of its difference,
+computed exactly once per unit, which both engines compare with 0 under the same
+operator. Every value is bounded when the ruleset loads (:mod:`assess.rubric.bounds`),
+so whole numbers stay below 2**53, where doubles are exact.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -28,6 +35,8 @@ from assess.errors import Issue, RulesetError
 from assess.facts import FIELDS, HONOR_LEVEL_LABELS
 from assess.paths import Path
 from assess.rubric import expr
+from assess.rubric.bounds import BoundError, check_bounds
+from assess.rubric.exact import Exact, exact, sign
 from assess.rubric.expr import ExprError, Fn, Node
 from assess.rubric.spec import Rubric, RuleSpec
 
@@ -223,6 +232,22 @@ class _Builder:
             self.terms[node.text] = found
         return found
 
+    def sign_term(self, left: Node, right: Node | Exact) -> Term:
+        """The exact sign of ``left - right``, for comparing fractions (module docstring)."""
+        a = expr.compile_value(left)
+        paths = list(expr.required_paths(left))
+        if isinstance(right, Node):
+            b = expr.compile_value(right)
+            paths.extend(p for p in expr.required_paths(right) if p not in paths)
+            text = f"sign({left.text} - ({right.text}))"
+        else:
+            constant = right
+            b = lambda env: constant  # noqa: E731
+            text = f"sign({left.text} - ({constant}))"
+        for p in paths:
+            self.key(p)
+        return self.special_term(text, "int", lambda env: sign(a(env) - b(env)), tuple(paths))
+
     def special_term(self, text: str, kind: str, fn: Fn, paths: tuple[str, ...]) -> Term:
         found = self.terms.get(text)
         if found is None:
@@ -253,9 +278,13 @@ class _Builder:
             return LPresent(key, node.negated == negate)
         if isinstance(node, expr.Compare):
             op = NEGATE[node.op] if negate else node.op
+            if isinstance(node.left, expr.Const) and isinstance(node.right, expr.Const):
+                return LConst(_compare(op, _exact(node.left.value), _exact(node.right.value)))
+            if "number" in (node.left.type, node.right.type):
+                if isinstance(node.left, expr.Const):
+                    return LCmp(self.sign_term(node.right, node.left).key, FLIP[op], 0)
+                return LCmp(self.sign_term(node.left, node.right).key, op, 0)
             left, right = self.operand(node.left), self.operand(node.right)
-            if left[0] == "const" and right[0] == "const":
-                return LConst(_compare(op, left[1], right[1]))
             if left[0] == "const":
                 left, right, op = right, left, FLIP[op]
             if right[0] == "const":
@@ -292,6 +321,12 @@ class _Builder:
         def need(path: tuple[str | int, ...], text: str, expect: str | tuple[str, ...]) -> Node | None:
             nonlocal failed
             node = self.parse(index, path, text, expect)
+            if node is not None:
+                try:
+                    check_bounds(node)
+                except BoundError as exc:
+                    self.fail(self.rubric.rule_path(index, *path), f"in {text!r}: {exc}")
+                    node = None
             if node is None:
                 failed = True
             else:
@@ -392,6 +427,11 @@ class _Builder:
                 hint = f"; or one of the variables {', '.join(TEMPLATE_VARIABLES)}"
                 self.fail(self.rubric.rule_path(index, key), f"placeholder {{{inner}}}: {exc}{hint}")
                 continue
+            try:
+                check_bounds(node)
+            except BoundError as exc:
+                self.fail(self.rubric.rule_path(index, key), f"placeholder {{{inner}}}: {exc}")
+                continue
             parts.append(Placeholder(inner, expr.compile_value(node), tuple(expr.required_paths(node))))
         parts.append(text[position:])
         if "{" in "".join(p for p in parts if isinstance(p, str)) or \
@@ -429,51 +469,52 @@ class _Builder:
         if form == "per":
             assert quantity is not None
             q = expr.compile_value(quantity)
-            operand = self.operand(quantity)
             yield Check(f"r{i}.match", i, "match", None, guarded(lambda env: q(env) > 0),
-                        lowered(self.cmp_atom(operand, ">", 0)))
+                        lowered(self.cmp_atom(quantity, ">", 0)))
             return
         if form == "honors":
             assert honors is not None
             h = honors.fn
+            positive = self.special_term(f"sign({honors.text})", "int", lambda env: sign(h(env)), honors.paths)
             yield Check(f"r{i}.match", i, "match", None, guarded(lambda env: h(env) > 0),
-                        lowered(LCmp(honors.key, ">", 0)))
+                        lowered(LCmp(positive.key, ">", 0)))
             return
         if form == "graded":
             for k, (node, _rate) in enumerate(graded):
                 fn = expr.compile_value(node)
                 yield Check(f"r{i}.g{k}", i, "graded", k, guarded(_positive(fn)),
-                            lowered(self.cmp_atom(self.operand(node), ">", 0)))
+                            lowered(self.cmp_atom(node, ">", 0)))
             return
         if form == "shortfall":
             assert quantity is not None and spec.deduct is not None and spec.deduct.shortfall is not None
-            target = spec.deduct.shortfall.target
+            target = exact(spec.deduct.shortfall.target)
             q = expr.compile_value(quantity)
             yield Check(f"r{i}.match", i, "match", None, guarded(lambda env: q(env) < target),
-                        lowered(self.cmp_atom(self.operand(quantity), "<", target)))
+                        lowered(self.cmp_atom(quantity, "<", target)))
             return
         if form == "tiers":
             assert quantity is not None and spec.deduct is not None and spec.deduct.tiers is not None
             q = expr.compile_value(quantity)
-            operand = self.operand(quantity)
             levels = spec.deduct.tiers.levels
-            upper: float | None = None
+            upper: Exact | None = None
             for k, level in enumerate(levels):
-                lower = level.min
+                lower = None if level.min is None else exact(level.min)
                 if level.points > 0:
                     yield Check(f"r{i}.t{k}", i, "tier", k,
                                 guarded(_in_band(q, lower, upper)),
-                                lowered(*([self.cmp_atom(operand, ">=", lower)] if lower is not None else []),
-                                        *([self.cmp_atom(operand, "<", upper)] if upper is not None else [])))
+                                lowered(*([self.cmp_atom(quantity, ">=", lower)] if lower is not None else []),
+                                        *([self.cmp_atom(quantity, "<", upper)] if upper is not None else [])))
                 upper = lower
             return
         raise AssertionError(f"unhandled rule form {form}")
 
-    def cmp_atom(self, operand: tuple[str, Any], op: str, value: float) -> LNode:
-        kind, v = operand
-        if kind == "const":
-            return LConst(_compare(op, v, value))
-        return LCmp(v, op, value)
+    def cmp_atom(self, quantity: Node, op: str, value: Exact) -> LNode:
+        """``quantity op value`` for a constant of the rule's form (a target, a tier limit)."""
+        if isinstance(quantity, expr.Const):
+            return LConst(_compare(op, _exact(quantity.value), value))
+        if quantity.type == "number" or not _whole(value):
+            return LCmp(self.sign_term(quantity, value).key, op, 0)
+        return LCmp(self.operand(quantity)[1], op, int(value))
 
     def build(self) -> Program:
         rules: list[CompiledRule] = []
@@ -493,6 +534,14 @@ class _Builder:
                        tuple((g.name, round(g.min * 100)) for g in self.rubric.spec.grades))
 
 
+def _exact(value: Any) -> Any:
+    return exact(value) if isinstance(value, float) else value
+
+
+def _whole(value: Exact) -> bool:
+    return isinstance(value, int) or value.denominator == 1
+
+
 def _compare(op: str, left: Any, right: Any) -> bool:
     return bool({"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right,
                  "==": left == right, "!=": left != right}[op])
@@ -502,7 +551,7 @@ def _positive(value: Fn) -> Fn:
     return lambda env: value(env) > 0
 
 
-def _in_band(value: Fn, lower: float | None, upper: float | None) -> Fn:
+def _in_band(value: Fn, lower: Exact | None, upper: Exact | None) -> Fn:
     def test(env: Mapping[str, Any]) -> bool:
         v = value(env)
         return (lower is None or v >= lower) and (upper is None or v < upper)
@@ -521,16 +570,18 @@ def _honor_titles(env: Mapping[str, Any]) -> list[str]:
     return sorted(f"{h['title']}（{HONOR_LEVEL_LABELS[h['level']]}）" for h in env["honors"])
 
 
-def _honor_points(levels: Mapping[str, float]) -> Callable[[Mapping[str, Any]], float]:
+def _honor_points(levels: Mapping[str, float]) -> Callable[[Mapping[str, Any]], Exact]:
     """Points for honours: each achievement counts once, at its highest level."""
-    def points(env: Mapping[str, Any]) -> float:
-        best: dict[str, float] = {}
+    exact_levels = {level: exact(points) for level, points in levels.items()}
+
+    def points(env: Mapping[str, Any]) -> Exact:
+        best: dict[str, Exact] = {}
         for honor in env["honors"]:
-            value = levels.get(honor["level"], 0.0)
+            value = exact_levels.get(honor["level"], 0)
             achievement = honor.get("achievement") or honor["title"]
-            if value > best.get(achievement, 0.0):
+            if value > best.get(achievement, 0):
                 best[achievement] = value
-        return math.fsum(best.values())
+        return sum(best.values())
     return points
 
 

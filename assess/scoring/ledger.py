@@ -2,8 +2,8 @@
 
 Points are counted in integer hundredths (rubric points have at most two decimals,
 checked when a ruleset loads), so ``0.2 * 7`` is 1.4 and totals add up exactly; a
-shortfall counted in fractions is computed in decimal arithmetic and rounded half up
-to 0.01. Order of work for one unit:
+shortfall is computed in exact fractions (a rate of 11/20 is 55 %, not a double just
+above it) and rounded half up to 0.01. Order of work for one unit:
 
 1. each rule: missing facts (deduct or skip), passed, or the amount its form asks for,
    limited to the item's points (扣完为止);
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -30,6 +30,7 @@ from assess.engines import Engine, flatten
 from assess.errors import EngineError, FactsError, Issue
 from assess.facts import FIELDS, HAZARD_LABELS, HONOR_LEVEL_LABELS, UNIT_TYPE_LABELS, UnitFacts
 from assess.paths import did_you_mean
+from assess.rubric.exact import exact, hundredths
 from assess.rubric.program import CompiledRule, Template
 from assess.ruleset import Ruleset
 from assess.scoring.assessment import (
@@ -47,7 +48,6 @@ from assess.scoring.assessment import (
 )
 from assess.version import __version__
 
-CENT = Decimal("0.01")
 Model = TypeVar("Model", bound=BaseModel)
 _set = object.__setattr__
 
@@ -55,10 +55,6 @@ _set = object.__setattr__
 def cents(value: float) -> int:
     """Points as integer hundredths."""
     return round(value * 100)
-
-
-def money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def _record(cls: type[Model], values: dict[str, Any]) -> Model:
@@ -233,13 +229,13 @@ class Ledger:
         if d.shortfall is not None:
             assert rule.quantity is not None
             s = d.shortfall
-            value = Decimal(repr(float(rule.quantity(env))))
-            gap = Decimal(repr(s.target)) - value
-            units = gap / Decimal(repr(s.step))
+            value = exact(rule.quantity(env))
+            gap = exact(s.target) - value
+            units: Fraction | int = Fraction(gap) / exact(s.step)
             if s.whole:
-                units = units.to_integral_value(rounding=ROUND_FLOOR)
-            amount = int(money(units * Decimal(repr(s.points))) * 100)
-            return amount, {"points": amount, "value": value, "shortfall": money(gap),
+                units = math.floor(units)
+            amount = hundredths(units * exact(s.points))
+            return amount, {"points": amount, "value": value, "shortfall": gap,
                             "target": s.target}, {"count": float(units)}
         if d.tiers is not None:
             tiers = [c.index for c in matched if c.kind == "tier"]
@@ -405,9 +401,8 @@ def _text(value: Any, path: str | None = None) -> str:
         return "是" if value else "否"
     if kind is int:
         return str(value)
-    if kind is float or kind is Decimal:
-        text = f"{money(value if kind is Decimal else Decimal(repr(value))):f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
+    if kind is float or kind is Fraction:
+        return _hundredths_text(hundredths(exact(value)))
     if kind is str and path in _ENUM_LABELS:
         return _ENUM_LABELS[path].get(value, value)
     if kind is list:
@@ -415,23 +410,28 @@ def _text(value: Any, path: str | None = None) -> str:
     return str(value)
 
 
+def _hundredths_text(value: int) -> str:
+    """Hundredths as a decimal with up to two places: -1250 → -12.5."""
+    whole, part = divmod(abs(value), 100)
+    text = f"{whole}.{part:02d}".rstrip("0").rstrip(".")
+    return f"-{text}" if value < 0 else text
+
+
 _PLAIN = (bool, int, str)
 
 
-def _json_float(value: float) -> JsonValue:
-    if not math.isfinite(value):
+def _json_number(value: Any) -> JsonValue:
+    """A number to two decimals, rounded half up; whole numbers as integers."""
+    if isinstance(value, float) and not math.isfinite(value):
         return None
-    if (value * 100).is_integer():
-        rounded = value  # already in hundredths: no rounding to do
-    else:
-        rounded = float(money(Decimal(repr(value))))
-    return int(rounded) if rounded.is_integer() and abs(rounded) < 2**53 else rounded
+    whole, part = divmod(hundredths(exact(value)), 100)
+    return whole if not part else (whole * 100 + part) / 100
 
 
 def _json_value(value: Any) -> JsonValue:
     kind = value.__class__
-    if kind is float:
-        return _json_float(value)
+    if kind is float or kind is Fraction:
+        return _json_number(value)
     if kind is bool or kind is int or kind is str or value is None:
         return value  # type: ignore[no-any-return]
     if kind is list:
