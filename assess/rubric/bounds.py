@@ -11,6 +11,7 @@ failure while scoring.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -18,6 +19,7 @@ from assess.facts.model import MAX_LIST
 from assess.rubric import expr
 from assess.rubric.exact import LIMIT, exact
 from assess.rubric.expr import Node
+from assess.rubric.spec import RuleSpec
 
 
 class BoundError(Exception):
@@ -98,3 +100,28 @@ def _bound(node: Node) -> Bound:
             limit = max(Fraction(1), part.limit / whole.step)
             return Bound(limit * 100 if node.func == "pct" else limit, None)
     raise TypeError(f"{type(node).__name__} is not a number")
+
+
+def check_amount(spec: RuleSpec, quantity: Node | None, graded: Sequence[tuple[Node, float]]) -> None:
+    """What a rule can deduct or award before caps stays within :data:`LIMIT` hundredths,
+    and its tier limits and shortfall target within :data:`LIMIT`."""
+    worst = Fraction(0)
+    deduct, award = spec.deduct, spec.award
+    per = deduct.per if deduct is not None else award.per if award is not None else None
+    if per is not None and quantity is not None:
+        worst = bound(quantity).limit * Fraction(exact(per.points))
+    if deduct is not None and deduct.shortfall is not None and quantity is not None:
+        s = deduct.shortfall
+        target = Fraction(exact(s.target))
+        if abs(target) > LIMIT:
+            raise BoundError(f"the target {s.target:g} is beyond 2**53 (about 9e15)")
+        worst = (abs(target) + bound(quantity).limit) / exact(s.step) * exact(s.points)
+    if deduct is not None and deduct.tiers is not None:
+        for level in deduct.tiers.levels:
+            if level.min is not None and abs(Fraction(exact(level.min))) > LIMIT:
+                raise BoundError(f"the tier limit {level.min:g} is beyond 2**53 (about 9e15)")
+    for node, rate in graded:
+        worst += bound(node).limit * Fraction(exact(rate))
+    if worst * 100 > LIMIT:
+        raise BoundError(f"the points it asks for can reach {float(worst):.3g} before caps; "
+                         "beyond 2**53 hundredths they cannot be kept exactly")

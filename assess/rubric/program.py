@@ -35,7 +35,7 @@ from assess.errors import Issue, RulesetError
 from assess.facts import FIELDS, HONOR_LEVEL_LABELS
 from assess.paths import Path
 from assess.rubric import expr
-from assess.rubric.bounds import BoundError, check_bounds
+from assess.rubric.bounds import BoundError, check_amount, check_bounds
 from assess.rubric.exact import Exact, exact, sign
 from assess.rubric.expr import ExprError, Fn, Node
 from assess.rubric.spec import Rubric, RuleSpec
@@ -358,6 +358,11 @@ class _Builder:
             if spec.award is not None and spec.award.honors is not None:
                 honors = {str(level): points for level, points in spec.award.honors.items()}
         if failed:
+            return None
+        try:
+            check_amount(spec, quantity, graded_nodes)
+        except BoundError as exc:
+            self.fail(self.rubric.rule_path(index, "award" if spec.kind == "bonus" else "deduct"), str(exc))
             return None
 
         required: list[str] = []
