@@ -15,7 +15,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
 from assess import facts
-from assess.errors import AssessError, FactsError
+from assess.errors import AssessError, EngineError, FactsError
 from assess.ruleset import Ruleset, load_ruleset, ruleset_name_for
 from assess.scoring.assessment import Assessment
 from assess.scoring.ledger import score
@@ -132,7 +132,8 @@ class Rulesets:
 def score_units(units: Iterable[Unit], choose: Callable[[facts.UnitFacts], Ruleset],
                 engine: str = "durable") -> Iterator[Scored]:
     """Score each unit with the ruleset ``choose`` picks for it (such as
-    :meth:`Rulesets.for_unit`); input errors travel along as results.
+    :meth:`Rulesets.for_unit`); input errors and an engine's failure on a unit travel
+    along as results.
 
     A ruleset that cannot be loaded is not a problem of one unit: it is raised.
     """
@@ -144,7 +145,7 @@ def score_units(units: Iterable[Unit], choose: Callable[[facts.UnitFacts], Rules
         ruleset = choose(unit.facts)
         try:
             yield Scored(unit.source, score(ruleset, unit.facts, engine, source=unit.source), ruleset)
-        except FactsError as exc:
+        except (FactsError, EngineError) as exc:  # this unit's problem, not the batch's
             yield Scored(unit.source, error=exc)
 
 

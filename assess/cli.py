@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import math
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -110,6 +111,13 @@ def score_path(path: str, ruleset_ref: str | None, engine: str, streams: Streams
                       source="<stdin>" if path == "-" else path)
 
 
+def _finite(value: float) -> float:
+    """FloatRange lets nan and inf through: nan compares false with every bound."""
+    if not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number")
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="assess", prog_name="assess")
 def cli() -> None:
@@ -142,6 +150,7 @@ def score(unit: str, ruleset_ref: str | None, fmt: str, engine: str) -> None:
 @click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True)
 @click.option("--skip-invalid", is_flag=True, help="Rank the valid units and list the invalid ones.")
 @click.option("--self-score-threshold", type=click.FloatRange(min=0), default=5.0, show_default=True,
+              callback=lambda ctx, param, value: _finite(value),
               help="List units whose self-score differs from the score by more than this.")
 @click.option("--jobs", type=click.IntRange(min=1, max=256), default=1, show_default=True,
               help="Score in this many worker processes.")

@@ -115,8 +115,12 @@ def score(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable",
     check_adjustments(ruleset, facts, source)
     env = flatten(facts)
     chosen = ruleset.engine(engine)
-    fired = chosen.run(env)
-    return Ledger(ruleset, facts, env, fired, source).build(chosen)
+    try:
+        fired = chosen.run(env)
+        return Ledger(ruleset, facts, env, fired, source).build(chosen)
+    except EngineError as exc:
+        # Named by file and unit so that a batch can report it as that unit's error.
+        raise EngineError(f"unit {facts.unit.id}: {exc.message}", source=source) from exc
 
 
 class Ledger:
