@@ -55,3 +55,16 @@ def forms() -> Ruleset:
 @pytest.fixture
 def run_cli() -> Callable[..., Result]:
     return cli
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--run-slow", action="store_true", help="also run the long runs marked slow")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--run-slow"):
+        return
+    opt_in = pytest.mark.skip(reason="a long run: opt in with --run-slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(opt_in)

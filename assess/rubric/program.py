@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from functools import cached_property
 from typing import Any, Literal
 
@@ -577,16 +578,17 @@ def _honor_titles(env: Mapping[str, Any]) -> list[str]:
 
 def _honor_points(levels: Mapping[str, float]) -> Callable[[Mapping[str, Any]], Exact]:
     """Points for honours: each achievement counts once, at its highest level."""
-    exact_levels = {level: exact(points) for level, points in levels.items()}
+    # in whole hundredths (points have at most two decimals): exact and fast on long lists
+    cents = {level: round(exact(points) * 100) for level, points in levels.items()}
 
     def points(env: Mapping[str, Any]) -> Exact:
-        best: dict[str, Exact] = {}
+        best: dict[str, int] = {}
         for honor in env["honors"]:
-            value = exact_levels.get(honor["level"], 0)
+            value = cents.get(honor["level"], 0)
             achievement = honor.get("achievement") or honor["title"]
             if value > best.get(achievement, 0):
                 best[achievement] = value
-        return sum(best.values())
+        return Fraction(sum(best.values()), 100)
     return points
 
 
