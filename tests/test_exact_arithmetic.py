@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from assess import facts
 from assess.engines.base import flatten
 from assess.rubric import expr
-from assess.ruleset import Ruleset, load_ruleset
+from assess.ruleset import Ruleset, load_ruleset, load_text
 from assess.scoring.ledger import score
 
 from .conftest import fixture_ruleset
@@ -101,3 +101,18 @@ def test_rates_shortfalls_and_tiers_equal_a_fraction_oracle(rates: Ruleset, task
                            ("pct(tasks.completed, tasks.assigned)", p_tasks),
                            ("ratio(hazards.rectified, hazards.found)", p_hazards / 100)):
         assert expr.compile_value(expr.parse(text, "number"))(env) == expected
+
+
+SMALL_NUMBERS = fixture_ruleset("minimal").read_text(encoding="utf-8").replace(
+    "when: not organization.leadership_group",
+    "when: organization.staff * 0.00001 < 1 and funds.amount < 0.0000005")
+
+
+@pytest.mark.parametrize("amount, deducted", [(1e-7, True), (5e-7, False), (4e-6, False), (0.0, True)])
+def test_small_constants_and_fractional_facts_score_alike_on_both_engines(amount: float, deducted: bool) -> None:
+    # 0.00001 passed `assess check` but failed on durable-rules (error 204) when scoring
+    ruleset = load_text(SMALL_NUMBERS, "small.yaml")
+    unit = facts.validate({"unit": {"id": "x", "name": "某镇", "type": "township"},
+                           "organization": {"staff": 3}, "funds": {"amount": amount}})
+    results = [score(ruleset, unit, engine) for engine in ENGINES]
+    assert [any(d.rule == "M-1" for d in r.deductions) for r in results] == [deducted, deducted]
