@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
 
 from assess import facts, inputs
-from assess.errors import AssessError, FactsError, NoRulesetError
+from assess.errors import AssessError, EngineError, FactsError, NoRulesetError
 from assess.ruleset import Ruleset, load_ruleset, ruleset_name_for
 from assess.scoring.assessment import Assessment, Phase
 from assess.scoring.ledger import MissingRecords, Provenance, score
@@ -135,7 +135,8 @@ def score_units(units: Iterable[Unit], choose: Callable[[facts.UnitFacts], Rules
                 engine: str = "durable", phase: Phase = "final",
                 missing_records: MissingRecords | None = None) -> Iterator[Scored]:
     """Score each unit with the ruleset ``choose`` picks for it (such as
-    :meth:`Rulesets.for_unit`); input errors travel along as results.
+    :meth:`Rulesets.for_unit`); input errors and an engine's failure on a unit travel
+    along as results.
 
     A ruleset that cannot be loaded is not a problem of one unit: it is raised.
     """
@@ -155,7 +156,7 @@ def score_units(units: Iterable[Unit], choose: Callable[[facts.UnitFacts], Rules
         try:
             yield Scored(unit.source, score(ruleset, unit.facts, engine, source=unit.source, phase=phase,
                                             provenance=provenance, missing_records=missing_records), ruleset)
-        except FactsError as exc:
+        except (FactsError, EngineError) as exc:  # this unit's problem, not the batch's
             yield Scored(unit.source, error=exc)
 
 

@@ -148,6 +148,11 @@ def phase_options(command: Callable[..., None]) -> Callable[..., None]:
                            help=MISSING_RECORDS_HELP)(command)
     return click.option("--phase", type=click.Choice(["provisional", "final"]), default="provisional",
                         show_default=True, help=PHASE_HELP)(command)
+def _finite(value: float) -> float:
+    """FloatRange lets nan and inf through: nan compares false with every bound."""
+    if not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a finite number")
+    return value
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -191,6 +196,7 @@ def score(unit: str, ruleset_ref: str | None, fmt: str, engine: str, records: tu
 @click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True)
 @click.option("--skip-invalid", is_flag=True, help="Rank the valid units and list the invalid ones.")
 @click.option("--self-score-threshold", type=click.FloatRange(min=0), default=5.0, show_default=True,
+              callback=lambda ctx, param, value: _finite(value),
               help="List units whose self-score differs from the score by more than this.")
 @click.option("--jobs", type=click.IntRange(min=1, max=256), default=1, show_default=True,
               help="Score in this many worker processes.")
@@ -202,8 +208,6 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, out
          review: str | None, phase: Phase, missing_records: Literal["skip"] | None) -> None:
     """Rank units: PATH is a facts file, a folder of *.json files, or a JSONL file."""
     streams = _streams()
-    if not math.isfinite(self_score_threshold):
-        raise click.BadParameter("must be a finite number", param_hint="--self-score-threshold")
     if fmt == "xlsx" and output is None:
         raise click.UsageError("--format xlsx writes a workbook: give -o FILE.xlsx")
     kept: list[Assessment] = []

@@ -52,7 +52,7 @@ class Ladder(Form):
         every = value.every
         test: Fn = lambda env: count(env) >= every  # noqa: E731 - a one-line check
         yield build.check("match", None, build.guarded(test),
-                          build.lowered(build.atom(build.operand(build.node(("value",))), ">=", every)))
+                          build.lowered(build.atom(build.node(("value",)), ">=", every)))
 
     def amount(self, value: LadderSpec, kind: FormKind, rule: CompiledRule, matched: list[Check],
                context: AmountContext) -> Amount:

@@ -154,7 +154,9 @@ def test_whole_point_shortfall_of_an_exact_percentage(part: int, whole: int, poi
         assert to_fraction(a.deductions[0].points) == expected, engine
 
 
-@pytest.mark.parametrize("sample", sorted(SAMPLES.glob("*.json")), ids=lambda p: p.stem)
+# seed 05 is a prefecture-level city, which no bundled ruleset scores (see test_samples.py)
+@pytest.mark.parametrize("sample", sorted(p for p in SAMPLES.glob("*.json") if "city" not in p.stem),
+                         ids=lambda p: p.stem)
 def test_bundled_samples_score_like_the_reference(sample: Path) -> None:
     """The sample scores, checked by the reference rather than against the README."""
     unit = json.loads(sample.read_text(encoding="utf-8"))

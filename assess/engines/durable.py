@@ -51,6 +51,8 @@ from typing import Any
 
 from assess.engines.base import EngineSpec
 from assess.errors import EngineError, RulesetError
+from assess.facts import FIELDS
+from assess.rubric.exact import LIMIT
 from assess.rubric.program import LCmp, LConst, LNode, LPresent, Program
 
 try:  # durable-rules does not build on every Python (upstream issue 404 of jruizgit/rules)
@@ -171,8 +173,14 @@ class Definition:
             problems.append((0, f"the ruleset needs {len(conjuncts)} durable-rules rules; "
                                 f"at most {MAX_RULES} fit"))
         self.keys = dict(program.keys)
-        self.terms = [(t.key, t.fn, t.paths) for t in program.terms]
+        # Terms that only feed sign terms (a pct compared with 58) are never compared here.
+        compared = {a.key for _, conjunct in conjuncts for a in conjunct if isinstance(a, LCmp)} | \
+            {str(a.value) for _, conjunct in conjuncts for a in conjunct if isinstance(a, LCmp) and a.ref}
+        self.terms = [(t.key, t.fn, t.paths) for t in program.terms if t.key in compared]
         self.enums = program.enums
+        # Fractional facts are compared only through sign terms; here they are only present.
+        self.presence_only = {key for path, key in self.keys.items()
+                              if path in FIELDS and FIELDS[path].kind == "number"}
         self.anchors = [f"a{i}" for i in range(anchors)]
         properties = 2 + len(self.anchors) + len(self.keys) + len(self.terms)
         if properties > MAX_PROPERTIES:
@@ -199,25 +207,27 @@ class Definition:
         fact: dict[str, Any] = {"sid": sid, "id": "unit"}
         for anchor in self.anchors:
             fact[anchor] = 1
+        presence_only = self.presence_only
         for path, key in self.keys.items():
             if path in env:
-                fact[key] = _scalar(env[path], self.enums.get(key))
+                fact[key] = True if key in presence_only else _scalar(env[path], self.enums.get(key))
         for key, fn, paths in self.terms:
             if all(p in env for p in paths):
                 fact[key] = _scalar(fn(env), None)
         return fact
 
 
-def _scalar(value: Any, enum: tuple[str, ...] | None) -> bool | int | float | str:
+def _scalar(value: Any, enum: tuple[str, ...] | None) -> bool | int | str:
+    """A value in a form durable-rules parses exactly: no floats ever reach it, since its
+    parser refuses ``4e-06`` and ``1e+16`` (error 204) and compares doubles; whole
+    numbers are bounded below 2**53 when the ruleset loads."""
     if enum is not None:
         return enum.index(value)
     if isinstance(value, (list, dict)):
         return True  # lists and sections reach the engine only as "submitted"
-    if isinstance(value, bool):
+    if isinstance(value, (bool, str)):
         return value
-    if isinstance(value, int) and abs(value) >= 2**53:
-        return float(value)  # beyond exact doubles; durable-rules' integers are 64-bit
-    if isinstance(value, (int, float, str)):
+    if isinstance(value, int) and abs(value) <= LIMIT:
         return value
     raise TypeError(f"unexpected fact value {value!r}")
 

@@ -8,6 +8,7 @@ Unknown fields are errors, never silently ignored.
 from __future__ import annotations
 
 import datetime as _dt
+from collections import Counter
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -160,7 +161,8 @@ class Plans(Section):
                              f"revised ({self.revised}) exceeds the plans the unit has ({existing})")
         if self.named is not None:
             titles = [plan.title for plan in self.named]
-            dup = next((t for t in titles if titles.count(t) > 1), None)
+            seen = Counter(titles)  # not titles.count(): 10,000 plans took seconds
+            dup = next((t for t in titles if seen[t] > 1), None)
             if dup is not None:
                 raise _cross("named", f"plan {dup!r} is named twice")
             named_special = sum(1 for plan in self.named if plan.kind == "special")

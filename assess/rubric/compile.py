@@ -1,9 +1,17 @@
 """Compiling a checked rubric into the program both engines evaluate.
 
 Every expression of a rule (its ``when``, its form's quantities, its reason template's
-placeholders) is parsed and type-checked here, so that an error is a load error naming
-the rule and its line; the rule's form then builds its checks from the parsed
+placeholders) is parsed, type-checked and bounded here, so that an error is a load error
+naming the rule and its line; the rule's form then builds its checks from the parsed
 expressions (see :mod:`assess.rubric.forms`).
+
+Numbers are exact (:mod:`assess.rubric.exact`), but durable-rules compares doubles and
+parses neither fractions nor every way Python writes a float. So only whole numbers are
+compared as themselves; a comparison with a fraction on either side (``pct(a, b) < 58``,
+``funds.amount >= 0.5``) is lowered to the *sign term* of its difference, computed exactly
+once per unit, which both engines compare with 0 under the same operator. Every value is
+bounded when the ruleset loads (:mod:`assess.rubric.bounds`), so whole numbers stay below
+2**53, where doubles are exact.
 """
 
 from __future__ import annotations
@@ -17,8 +25,9 @@ from assess.facts import FIELDS, OFFICE_FIELDS
 from assess.paths import Path
 from assess.rubric import expr, yamldoc
 from assess.rubric import spec as rubric_spec
+from assess.rubric.bounds import BoundError, bound, check_bounds
+from assess.rubric.exact import LIMIT, Exact, exact, sign
 from assess.rubric.expr import ExprError, Fn, Node, NodeType, Op
-from assess.rubric.forms.base import Operand
 from assess.rubric.program import (
     FLIP,
     NEGATE,
@@ -68,6 +77,22 @@ class _Builder:
             self.terms[node.text] = found
         return found
 
+    def sign_term(self, left: Node, right: Node | Exact) -> Term:
+        """The exact sign of ``left - right``, for comparing fractions (module docstring)."""
+        a = expr.compile_value(left)
+        paths = list(expr.required_paths(left))
+        if isinstance(right, Node):
+            b = expr.compile_value(right)
+            paths.extend(p for p in expr.required_paths(right) if p not in paths)
+            text = f"sign({left.text} - ({right.text}))"
+        else:
+            constant = right
+            b = lambda env: constant  # noqa: E731
+            text = f"sign({left.text} - ({constant}))"
+        for p in paths:
+            self.key(p)
+        return self.special_term(text, "int", lambda env: sign(a(env) - b(env)), tuple(paths))
+
     def special_term(self, text: str, kind: NodeType, fn: Fn, paths: tuple[str, ...]) -> Term:
         found = self.terms.get(text)
         if found is None:
@@ -77,7 +102,7 @@ class _Builder:
 
     # lowering -----------------------------------------------------------------------
 
-    def operand(self, node: Node) -> Operand:
+    def operand(self, node: Node) -> tuple[Literal["const", "key"], Any]:
         """('const', value) or ('key', flat key) for one side of a comparison."""
         if isinstance(node, expr.Const):
             return "const", node.value
@@ -98,9 +123,13 @@ class _Builder:
             return LPresent(key, node.negated == negate)
         if isinstance(node, expr.Compare):
             op = NEGATE[node.op] if negate else node.op
+            if isinstance(node.left, expr.Const) and isinstance(node.right, expr.Const):
+                return LConst(_compare(op, _exact(node.left.value), _exact(node.right.value)))
+            if "number" in (node.left.type, node.right.type):
+                if isinstance(node.left, expr.Const):
+                    return LCmp(self.sign_term(node.right, node.left).key, FLIP[op], 0)
+                return LCmp(self.sign_term(node.left, node.right).key, op, 0)
             left, right = self.operand(node.left), self.operand(node.right)
-            if left[0] == "const" and right[0] == "const":
-                return LConst(_compare(op, left[1], right[1]))
             if left[0] == "const":
                 left, right, op = right, left, FLIP[op]
             if right[0] == "const":
@@ -125,10 +154,12 @@ class _Builder:
     def parse(self, index: int, path: tuple[str | int, ...], text: str,
               expect: str | tuple[str, ...]) -> Node | None:
         try:
-            return expr.parse(text, expect)
-        except ExprError as exc:
+            node = expr.parse(text, expect)
+            check_bounds(node)
+        except (ExprError, BoundError) as exc:
             self.fail(self.rubric.rule_path(index, *path), f"in {text!r}: {exc}")
             return None
+        return node
 
     def rule(self, index: int, spec: RuleSpec) -> CompiledRule | None:
         nodes: dict[Path, Node] = {}
@@ -146,6 +177,17 @@ class _Builder:
                     nodes[found.path] = node
         if failed:
             return None
+        if use is not None:
+            try:
+                worst = use.form.limit(use.value, nodes, bound)
+            except BoundError as exc:
+                self.fail(self.rubric.rule_path(index, use.key), str(exc))
+                return None
+            if worst * 100 > LIMIT:
+                self.fail(self.rubric.rule_path(index, use.key),
+                          f"the points it asks for can reach {float(worst):.3g} before caps; "
+                          "beyond 2**53 hundredths they cannot be kept exactly")
+                return None
 
         parsed = ([when] if when is not None else []) + list(nodes.values())
         required: list[str] = []
@@ -208,6 +250,11 @@ class _Builder:
                 hint = f"; or one of the variables {', '.join(TEMPLATE_VARIABLES)}"
                 self.fail(self.rubric.rule_path(index, key), f"placeholder {{{inner}}}: {exc}{hint}")
                 continue
+            try:
+                check_bounds(node)
+            except BoundError as exc:
+                self.fail(self.rubric.rule_path(index, key), f"placeholder {{{inner}}}: {exc}")
+                continue
             parts.append(Placeholder(inner, expr.compile_value(node), tuple(expr.required_paths(node))))
         parts.append(text[position:])
         if "{" in "".join(p for p in parts if isinstance(p, str)) or \
@@ -230,11 +277,13 @@ class _Builder:
         else:
             yield from use.form.compile(use.value, rule, context)
 
-    def cmp_atom(self, operand: Operand, op: Op, value: float) -> LNode:
-        kind, v = operand
-        if kind == "const":
-            return LConst(_compare(op, v, value))
-        return LCmp(v, op, value)
+    def cmp_atom(self, quantity: Node, op: Op, value: Exact) -> LNode:
+        """``quantity op value`` for a constant of the rule's form (a target, a tier limit)."""
+        if isinstance(quantity, expr.Const):
+            return LConst(_compare(op, _exact(quantity.value), value))
+        if quantity.type == "number" or not _whole(value):
+            return LCmp(self.sign_term(quantity, value).key, op, 0)
+        return LCmp(self.operand(quantity)[1], op, int(value))
 
     def build(self) -> Program:
         rules: list[CompiledRule] = []
@@ -276,11 +325,8 @@ class _RuleChecks:
     def value(self, path: Path) -> Fn:
         return expr.compile_value(self._nodes[path])
 
-    def operand(self, node: Node) -> Operand:
-        return self._builder.operand(node)
-
-    def atom(self, operand: Operand, op: Op, value: float) -> LNode:
-        return self._builder.cmp_atom(operand, op, value)
+    def atom(self, quantity: Node, op: Op, value: Exact) -> LNode:
+        return self._builder.cmp_atom(quantity, op, value)
 
     def guarded(self, test: Fn) -> Fn:
         guard = self._rule.when
@@ -296,12 +342,20 @@ class _RuleChecks:
         suffix = {"match": "match", "tier": f"t{index}", "graded": f"g{index}", "missing": "missing"}[kind]
         return Check(f"r{i}.{suffix}", i, kind, index, native, lowered)
 
-    def special_term(self, text: str, kind: Literal["number"], fn: Fn, paths: tuple[str, ...]) -> Term:
+    def special_term(self, text: str, kind: Literal["int", "number"], fn: Fn, paths: tuple[str, ...]) -> Term:
         return self._builder.special_term(text, kind, fn, paths)
 
 
 def _always(env: Mapping[str, Any]) -> bool:
     return True
+
+
+def _exact(value: Any) -> Any:
+    return exact(value) if isinstance(value, float) else value
+
+
+def _whole(value: Exact) -> bool:
+    return isinstance(value, int) or value.denominator == 1
 
 
 def _getter(path: str) -> Fn:

@@ -13,6 +13,8 @@ Semantics:
   item's fields; a comparison with a field the item does not state is false.
 - ``ratio(a, b)`` is ``a / b``, and 1 when ``b`` is 0 (nothing to cover is all covered);
   ``pct`` is 100 times that. There is no ``/`` operator, so no division by zero.
+- Numbers are exact (:mod:`assess.rubric.exact`): integers stay integers, anything else
+  is a :class:`fractions.Fraction`, so ``pct(11, 20)`` is exactly 55.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ import ast
 import math
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Literal
 
 from assess.facts import FIELDS, FieldInfo
 from assess.paths import did_you_mean
+from assess.rubric.exact import Exact, exact
 
 Env = Mapping[str, Any]
 Fn = Callable[[Env], Any]
@@ -450,13 +454,19 @@ def read_paths(node: Node) -> list[str]:
 # --------------------------------------------------------------------------- evaluation
 
 
+def _const_value(node: Const) -> Any:
+    return exact(node.value) if node.type == "number" else node.value
+
+
 def compile_value(node: Node) -> Fn:
     """A function computing ``node`` over flat facts whose required paths are present."""
     if isinstance(node, Const):
-        value = node.value
+        value = _const_value(node)
         return lambda env: value
     if isinstance(node, Ref):
         path = node.path
+        if node.type == "number":
+            return lambda env: exact(env[path])
         return lambda env: env[path]
     if isinstance(node, Presence):
         path = node.path
@@ -505,12 +515,12 @@ def _compile_arith(op: str, left: Callable[[Any], Any], right: Callable[[Any], A
     return lambda env: left(env) * right(env)
 
 
-def ratio(part: float, whole: float) -> float:
-    return 1.0 if whole == 0 else part / whole
+def ratio(part: Exact, whole: Exact) -> Fraction:
+    return Fraction(1) if whole == 0 else Fraction(part) / whole
 
 
-def pct(part: float, whole: float) -> float:
-    return 100.0 * ratio(part, whole)
+def pct(part: Exact, whole: Exact) -> Fraction:
+    return 100 * ratio(part, whole)
 
 
 _PURE: dict[str, Callable[..., Any]] = {"ratio": ratio, "pct": pct, "min": min, "max": max}
@@ -542,6 +552,8 @@ def _compile_call(node: Call) -> Fn:
             def chosen(env: Env) -> Iterator[Any]:
                 return (item[key] for item in env[list_path] if key in item and pred(item))
         if name == "sum":
+            if first.info.kind == "number":
+                return lambda env: sum(exact(v) for v in chosen(env))
             return lambda env: sum(chosen(env))
         return lambda env: len(set(chosen(env)))
     pure = _PURE[name]
@@ -555,10 +567,12 @@ def _compile_call(node: Call) -> Fn:
 def compile_item(node: Node) -> ItemFn:
     """A predicate or value over one list item; missing item fields make comparisons false."""
     if isinstance(node, Const):
-        value = node.value
+        value = _const_value(node)
         return lambda item: value
     if isinstance(node, ItemRef):
         key = node.field
+        if node.type == "number":
+            return lambda item: None if item.get(key) is None else exact(item[key])
         return lambda item: item.get(key)
     if isinstance(node, Compare):
         left, right = compile_item(node.left), compile_item(node.right)

@@ -22,7 +22,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from assess.engines import Engine, flatten
-from assess.errors import FactsError, Issue
+from assess.errors import EngineError, FactsError, Issue
 from assess.facts import DOCUMENTED, FIELDS, Adjustment, SourceKind, UnitFacts
 from assess.paths import did_you_mean
 from assess.rubric.program import Check, CompiledRule, Template
@@ -90,9 +90,13 @@ def score(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable", source: s
     env = flatten(facts)
     claims = _undocumented(env, provenance)
     chosen = ruleset.engine(engine)
-    fired = chosen.run(env)
-    ledger = Ledger(ruleset, facts, env, fired, source, phase, provenance, missing_records, claims)
-    return ledger.build(chosen)
+    try:
+        fired = chosen.run(env)
+        ledger = Ledger(ruleset, facts, env, fired, source, phase, provenance, missing_records, claims)
+        return ledger.build(chosen)
+    except EngineError as exc:
+        # Named by file and unit so that a batch can report it as that unit's error.
+        raise EngineError(f"unit {facts.unit.id}: {exc.message}", source=source) from exc
 
 
 def _undocumented(env: dict[str, Any], provenance: Provenance | None) -> dict[str, list[Any]]:

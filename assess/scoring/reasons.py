@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from assess.facts import FIELDS, HAZARD_LABELS, HONOR_LEVEL_LABELS, UNIT_TYPE_LABELS
-from assess.points import fmt, money
+from assess.points import fmt
+from assess.rubric.exact import exact, hundredths
 from assess.scoring.assessment import JsonValue
 
 _LABELS = {path: f"{info.label}（{path}）" for path, info in FIELDS.items()}
@@ -42,9 +43,8 @@ def text(value: Any, path: str | None = None) -> str:
         return "是" if value else "否"
     if kind is int:
         return str(value)
-    if kind is float or kind is Decimal:
-        text = f"{money(value if kind is Decimal else Decimal(repr(value))):f}"
-        return text.rstrip("0").rstrip(".") if "." in text else text
+    if kind is float or kind is Fraction:
+        return _hundredths_text(hundredths(exact(value)))
     if kind is str and path in _ENUM_LABELS:
         return _ENUM_LABELS[path].get(value, value)
     if kind is list:
@@ -52,23 +52,28 @@ def text(value: Any, path: str | None = None) -> str:
     return str(value)
 
 
+def _hundredths_text(value: int) -> str:
+    """Hundredths as a decimal with up to two places: -1250 → -12.5."""
+    whole, part = divmod(abs(value), 100)
+    text = f"{whole}.{part:02d}".rstrip("0").rstrip(".")
+    return f"-{text}" if value < 0 else text
+
+
 PLAIN = (bool, int, str)
 
 
-def json_float(value: float) -> JsonValue:
-    if not math.isfinite(value):
+def json_number(value: Any) -> JsonValue:
+    """A number to two decimals, rounded half up; whole numbers as integers."""
+    if isinstance(value, float) and not math.isfinite(value):
         return None
-    if (value * 100).is_integer():
-        rounded = value  # already in hundredths: no rounding to do
-    else:
-        rounded = float(money(Decimal(repr(value))))
-    return int(rounded) if rounded.is_integer() and abs(rounded) < 2**53 else rounded
+    whole, part = divmod(hundredths(exact(value)), 100)
+    return whole if not part else (whole * 100 + part) / 100
 
 
 def json_value(value: Any) -> JsonValue:
     kind = value.__class__
-    if kind is float:
-        return json_float(value)
+    if kind is float or kind is Fraction:
+        return json_number(value)
     if kind is bool or kind is int or kind is str or value is None:
         return value  # type: ignore[no-any-return]
     if kind is list:

@@ -28,7 +28,9 @@ PERCENTAGES = [
     "pct(tasks.completed, tasks.assigned)", "pct(plans.special_drilled, plans.special)",
     "100 * ratio(organization.subunits_with_office, organization.subunits_total)",
 ]
-VALUES = [*PERCENTAGES, "funds.amount", "sum(supplies.items.quantity)", "organization.staff",
+# Sums of amounts (sum(supplies.items.quantity)) can pass 2**53 and are refused when a ruleset
+# loads (assess.rubric.bounds), so the values drawn here are ones a ruleset may compute.
+VALUES = [*PERCENTAGES, "funds.amount", "organization.staff",
           "count(drills)", "sum(drills.participants)"]
 CONDITIONS = [
     "not organization.leadership_group", "organization.staff < 2", "incidents.general > 0",
@@ -36,7 +38,7 @@ CONDITIONS = [
     "submitted(plans.filed)", "missing(duty)", 'unit.type == "street"', "funds.budgeted and funds.amount < 10.5",
     "not (plans.overall or plans.filed)", 'count(drills, kind == "flood") < 1',
     "incidents.deaths > incidents.death_limit", "pct(hazards.rectified, hazards.found) < 80",
-    "incidents.major >= 1", "sum(supplies.items.quantity) >= 100.5",
+    "incidents.major >= 1", "funds.amount >= 100.5",
 ]
 POINTS = [0.5, 1, 1.5, 2, 2.25, 3, 4, 5, 6, 8, 10]
 RATES = [0.01, 0.1, 0.2, 0.25, 0.5, 1, 1.5, 2, 3]

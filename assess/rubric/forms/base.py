@@ -14,11 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
 from pydantic import BaseModel, ConfigDict
 
 from assess.paths import Path
+from assess.rubric import bounds
+from assess.rubric.exact import Exact
 from assess.rubric.expr import Fn, Node
 
 if TYPE_CHECKING:
@@ -29,7 +32,6 @@ if TYPE_CHECKING:
 FormKind = Literal["deduct", "bonus"]
 Add = Callable[[Path, str], None]
 """Reports a load problem at a path relative to the form's value."""
-Operand = tuple[Literal["const", "key"], Any]
 
 
 class FormSpec(BaseModel):
@@ -59,9 +61,10 @@ class CheckBuilder(Protocol):
         """The compiled expression at that path of the form's value."""
         ...
 
-    def operand(self, node: Node) -> Operand: ...
-
-    def atom(self, operand: Operand, op: Op, value: float) -> LNode: ...
+    def atom(self, quantity: Node, op: Op, value: Exact) -> LNode:
+        """``quantity op value`` in a form durable-rules compares exactly (a sign term where
+        either side is a fraction)."""
+        ...
 
     def guarded(self, test: Fn) -> Fn:
         """The test, and the rule's ``when``."""
@@ -73,7 +76,7 @@ class CheckBuilder(Protocol):
 
     def check(self, kind: CheckKind, index: int | None, native: Fn, lowered: LNode) -> Check: ...
 
-    def special_term(self, text: str, kind: Literal["number"], fn: Fn, paths: tuple[str, ...]) -> Term: ...
+    def special_term(self, text: str, kind: Literal["int", "number"], fn: Fn, paths: tuple[str, ...]) -> Term: ...
 
 
 @dataclass
@@ -100,6 +103,8 @@ class AmountContext(Protocol):
 
 Bound = Callable[[str], tuple[float, float]]
 """The least and greatest value an expression text can take (for lint)."""
+Limit = Callable[[Node], "bounds.Bound"]
+"""The exact bound of a parsed expression (see :mod:`assess.rubric.bounds`)."""
 Phrase = Callable[[str], str]
 """An expression text in words, with the facts' Chinese labels (for explain)."""
 
@@ -128,6 +133,12 @@ class Form:
     def facts(self, value: Any) -> tuple[str, ...]:
         """Fact paths the form reads besides its expressions."""
         return ()
+
+    def limit(self, value: Any, nodes: Mapping[Path, Node], bound: Limit) -> Fraction:
+        """The most the rule can deduct or award before caps, from the bounds of its
+        expressions; raises :class:`~assess.rubric.bounds.BoundError` for a constant of the
+        form (a target, a tier limit) beyond what is kept exactly."""
+        return Fraction(0)
 
     def compile(self, value: Any, rule: CompiledRule, build: CheckBuilder) -> Iterator[Check]:
         """Sets what the ledger needs on the compiled rule (its quantity, parts, evidence) and

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from fractions import Fraction
 from typing import Annotated
 
 from pydantic import Field
 
 from assess.paths import Path
 from assess.points import cents, fmt
-from assess.rubric.expr import Fn
+from assess.rubric.exact import exact
+from assess.rubric.expr import Fn, Node
 from assess.rubric.forms.base import (
     Amount,
     AmountContext,
@@ -18,6 +20,7 @@ from assess.rubric.forms.base import (
     Expression,
     Form,
     FormKind,
+    Limit,
     Phrase,
 )
 from assess.rubric.program import Check, CompiledRule, Graded
@@ -43,7 +46,11 @@ class GradedForm(Form):
         rule.graded = tuple(Graded(text, build.value((text,)), rate) for text, rate in value.items())
         for k, graded in enumerate(rule.graded):
             yield build.check("graded", k, build.guarded(_positive(graded.fn)),
-                              build.lowered(build.atom(build.operand(build.node((graded.text,))), ">", 0)))
+                              build.lowered(build.atom(build.node((graded.text,)), ">", 0)))
+
+    def limit(self, value: Rates, nodes: Mapping[Path, Node], bound: Limit) -> Fraction:
+        return sum((bound(nodes[(text,)]).limit * Fraction(exact(rate)) for text, rate in value.items()),
+                   Fraction(0))
 
     def amount(self, value: Rates, kind: FormKind, rule: CompiledRule, matched: list[Check],
                context: AmountContext) -> Amount:

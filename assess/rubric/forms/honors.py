@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping
+from fractions import Fraction
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -15,6 +16,7 @@ from pydantic import Field
 from assess.facts import HONOR_LEVEL_LABELS, HonorLevel
 from assess.paths import Path
 from assess.points import cents, fmt
+from assess.rubric.exact import Exact, exact, sign
 from assess.rubric.forms.base import Amount, AmountContext, Bound, CheckBuilder, Form, FormKind, Phrase
 from assess.rubric.program import Check, CompiledRule, Evidence, LCmp
 from assess.rubric.types import Positive
@@ -41,8 +43,9 @@ class Honors(Form):
                                   "number", _honor_points(dict(value)), ("honors",))
         points = rule.quantity = term.fn
         rule.evidence += (Evidence("honors", _honor_titles, ("honors",)), Evidence(term.text, term.fn, term.paths))
+        positive = build.special_term(f"sign({term.text})", "int", lambda env: sign(points(env)), term.paths)
         yield build.check("match", None, build.guarded(lambda env: points(env) > 0),
-                          build.lowered(LCmp(term.key, ">", 0)))
+                          build.lowered(LCmp(positive.key, ">", 0)))
 
     def amount(self, value: Levels, kind: FormKind, rule: CompiledRule, matched: list[Check],
                context: AmountContext) -> Amount:
@@ -62,13 +65,16 @@ def _honor_titles(env: Mapping[str, Any]) -> list[str]:
     return sorted(f"{h['title']}（{HONOR_LEVEL_LABELS[h['level']]}）" for h in env["honors"])
 
 
-def _honor_points(levels: Mapping[str, float]) -> Callable[[Mapping[str, Any]], float]:
-    def points(env: Mapping[str, Any]) -> float:
-        best: dict[str, float] = {}
+def _honor_points(levels: Mapping[str, float]) -> Callable[[Mapping[str, Any]], Exact]:
+    # in whole hundredths (points have at most two decimals): exact and fast on long lists
+    cents = {level: round(exact(points) * 100) for level, points in levels.items()}
+
+    def points(env: Mapping[str, Any]) -> Exact:
+        best: dict[str, int] = {}
         for honor in env["honors"]:
-            value = levels.get(honor["level"], 0.0)
+            value = cents.get(honor["level"], 0)
             achievement = honor.get("achievement") or honor["title"]
-            if value > best.get(achievement, 0.0):
+            if value > best.get(achievement, 0):
                 best[achievement] = value
-        return math.fsum(best.values())
+        return Fraction(sum(best.values()), 100)
     return points

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from fractions import Fraction
 
 from assess.paths import Path
 from assess.points import cents, fmt
-from assess.rubric.expr import Fn
+from assess.rubric.exact import exact
+from assess.rubric.expr import Fn, Node
 from assess.rubric.forms.base import (
     Amount,
     AmountContext,
@@ -16,6 +18,7 @@ from assess.rubric.forms.base import (
     Form,
     FormKind,
     FormSpec,
+    Limit,
     Phrase,
 )
 from assess.rubric.program import Check, CompiledRule
@@ -41,8 +44,10 @@ class Per(Form):
     def compile(self, value: PerSpec, rule: CompiledRule, build: CheckBuilder) -> Iterator[Check]:
         node = build.node(("count",))
         count = rule.quantity = build.value(("count",))
-        yield build.check("match", None, build.guarded(_positive(count)),
-                          build.lowered(build.atom(build.operand(node), ">", 0)))
+        yield build.check("match", None, build.guarded(_positive(count)), build.lowered(build.atom(node, ">", 0)))
+
+    def limit(self, value: PerSpec, nodes: Mapping[Path, Node], bound: Limit) -> Fraction:
+        return bound(nodes[("count",)]).limit * Fraction(exact(value.points))
 
     def amount(self, value: PerSpec, kind: FormKind, rule: CompiledRule, matched: list[Check],
                context: AmountContext) -> Amount:

@@ -1,19 +1,21 @@
 """``shortfall``: points per step a value falls short of its target ("覆盖率每少1个百分点扣1分").
 
 A shortfall counted in whole steps drops the part of a step (floor); one counted in
-fractions is rounded half up to hundredths of a point. The gap is worked out in decimal
-arithmetic, so 100 - 55 is 45 and not 44.99999.
+fractions is rounded half up to hundredths of a point. The gap is worked out in exact
+fractions (:mod:`assess.rubric.exact`), so 11 of 20 is 55 % and 45 whole points short.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from decimal import ROUND_FLOOR, Decimal
+from collections.abc import Iterator, Mapping
+from fractions import Fraction
 
 from assess.paths import Path
-from assess.points import fmt, money
-from assess.rubric.expr import Fn
+from assess.points import fmt
+from assess.rubric.bounds import BoundError
+from assess.rubric.exact import LIMIT, Exact, exact, hundredths
+from assess.rubric.expr import Fn, Node
 from assess.rubric.forms.base import (
     Amount,
     AmountContext,
@@ -23,6 +25,7 @@ from assess.rubric.forms.base import (
     Form,
     FormKind,
     FormSpec,
+    Limit,
     Phrase,
 )
 from assess.rubric.program import Check, CompiledRule
@@ -48,22 +51,29 @@ class Shortfall(Form):
     def expressions(self, value: ShortfallSpec) -> Iterator[Expression]:
         yield Expression(("value",), value.value, "number")
 
+    def limit(self, value: ShortfallSpec, nodes: Mapping[Path, Node], bound: Limit) -> Fraction:
+        target = Fraction(exact(value.target))
+        if abs(target) > LIMIT:
+            raise BoundError(f"the target {value.target:g} is beyond 2**53 (about 9e15)")
+        return (abs(target) + bound(nodes[("value",)]).limit) / exact(value.step) * exact(value.points)
+
     def compile(self, value: ShortfallSpec, rule: CompiledRule, build: CheckBuilder) -> Iterator[Check]:
         quantity = rule.quantity = build.value(("value",))
-        yield build.check("match", None, build.guarded(_below(quantity, value.target)),
-                          build.lowered(build.atom(build.operand(build.node(("value",))), "<", value.target)))
+        target = exact(value.target)
+        yield build.check("match", None, build.guarded(_below(quantity, target)),
+                          build.lowered(build.atom(build.node(("value",)), "<", target)))
 
     def amount(self, value: ShortfallSpec, kind: FormKind, rule: CompiledRule, matched: list[Check],
                context: AmountContext) -> Amount:
         assert rule.quantity is not None
-        reached = Decimal(repr(float(rule.quantity(context.env))))
-        gap = Decimal(repr(value.target)) - reached
-        units = gap / Decimal(repr(value.step))
+        reached = exact(rule.quantity(context.env))
+        gap = exact(value.target) - reached
+        units: Fraction | int = Fraction(gap) / exact(value.step)
         if value.whole:
-            units = units.to_integral_value(rounding=ROUND_FLOOR)
-        amount = int(money(units * Decimal(repr(value.points))) * 100)
-        return Amount(amount, {"points": amount, "value": reached, "shortfall": money(gap),
-                               "target": value.target}, {"count": float(units)})
+            units = math.floor(units)
+        amount = hundredths(units * exact(value.points))
+        return Amount(amount, {"points": amount, "value": reached, "shortfall": gap, "target": value.target},
+                      {"count": float(units)})
 
     def most(self, value: ShortfallSpec, bound: Bound) -> float:
         gap = value.target - bound(value.value)[0]
@@ -79,5 +89,5 @@ class Shortfall(Form):
         return [value.target]
 
 
-def _below(quantity: Fn, target: float) -> Fn:
+def _below(quantity: Fn, target: Exact) -> Fn:
     return lambda env: quantity(env) < target

@@ -8,6 +8,7 @@ value in exactly one band.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from fractions import Fraction
 from typing import Annotated, Any
 
 from pydantic import Field
@@ -15,7 +16,9 @@ from pydantic import Field
 from assess.errors import EngineError
 from assess.paths import Path
 from assess.points import cents, fmt, num
-from assess.rubric.expr import Fn
+from assess.rubric.bounds import BoundError
+from assess.rubric.exact import LIMIT, Exact, exact
+from assess.rubric.expr import Fn, Node
 from assess.rubric.forms.base import (
     Add,
     Amount,
@@ -26,6 +29,7 @@ from assess.rubric.forms.base import (
     Form,
     FormKind,
     FormSpec,
+    Limit,
     Phrase,
 )
 from assess.rubric.program import Check, CompiledRule
@@ -79,15 +83,21 @@ class Tiers(Form):
 
     def compile(self, value: TiersSpec, rule: CompiledRule, build: CheckBuilder) -> Iterator[Check]:
         quantity = rule.quantity = build.value(("value",))
-        operand = build.operand(build.node(("value",)))
-        upper: float | None = None
+        node = build.node(("value",))
+        upper: Exact | None = None
         for k, level in enumerate(value.levels):
-            lower = level.min
+            lower = None if level.min is None else exact(level.min)
             if level.points > 0:
                 yield build.check("tier", k, build.guarded(_in_band(quantity, lower, upper)),
-                                  build.lowered(*([build.atom(operand, ">=", lower)] if lower is not None else []),
-                                                *([build.atom(operand, "<", upper)] if upper is not None else [])))
+                                  build.lowered(*([build.atom(node, ">=", lower)] if lower is not None else []),
+                                                *([build.atom(node, "<", upper)] if upper is not None else [])))
             upper = lower
+
+    def limit(self, value: TiersSpec, nodes: Mapping[Path, Node], bound: Limit) -> Fraction:
+        for level in value.levels:
+            if level.min is not None and abs(Fraction(exact(level.min))) > LIMIT:
+                raise BoundError(f"the tier limit {level.min:g} is beyond 2**53 (about 9e15)")
+        return Fraction(max(exact(level.points) for level in value.levels))
 
     def amount(self, value: TiersSpec, kind: FormKind, rule: CompiledRule, matched: list[Check],
                context: AmountContext) -> Amount:
@@ -114,7 +124,7 @@ class Tiers(Form):
         return [level.min for level in value.levels if level.min is not None]
 
 
-def _in_band(value: Fn, lower: float | None, upper: float | None) -> Fn:
+def _in_band(value: Fn, lower: Exact | None, upper: Exact | None) -> Fn:
     def test(env: Mapping[str, Any]) -> bool:
         v = value(env)
         return (lower is None or v >= lower) and (upper is None or v < upper)
