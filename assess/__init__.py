@@ -32,6 +32,7 @@ from assess.api import (
     render_cases,
     render_comparison,
     render_diff,
+    render_letters,
     render_ranking,
     review_sheet,
     ruleset_for_type,
@@ -65,9 +66,18 @@ from assess.facts import (
 )
 from assess.reports.formats import (
     ASSESSMENT_FORMATS,
+    BINARY_FORMATS,
     RANKING_FORMATS,
 )
+from assess.reports.header import (
+    NoticeHeader,
+    Unranked,
+    load_header,
+    unranked_reason,
+)
 from assess.reports.output import (
+    infer_format,
+    output_target,
     write_atomically,
 )
 from assess.ruleset import (
@@ -90,13 +100,14 @@ from assess.version import __version__
 # Result types of ranking, rubric checks and diffs load on first use, so that scoring one
 # unit from the command line does not pay for them.
 _LAZY = {"CasesReport": ("tools.golden", "Report"), "Comparison": ("ranking", "Comparison"),
-         "Draft": ("extract", "Draft"),
+         "Draft": ("extract", "Draft"), "NoticeOptions": ("reports.publish", "NoticeOptions"),
          "Finding": ("tools.lint", "Finding"), "Ranking": ("ranking", "Ranking"),
          "RulesetDiff": ("tools.rulediff", "RulesetDiff")}
 
 if TYPE_CHECKING:
     from assess.extract import Draft
     from assess.ranking import Comparison, Ranking
+    from assess.reports.publish import NoticeOptions
     from assess.tools.golden import Report as CasesReport
     from assess.tools.lint import Finding
     from assess.tools.rulediff import RulesetDiff
@@ -113,6 +124,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "ASSESSMENT_FORMATS",
     "ASSESSMENT_SCHEMA_VERSION",
+    "BINARY_FORMATS",
     "ENGINES",
     "FACTS_SCHEMA_VERSION",
     "RANKING_FORMATS",
@@ -131,6 +143,8 @@ __all__ = [
     "Finding",
     "GradeFinding",
     "Issue",
+    "NoticeHeader",
+    "NoticeOptions",
     "Passed",
     "Ranking",
     "Ruleset",
@@ -140,6 +154,7 @@ __all__ = [
     "Skipped",
     "Unit",
     "UnitFacts",
+    "Unranked",
     "UsageError",
     "__version__",
     "assessment_json_schema",
@@ -152,10 +167,13 @@ __all__ = [
     "extract_draft",
     "facts_json_schema",
     "facts_reference",
+    "infer_format",
     "is_cases_file",
     "load_facts",
+    "load_header",
     "load_ruleset",
     "load_summary",
+    "output_target",
     "parse_facts",
     "rank",
     "read_summary",
@@ -164,6 +182,7 @@ __all__ = [
     "render_cases",
     "render_comparison",
     "render_diff",
+    "render_letters",
     "render_ranking",
     "review_sheet",
     "ruleset_for_type",
@@ -172,6 +191,7 @@ __all__ = [
     "score",
     "score_many",
     "split_summaries",
+    "unranked_reason",
     "write_atomically",
     "write_ranking",
 ]

@@ -15,19 +15,24 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from pathlib import Path
+from typing import IO, Any, Literal
 
 import click
 
 from assess import (
     ASSESSMENT_FORMATS,
+    BINARY_FORMATS,
     ENGINES,
     RANKING_FORMATS,
     UNIT_TYPE_LABELS,
     AssessError,
     Assessment,
+    NoticeHeader,
+    NoticeOptions,
     Scored,
     UnitFacts,
+    Unranked,
     assessment_json_schema,
     bundled_rulesets,
     check_ruleset,
@@ -37,10 +42,13 @@ from assess import (
     extract_draft,
     facts_json_schema,
     facts_reference,
+    infer_format,
     is_cases_file,
     load_facts,
+    load_header,
     load_ruleset,
     load_summary,
+    output_target,
     parse_facts,
     read_summary,
     read_units,
@@ -48,18 +56,21 @@ from assess import (
     render_cases,
     render_comparison,
     render_diff,
+    render_letters,
     render_ranking,
     review_sheet,
     ruleset_of_cases,
     run_cases,
     score_many,
     split_summaries,
+    unranked_reason,
     write_atomically,
     write_ranking,
 )
 from assess import compare as compare_units
 from assess import rank as rank_units
 from assess import score as score_unit
+from assess.reports.progress import Progress, count_units
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -130,59 +141,125 @@ def score(unit: str, ruleset_ref: str | None, fmt: str, engine: str) -> None:
     streams.out(render_assessment(score_path(unit, ruleset_ref, engine, streams), fmt))
 
 
+def header_options(command: Any) -> Any:
+    """The options of the Word documents' header (see README, "The 通报's header")."""
+    for option in reversed([
+        click.option("--header-config", type=click.Path(exists=True, dir_okay=False),
+                     help="YAML file with issuer, year, number, date, recipients, deadline."),
+        click.option("--issuer", help="Issuing body (发文机关)."),
+        click.option("--year", type=click.IntRange(1949, 2999), help="Assessment year."),
+        click.option("--number", help="Document number (文号), e.g. 中应急考〔2026〕3号."),
+        click.option("--date", "issued", help="Date as printed, e.g. 2026年12月20日 (default: today)."),
+        click.option("--deadline", help="By when units report what they fixed, e.g. 2027年1月31日."),
+    ]):
+        command = option(command)
+    return command
+
+
+def read_header(options: dict[str, Any]) -> NoticeHeader:
+    return load_header(options["header_config"] or "", issuer=options["issuer"], year=options["year"],
+                       number=options["number"], date=options["issued"], deadline=options["deadline"])
+
+
+def score_all(paths: tuple[str, ...], ruleset_ref: str | None, engine: str, jobs: int,
+              detail: Literal["assessment", "summary"],
+              skip_invalid: bool, streams: Streams, kept: list[Assessment] | None,
+              unranked: list[Unranked]) -> Iterator[Scored]:
+    """Score the inputs with a progress bar; errors go to standard error and ``unranked``."""
+    progress = Progress(streams.stderr)
+    results = score_many(read_units(paths, defer=jobs > 1), ruleset_ref, engine=choose_engine(engine, streams),
+                         jobs=jobs, detail=detail)
+    for result in progress.track(results, count_units(paths), "评分"):
+        if result.error is not None:
+            unranked.append(Unranked(result.source, unranked_reason(result.error)))
+            streams.notice(f"{'skipped' if skip_invalid else 'error'}: {result.error.render()}")
+        elif kept is not None and result.assessment is not None:
+            kept.append(result.assessment)
+        yield result
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH",
               help="Score every unit under this ruleset; default: each unit type's own.")
 @click.option("--by", type=click.Choice(["type", "none"]), default="type", show_default=True,
               help="type: one table per rubric (乡镇/街道, 县直部门, 区县/开发区); none: one table.")
-@click.option("--format", "fmt", type=click.Choice(RANKING_FORMATS), default="plain", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-              help="Write to this file (atomically) instead of standard output.")
+@click.option("--format", "fmt", type=click.Choice(RANKING_FORMATS),
+              help="Default: from the -o suffix (.txt .md .html .csv .json .xlsx .docx), else plain.")
+@click.option("-o", "--output", help="Write to this file (atomically) instead of standard output.")
 @click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True)
 @click.option("--skip-invalid", is_flag=True, help="Rank the valid units and list the invalid ones.")
 @click.option("--self-score-threshold", type=click.FloatRange(min=0), default=5.0, show_default=True,
               help="List units whose self-score differs from the score by more than this.")
 @click.option("--jobs", type=click.IntRange(min=1, max=256), default=1, show_default=True,
               help="Score in this many worker processes.")
-def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, output: str | None,
-         engine: str, skip_invalid: bool, self_score_threshold: float, jobs: int) -> None:
+@header_options
+def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str | None, output: str | None,
+         engine: str, skip_invalid: bool, self_score_threshold: float, jobs: int, **header: Any) -> None:
     """Rank units: PATH is a facts file, a folder of *.json files, or a JSONL file."""
     streams = _streams()
-    if fmt == "xlsx" and output is None:
-        raise click.UsageError("--format xlsx writes a workbook: give -o FILE.xlsx")
+    chosen = infer_format(fmt, output)
+    if chosen in BINARY_FORMATS and output is None:
+        raise click.UsageError(f"--format {chosen} writes a file: give -o FILE.{chosen}")
+    if output is not None:
+        output_target(output)  # refuse a folder, FIFO or device before the work, not after
+    notice = NoticeOptions(header=read_header(header)) if chosen == "docx" else None
+    full = chosen in ("json", "xlsx", "docx")
     kept: list[Assessment] = []
-    tally = {"units": 0, "failed": 0}
-
-    def watched(results: Iterator[Scored]) -> Iterator[Scored]:
-        show_progress = streams.stderr.isatty()
-        for result in results:
-            tally["units"] += 1
-            if show_progress and tally["units"] % 100 == 0:
-                streams.stderr.write(f"\rassess: scored {tally['units']} units")
-            if result.error is not None:
-                tally["failed"] += 1
-                streams.notice(f"{'skipped' if skip_invalid else 'error'}: {result.error.render()}")
-            elif fmt in ("json", "xlsx") and result.assessment is not None:
-                kept.append(result.assessment)
-            yield result
-        if show_progress and tally["units"] >= 100:
-            streams.stderr.write(f"\rassess: scored {tally['units']} units\n")
-
-    results = score_many(read_units(paths, defer=jobs > 1), ruleset_ref, engine=choose_engine(engine, streams),
-                         jobs=jobs,
-                         detail="assessment" if fmt in ("json", "xlsx") else "summary")
-    ranking = rank_units(watched(results), by="type" if by == "type" else "none",
-                         self_score_threshold=self_score_threshold)
-    if tally["failed"] and not skip_invalid:
-        raise AssessError(f"{tally['failed']} of {tally['units']} units could not be scored; "
+    unranked: list[Unranked] = []
+    scored = score_all(paths, ruleset_ref, engine, jobs, "assessment" if full else "summary", skip_invalid,
+                       streams, kept if full else None, unranked)
+    ranking = rank_units(scored, by="type" if by == "type" else "none", self_score_threshold=self_score_threshold)
+    if unranked and not skip_invalid:
+        raise AssessError(f"{len(unranked)} units could not be scored; "
                           "nothing was written (--skip-invalid ranks the others)")
     if not ranking.tables:
         raise AssessError("no units to rank")
+    if notice is not None:
+        notice = NoticeOptions(header=notice.header, unranked=unranked)
+    progress = Progress(streams.stderr)
+
+    def track(items: Sequence[Assessment]) -> Iterator[Assessment]:
+        return progress.track(items, len(items), "写入")
+
     if output is not None:
-        write_ranking(ranking, output, fmt, kept)
+        write_ranking(ranking, output, chosen, kept, notice, track)
     else:
-        streams.out(render_ranking(ranking, fmt, kept).decode("utf-8"))
+        streams.out(render_ranking(ranking, chosen, kept).decode("utf-8"))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("-o", "--output", "folder", required=True, help="Folder for the letters (made if missing).")
+@click.option("--combined", is_flag=True, help="Also write every letter in one file, 反馈意见汇总.docx.")
+@click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH", help="Score every unit under this ruleset.")
+@click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True)
+@click.option("--skip-invalid", is_flag=True, help="Write letters for the valid units and list the others.")
+@click.option("--jobs", type=click.IntRange(min=1, max=256), default=1, show_default=True)
+@header_options
+def letters(paths: tuple[str, ...], folder: str, combined: bool, ruleset_ref: str | None, engine: str,
+            skip_invalid: bool, jobs: int, **header: Any) -> None:
+    """One Word letter per unit (反馈意见) in FOLDER, from facts files, folders or JSONL."""
+    streams = _streams()
+    target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise AssessError(f"{folder} is not a folder; nothing was written")
+    if not target.parent.is_dir():
+        raise AssessError(f"{folder}: the folder {target.parent} does not exist; nothing was written")
+    notice_header = read_header(header)
+    kept: list[Assessment] = []
+    unranked: list[Unranked] = []
+    for _ in score_all(paths, ruleset_ref, engine, jobs, "assessment", skip_invalid, streams, kept, unranked):
+        pass
+    if unranked and not skip_invalid:
+        raise AssessError(f"{len(unranked)} units could not be scored; "
+                          "nothing was written (--skip-invalid writes the others' letters)")
+    written = render_letters(kept, notice_header, combined)
+    target.mkdir(exist_ok=True)
+    progress = Progress(streams.stderr)
+    for name, data in progress.track(written, len(written), "写入"):
+        write_atomically(target / name, data)
+    streams.notice(f"wrote {len(written)} letter file(s) to {folder}")
 
 
 @cli.command()

@@ -81,8 +81,8 @@ def _lines(a: Assessment, heading: Callable[[str], str], table_format: str,
                         disable_numparse=True, colalign=("left", "right", "right", "right")))
     sections: list[tuple[str, list[str]]] = []
     if a.vetoes:
-        sections.append(("一票否决", [f"{bullet}[{v.rule}] {v.item}：{v.reason}{nl}核查情况：{evidence_text(v.evidence)}"
-                                  for v in a.vetoes]))
+        sections.append(("一票否决", [f"{bullet}[{v.rule}] {v.item}：{v.reason}"
+                                  f"{nl}核查情况：{evidence_text(v.evidence)}" for v in a.vetoes]))
     if a.blocks_excellent:
         sections.append(("否优项（不得评为最高等次）",
                          [f"{bullet}[{v.rule}] {v.item}：{v.reason}{nl}核查情况：{evidence_text(v.evidence)}"

@@ -1,0 +1,139 @@
+"""A ranking as a workbook a clerk can print and circulate unchanged.
+
+One sheet per table: title rows above the table, the unit's id and period, the whole
+主要扣分 text wrapped, A4 landscape fitted to one page wide with the header row repeated
+on every page, frozen panes and number formats; then a 扣分明细 sheet with one row per
+deduction. openpyxl's write-only mode streams the rows, so memory stays bounded however
+many units there are. Text cells are neutralised against formula injection.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
+from wcwidth import wcswidth
+
+from assess.facts import UNIT_TYPE_LABELS
+from assess.ranking import Ranking, Table
+from assess.reports.output import neutralise
+from assess.reports.ranking import distribution, gaps, grade_cell, heading, main_deductions_cell, period_cell
+from assess.reports.wording import evidence_words
+from assess.scoring.assessment import Assessment
+
+TITLE = "应急管理工作年度考核结果"
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
+_SCORE = "0.00"
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    name = "".join(ch for ch in title if ch not in "[]:*?/\\")[:28] or "表"
+    candidate, n = name, 2
+    while candidate in used:
+        candidate, n = f"{name[:26]}{n}", n + 1
+    used.add(candidate)
+    return candidate
+
+
+class _Sheet:
+    """A write-only sheet set up for printing: titles, one header row, then body rows."""
+
+    def __init__(self, book: Workbook, name: str, titles: Sequence[str], head: Sequence[str],
+                 widths: Sequence[float], freeze_column: int) -> None:
+        self.sheet: WriteOnlyWorksheet = book.create_sheet(name)
+        sheet = self.sheet
+        for column, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(column)].width = width
+        header_row = len(titles) + 1
+        sheet.freeze_panes = f"{get_column_letter(freeze_column + 1)}{header_row + 1}"
+        sheet.print_title_rows = f"{header_row}:{header_row}"
+        sheet.page_setup.orientation = "landscape"
+        sheet.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth = 1
+        sheet.page_setup.fitToHeight = 0
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.print_options.horizontalCentered = True
+        sheet.page_margins.left = sheet.page_margins.right = 0.4
+        for index, text in enumerate(titles):
+            cell = WriteOnlyCell(sheet, value=neutralise(text))
+            cell.font = Font(bold=True, size=16 if index == 0 else 11)
+            sheet.append([cell])
+        sheet.append([self._cell(h, font=Font(bold=True), alignment=_CENTRE) for h in head])
+
+    def _cell(self, value: Any, *, font: Font | None = None, alignment: Alignment | None = None,
+              number_format: str | None = None) -> Any:
+        cell = WriteOnlyCell(self.sheet, value=neutralise(value) if isinstance(value, str) else value)
+        cell.border = _BORDER
+        if font is not None:
+            cell.font = font
+        if alignment is not None:
+            cell.alignment = alignment
+        if number_format is not None:
+            cell.number_format = number_format
+        return cell
+
+    def row(self, values: Iterable[Any], formats: Sequence[str | None]) -> None:
+        self.sheet.append([self._cell(v, alignment=_WRAP, number_format=f)
+                           for v, f in zip(values, formats, strict=True)])
+
+    def notes(self, lines: Iterable[str]) -> None:
+        self.sheet.append([])
+        for line in lines:
+            self.sheet.append([WriteOnlyCell(self.sheet, value=neutralise(line))])
+
+
+def _text_width(texts: Iterable[str], least: float, most: float) -> float:
+    return min(max([least, *(wcswidth(t) + 2 for t in texts)]), most)
+
+
+def _table_sheet(book: Workbook, table: Table, used: set[str]) -> None:
+    categories = [c.name for c in table.categories]
+    head = ["排名", "单位编码", "单位", "类型", "考核期", "自评分", "得分", *categories, "加分", "等级", "主要扣分"]
+    names = [r.unit.name for r in table.rows]
+    widths = [5, _text_width((r.unit.id for r in table.rows), 8, 16), _text_width(names, 10, 30), 9, 10, 7, 7,
+              *(8 for _ in categories), 6, _text_width((grade_cell(r) for r in table.rows), 8, 16), 48]
+    sheet = _Sheet(book, _sheet_name(table.title, used), [TITLE, heading(table), distribution(table)], head,
+                   widths, freeze_column=3)
+    formats: list[str | None] = ["0", None, None, None, None, _SCORE, _SCORE, *(_SCORE for _ in categories),
+                                 _SCORE, None, None]
+    for row in table.rows:
+        sheet.row([row.rank, row.unit.id, row.unit.name, UNIT_TYPE_LABELS.get(row.unit.type, row.unit.type),
+                   period_cell(row), row.self_score, row.total, *row.categories, row.bonus, grade_cell(row),
+                   main_deductions_cell(row)], formats)
+    sheet.notes([gaps(table)])
+
+
+def _deduction_rows(assessments: Iterable[Assessment]) -> Iterator[list[Any]]:
+    for a in assessments:
+        names = {c.id: c.name for c in a.categories}
+        for d in a.deductions:
+            yield [a.unit.id, a.unit.name, a.ruleset.title, names.get(d.category, d.category), d.pillar, d.item,
+                   d.points, d.reason + (f"（评审说明：{d.note}）" if d.note else ""), evidence_words(d.evidence)]
+
+
+def render_xlsx(ranking: Ranking, assessments: Sequence[Assessment],
+                track: Callable[[Sequence[Assessment]], Iterable[Assessment]] | None = None) -> bytes:
+    """``track`` wraps the assessments while their deductions are written (a progress bar)."""
+    book = Workbook(write_only=True)
+    used: set[str] = set()
+    for table in ranking.tables:
+        _table_sheet(book, table, used)
+    head = ["单位编码", "单位", "细则", "类别", "一案三制", "考核项目", "扣分", "扣分说明", "核查情况"]
+    detail = _Sheet(book, _sheet_name("扣分明细", used), [f"{TITLE}：扣分明细"], head,
+                    [12, 20, 20, 12, 8, 40, 6, 36, 36], freeze_column=2)
+    formats: list[str | None] = [None, None, None, None, None, None, _SCORE, None, None]
+    for values in _deduction_rows(track(assessments) if track is not None else assessments):
+        detail.row(values, formats)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
