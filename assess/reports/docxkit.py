@@ -18,6 +18,9 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
+PORTRAIT_WIDTH = 15.6
+LANDSCAPE_WIDTH = 25.7
+"""Text widths in cm of an A4 page with the margins below."""
 BODY_FONT = "仿宋_GB2312"
 HEADING_FONT = "黑体"
 TITLE_FONT = "方正小标宋简体"
@@ -81,11 +84,12 @@ def _repeat_header(row_element: CT_Row) -> None:
 
 
 def table(document: DocumentObject, head: Sequence[str], rows: Sequence[Sequence[str]],
-          numeric: Sequence[bool], size: float = 9) -> DocxTable:
-    """A bordered table whose header row repeats on every page."""
+          numeric: Sequence[bool], widths_cm: Sequence[float], size: float = 9) -> DocxTable:
+    """A bordered table whose header row repeats on every page; columns as wide as given."""
     out: DocxTable = document.add_table(rows=1, cols=len(head))
     out.style = "Table Grid"
     out.alignment = WD_TABLE_ALIGNMENT.CENTER
+    out.autofit = False
     for cell, text in zip(out.rows[0].cells, head, strict=True):
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         run_font(cell.paragraphs[0], text, font=HEADING_FONT, size=size)
@@ -96,7 +100,19 @@ def table(document: DocumentObject, head: Sequence[str], rows: Sequence[Sequence
             if right:
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
             run_font(cell.paragraphs[0], text, size=size)
+    # Word reads the cells' widths, LibreOffice the grid's: set both.
+    for column, width in zip(out.columns, widths_cm, strict=True):
+        column.width = Cm(width)
+        for cell in column.cells:
+            cell.width = Cm(width)
     return out
+
+
+def widths(total_cm: float, fixed: Sequence[float | None]) -> list[float]:
+    """Column widths: the given ones, and the rest of ``total_cm`` shared by the columns given as None."""
+    free = [w for w in fixed if w is None]
+    rest = max(total_cm - sum(w for w in fixed if w is not None), 2.0 * len(free)) / max(len(free), 1)
+    return [rest if w is None else w for w in fixed]
 
 
 def landscape_section(document: DocumentObject) -> None:

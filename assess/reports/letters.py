@@ -48,8 +48,9 @@ def _salutation(document: DocumentObject, unit: UnitRef) -> None:
     docxkit.paragraph(document, f"{unit.name}：", indent=False)
 
 
-def _year(unit: UnitRef) -> str:
-    return f"{unit.year}年度" if unit.year is not None else ""
+def _year(unit: UnitRef, header: NoticeHeader) -> str:
+    year = unit.year if unit.year is not None else header.year
+    return f"{year}年度" if year is not None else ""
 
 
 def _averages(assessments: Iterable[Assessment]) -> dict[str, list[float]]:
@@ -69,11 +70,11 @@ def write_feedback(document: DocumentObject, a: Assessment, header: NoticeHeader
                    average: Sequence[float] | None) -> None:
     """Append one unit's 反馈意见 (final phase)."""
     unit = a.unit
-    docxkit.title(document, f"{_year(unit)}应急管理工作考核反馈意见")
+    docxkit.title(document, f"{_year(unit, header)}应急管理工作考核反馈意见")
     docxkit.paragraph(document, f"（{unit.name}）", align=WD_ALIGN_PARAGRAPH.CENTER)
     docxkit.paragraph(document)
     _salutation(document, unit)
-    summary = f"经考核，你单位{_year(unit)}应急管理工作得分{fmt(a.total)}分（满分{fmt(a.max)}分"
+    summary = f"经考核，你单位{_year(unit, header)}应急管理工作得分{fmt(a.total)}分（满分{fmt(a.max)}分"
     summary += f"，含加分{fmt(a.bonus)}分）" if a.bonus else "）"
     summary += f"，等级为{a.grade}"
     if a.grade != a.grade_by_score:
@@ -82,7 +83,8 @@ def write_feedback(document: DocumentObject, a: Assessment, header: NoticeHeader
     docxkit.paragraph(document, summary + "。现将考核情况反馈如下。")
     docxkit.heading(document, "一、各类别得分")
     rows = [[c.name, fmt(c.max), fmt(c.deducted), fmt(c.score)] for c in a.categories]
-    docxkit.table(document, ["类别", "满分", "扣分", "得分"], rows, [False, True, True, True], size=10)
+    docxkit.table(document, ["类别", "满分", "扣分", "得分"], rows, [False, True, True, True],
+                  docxkit.widths(docxkit.PORTRAIT_WIDTH, [None, 2.5, 2.5, 2.5]), size=10)
     if average is not None:
         bars = charts.Bars(f"{unit.name}：各类别得分与同类单位平均", [c.name for c in a.categories],
                            [c.score for c in a.categories], "本单位", average, "同类单位平均")
@@ -97,7 +99,8 @@ def write_feedback(document: DocumentObject, a: Assessment, header: NoticeHeader
         table_rows += [["否优项", v.item, "—", v.reason, evidence_words(v.evidence) or "—"]
                        for v in a.blocks_excellent]
         docxkit.table(document, ["类别", "考核项目", "扣分", "扣分原因", "核查情况"], table_rows,
-                      [False, False, True, False, False], size=9)
+                      [False, False, True, False, False],
+                      docxkit.widths(docxkit.PORTRAIT_WIDTH, [2.0, None, 1.1, 3.6, 3.4]), size=9)
     else:
         docxkit.paragraph(document, "无扣分项目。")
     docxkit.heading(document, "三、做得好的方面")
@@ -120,7 +123,7 @@ def write_supplement(document: DocumentObject, unit: UnitRef, pending: Sequence[
                      header: NoticeHeader) -> None:
     """Append one unit's 补正通知 (provisional phase): what the unit itself must supply."""
     own = [p for p in pending if p.source == "unit"]
-    docxkit.title(document, f"{_year(unit)}应急管理工作考核补正通知")
+    docxkit.title(document, f"{_year(unit, header)}应急管理工作考核补正通知")
     docxkit.paragraph(document, f"（{unit.name}）", align=WD_ALIGN_PARAGRAPH.CENTER)
     docxkit.paragraph(document)
     _salutation(document, unit)
@@ -136,7 +139,8 @@ def write_supplement(document: DocumentObject, unit: UnitRef, pending: Sequence[
             for item, group in grouped.items()]
     if rows:
         docxkit.table(document, ["考核项目", "需补充的材料", "涉及分值", "核查方式"], rows,
-                      [False, False, True, False], size=10)
+                      [False, False, True, False], docxkit.widths(docxkit.PORTRAIT_WIDTH, [None, 5.0, 1.8, 2.2]),
+                      size=10)
     else:
         docxkit.paragraph(document, "无需补正的材料。")
     _signature(document, header)

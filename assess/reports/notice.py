@@ -70,13 +70,14 @@ def _opening(ranking: Ranking, phase: Phase, header: NoticeHeader, unranked: Seq
             f"{PHASE_LABELS[phase]}。其中{listed}{left_out}。现将{PHASE_LABELS[phase]}结果通报如下。")
 
 
-def _ranked_rows(table: Table) -> tuple[list[str], list[list[str]], list[bool]]:
+def _ranked_rows(table: Table, width: float) -> tuple[list[str], list[list[str]], list[bool], list[float]]:
     head = ["排名", "单位", "类型", "考核期", "得分", *(c.name for c in table.categories), "加分", "等级", "主要扣分"]
     rows = [[str(r.rank), r.unit.name, UNIT_TYPE_LABELS.get(r.unit.type, r.unit.type), period_cell(r), fmt(r.total),
              *(fmt(v) for v in r.categories), fmt(r.bonus), grade_cell(r), main_deductions_cell(r)]
             for r in table.rows]
     numeric = [True, False, False, False, True, *(True for _ in table.categories), True, False, False]
-    return head, rows, numeric
+    sizes = docxkit.widths(width, [1.0, 2.8, 1.5, 1.3, 1.2, *(1.3 for _ in table.categories), 1.1, 1.8, None])
+    return head, rows, numeric, sizes
 
 
 @dataclass
@@ -91,7 +92,9 @@ class _Sections:
 def render_notice(ranking: Ranking, assessments: Sequence[Assessment], header: NoticeHeader,
                   phase: Phase = "final", unranked: Sequence[Unranked] = ()) -> bytes:
     document = docxkit.new_document()
-    docxkit.paragraph(document, header.issuer, font=docxkit.TITLE_FONT, size=26, bold=True,
+    # As large as the 发文机关标志 usually is, but on one line however long the name.
+    docxkit.paragraph(document, header.issuer, font=docxkit.TITLE_FONT, size=min(26, 420 / max(len(header.issuer), 1)),
+                      bold=True,
                       align=WD_ALIGN_PARAGRAPH.CENTER, colour=docxkit.RED)
     if header.number:
         docxkit.paragraph(document, header.number, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -102,22 +105,27 @@ def render_notice(ranking: Ranking, assessments: Sequence[Assessment], header: N
     docxkit.paragraph(document, f"{header.recipients}：", indent=False)
     docxkit.paragraph(document, _opening(ranking, phase, header, unranked))
     sections = _Sections()
+    # Wide tables go on landscape pages, all of them in one landscape section with their heading.
+    wide = any(len(t.categories) + 8 > WIDE_COLUMNS for t in ranking.tables)
+    if wide:
+        docxkit.landscape_section(document)
+    width = docxkit.LANDSCAPE_WIDTH if wide else docxkit.PORTRAIT_WIDTH
     docxkit.heading(document, sections.next("考核排名"))
     for index, table in enumerate(ranking.tables):
-        head, rows, numeric = _ranked_rows(table)
-        wide = len(head) > WIDE_COLUMNS
-        if wide:
-            docxkit.landscape_section(document)
+        head, rows, numeric, sizes = _ranked_rows(table, width)
         r = table.ruleset
+        if index:
+            docxkit.page_break(document)
         docxkit.paragraph(document, f"（{NUMERALS[index]}）{table.title}（{r.title}，共{len(table.rows)}个单位）",
                           font=docxkit.HEADING_FONT, size=14, indent=False)
-        docxkit.table(document, head, rows, numeric, size=8 if wide else 9)
+        docxkit.table(document, head, rows, numeric, sizes, size=8 if wide else 9)
         docxkit.paragraph(document, "等级分布：" + "，".join(f"{g.grade}{g.count}个" for g in table.grades),
                           size=12)
-        docxkit.picture(document, charts.png(charts.grade_bars(table), 6.0, 2.4), 14)
-        docxkit.picture(document, charts.png(charts.category_loss_bars(table), 6.0, 2.4), 14)
-        if wide:
-            docxkit.portrait_section(document)
+        charts_width = 12.0 if wide else 14.0
+        docxkit.picture(document, charts.png(charts.grade_bars(table), 6.0, 2.4), charts_width)
+        docxkit.picture(document, charts.png(charts.category_loss_bars(table), 6.0, 2.4), charts_width)
+    if wide:
+        docxkit.portrait_section(document)
     problems = main_problems(assessments)
     if problems:
         docxkit.heading(document, sections.next("存在的主要问题"))

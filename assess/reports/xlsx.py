@@ -51,6 +51,8 @@ class _Sheet:
     def __init__(self, book: Workbook, name: str, titles: Sequence[str], head: Sequence[str],
                  widths: Sequence[float], freeze_column: int) -> None:
         self.sheet: WriteOnlyWorksheet = book.create_sheet(name)
+        self.widths = list(widths)
+        self.rows = 0
         sheet = self.sheet
         for column, width in enumerate(widths, start=1):
             sheet.column_dimensions[get_column_letter(column)].width = width
@@ -67,8 +69,19 @@ class _Sheet:
         for index, text in enumerate(titles):
             cell = WriteOnlyCell(sheet, value=neutralise(text))
             cell.font = Font(bold=True, size=16 if index == 0 else 11)
-            sheet.append([cell])
-        sheet.append([self._cell(h, font=Font(bold=True), alignment=_CENTRE) for h in head])
+            self._append([cell], [])
+        self._append([self._cell(h, font=Font(bold=True), alignment=_CENTRE) for h in head], head)
+
+    def _append(self, cells: list[Any], texts: Sequence[Any]) -> None:
+        """Append a row as tall as its longest wrapped text: neither Excel nor LibreOffice
+        fits the height of a row written without one, so a clerk would see one line."""
+        self.rows += 1
+        lines = max((_lines(str(t), w) for t, w in zip(texts, self.widths, strict=False) if isinstance(t, str)),
+                    default=1)
+        if lines > 1:
+            # The stubs omit it, but write-only sheets write row_dimensions as rows stream out.
+            self.sheet.row_dimensions[self.rows].height = 15 * lines  # type: ignore[attr-defined]
+        self.sheet.append(cells)
 
     def _cell(self, value: Any, *, font: Font | None = None, alignment: Alignment | None = None,
               number_format: str | None = None) -> Any:
@@ -82,14 +95,20 @@ class _Sheet:
             cell.number_format = number_format
         return cell
 
-    def row(self, values: Iterable[Any], formats: Sequence[str | None]) -> None:
-        self.sheet.append([self._cell(v, alignment=_WRAP, number_format=f)
-                           for v, f in zip(values, formats, strict=True)])
+    def row(self, values: Sequence[Any], formats: Sequence[str | None]) -> None:
+        self._append([self._cell(v, alignment=_WRAP, number_format=f) for v, f in zip(values, formats, strict=True)],
+                     values)
 
     def notes(self, lines: Iterable[str]) -> None:
-        self.sheet.append([])
+        self._append([], [])
         for line in lines:
-            self.sheet.append([WriteOnlyCell(self.sheet, value=neutralise(line))])
+            self._append([WriteOnlyCell(self.sheet, value=neutralise(line))], [])
+
+
+def _lines(text: str, width: float) -> int:
+    """Lines a text wraps to in a column this wide (in characters of Latin width)."""
+    room = max(int(width * 0.85), 1)  # LibreOffice's and Excel's fonts run wider than wcwidth counts
+    return sum(max(-(-max(wcswidth(part), len(part)) // room), 1) for part in text.split("\n"))
 
 
 def _text_width(texts: Iterable[str], least: float, most: float) -> float:
