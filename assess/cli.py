@@ -14,9 +14,9 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any
 
 import click
 
@@ -161,20 +161,34 @@ def read_header(options: dict[str, Any]) -> NoticeHeader:
                        number=options["number"], date=options["issued"], deadline=options["deadline"])
 
 
+@dataclass
+class Tally:
+    """What scoring a batch left for the output: the units seen, kept and left out."""
+
+    keep: bool
+    units: int = 0
+    kept: list[Assessment] = field(default_factory=list)
+    unranked: list[Unranked] = field(default_factory=list)
+
+    def failed(self, skip_invalid: bool, what: str) -> None:
+        if self.unranked and not skip_invalid:
+            raise AssessError(f"{len(self.unranked)} of {self.units} units could not be scored; "
+                              f"nothing was written (--skip-invalid {what})")
+
+
 def score_all(paths: tuple[str, ...], ruleset_ref: str | None, engine: str, jobs: int,
-              detail: Literal["assessment", "summary"],
-              skip_invalid: bool, streams: Streams, kept: list[Assessment] | None,
-              unranked: list[Unranked]) -> Iterator[Scored]:
-    """Score the inputs with a progress bar; errors go to standard error and ``unranked``."""
+              skip_invalid: bool, streams: Streams, tally: Tally) -> Iterator[Scored]:
+    """Score the inputs with a progress bar; errors go to standard error and the tally."""
     progress = Progress(streams.stderr)
     results = score_many(read_units(paths, defer=jobs > 1), ruleset_ref, engine=choose_engine(engine, streams),
-                         jobs=jobs, detail=detail)
+                         jobs=jobs, detail="assessment" if tally.keep else "summary")
     for result in progress.track(results, count_units(paths), "评分"):
+        tally.units += 1
         if result.error is not None:
-            unranked.append(Unranked(result.source, unranked_reason(result.error)))
+            tally.unranked.append(Unranked(result.source, unranked_reason(result.error)))
             streams.notice(f"{'skipped' if skip_invalid else 'error'}: {result.error.render()}")
-        elif kept is not None and result.assessment is not None:
-            kept.append(result.assessment)
+        elif tally.keep and result.assessment is not None:
+            tally.kept.append(result.assessment)
         yield result
 
 
@@ -203,20 +217,15 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str | No
         raise click.UsageError(f"--format {chosen} writes a file: give -o FILE.{chosen}")
     if output is not None:
         output_target(output)  # refuse a folder, FIFO or device before the work, not after
-    notice = NoticeOptions(header=read_header(header)) if chosen == "docx" else None
-    full = chosen in ("json", "xlsx", "docx")
-    kept: list[Assessment] = []
-    unranked: list[Unranked] = []
-    scored = score_all(paths, ruleset_ref, engine, jobs, "assessment" if full else "summary", skip_invalid,
-                       streams, kept if full else None, unranked)
+    notice_header = read_header(header) if chosen == "docx" else None
+    tally = Tally(keep=chosen in ("json", "xlsx", "docx"))
+    scored = score_all(paths, ruleset_ref, engine, jobs, skip_invalid, streams, tally)
     ranking = rank_units(scored, by="type" if by == "type" else "none", self_score_threshold=self_score_threshold)
-    if unranked and not skip_invalid:
-        raise AssessError(f"{len(unranked)} units could not be scored; "
-                          "nothing was written (--skip-invalid ranks the others)")
+    tally.failed(skip_invalid, "ranks the others")
     if not ranking.tables:
         raise AssessError("no units to rank")
-    if notice is not None:
-        notice = NoticeOptions(header=notice.header, unranked=unranked)
+    notice = None if notice_header is None else NoticeOptions(header=notice_header, unranked=tally.unranked)
+    kept = tally.kept
     progress = Progress(streams.stderr)
 
     def track(items: Sequence[Assessment]) -> Iterator[Assessment]:
@@ -247,14 +256,11 @@ def letters(paths: tuple[str, ...], folder: str, combined: bool, ruleset_ref: st
     if not target.parent.is_dir():
         raise AssessError(f"{folder}: the folder {target.parent} does not exist; nothing was written")
     notice_header = read_header(header)
-    kept: list[Assessment] = []
-    unranked: list[Unranked] = []
-    for _ in score_all(paths, ruleset_ref, engine, jobs, "assessment", skip_invalid, streams, kept, unranked):
+    tally = Tally(keep=True)
+    for _ in score_all(paths, ruleset_ref, engine, jobs, skip_invalid, streams, tally):
         pass
-    if unranked and not skip_invalid:
-        raise AssessError(f"{len(unranked)} units could not be scored; "
-                          "nothing was written (--skip-invalid writes the others' letters)")
-    written = render_letters(kept, notice_header, combined)
+    tally.failed(skip_invalid, "writes the others' letters")
+    written = render_letters(tally.kept, notice_header, combined)
     target.mkdir(exist_ok=True)
     progress = Progress(streams.stderr)
     for name, data in progress.track(written, len(written), "写入"):

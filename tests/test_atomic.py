@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assess.reports import ranking as tables
+from assess.reports import xlsx as tables
 
 from .conftest import SAMPLES, cli
 
