@@ -127,13 +127,13 @@ def write_supplement(document: DocumentObject, unit: UnitRef, pending: Sequence[
     docxkit.paragraph(document, f"（{unit.name}）", align=WD_ALIGN_PARAGRAPH.CENTER)
     docxkit.paragraph(document)
     _salutation(document, unit)
-    by = f"于{header.deadline}前" if header.deadline else "在规定时限内"
-    stake = sum(p.points for p in own)
-    docxkit.paragraph(document, f"经初评，你单位有{len(own)}项考核内容缺少佐证材料，涉及分值{fmt(stake)}分。"
-                      f"请{by}补充报送下列材料；逾期未报送的，终评时该项不得分。")
     grouped: dict[str, list[PendingItem]] = {}
     for p in own:
         grouped.setdefault(p.item, []).append(p)
+    by = f"于{header.deadline}前" if header.deadline else "在规定时限内"
+    stake = sum(p.points for p in own)
+    docxkit.paragraph(document, f"经初评，你单位有{len(grouped)}项考核内容缺少佐证材料，涉及分值{fmt(stake)}分。"
+                      f"请{by}补充报送下列材料；逾期未报送的，终评时该项不得分。")
     rows = [[item, "；".join(dict.fromkeys(p.needs for p in group)), fmt(sum(p.points for p in group)),
              "、".join(dict.fromkeys(p.method for p in group if p.method)) or "—"]
             for item, group in grouped.items()]
