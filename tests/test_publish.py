@@ -73,7 +73,7 @@ def test_one_ranked_table_per_rubric_on_landscape_pages(notice: Document) -> Non
 
 
 def test_the_notice_has_charts_problems_and_unranked_units(notice: Document) -> None:
-    assert len(notice.inline_shapes) == 6  # grade distribution and category losses per table
+    assert len(notice.inline_shapes) == 3  # grade distribution and category losses side by side per table
     headings = [p.text for p in notice.paragraphs if re.match("[一二三四五]、", p.text)]
     assert headings == ["一、考核排名", "二、存在的主要问题", "三、未列入排名的单位", "四、有关要求"]
     problems = [p.text for p in notice.paragraphs if re.match(r"\d+\. ", p.text)]

@@ -58,11 +58,16 @@ def unit_vs_average_bars(table: Table, index: int) -> Bars:
                 "本单位", average, "本表平均")
 
 
-def _draw(bars: Bars, width: float, height: float) -> Figure:
+def _draw(charts: Sequence[Bars], width: float, height: float) -> Figure:
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=(width, height), dpi=150, layout="constrained")
-    axes: Axes = figure.subplots()
+    for index, bars in enumerate(charts, start=1):
+        _bars(figure.add_subplot(1, len(charts), index), bars)
+    return figure
+
+
+def _bars(axes: Axes, bars: Bars) -> None:
     positions = list(range(len(bars.labels)))
     if bars.second is None:
         drawn = axes.bar(positions, bars.values, color=_COLOUR, width=0.6)
@@ -78,7 +83,6 @@ def _draw(bars: Bars, width: float, height: float) -> Figure:
     axes.set_title(bars.title, fontsize=10)
     axes.spines[["top", "right"]].set_visible(False)
     axes.tick_params(axis="y", labelsize=8)
-    return figure
 
 
 def _wrap(label: str, width: int = 5) -> str:
@@ -86,22 +90,23 @@ def _wrap(label: str, width: int = 5) -> str:
     return "\n".join(label[i:i + width] for i in range(0, len(label), width))
 
 
-def _render(bars: Bars, kind: str, width: float, height: float) -> bytes:
+def _render(charts: Sequence[Bars], kind: str, width: float, height: float) -> bytes:
     import matplotlib
 
     with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": _FONTS, "svg.fonttype": "path",
                                 "svg.hashsalt": "assess", "axes.unicode_minus": False}):
-        figure = _draw(bars, width, height)
+        figure = _draw(charts, width, height)
         buffer = io.BytesIO()
         figure.savefig(buffer, format=kind, metadata={"Date": None} if kind == "svg" else {"Software": None})
     return buffer.getvalue()
 
 
-def png(bars: Bars, width: float = 6.0, height: float = 2.6) -> bytes:
-    return _render(bars, "png", width, height)
+def png(*charts: Bars, width: float = 6.0, height: float = 2.6) -> bytes:
+    """The charts side by side in one picture."""
+    return _render(charts, "png", width, height)
 
 
 def svg(bars: Bars, width: float = 6.0, height: float = 2.6) -> str:
     """Inline SVG without the XML declaration, to sit inside an HTML page."""
-    text = _render(bars, "svg", width, height).decode("utf-8")
+    text = _render([bars], "svg", width, height).decode("utf-8")
     return text[text.index("<svg"):]

@@ -88,7 +88,7 @@ def write_feedback(document: DocumentObject, a: Assessment, header: NoticeHeader
     if average is not None:
         bars = charts.Bars(f"{unit.name}：各类别得分与同类单位平均", [c.name for c in a.categories],
                            [c.score for c in a.categories], "本单位", average, "同类单位平均")
-        docxkit.picture(document, charts.png(bars, 6.0, 2.6), 15)
+        docxkit.picture(document, charts.png(bars), 15)
     docxkit.heading(document, "二、扣分情况")
     if a.deductions or a.vetoes or a.blocks_excellent:
         names = {c.id: c.name for c in a.categories}

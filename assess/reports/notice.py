@@ -114,16 +114,16 @@ def render_notice(ranking: Ranking, assessments: Sequence[Assessment], header: N
     for index, table in enumerate(ranking.tables):
         head, rows, numeric, sizes = _ranked_rows(table, width)
         r = table.ruleset
-        if index:
-            docxkit.page_break(document)
-        docxkit.paragraph(document, f"（{NUMERALS[index]}）{table.title}（{r.title}，共{len(table.rows)}个单位）",
-                          font=docxkit.HEADING_FONT, size=14, indent=False)
-        docxkit.table(document, head, rows, numeric, sizes, size=8 if wide else 9)
+        caption = f"（{NUMERALS[index]}）{table.title}（{r.title}，共{len(table.rows)}个单位）"
+        title = docxkit.paragraph(document, caption, font=docxkit.HEADING_FONT, size=14, indent=False)
+        # Each table from a new page; a break of its own would leave a blank page after a full one.
+        title.paragraph_format.page_break_before = index > 0
         docxkit.paragraph(document, "等级分布：" + "，".join(f"{g.grade}{g.count}个" for g in table.grades),
                           size=12)
-        charts_width = 12.0 if wide else 14.0
-        docxkit.picture(document, charts.png(charts.grade_bars(table), 6.0, 2.4), charts_width)
-        docxkit.picture(document, charts.png(charts.category_loss_bars(table), 6.0, 2.4), charts_width)
+        # The charts above the table: the table may run on (its header repeats), the charts cannot.
+        docxkit.picture(document, charts.png(charts.grade_bars(table), charts.category_loss_bars(table),
+                                             width=11.0, height=2.3), width - 3)
+        docxkit.table(document, head, rows, numeric, sizes, size=8 if wide else 9)
     if wide:
         docxkit.portrait_section(document)
     problems = main_problems(assessments)
