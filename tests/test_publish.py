@@ -52,7 +52,7 @@ def notice(tmp_path_factory: pytest.TempPathFactory) -> Document:
 def test_the_notice_has_the_header_title_and_phase(notice: Document) -> None:
     paragraphs = [p.text for p in notice.paragraphs if p.text]
     assert paragraphs[:4] == ["中牟县应急管理工作考核领导小组办公室", "中应急考〔2026〕3号", "━" * 24,
-                              "关于2026年度应急管理工作考核结果（终评）的通报"]
+                              "关于2026年度应急管理工作\n考核结果（终评）的通报"]
     assert paragraphs[-2:] == ["中牟县应急管理工作考核领导小组办公室", "2026年12月20日"]
 
 

@@ -49,8 +49,9 @@ def main_problems(assessments: Sequence[Assessment], count: int = 10) -> list[Pr
 
 
 def notice_title(header: NoticeHeader, phase: Phase) -> str:
+    """The title in two lines broken between words, as 公文 titles are, not where the page ends."""
     year = f"{header.year}年度" if header.year is not None else ""
-    return f"关于{year}应急管理工作考核结果（{PHASE_LABELS[phase]}）的通报"
+    return f"关于{year}应急管理工作\n考核结果（{PHASE_LABELS[phase]}）的通报"
 
 
 def _opening(ranking: Ranking, phase: Phase, header: NoticeHeader, unranked: Sequence[Unranked]) -> str:
