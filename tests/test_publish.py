@@ -186,7 +186,7 @@ def test_the_html_page_has_charts_and_print_styles(page: str) -> None:
 
 def test_the_html_escapes_unit_names(tmp_path: Path) -> None:
     data = json.loads((SAMPLES / "seed-01-township.json").read_text(encoding="utf-8"))
-    data["unit"]["name"] = "<script>alert(1)</script>"
+    data["unit"]["name"] = "--><script>alert(1)</script><!--"  # also in the chart SVG, as a comment
     path = tmp_path / "u.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     out = cli("rank", str(path), "--format", "html").out
