@@ -71,7 +71,7 @@ def test_missing_deduction_names_what_was_not_submitted(forms: Ruleset) -> None:
     unit = facts.validate(patched(CASES["baseline"], {"funds": None}))
     deduction = next(d for d in score(forms, unit, "native").deductions if d.rule == "F-MISS")
     assert deduction.missing is True
-    assert "funds.budgeted" in deduction.reason
+    assert deduction.reason == "未提交经费预算，按未完成扣分"  # the label, never the field path
     assert deduction.evidence == {"funds.budgeted": None}
 
 
