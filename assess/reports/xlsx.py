@@ -15,7 +15,7 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
@@ -32,8 +32,18 @@ TITLE = "应急管理工作年度考核结果"
 _THIN = Side(style="thin", color="808080")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
-_CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 _SCORE = "0.00"
+# Named styles, registered once: setting a font, border and alignment cell by cell costs
+# openpyxl a hash of each style object per cell, most of the time of a large workbook.
+TEXT, SCORE, RANK, HEAD = "正文", "分数", "排名", "表头"
+
+
+def _styles(book: Workbook) -> None:
+    for name, number_format, font, alignment in (
+            (TEXT, "General", Font(), _WRAP), (SCORE, _SCORE, Font(), _WRAP), (RANK, "0", Font(), _WRAP),
+            (HEAD, "General", Font(bold=True), Alignment(horizontal="center", vertical="center", wrap_text=True))):
+        book.add_named_style(NamedStyle(name=name, number_format=number_format, font=font, alignment=alignment,
+                                        border=_BORDER))
 
 
 def _sheet_name(title: str, used: set[str]) -> str:
@@ -70,7 +80,7 @@ class _Sheet:
             cell = WriteOnlyCell(sheet, value=neutralise(text))
             cell.font = Font(bold=True, size=16 if index == 0 else 11)
             self._append([cell], [])
-        self._append([self._cell(h, font=Font(bold=True), alignment=_CENTRE) for h in head], head)
+        self._append([self._cell(h, HEAD) for h in head], head)
 
     def _append(self, cells: list[Any], texts: Sequence[Any]) -> None:
         """Append a row as tall as its longest wrapped text: neither Excel nor LibreOffice
@@ -83,21 +93,13 @@ class _Sheet:
             self.sheet.row_dimensions[self.rows].height = 15 * lines  # type: ignore[attr-defined]
         self.sheet.append(cells)
 
-    def _cell(self, value: Any, *, font: Font | None = None, alignment: Alignment | None = None,
-              number_format: str | None = None) -> Any:
+    def _cell(self, value: Any, style: str) -> Any:
         cell = WriteOnlyCell(self.sheet, value=neutralise(value) if isinstance(value, str) else value)
-        cell.border = _BORDER
-        if font is not None:
-            cell.font = font
-        if alignment is not None:
-            cell.alignment = alignment
-        if number_format is not None:
-            cell.number_format = number_format
+        cell.style = style
         return cell
 
-    def row(self, values: Sequence[Any], formats: Sequence[str | None]) -> None:
-        self._append([self._cell(v, alignment=_WRAP, number_format=f) for v, f in zip(values, formats, strict=True)],
-                     values)
+    def row(self, values: Sequence[Any], styles: Sequence[str]) -> None:
+        self._append([self._cell(v, s) for v, s in zip(values, styles, strict=True)], values)
 
     def notes(self, lines: Iterable[str]) -> None:
         self._append([], [])
@@ -123,12 +125,11 @@ def _table_sheet(book: Workbook, table: Table, used: set[str]) -> None:
               *(8 for _ in categories), 6, _text_width((grade_cell(r) for r in table.rows), 8, 16), 48]
     sheet = _Sheet(book, _sheet_name(table.title, used), [TITLE, heading(table), distribution(table)], head,
                    widths, freeze_column=3)
-    formats: list[str | None] = ["0", None, None, None, None, _SCORE, _SCORE, *(_SCORE for _ in categories),
-                                 _SCORE, None, None]
+    styles = [RANK, TEXT, TEXT, TEXT, TEXT, SCORE, SCORE, *(SCORE for _ in categories), SCORE, TEXT, TEXT]
     for row in table.rows:
         sheet.row([row.rank, row.unit.id, row.unit.name, UNIT_TYPE_LABELS.get(row.unit.type, row.unit.type),
                    period_cell(row), row.self_score, row.total, *row.categories, row.bonus, grade_cell(row),
-                   main_deductions_cell(row)], formats)
+                   main_deductions_cell(row)], styles)
     sheet.notes([gaps(table)])
 
 
@@ -144,15 +145,16 @@ def render_xlsx(ranking: Ranking, assessments: Sequence[Assessment],
                 track: Callable[[Sequence[Assessment]], Iterable[Assessment]] | None = None) -> bytes:
     """``track`` wraps the assessments while their deductions are written (a progress bar)."""
     book = Workbook(write_only=True)
+    _styles(book)
     used: set[str] = set()
     for table in ranking.tables:
         _table_sheet(book, table, used)
     head = ["单位编码", "单位", "细则", "类别", "一案三制", "考核项目", "扣分", "扣分说明", "核查情况"]
     detail = _Sheet(book, _sheet_name("扣分明细", used), [f"{TITLE}：扣分明细"], head,
                     [12, 20, 20, 12, 8, 40, 6, 36, 36], freeze_column=2)
-    formats: list[str | None] = [None, None, None, None, None, None, _SCORE, None, None]
+    styles = [TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, SCORE, TEXT, TEXT]
     for values in _deduction_rows(track(assessments) if track is not None else assessments):
-        detail.row(values, formats)
+        detail.row(values, styles)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
