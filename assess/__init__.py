@@ -41,6 +41,7 @@ from assess.api import (
     score,
     score_many,
     split_summaries,
+    start_workbook,
     write_ranking,
 )
 from assess.batch import (
@@ -191,6 +192,7 @@ __all__ = [
     "score",
     "score_many",
     "split_summaries",
+    "start_workbook",
     "unranked_reason",
     "write_atomically",
     "write_ranking",

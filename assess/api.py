@@ -27,6 +27,7 @@ from assess.scoring.ledger import score as _score
 if TYPE_CHECKING:  # loaded where used: `assess score` should not pay for ranking or linting
     from assess import ranking
     from assess.extract import Draft
+    from assess.reports import xlsx
     from assess.reports.publish import NoticeOptions, Track
     from assess.tools import golden, lint, rulediff
 
@@ -211,6 +212,15 @@ def write_ranking(result: ranking.Ranking, target: str | os.PathLike[str] | IO[b
         write_atomically(target, data)
     else:
         target.write(data)
+
+
+def start_workbook() -> xlsx.WorkbookWriter:
+    """An XLSX ranking written while units are scored: ``add`` each assessment as it comes
+    (its deductions stream to disk), then ``finish(ranking)`` for the workbook's bytes.
+    Memory then holds only the ranked rows, however many units there are."""
+    from assess.reports.xlsx import WorkbookWriter
+
+    return WorkbookWriter()
 
 
 def render_letters(assessments: Sequence[Assessment], header: NoticeHeader | None = None,

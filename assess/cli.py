@@ -13,7 +13,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -63,6 +63,7 @@ from assess import (
     run_cases,
     score_many,
     split_summaries,
+    start_workbook,
     unranked_reason,
     write_atomically,
     write_ranking,
@@ -166,6 +167,9 @@ class Tally:
     """What scoring a batch left for the output: the units seen, kept and left out."""
 
     keep: bool
+    """Keep the full assessments (JSON, the 通报, letters)."""
+    sink: Callable[[Assessment], None] | None = None
+    """Hand each assessment on as it is scored instead (the workbook's 扣分明细)."""
     units: int = 0
     kept: list[Assessment] = field(default_factory=list)
     unranked: list[Unranked] = field(default_factory=list)
@@ -181,14 +185,17 @@ def score_all(paths: tuple[str, ...], ruleset_ref: str | None, engine: str, jobs
     """Score the inputs with a progress bar; errors go to standard error and the tally."""
     progress = Progress(streams.stderr)
     results = score_many(read_units(paths, defer=jobs > 1), ruleset_ref, engine=choose_engine(engine, streams),
-                         jobs=jobs, detail="assessment" if tally.keep else "summary")
-    for result in progress.track(results, count_units(paths), "评分"):
+                         jobs=jobs, detail="assessment" if tally.keep or tally.sink else "summary")
+    for result in progress.track(results, count_units(paths), "评分、写入" if tally.sink else "评分"):
         tally.units += 1
         if result.error is not None:
             tally.unranked.append(Unranked(result.source, unranked_reason(result.error)))
             streams.notice(f"{'skipped' if skip_invalid else 'error'}: {result.error.render()}")
-        elif tally.keep and result.assessment is not None:
-            tally.kept.append(result.assessment)
+        elif result.assessment is not None:
+            if tally.sink is not None:
+                tally.sink(result.assessment)
+            if tally.keep:
+                tally.kept.append(result.assessment)
         yield result
 
 
@@ -218,7 +225,8 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str | No
     if output is not None:
         output_target(output)  # refuse a folder, FIFO or device before the work, not after
     notice_header = read_header(header) if chosen == "docx" else None
-    tally = Tally(keep=chosen in ("json", "xlsx", "docx"))
+    workbook = start_workbook() if chosen == "xlsx" else None
+    tally = Tally(keep=chosen in ("json", "docx"), sink=workbook.add if workbook is not None else None)
     scored = score_all(paths, ruleset_ref, engine, jobs, skip_invalid, streams, tally)
     ranking = rank_units(scored, by="type" if by == "type" else "none", self_score_threshold=self_score_threshold)
     tally.failed(skip_invalid, "ranks the others")
@@ -226,13 +234,10 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str | No
         raise AssessError("no units to rank")
     notice = None if notice_header is None else NoticeOptions(header=notice_header, unranked=tally.unranked)
     kept = tally.kept
-    progress = Progress(streams.stderr)
-
-    def track(items: Sequence[Assessment]) -> Iterator[Assessment]:
-        return progress.track(items, len(items), "写入")
-
-    if output is not None:
-        write_ranking(ranking, output, chosen, kept, notice, track)
+    if workbook is not None and output is not None:
+        write_atomically(output, workbook.finish(ranking))
+    elif output is not None:
+        write_ranking(ranking, output, chosen, kept, notice)
     else:
         streams.out(render_ranking(ranking, chosen, kept).decode("utf-8"))
 

@@ -52,7 +52,7 @@ def test_an_error_while_rendering_writes_nothing(target: Path, monkeypatch: pyte
     def broken(*args: object) -> bytes:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(tables, "render_xlsx", broken)
+    monkeypatch.setattr(tables.WorkbookWriter, "finish", broken)
     result = cli("rank", str(SAMPLES), "--format", "xlsx", "-o", str(target))
     assert result.code == 2
     assert target.read_bytes() == PREVIOUS and leftovers(target.parent) == []

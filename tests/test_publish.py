@@ -204,4 +204,5 @@ def test_progress_covers_writing_the_workbook(tmp_path: Path) -> None:
     terminal = _Terminal()
     assert run(["rank", str(SAMPLES), "--engine", "native", "-o", str(tmp_path / "r.xlsx")], io.BytesIO(),
                io.StringIO(), terminal) == 0
-    assert "评分" in terminal.getvalue() and "写入" in terminal.getvalue() and "15/15" in terminal.getvalue()
+    # The 扣分明细 sheet is written while the units are scored, so one bar covers both.
+    assert "评分、写入" in terminal.getvalue() and "15/15" in terminal.getvalue()

@@ -141,20 +141,39 @@ def _deduction_rows(assessments: Iterable[Assessment]) -> Iterator[list[Any]]:
                    d.points, d.reason + (f"（评审说明：{d.note}）" if d.note else ""), evidence_words(d.evidence)]
 
 
+class WorkbookWriter:
+    """The workbook written while units are scored: each assessment's deductions go to the
+    扣分明细 sheet as it arrives (write-only sheets stream to temporary files), so only the
+    ranked rows stay in memory however many units there are; :meth:`finish` adds the
+    ranked tables and puts their sheets first."""
+
+    _DETAIL_STYLES = (TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, SCORE, TEXT, TEXT)
+
+    def __init__(self) -> None:
+        self.book = Workbook(write_only=True)
+        _styles(self.book)
+        self.used: set[str] = set()
+        head = ["单位编码", "单位", "细则", "类别", "一案三制", "考核项目", "扣分", "扣分说明", "核查情况"]
+        self.detail = _Sheet(self.book, _sheet_name("扣分明细", self.used), [f"{TITLE}：扣分明细"], head,
+                             [12, 20, 20, 12, 8, 40, 6, 36, 36], freeze_column=2)
+
+    def add(self, assessment: Assessment) -> None:
+        for values in _deduction_rows((assessment,)):
+            self.detail.row(values, self._DETAIL_STYLES)
+
+    def finish(self, ranking: Ranking) -> bytes:
+        for table in ranking.tables:
+            _table_sheet(self.book, table, self.used)
+        self.book.move_sheet(self.detail.sheet.title, len(ranking.tables))
+        buffer = io.BytesIO()
+        self.book.save(buffer)
+        return buffer.getvalue()
+
+
 def render_xlsx(ranking: Ranking, assessments: Sequence[Assessment],
                 track: Callable[[Sequence[Assessment]], Iterable[Assessment]] | None = None) -> bytes:
     """``track`` wraps the assessments while their deductions are written (a progress bar)."""
-    book = Workbook(write_only=True)
-    _styles(book)
-    used: set[str] = set()
-    for table in ranking.tables:
-        _table_sheet(book, table, used)
-    head = ["单位编码", "单位", "细则", "类别", "一案三制", "考核项目", "扣分", "扣分说明", "核查情况"]
-    detail = _Sheet(book, _sheet_name("扣分明细", used), [f"{TITLE}：扣分明细"], head,
-                    [12, 20, 20, 12, 8, 40, 6, 36, 36], freeze_column=2)
-    styles = [TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, SCORE, TEXT, TEXT]
-    for values in _deduction_rows(track(assessments) if track is not None else assessments):
-        detail.row(values, styles)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    writer = WorkbookWriter()
+    for assessment in track(assessments) if track is not None else assessments:
+        writer.add(assessment)
+    return writer.finish(ranking)
