@@ -35,6 +35,7 @@ from assess.api import (
     render_cases,
     render_comparison,
     render_diff,
+    render_letters,
     render_ranking,
     review_sheet,
     ruleset_for_type,
@@ -43,6 +44,7 @@ from assess.api import (
     score,
     score_many,
     split_summaries,
+    start_workbook,
     with_shared_passages,
     with_sources,
     write_ranking,
@@ -79,9 +81,18 @@ from assess.inputs import (
 from assess.inputs import cap as input_cap
 from assess.reports.formats import (
     ASSESSMENT_FORMATS,
+    BINARY_FORMATS,
     RANKING_FORMATS,
 )
+from assess.reports.header import (
+    NoticeHeader,
+    Unranked,
+    load_header,
+    unranked_reason,
+)
 from assess.reports.output import (
+    infer_format,
+    output_target,
     write_atomically,
 )
 from assess.ruleset import (
@@ -114,13 +125,14 @@ from assess.version import __version__
 # Result types of ranking, rubric checks and diffs load on first use, so that scoring one
 # unit from the command line does not pay for them.
 _LAZY = {"CasesReport": ("tools.golden", "Report"), "Comparison": ("ranking", "Comparison"),
-         "Draft": ("extract", "Draft"),
+         "Draft": ("extract", "Draft"), "NoticeOptions": ("reports.publish", "NoticeOptions"),
          "Finding": ("tools.lint", "Finding"), "Ranking": ("ranking", "Ranking"),
          "RulesetDiff": ("tools.rulediff", "RulesetDiff")}
 
 if TYPE_CHECKING:
     from assess.extract import Draft
     from assess.ranking import Comparison, Ranking
+    from assess.reports.publish import NoticeOptions
     from assess.tools.golden import Report as CasesReport
     from assess.tools.lint import Finding
     from assess.tools.rulediff import RulesetDiff
@@ -137,6 +149,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "ASSESSMENT_FORMATS",
     "ASSESSMENT_SCHEMA_VERSION",
+    "BINARY_FORMATS",
     "ENGINES",
     "FACTS_SCHEMA_VERSION",
     "RANKING_FORMATS",
@@ -159,6 +172,8 @@ __all__ = [
     "Issue",
     "Merged",
     "NoRulesetError",
+    "NoticeHeader",
+    "NoticeOptions",
     "OfficeRecords",
     "Passed",
     "Pending",
@@ -174,6 +189,7 @@ __all__ = [
     "Skipped",
     "Unit",
     "UnitFacts",
+    "Unranked",
     "UsageError",
     "__version__",
     "assessment_json_schema",
@@ -187,14 +203,17 @@ __all__ = [
     "extract_draft",
     "facts_json_schema",
     "facts_reference",
+    "infer_format",
     "input_cap",
     "is_cases_file",
     "load_facts",
+    "load_header",
     "load_records",
     "load_review",
     "load_ruleset",
     "load_summary",
     "merge_sources",
+    "output_target",
     "parse_facts",
     "rank",
     "read_input",
@@ -205,6 +224,7 @@ __all__ = [
     "render_cases",
     "render_comparison",
     "render_diff",
+    "render_letters",
     "render_ranking",
     "review_json_schema",
     "review_sheet",
@@ -214,6 +234,8 @@ __all__ = [
     "score",
     "score_many",
     "split_summaries",
+    "start_workbook",
+    "unranked_reason",
     "with_shared_passages",
     "with_sources",
     "write_atomically",

@@ -18,6 +18,7 @@ from assess.errors import AssessError, UsageError
 from assess.paths import did_you_mean
 from assess.reports import assessment as report
 from assess.reports.formats import ASSESSMENT_FORMATS, RANKING_FORMATS
+from assess.reports.header import NoticeHeader
 from assess.reports.output import write_atomically
 from assess.ruleset import Ruleset, bundled_names, load_ruleset, ruleset_name_for
 from assess.scoring.assessment import Assessment, Phase
@@ -26,6 +27,8 @@ from assess.scoring.ledger import score as _score
 if TYPE_CHECKING:  # loaded where used: `assess score` should not pay for ranking or linting
     from assess import ranking
     from assess.extract import Draft
+    from assess.reports import xlsx
+    from assess.reports.publish import NoticeOptions, Track
     from assess.tools import golden, lint, rulediff
 
 FactsInput = facts.UnitFacts | dict[str, Any] | str | bytes
@@ -257,26 +260,49 @@ def render_comparison(comparison: ranking.Comparison) -> str:
 
 
 def render_ranking(result: ranking.Ranking, format: str = "plain",
-                   assessments: Sequence[Assessment] = ()) -> bytes:
+                   assessments: Sequence[Assessment] = (), notice: NoticeOptions | None = None,
+                   track: Track | None = None) -> bytes:
     """A ranking in one of :data:`RANKING_FORMATS` as bytes (text formats in UTF-8; CSV
-    with a BOM). ``json`` and ``xlsx`` include ``assessments`` (the full assessments and
-    the 扣分明细 sheet)."""
-    from assess.reports import ranking as tables
+    with a BOM). ``json``, ``xlsx`` and ``docx`` use ``assessments`` (the full assessments,
+    the 扣分明细 sheet, the 通报's main problems); ``notice`` sets the 通报's header, phase
+    and the units it lists as not ranked; ``track`` wraps the assessments while a format
+    walks them all (a progress bar)."""
+    from assess.reports import publish
 
     if format not in RANKING_FORMATS:
         raise UsageError(f"unknown ranking format {format!r}; choose {', '.join(RANKING_FORMATS)}"
                          + did_you_mean(format, RANKING_FORMATS))
-    return tables.render(result, format, assessments)
+    return publish.render(result, format, assessments, notice, track)
 
 
 def write_ranking(result: ranking.Ranking, target: str | os.PathLike[str] | IO[bytes], format: str = "plain",
-                  assessments: Sequence[Assessment] = ()) -> None:
-    """Write a ranking to a path (atomically: never half-written) or a binary file object."""
-    data = render_ranking(result, format, assessments)
+                  assessments: Sequence[Assessment] = (), notice: NoticeOptions | None = None,
+                  track: Track | None = None) -> None:
+    """Write a ranking to a path (atomically: never half-written; see
+    :func:`write_atomically` for modes, symlinks and what is refused) or a binary file object."""
+    data = render_ranking(result, format, assessments, notice, track)
     if isinstance(target, (str, os.PathLike)):
         write_atomically(target, data)
     else:
         target.write(data)
+
+
+def start_workbook() -> xlsx.WorkbookWriter:
+    """An XLSX ranking written while units are scored: ``add`` each assessment as it comes
+    (its deductions stream to disk), then ``finish(ranking)`` for the workbook's bytes.
+    Memory then holds only the ranked rows, however many units there are."""
+    from assess.reports.xlsx import WorkbookWriter
+
+    return WorkbookWriter()
+
+
+def render_letters(assessments: Sequence[Assessment], header: NoticeHeader | None = None,
+                   combined: bool = False) -> list[tuple[str, bytes]]:
+    """One Word letter per unit (反馈意见) as (file name, .docx bytes), and with ``combined``
+    every letter in one more file, listed last."""
+    from assess.reports.letters import feedback_letters
+
+    return feedback_letters(assessments, header or NoticeHeader(), combined)
 
 
 def check_ruleset(ref: str | os.PathLike[str], *, samples: int = 3000) -> list[lint.Finding]:

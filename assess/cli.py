@@ -16,24 +16,29 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any, BinaryIO, Literal, cast
 
 import click
 
 from assess import (
     ASSESSMENT_FORMATS,
+    BINARY_FORMATS,
     ENGINES,
     RANKING_FORMATS,
     UNIT_TYPE_LABELS,
     AssessError,
     Assessment,
     NoRulesetError,
+    NoticeHeader,
+    NoticeOptions,
     OfficeRecords,
     Phase,
     Review,
     Scored,
     UnitFacts,
+    Unranked,
     assessment_json_schema,
     bundled_rulesets,
     check_ruleset,
@@ -44,13 +49,16 @@ from assess import (
     extract_draft,
     facts_json_schema,
     facts_reference,
+    infer_format,
     input_cap,
     is_cases_file,
     load_facts,
+    load_header,
     load_records,
     load_review,
     load_ruleset,
     load_summary,
+    output_target,
     parse_facts,
     read_input,
     read_summary,
@@ -60,6 +68,7 @@ from assess import (
     render_cases,
     render_comparison,
     render_diff,
+    render_letters,
     render_ranking,
     review_json_schema,
     review_sheet,
@@ -67,6 +76,8 @@ from assess import (
     run_cases,
     score_many,
     split_summaries,
+    start_workbook,
+    unranked_reason,
     with_shared_passages,
     write_atomically,
     write_ranking,
@@ -74,6 +85,7 @@ from assess import (
 from assess import compare as compare_units
 from assess import rank as rank_units
 from assess import score as score_unit
+from assess.reports.progress import Progress, count_units
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -184,69 +196,173 @@ def score(unit: str, ruleset_ref: str | None, fmt: str, engine: str, records: tu
                                              records=office, review=team, missing_records=missing_records), fmt))
 
 
+def header_options(command: Any) -> Any:
+    """The options of the Word documents' header (see README, "The 通报's header")."""
+    for option in reversed([
+        click.option("--header-config", type=click.Path(exists=True, dir_okay=False),
+                     help="YAML file with issuer, year, number, date, recipients, deadline."),
+        click.option("--issuer", help="Issuing body (发文机关)."),
+        click.option("--year", type=click.IntRange(1949, 2999), help="Assessment year."),
+        click.option("--number", help="Document number (文号), e.g. 中应急考〔2026〕3号."),
+        click.option("--date", "issued", help="Date as printed, e.g. 2026年12月20日 (default: today)."),
+        click.option("--deadline", help="By when units report what they fixed, e.g. 2027年1月31日."),
+    ]):
+        command = option(command)
+    return command
+
+
+def read_header(options: dict[str, Any]) -> NoticeHeader:
+    return load_header(options["header_config"] or "", issuer=options["issuer"], year=options["year"],
+                       number=options["number"], date=options["issued"], deadline=options["deadline"])
+
+
+@dataclass
+class Tally:
+    """What scoring a batch left for the output: the units seen, kept and left out."""
+
+    keep: bool
+    """Keep the full assessments (JSON, the 通报, letters)."""
+    sink: Callable[[Assessment], None] | None = None
+    """Hand each assessment on as it is scored instead (the workbook's 扣分明细)."""
+    units: int = 0
+    kept: list[Assessment] = field(default_factory=list)
+    unranked: list[Unranked] = field(default_factory=list)
+    apart: list[Unranked] = field(default_factory=list)
+    """Units scored by no bundled table (a city): not ranked, and not an error of the batch."""
+
+    def failed(self, skip_invalid: bool, what: str) -> None:
+        if self.unranked and not skip_invalid:
+            raise AssessError(f"{len(self.unranked)} of {self.units} units could not be scored; "
+                              f"nothing was written (--skip-invalid {what})")
+
+
+@dataclass(frozen=True)
+class Batch:
+    """How a batch is scored: where its units are, the phase, and the other sources."""
+
+    paths: tuple[str, ...]
+    ruleset_ref: str | None
+    engine: str
+    jobs: int
+    phase: Phase
+    records: tuple[str, ...]
+    review: str | None
+    missing_records: Literal["skip"] | None
+
+
+def batch_options(command: Callable[..., None]) -> Callable[..., None]:
+    for option in reversed([
+        click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True),
+        click.option("--jobs", type=click.IntRange(min=1, max=256), default=1, show_default=True,
+                     help="Score in this many worker processes."),
+        click.option("--records", multiple=True, metavar="FILE", help=RECORDS_HELP),
+        click.option("--review", metavar="FILE", help=REVIEW_HELP),
+    ]):
+        command = option(command)
+    return phase_options(command)
+
+
+def score_all(batch: Batch, skip_invalid: bool, streams: Streams, tally: Tally) -> Iterator[Scored]:
+    """Score the inputs with a progress bar; errors go to standard error and the tally."""
+    progress = Progress(streams.stderr)
+    office, team = read_sources(batch.records, batch.review)
+    units = read_units(batch.paths, defer=batch.jobs > 1 and office is None and team is None)
+    results = distinct_units(score_many(
+        units, batch.ruleset_ref, engine=choose_engine(batch.engine, streams), jobs=batch.jobs,
+        detail="assessment" if tally.keep or tally.sink else "summary", phase=batch.phase,
+        records=office, review=team, missing_records=batch.missing_records))
+    for result in progress.track(results, count_units(batch.paths), "评分、写入" if tally.sink else "评分"):
+        tally.units += 1
+        if isinstance(result.error, NoRulesetError):  # not invalid: it needs a table of its own
+            tally.apart.append(Unranked(result.source, unranked_reason(result.error)))
+            streams.notice(f"未排名：{result.error.render()}")
+        elif result.error is not None:
+            tally.unranked.append(Unranked(result.source, unranked_reason(result.error)))
+            streams.notice(f"{'skipped' if skip_invalid else 'error'}: {result.error.render()}")
+        elif result.assessment is not None:
+            if tally.sink is not None:
+                tally.sink(result.assessment)
+            if tally.keep:
+                tally.kept.append(result.assessment)
+        yield result
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH",
               help="Score every unit under this ruleset; default: each unit type's own.")
 @click.option("--by", type=click.Choice(["type", "none"]), default="type", show_default=True,
               help="type: one table per rubric (乡镇/街道, 县直部门, 区县/开发区); none: one table.")
-@click.option("--format", "fmt", type=click.Choice(RANKING_FORMATS), default="plain", show_default=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-              help="Write to this file (atomically) instead of standard output.")
-@click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(RANKING_FORMATS),
+              help="Default: from the -o suffix (.txt .md .html .csv .json .xlsx .docx), else plain.")
+@click.option("-o", "--output", help="Write to this file (atomically) instead of standard output.")
 @click.option("--skip-invalid", is_flag=True, help="Rank the valid units and list the invalid ones.")
 @click.option("--self-score-threshold", type=click.FloatRange(min=0), default=5.0, show_default=True,
               callback=lambda ctx, param, value: _finite(value),
               help="List units whose self-score differs from the score by more than this.")
-@click.option("--jobs", type=click.IntRange(min=1, max=256), default=1, show_default=True,
-              help="Score in this many worker processes.")
-@click.option("--records", multiple=True, metavar="FILE", help=RECORDS_HELP)
-@click.option("--review", metavar="FILE", help=REVIEW_HELP)
-@phase_options
-def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, output: str | None,
-         engine: str, skip_invalid: bool, self_score_threshold: float, jobs: int, records: tuple[str, ...],
-         review: str | None, phase: Phase, missing_records: Literal["skip"] | None) -> None:
+@batch_options
+@header_options
+def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str | None, output: str | None,
+         skip_invalid: bool, self_score_threshold: float, engine: str, jobs: int, records: tuple[str, ...],
+         review: str | None, phase: Phase, missing_records: Literal["skip"] | None, **header: Any) -> None:
     """Rank units: PATH is a facts file, a folder of *.json files, or a JSONL file."""
     streams = _streams()
-    if fmt == "xlsx" and output is None:
-        raise click.UsageError("--format xlsx writes a workbook: give -o FILE.xlsx")
-    kept: list[Assessment] = []
-    tally = {"units": 0, "failed": 0}
-
-    def watched(results: Iterator[Scored]) -> Iterator[Scored]:
-        show_progress = streams.stderr.isatty()
-        for result in results:
-            tally["units"] += 1
-            if show_progress and tally["units"] % 100 == 0:
-                streams.stderr.write(f"\rassess: scored {tally['units']} units")
-            if isinstance(result.error, NoRulesetError):
-                streams.notice(f"未排名：{result.error.render()}")  # not invalid: it needs its own table
-            elif result.error is not None:
-                tally["failed"] += 1
-                streams.notice(f"{'skipped' if skip_invalid else 'error'}: {result.error.render()}")
-            elif fmt in ("json", "xlsx") and result.assessment is not None:
-                kept.append(result.assessment)
-            yield result
-        if show_progress and tally["units"] >= 100:
-            streams.stderr.write(f"\rassess: scored {tally['units']} units\n")
-
-    office, team = read_sources(records, review)
-    units = read_units(paths, defer=jobs > 1 and office is None and team is None)
-    results = distinct_units(score_many(units, ruleset_ref, engine=choose_engine(engine, streams),
-                                        jobs=jobs, detail="assessment" if fmt in ("json", "xlsx") else "summary",
-                                        phase=phase, records=office, review=team,
-                                        missing_records=missing_records))
-    ranking = rank_units(watched(results), by="type" if by == "type" else "none",
-                         self_score_threshold=self_score_threshold)
-    if tally["failed"] and not skip_invalid:
-        raise AssessError(f"{tally['failed']} of {tally['units']} units could not be scored; "
-                          "nothing was written (--skip-invalid ranks the others)")
+    chosen = infer_format(fmt, output)
+    if chosen in BINARY_FORMATS and output is None:
+        raise click.UsageError(f"--format {chosen} writes a file: give -o FILE.{chosen}")
+    if output is not None:
+        output_target(output)  # refuse a folder, FIFO or device before the work, not after
+    notice_header = read_header(header) if chosen == "docx" else None
+    workbook = start_workbook() if chosen == "xlsx" else None
+    tally = Tally(keep=chosen in ("json", "docx"), sink=workbook.add if workbook is not None else None)
+    batch = Batch(paths, ruleset_ref, engine, jobs, phase, records, review, missing_records)
+    scored = score_all(batch, skip_invalid, streams, tally)
+    ranking = rank_units(scored, by="type" if by == "type" else "none", self_score_threshold=self_score_threshold)
+    tally.failed(skip_invalid, "ranks the others")
     if not ranking.tables:
         raise AssessError("no units to rank")
-    if output is not None:
-        write_ranking(ranking, output, fmt, kept)
+    notice = None if notice_header is None else NoticeOptions(header=notice_header, phase=phase,
+                                                               unranked=tally.unranked + tally.apart)
+    kept = tally.kept
+    if workbook is not None and output is not None:
+        write_atomically(output, workbook.finish(ranking))
+    elif output is not None:
+        write_ranking(ranking, output, chosen, kept, notice)
     else:
-        streams.out(render_ranking(ranking, fmt, kept).decode("utf-8"))
+        streams.out(render_ranking(ranking, chosen, kept).decode("utf-8"))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("-o", "--output", "folder", required=True, help="Folder for the letters (made if missing).")
+@click.option("--combined", is_flag=True, help="Also write every letter in one file, 反馈意见汇总.docx.")
+@click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH", help="Score every unit under this ruleset.")
+@click.option("--skip-invalid", is_flag=True, help="Write letters for the valid units and list the others.")
+@batch_options
+@header_options
+def letters(paths: tuple[str, ...], folder: str, combined: bool, ruleset_ref: str | None, skip_invalid: bool,
+            engine: str, jobs: int, records: tuple[str, ...], review: str | None, phase: Phase,
+            missing_records: Literal["skip"] | None, **header: Any) -> None:
+    """One Word letter per unit in FOLDER, from facts files, folders or JSONL: in 初评 the
+    补正通知 (the evidence to supply), in 终评 the 反馈意见 (deductions, what to fix)."""
+    streams = _streams()
+    target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise AssessError(f"{folder} is not a folder; nothing was written")
+    if not target.parent.is_dir():
+        raise AssessError(f"{folder}: the folder {target.parent} does not exist; nothing was written")
+    notice_header = read_header(header)
+    tally = Tally(keep=True)
+    for _ in score_all(Batch(paths, ruleset_ref, engine, jobs, phase, records, review, missing_records),
+                       skip_invalid, streams, tally):
+        pass
+    tally.failed(skip_invalid, "writes the others' letters")
+    written = render_letters(tally.kept, notice_header, combined)
+    target.mkdir(exist_ok=True)
+    progress = Progress(streams.stderr)
+    for name, data in progress.track(written, len(written), "写入"):
+        write_atomically(target / name, data)
+    streams.notice(f"wrote {len(written)} letter file(s) to {folder}")
 
 
 @cli.command()

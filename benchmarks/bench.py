@@ -153,7 +153,8 @@ def cli_rows(rank_units: int) -> list[list[str]]:
                 for data in Generator(kind, SEED).units(int(rank_units * share)):
                     out.write(json.dumps(data, ensure_ascii=False) + "\n")
         for jobs in (1, 2):
-            seconds, peak = timed([*assess, "rank", str(batch), "--format", "csv", "-o", os.devnull,
+            # A file, not os.devnull: assess refuses to replace a device.
+            seconds, peak = timed([*assess, "rank", str(batch), "--format", "csv", "-o", str(Path(folder) / "r.csv"),
                                    "--jobs", str(jobs)])
             rows.append([f"`assess rank` {rank_units:,} units (JSONL) --jobs {jobs}",
                          f"{seconds:.1f} s", f"{rank_units / seconds:,.0f} units/s", f"peak RSS {peak:.0f} MB"])

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from assess.cli import Terminated
-from assess.reports import ranking as tables
+from assess.reports import xlsx as tables
 
 from .conftest import SAMPLES, cli
 
@@ -57,7 +57,7 @@ def test_an_error_while_rendering_writes_nothing(target: Path, monkeypatch: pyte
     def broken(*args: object) -> bytes:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(tables, "render_xlsx", broken)
+    monkeypatch.setattr(tables.WorkbookWriter, "finish", broken)
     result = cli("rank", str(SAMPLES), "--format", "xlsx", "-o", str(target))
     assert result.code == 130
     assert target.read_bytes() == PREVIOUS and leftovers(target.parent) == []

@@ -32,7 +32,7 @@ def test_score_text_report_in_chinese(unit_file: Path) -> None:
     assert "单位：测试乡（T-1，乡镇，2026年度）" in result.out
     assert "[F-FIXED] 体制建设·体制·成立应急管理领导小组  -5" in result.out
     assert "专职人员1名，少2名，扣4分" in result.out
-    assert "依据：organization.staff = 1" in result.out
+    assert "核查情况：专职人员：1" in result.out and "organization.staff" not in result.out
     assert result.err == ""
 
 

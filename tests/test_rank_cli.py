@@ -52,17 +52,30 @@ def test_grid_columns_line_up_with_chinese_text() -> None:
         assert len(separators) == 1
 
 
-def test_csv_has_a_bom_and_reads_back(tmp_path: Path) -> None:
+def test_csv_is_one_rectangular_table_with_a_bom(tmp_path: Path) -> None:
     target = tmp_path / "rank.csv"
     assert cli("rank", str(SAMPLES), "--format", "csv", "-o", str(target)).code == 0
     raw = target.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
-    header = next(r for r in rows if r and r[0] == "排名")
-    assert header[:7] == ["排名", "单位", "类型", "自评分", "最低得分", "最高得分", "待定分值"]
+    header, body = rows[0], rows[1:]
+    assert header[:11] == ["表", "细则", "排名", "单位编码", "单位", "类型", "考核期", "自评分",
+                           "最低得分", "最高得分", "待定分值"]
     assert header[-3:] == ["加分", "等级", "主要扣分"]
-    names = {r[1] for r in rows if r and r[0].isdigit()}
-    assert len(names) == 12  # 15 samples less the city and the two half-year reports
+    assert len(body) == 12 and {len(r) for r in rows} == {len(header)}  # the city and half-year reports apart
+    assert [t for t in dict.fromkeys(r[0] for r in body)] == ["乡镇", "县直部门", "区县政府/应急办、开发区"]
+    assert len({r[3] for r in body}) == 12
+
+
+def test_main_deductions_keep_the_whole_item_in_every_format(tmp_path: Path) -> None:
+    item = "结合“5·12”防灾减灾日、安全生产月等开展集中宣传活动不少于3次，每少1次扣1分"
+    assert item in cli("rank", str(SAMPLES), "--format", "csv").out
+    assert item in cli("rank", str(SAMPLES), "--format", "markdown").out
+    target = tmp_path / "rank.xlsx"
+    assert cli("rank", str(SAMPLES), "-o", str(target)).code == 0
+    values = [c for row in load_workbook(target)["乡镇"].iter_rows(values_only=True) for c in row]
+    assert any(isinstance(v, str) and item in v for v in values)
+    assert not any(isinstance(v, str) and "…" in v for v in values)
 
 
 def test_xlsx_has_a_sheet_per_table_and_a_deduction_sheet(tmp_path: Path) -> None:
@@ -72,19 +85,31 @@ def test_xlsx_has_a_sheet_per_table_and_a_deduction_sheet(tmp_path: Path) -> Non
     book = load_workbook(target)
     assert book.sheetnames == ["乡镇", "县直部门", "区县政府应急办、开发区", "扣分明细"]
     sheet = book["乡镇"]
-    assert sheet.freeze_panes == "A2"
-    assert sheet["A1"].value == "排名" and sheet["A1"].font.bold
-    assert isinstance(sheet["E2"].value, (int, float))  # 得分 is a number
-    assert sheet.column_dimensions["B"].width >= 14      # 某镇（第15篇） fits
+    assert sheet["A1"].value == "应急管理工作年度考核结果" and sheet["A1"].font.bold
+    assert sheet["A2"].value.startswith("乡镇：") and sheet["A3"].value.startswith("等级分布")
+    assert [c.value for c in sheet[4]][:7] == ["排名", "单位编码", "单位", "类型", "考核期", "自评分", "得分"]
+    assert sheet["A4"].font.bold and sheet["Q4"].value == "主要扣分"
+    assert sheet.freeze_panes == "D5" and sheet.print_title_rows == "$4:$4"
+    setup = sheet.page_setup
+    assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage
+    assert isinstance(sheet["G5"].value, (int, float)) and sheet["G5"].number_format == "0.00"
+    assert sheet["B5"].value.startswith("seed-") and sheet["Q5"].alignment.wrap_text
+    assert sheet.row_dimensions[5].height > 15           # the wrapped 主要扣分 shows whole
+    assert sheet.column_dimensions["C"].width >= 14      # 某镇（第15篇） fits
     detail = book["扣分明细"]
-    assert [c.value for c in detail[1]] == [
-        "单位", "单位编码", "规则", "类别", "一案三制", "考核项目", "扣分", "扣分说明"]
-    assert detail.max_row > 10 and isinstance(detail["G2"].value, (int, float))
+    assert [c.value for c in detail[2]] == [
+        "单位编码", "单位", "细则", "类别", "一案三制", "考核项目", "扣分", "扣分说明", "核查情况"]
+    assert detail.max_row > 10 and isinstance(detail["G3"].value, (int, float))
+    checked = [row[8] for row in detail.iter_rows(min_row=3, values_only=True)]
+    assert all("." not in (c or "") and "(" not in (c or "") for c in checked)  # no field paths or calls
 
 
 def test_xlsx_needs_an_output_file() -> None:
     result = cli("rank", str(SAMPLES), "--format", "xlsx")
     assert result.code == 2 and "give -o FILE.xlsx" in result.err
+    result = cli("rank", str(SAMPLES), "--format", "docx")
+    assert result.code == 2 and "give -o FILE.docx" in result.err
 
 
 class _Cells(HTMLParser):
@@ -214,8 +239,9 @@ def test_progress_goes_to_a_terminal_only(tmp_path: Path) -> None:
                                for i in range(250)), encoding="utf-8")
     terminal, out = _Terminal(), io.StringIO()
     assert run(["rank", str(batch), "--engine", "native"], io.BytesIO(), out, terminal) == 0
-    assert "\rassess: scored 200 units" in terminal.getvalue()
-    assert terminal.getvalue().endswith("\rassess: scored 250 units\n")
+    shown = terminal.getvalue()
+    assert "assess: 评分:" in shown and "0/250" in shown      # the total is known before scoring
+    assert "250/250" in shown and "个/s" in shown and "<" in shown  # count, rate and time left
     assert cli("rank", str(batch), "--engine", "native").err == ""
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from tabulate import tabulate
 
 from assess.facts import FLAG_LABELS, PERIOD_LABELS, UNIT_TYPE_LABELS, FieldInfo
+from assess.reports.wording import evidence_words, field_label, value_words
 from assess.scoring.assessment import Assessment, Deduction, JsonValue
 
 if TYPE_CHECKING:  # imported for annotations only, so that scoring one unit stays quick to start
@@ -26,20 +27,8 @@ def fmt(value: float | None) -> str:
     return "0" if text == "-0" else text
 
 
-def fmt_value(value: JsonValue) -> str:
-    if value is None:
-        return "未提交"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        return fmt(value)
-    if isinstance(value, list):
-        return "、".join(value) if value else "（无）"
-    return str(value)
-
-
 def evidence_text(evidence: dict[str, JsonValue]) -> str:
-    return "；".join(f"{k} = {fmt_value(v)}" for k, v in evidence.items())
+    return evidence_words(evidence) or "—"
 
 
 def unit_line(a: Assessment) -> str:
@@ -116,17 +105,17 @@ def _lines(a: Assessment, heading: Callable[[str], str], table_format: str,
             f"{bullet}{FLAG_LABELS.get(f.code, f.code)}：{f.message}" + (f"{nl}原文：“{f.quote}”" if f.quote else "")
             for f in a.flags]))
     if a.vetoes:
-        sections.append(("一票否决", [f"{bullet}[{v.rule}] {v.item}：{v.reason}{nl}依据：{evidence_text(v.evidence)}"
-                                  for v in a.vetoes]))
+        sections.append(("一票否决", [f"{bullet}[{v.rule}] {v.item}：{v.reason}"
+                                  f"{nl}核查情况：{evidence_text(v.evidence)}" for v in a.vetoes]))
     if a.blocks_excellent:
         sections.append(("否优项（不得评为最高等次）",
-                         [f"{bullet}[{v.rule}] {v.item}：{v.reason}{nl}依据：{evidence_text(v.evidence)}"
+                         [f"{bullet}[{v.rule}] {v.item}：{v.reason}{nl}核查情况：{evidence_text(v.evidence)}"
                           for v in a.blocks_excellent]))
     names = {c.id: c.name for c in a.categories}
     sections.append(("扣分明细", [
         f"{bullet}[{d.rule}] {names.get(d.category, d.category)}·{d.pillar}·{d.item}  {deduction_points(d)}{nl}"
         f"{d.reason}" + (f"（评审说明：{d.note}）" if d.note else "")
-        + f"{nl}依据：{evidence_text(d.evidence)}"
+        + f"{nl}核查情况：{evidence_text(d.evidence)}"
         for d in a.deductions] or [f"{bullet}无"]))
     for owner, title in (("unit", "待补正（请单位补充佐证材料）"), ("office", "待录入（考核办日常考核数据）"),
                          ("review", "待核查（考核组）")):
@@ -138,24 +127,25 @@ def _lines(a: Assessment, heading: Callable[[str], str], table_format: str,
                 + (f"（核查方式：{p.method}）" if p.method else "") for p in waiting]))
     if a.conflicts:
         sections.append(("各来源不一致的事实", [
-            f"{bullet}{c.label}：" + "，".join(f"{_SOURCE_LABELS[k]} {fmt_value(v)}" for k, v in c.values.items())
+            f"{bullet}{c.label}：" + "，".join(f"{_SOURCE_LABELS[k]} {value_words(v)}" for k, v in c.values.items())
             + f"；以{_SOURCE_LABELS[c.winner]}为准" for c in a.conflicts]))
     if a.bonuses:
         sections.append(("加分", [
             f"{bullet}[{b.rule}] {b.item}  +{fmt(b.points)}"
             + (f"（应加{fmt(b.raw)}，{CAP_LABELS[b.capped]}）" if b.capped else "")
-            + f"{nl}{b.reason}{nl}依据：{evidence_text(b.evidence)}"
+            + f"{nl}{b.reason}{nl}核查情况：{evidence_text(b.evidence)}"
             for b in a.bonuses]))
     if a.missing:
-        sections.append(("未提交而扣分的材料", [f"{bullet}{p}" for p in a.missing]))
+        sections.append(("未提交而扣分的材料", [f"{bullet}{field_label(p)}" for p in a.missing]))
     if a.skipped:
         sections.append(("缺少材料未评的项目", [
             f"{bullet}[{s.rule}] {s.item}：{s.reason}" for s in a.skipped]))
     for title, items in sections:
         out.extend(["", heading(title), ""])
         out.extend(items)
-    out.append("")
-    out.append(f"符合要求的项目：{len(a.passed)} 项")
+    out.extend(["", heading(f"得分点（符合要求的项目 {len(a.passed)} 项）"), ""])
+    out.extend(f"{bullet}[{p.rule}] {p.reason}" + (f"{nl}核查情况：{evidence_text(p.evidence)}" if p.evidence else "")
+               for p in a.passed)
     return out
 
 

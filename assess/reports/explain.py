@@ -9,7 +9,7 @@ from __future__ import annotations
 from tabulate import tabulate
 
 from assess.facts import FIELDS, UNIT_TYPE_LABELS, VALUE_LABELS
-from assess.reports.assessment import fmt
+from assess.points import fmt
 from assess.rubric import expr
 from assess.rubric.spec import RuleSpec
 from assess.ruleset import Ruleset

@@ -1,23 +1,19 @@
-"""Rankings rendered for circulation: terminal tables, Markdown, HTML, CSV, JSON, XLSX.
+"""Rankings as terminal tables, Markdown and JSON, and the cells every table format shares.
 
-Every renderer takes a :class:`~assess.ranking.Ranking` (and, for JSON and XLSX, the full
-assessments) and returns text or bytes; writing files is the caller's business (see
-:func:`write_atomically`). openpyxl is imported only when XLSX is asked for.
+CSV, XLSX, HTML and the Word 通报 have their own modules; :mod:`assess.reports.publish`
+dispatches between them. Writing files is the caller's business (see
+:func:`~assess.reports.output.write_atomically`).
 """
 
 from __future__ import annotations
 
-import csv
-import html
-import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from tabulate import tabulate
-from wcwidth import wcswidth
 
-from assess.facts import FLAG_LABELS, UNIT_TYPE_LABELS
+from assess.facts import FLAG_LABELS, PERIOD_LABELS, UNIT_TYPE_LABELS
 from assess.ranking import PENDING_GRADE, Ranking, Row, Table
 from assess.reports.assessment import fmt
 from assess.scoring.assessment import Assessment
@@ -32,9 +28,19 @@ def _provisional(table: Table) -> bool:
     return table.phase == "provisional"
 
 
+def score_headers(table: Table) -> list[str]:
+    """The score columns: in 初评 the lowest and highest totals still possible and the points
+    still pending, in 终评 the score."""
+    return ["最低得分", "最高得分", "待定分值"] if _provisional(table) else ["得分"]
+
+
+def score_values(table: Table, row: Row) -> list[float]:
+    return [row.total, row.ceiling, row.pending] if _provisional(table) else [row.total]
+
+
 def headers(table: Table) -> list[str]:
-    scores = ["最低得分", "最高得分", "待定分值"] if _provisional(table) else ["得分"]
-    return ["排名", "单位", "类型", "自评分", *scores, *(c.name for c in table.categories), "加分", "等级", "主要扣分"]
+    return ["排名", "单位", "类型", "自评分", *score_headers(table), *(c.name for c in table.categories),
+            "加分", "等级", "主要扣分"]
 
 
 def grade_cell(row: Row) -> str:
@@ -47,28 +53,21 @@ def grade_cell(row: Row) -> str:
     return row.grade
 
 
-def short(item: str, width: int = 18) -> str:
-    """An item's text cut at its first clause, to fit a table cell."""
-    for mark in ("，", "；", "："):
-        item = item.split(mark, 1)[0]
-    if wcswidth(item) <= width:
-        return item
-    out = ""
-    for ch in item:
-        if wcswidth(out + ch) > width - 1:
-            break
-        out += ch
-    return out + "…"
-
-
 def main_deductions_cell(row: Row) -> str:
-    return "；".join(f"{short(d.item)} -{fmt(d.points)}" for d in row.main_deductions)
+    """The largest deductions with their whole item text: a cut item misleads the reader."""
+    return "；".join(f"{d.item} -{fmt(d.points)}" for d in row.main_deductions)
+
+
+def period_cell(row: Row) -> str:
+    year = f"{row.unit.year}年度" if row.unit.year is not None else ""
+    period = PERIOD_LABELS.get(row.unit.period, row.unit.period) if row.unit.period else ""
+    return f"{year}{period}" or "—"
 
 
 def cells(table: Table, row: Row) -> list[Any]:
-    scores = [row.total, row.ceiling, row.pending] if _provisional(table) else [row.total]
     return [row.rank, row.unit.name, UNIT_TYPE_LABELS.get(row.unit.type, row.unit.type),
-            row.self_score, *scores, *row.categories, row.bonus, grade_cell(row), main_deductions_cell(row)]
+            row.self_score, *score_values(table, row), *row.categories, row.bonus, grade_cell(row),
+            main_deductions_cell(row)]
 
 
 def text_cells(table: Table, row: Row) -> list[str]:
@@ -143,113 +142,7 @@ def render_markdown(ranking: Ranking) -> str:
     return "\n".join(parts)
 
 
-def render_html(ranking: Ranking) -> str:
-    out = ['<!DOCTYPE html>', '<html lang="zh-CN">', "<head>", '<meta charset="utf-8">',
-           "<title>应急管理工作年度考核结果</title>",
-           "<style>body{font-family:sans-serif}table{border-collapse:collapse;margin-bottom:1em}"
-           "th,td{border:1px solid #999;padding:2px 6px}td.n{text-align:right}</style>",
-           "</head>", "<body>", "<h1>应急管理工作年度考核结果</h1>"]
-    for table in ranking.tables:
-        out.append(f"<h2>{html.escape(heading(table))}</h2>")
-        out.append("<table>")
-        out.append("<thead><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in headers(table)) + "</tr></thead>")
-        out.append("<tbody>")
-        for row in table.rows:
-            values = cells(table, row)
-            texts = text_cells(table, row)
-            out.append("<tr>" + "".join(
-                f'<td class="n">{html.escape(t)}</td>' if isinstance(v, (int, float)) else f"<td>{html.escape(t)}</td>"
-                for v, t in zip(values, texts, strict=True)) + "</tr>")
-        out.append("</tbody></table>")
-        out.extend(f"<p>{html.escape(line)}</p>" for line in notes(table))
-    out.extend(["</body>", "</html>", ""])
-    return "\n".join(out)
-
-
-def render_csv(ranking: Ranking) -> bytes:
-    """UTF-8 with a BOM, so that Excel and WPS read the Chinese text correctly."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for index, table in enumerate(ranking.tables):
-        if index:
-            writer.writerow([])
-        writer.writerow([heading(table)])
-        writer.writerow(headers(table))
-        for row in table.rows:
-            writer.writerow(["" if c == "—" else c for c in text_cells(table, row)])
-        writer.writerow([])
-        for line in notes(table):
-            writer.writerow([line])
-    return buffer.getvalue().encode("utf-8-sig")
-
-
 def render_json(ranking: Ranking, assessments: Sequence[Assessment]) -> str:
     data = {"tables": ranking.model_dump(mode="json")["tables"],
             "assessments": [a.model_dump(mode="json") for a in assessments]}
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-
-def _sheet_name(title: str, used: set[str]) -> str:
-    name = "".join(ch for ch in title if ch not in '[]:*?/\\')[:28] or "表"
-    candidate, n = name, 2
-    while candidate in used:
-        candidate, n = f"{name[:26]}{n}", n + 1
-    used.add(candidate)
-    return candidate
-
-
-def render_xlsx(ranking: Ranking, assessments: Sequence[Assessment]) -> bytes:
-    """One sheet per table and a 扣分明细 sheet; bold frozen header, widths fit Chinese text."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
-    used: set[str] = set()
-    bold = Font(bold=True)
-
-    def add_sheet(title: str, head: list[str], rows: list[list[Any]], notes: list[str]) -> None:
-        sheet = book.create_sheet(_sheet_name(title, used))
-        sheet.append(head)
-        for cell in sheet[1]:
-            cell.font = bold
-        sheet.freeze_panes = "A2"
-        for row in rows:
-            sheet.append(row)
-        if notes:
-            sheet.append([])
-            for note in notes:
-                sheet.append([note])
-        for column, values in enumerate(zip(*([head, *rows] or [head]), strict=False), start=1):
-            width = max(wcswidth(str(v)) if v is not None else 0 for v in values)
-            sheet.column_dimensions[sheet.cell(row=1, column=column).column_letter].width = min(max(width + 2, 6), 80)
-
-    for table in ranking.tables:
-        rows = [[v if not isinstance(v, float) else round(v, 2) for v in cells(table, r)] for r in table.rows]
-        add_sheet(table.title, headers(table), rows, [heading(table), *notes(table)])
-    detail = []
-    for a in assessments:
-        names = {c.id: c.name for c in a.categories}
-        for d in a.deductions:
-            detail.append([a.unit.name, a.unit.id, d.rule, names.get(d.category, d.category), d.pillar, d.item,
-                           d.points, d.reason])
-    add_sheet("扣分明细", ["单位", "单位编码", "规则", "类别", "一案三制", "考核项目", "扣分", "扣分说明"], detail, [])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def render(ranking: Ranking, fmt_name: str, assessments: Sequence[Assessment] = ()) -> bytes:
-    """Any format as bytes (text formats in UTF-8)."""
-    renderers: dict[str, Callable[[], str | bytes]] = {
-        "plain": lambda: render_text(ranking, "plain"),
-        "grid": lambda: render_text(ranking, "grid"),
-        "github": lambda: render_text(ranking, "github"),
-        "markdown": lambda: render_markdown(ranking),
-        "html": lambda: render_html(ranking),
-        "csv": lambda: render_csv(ranking),
-        "json": lambda: render_json(ranking, assessments),
-        "xlsx": lambda: render_xlsx(ranking, assessments),
-    }
-    out = renderers[fmt_name]()
-    return out.encode("utf-8") if isinstance(out, str) else out

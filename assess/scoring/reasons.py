@@ -16,7 +16,8 @@ from assess.points import fmt
 from assess.rubric.exact import exact, hundredths
 from assess.scoring.assessment import JsonValue
 
-_LABELS = {path: f"{info.label}（{path}）" for path, info in FIELDS.items()}
+# Reasons are read by people: the label only, never the field path (the JSON keeps paths).
+_LABELS = {path: info.label for path, info in FIELDS.items()}
 
 
 def label(path: str) -> str:
@@ -40,7 +41,8 @@ def text(value: Any, path: str | None = None) -> str:
         return "未提交"
     kind = value.__class__
     if kind is bool:
-        return "是" if value else "否"
+        # Templates put a yes/no fact before its verb: 领导小组{...}成立 reads 领导小组已成立.
+        return "已" if value else "未"
     if kind is int:
         return str(value)
     if kind is float or kind is Fraction:
@@ -48,7 +50,8 @@ def text(value: Any, path: str | None = None) -> str:
     if kind is str and path in _ENUM_LABELS:
         return _ENUM_LABELS[path].get(value, value)
     if kind is list:
-        return "、".join(str(v) for v in value)
+        labels = _ENUM_LABELS.get(path or "", {})
+        return "、".join(labels.get(v, str(v)) for v in value) if value else "无"
     return str(value)
 
 
