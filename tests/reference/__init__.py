@@ -107,7 +107,11 @@ def reference_score(ruleset_text: str, unit: dict[str, Any]) -> Outcome:
 
 
 def _documented(unit: dict[str, Any]) -> dict[str, Any]:
-    honours = [h for h in unit.get("honors") or [] if h.get("number")]
+    """Honours without their 文号 taken out; an empty list stays: it says "none"."""
+    given = unit.get("honors")
+    if not given:
+        return unit
+    honours = [h for h in given if h.get("number")]
     out = {k: v for k, v in unit.items() if k != "honors"}
     if honours:
         out["honors"] = honours
