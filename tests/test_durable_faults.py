@@ -336,6 +336,43 @@ def test_ruleset_reading_too_many_values_is_refused_at_load() -> None:
         load_text(ruleset_text(many_rules(260, "count(drills, participants > {i}) < 1")), "probe.yaml")
 
 
+def test_raw_number_in_exponent_notation_is_refused() -> None:
+    result = raw("""
+        import durable_rules_engine as ext
+        host = Host({"rs": {"r": {"all": [{"m": {"$lt": {"x": 1}}}], "run": lambda c: None}}})
+        handle = host._ruleset_list[0]._handle
+        for sid, text in enumerate(["0.0000003", "3e-07"], 1):
+            try:
+                print(ext.assert_fact(handle, '{"sid": "%d", "id": "u", "x": %s}' % (sid, text))[0])
+            except Exception as exc:
+                print(exc)
+    """)
+    assert result.stdout.splitlines() == ["0", "Could not assert fact, error code: 204"]
+
+
+@pytest.mark.parametrize("value", [3e-07, 1e16, 2.5e300, -4e-12, 0.1, 123.0])
+def test_numbers_reach_durable_in_positional_notation_and_read_back_the_same(value: float) -> None:
+    text = wrapper.to_json({"x": value})
+    assert "e" not in text
+    assert json.loads(text) == {"x": value}
+
+
+def test_tiny_percentage_is_scored_by_durable() -> None:
+    rs = load_text(ruleset_text("""
+        - id: R1
+          category: c
+          pillar: 机制
+          item: 隐患整改
+          points: 100
+          when: pct(hazards.rectified, hazards.found) < 50
+          deduct: {fixed: 5}
+          reason: 整改率低
+          basis: 测试
+    """), "probe.yaml")
+    result = score(rs, unit(hazards={"found": 1_000_000_000, "rectified": 3}), "durable")  # 3e-07 %
+    assert [d.rule for d in result.deductions] == ["R1"]
+
+
 def test_raw_comparisons_mix_types() -> None:
     result = raw("""
         hits = []

@@ -21,6 +21,9 @@ does about them:
   is deleted in a ``finally``. More than 64 alpha nodes pending in one walk raises error
   303: rules are spread over ``ceil(sqrt(n))`` anchor fields. A fact of more than 255
   properties fails (302): only the fields a ruleset reads are sent, checked at load.
+- A number in exponent notation (``3e-07``, what ``json.dumps`` writes for a tiny
+  percentage or a float past 1e16) is refused (error 204): numbers are written out in
+  positional notation.
 - It compares ``"3" < 5`` and ``true == 1`` as true: facts are validated and typed
   before they get here, and the compiler only compares like with like.
 - An exception in an action, even KeyboardInterrupt, is swallowed into the session
@@ -44,6 +47,7 @@ does about them:
 
 from __future__ import annotations
 
+import decimal
 import functools
 import hashlib
 import importlib.metadata
@@ -92,6 +96,7 @@ ERROR_CODES = {
     201: "cannot parse a value",
     202: "cannot parse a string",
     203: "cannot parse a number",
+    204: "cannot parse a number in exponent notation",
     302: "too many properties in one fact",
     303: "too many rules match under one node",
     304: "too many messages in one frame",
@@ -227,6 +232,26 @@ def _scalar(value: Any, enum: tuple[str, ...] | None) -> bool | int | float | st
     raise TypeError(f"unexpected fact value {value!r}")
 
 
+def to_json(fact: Mapping[str, bool | int | float | str]) -> str:
+    """The flat fact as JSON durable-rules can parse: no exponent notation."""
+    return "{" + ", ".join(f"{json.dumps(key, ensure_ascii=False)}: {_number_or_json(value)}"
+                           for key, value in fact.items()) + "}"
+
+
+def _number_or_json(value: bool | int | float | str) -> str:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise ValueError(f"not a finite number: {value}")
+        text = repr(value)
+        if "e" not in text:
+            return text
+        # repr is the shortest text that reads back as the same double; written out in
+        # full it still does, and the point keeps a large one a double (not a 64-bit int).
+        positional = format(decimal.Decimal(text), "f")
+        return positional if "." in positional else positional + ".0"
+    return json.dumps(value, ensure_ascii=False)
+
+
 # ------------------------------------------------------------------------ running
 
 
@@ -308,7 +333,7 @@ class DurableEngine:
                 raise EngineError("the durable-rules engine has been closed")
             handle = self._handles[0]
             sid = str(next(self._sessions))
-            fact = json.dumps(self._definition.fact(env, sid), ensure_ascii=False, allow_nan=False)
+            fact = to_json(self._definition.fact(env, sid))
             try:
                 return frozenset(self.fired(handle, fact))
             except (KeyboardInterrupt, SystemExit):
