@@ -119,3 +119,59 @@ def test_sample_scores_as_worked_out_by_hand(engine: str, rubric: str, sample: s
     assert {d.rule: d.points for d in result.deductions} == pytest.approx(deductions)
     assert result.total == pytest.approx(total)
     assert result.grade == grade
+
+
+CAPS = textwrap.dedent("""\
+    id: probe
+    title: 探测
+    version: "1"
+    applies_to: [township]
+    total: 100
+    grades: [{name: 合格, min: 60}, {name: 不合格, min: 0}]
+    categories:
+      - {id: c, name: 类别, max: 10, capped: true}
+      - {id: d, name: 其他, max: 90}
+    rules:
+      - id: R1
+        category: c
+        pillar: 体制
+        item: 专职人员
+        points: 4
+        deduct: {per: {count: 2 - organization.staff, points: 3}}
+        reason: 专职人员不足
+        basis: 测试
+      - id: R2
+        category: c
+        pillar: 体制
+        item: 领导小组
+        points: 8
+        when: not organization.leadership_group
+        deduct: {fixed: 8}
+        reason: 未成立领导小组
+        basis: 测试
+      - id: R3
+        category: d
+        pillar: 保障
+        item: 其他
+        points: 90
+        when: not organization.office
+        deduct: {fixed: 1}
+        reason: 未设应急办
+        basis: 测试
+    """)
+
+
+@pytest.mark.parametrize(("staff", "expected"), [
+    # R1: (2 - 0) x 3 = 6, held to its 4 points; R2: 8, of which 10 - 4 = 6 are left in c.
+    (0, [("R1", 6, 4, "item"), ("R2", 8, 6, "category"), ("R3", 1, 1, None)]),
+    # R1: (2 - 1) x 3 = 3 within its 4; R2: 8, 10 - 3 = 7 left in c.
+    (1, [("R1", 3, 3, None), ("R2", 8, 7, "category"), ("R3", 1, 1, None)]),
+])
+def test_deductions_show_the_amount_asked_what_the_caps_left_and_which_cap(
+        staff: int, expected: list[tuple[str, float, float, str | None]]) -> None:
+    rs = load_text(CAPS, "probe.yaml")
+    unit = facts.validate({"unit": {"id": "u", "name": "某乡", "type": "township"},
+                           "organization": {"staff": staff, "leadership_group": False, "office": False}})
+    result = score(rs, unit, "native")
+    assert [(d.rule, d.raw, d.points, d.capped) for d in result.deductions] == expected
+    assert result.total == 100 - sum(points for _, _, points, _ in expected)
