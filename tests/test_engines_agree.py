@@ -23,8 +23,8 @@ RULESETS = {name: load_ruleset(name) for name in bundled_names()}
 RULESETS["forms"] = load_ruleset(fixture_ruleset("forms"))
 
 
-def _unit_type(rs: Ruleset) -> str:
-    return rs.spec.applies_to[0]
+def _unit_types(rs: Ruleset) -> list[str]:
+    return list(rs.spec.applies_to)
 
 
 @pytest.mark.parametrize("name", sorted(RULESETS))
@@ -34,7 +34,7 @@ def test_engines_agree_on_generated_units(name: str) -> None:
     checked = [0]
 
     @settings(max_examples=1000, deadline=None, suppress_health_check=list(HealthCheck), database=None)
-    @given(units(_unit_type(rs)))
+    @given(units(_unit_types(rs)))
     def agree(data: dict[str, Any]) -> None:
         unit = facts.validate(data)
         env = flatten(unit)

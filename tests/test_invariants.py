@@ -43,7 +43,7 @@ def test_ledger_invariants_hold(name: str) -> None:
     points = {r.id: r.points for r in rs.spec.rules}
 
     @SETTINGS
-    @given(units(rs.spec.applies_to[0]))
+    @given(units(list(rs.spec.applies_to)))
     def check(data: dict[str, Any]) -> None:
         a = assess(rs, data)
         for category in a.categories:
@@ -105,7 +105,7 @@ def test_improving_one_fact_never_lowers_the_total(name: str) -> None:
     rs = RULESETS[name]
 
     @SETTINGS
-    @given(units(rs.spec.applies_to[0]), st.sampled_from(IMPROVABLE), st.sampled_from([1, 2, 5, 30]))
+    @given(units(list(rs.spec.applies_to)), st.sampled_from(IMPROVABLE), st.sampled_from([1, 2, 5, 30]))
     def check(data: dict[str, Any], path: str, step: int) -> None:
         better = improve(data, path, step)
         assume(better is not None)
@@ -125,7 +125,7 @@ def test_another_drill_or_honour_never_lowers_the_total(name: str) -> None:
     rs = RULESETS[name]
 
     @SETTINGS
-    @given(units(rs.spec.applies_to[0]),
+    @given(units(list(rs.spec.applies_to)),
            st.sampled_from(["drills", "honors"]),
            st.sampled_from(FIELDS["drills"].item_fields["kind"].enum),
            st.sampled_from(FIELDS["honors"].item_fields["level"].enum))
@@ -156,7 +156,7 @@ def test_list_and_key_order_change_nothing(name: str) -> None:
     rs = RULESETS[name]
 
     @SETTINGS
-    @given(units(rs.spec.applies_to[0]), st.integers(0, 2**32))
+    @given(units(list(rs.spec.applies_to)), st.integers(0, 2**32))
     def check(data: dict[str, Any], seed: int) -> None:
         original = assess(rs, data).to_json()
         assert assess(rs, shuffled(data, random.Random(seed))).to_json() == original
@@ -177,7 +177,7 @@ def test_assessments_equal_their_revalidated_json(name: str) -> None:
     rs = RULESETS[name]
 
     @SETTINGS
-    @given(units(rs.spec.applies_to[0]))
+    @given(units(list(rs.spec.applies_to)))
     def check(data: dict[str, Any]) -> None:
         a = assess(rs, data)
         again = Assessment.model_validate_json(a.to_json())

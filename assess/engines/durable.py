@@ -10,30 +10,41 @@ does about them:
   nothing raises ``MessageNotHandledException``: a sentinel rule that matches every
   unit makes sure some action always runs.
 - ``$or`` fires the action once per true branch (2**n times for an ``and`` of n
-  ``or``s), and ``$or`` groups overflow its expression limit (error 113); an ``$or`` over
-  item properties inside ``$iany``/``$iall`` answers by key order: conditions reach it
-  only as flat ``$and`` conjunctions (the program's condition in disjunctive normal
-  form, one durable rule per conjunct); fired checks are a set, so a check fires once.
-  Lists never reach it: list aggregates are terms computed before the fact is asserted.
+  ``or``s); many ``$or`` groups in one condition (sixteen in the demonstration) overflow
+  its expression limit (error 113); an ``$or`` over item properties inside ``$iany`` answers wrongly for about one
+  unit in five, whatever the key order: no ``$or`` reaches it. A condition is sent as
+  flat ``$and`` conjunctions (its disjunctive normal form, one durable rule per
+  conjunct, at most 32, else the rule is refused at load naming it), and the engine
+  reports the checks that held as a set, so a check holds once. Lists never reach it:
+  list aggregates are terms computed before the fact is asserted.
 - At most 1,024 live sessions (then MemoryError): each unit gets a fresh session that
   is deleted in a ``finally``. More than 64 alpha nodes pending in one walk raises error
   303: rules are spread over ``ceil(sqrt(n))`` anchor fields. A fact of more than 255
   properties fails (302): only the fields a ruleset reads are sent, checked at load.
+- A number in exponent notation (``3e-07``, what ``json.dumps`` writes for a tiny
+  percentage or a float past 1e16) is refused (error 204), and numbers are compared as
+  doubles: no float ever reaches it. Whole numbers are sent as themselves (bounded below
+  2**53 when the ruleset loads), and a comparison with a fraction as the exact sign of its
+  difference (:mod:`assess.rubric.compile`); a float in a fact is a bug (``TypeError``).
 - It compares ``"3" < 5`` and ``true == 1`` as true: facts are validated and typed
   before they get here, and the compiler only compares like with like.
 - An exception in an action, even KeyboardInterrupt, is swallowed into the session
   state: no Python action runs inside durable-rules; the engine takes the actions
   itself from the C extension, so an interrupt reaches the caller.
-- The global ``durable.lang`` host refuses a ruleset name twice, each default ``Host``
-  starts two timer threads that never stop, and a C ruleset is never freed: each engine
-  owns a private ``Host`` with the timers disabled, a name made from a hash and a
-  counter, and ``close()`` frees the C ruleset.
-- ``register_rulesets`` mutates the dict passed in and errors are bare numeric codes:
-  definitions are built fresh and validated first, and codes are translated.
+- A ``Host`` (the global ``durable.lang`` one included) refuses a ruleset name twice,
+  each default ``Host`` starts two timer threads that never stop, and a C ruleset is
+  never freed (about 0.4 MB per 50-rule ruleset): each engine owns a private ``Host``
+  with the timers disabled, so the same ruleset loads any number of times, and
+  ``close()`` (or the engine's finalizer) frees the C ruleset.
+- Errors are bare numeric codes: definitions are validated first, and codes are
+  translated.
 - Its Python layer builds a closure and writes the session state back as JSON for
   every action: the engine drives the C extension directly (assert, start action,
   complete, next), which is also what makes it three times faster.
-- The C extension holds the GIL and has no locks: calls are serialised per engine.
+- The C extension has no locks of its own; every call holds the GIL, and sessions
+  interleaved call by call do not disturb one another, but a ruleset freed while a unit
+  is being run is used after free (error 111 at best): ``run`` and ``close`` are
+  serialised per engine, so ``close`` waits for the unit in progress.
 """
 
 from __future__ import annotations
@@ -88,6 +99,7 @@ ERROR_CODES = {
     201: "cannot parse a value",
     202: "cannot parse a string",
     203: "cannot parse a number",
+    204: "cannot parse a number in exponent notation",
     302: "too many properties in one fact",
     303: "too many rules match under one node",
     304: "too many messages in one frame",
@@ -97,7 +109,6 @@ ERROR_CODES = {
 
 _OPS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "==": "$eq", "!=": "$neq"}
 _SENTINEL = "sentinel"
-_COUNTER = itertools.count(1)
 
 
 def unavailable_reason() -> str | None:
@@ -278,7 +289,7 @@ class DurableEngine:
         self._definition = Definition(program)
         self._lock = threading.Lock()
         self._sessions = itertools.count(1)
-        self._name = f"assess_{self._definition.digest[:16]}_{next(_COUNTER)}"
+        self._name = f"assess_{self._definition.digest[:16]}"
         self._check_of = self._definition.check_of
         rules = {name: dict(rule, run=_never_called) for name, rule in self._definition.rules.items()}
         try:
