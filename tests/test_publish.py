@@ -14,6 +14,8 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 
+import assess
+from assess.points import fmt
 from assess.reports import docxkit
 from assess.reports.header import NoticeHeader, load_header
 from assess.reports.letters import write_supplement
@@ -44,7 +46,8 @@ def notice(tmp_path_factory: pytest.TempPathFactory) -> Document:
         (units / path.name).write_bytes(path.read_bytes())
     (units / "broken.json").write_text('{"unit": {"id": "x"}}', encoding="utf-8")
     target = folder / "通报.docx"
-    result = cli("rank", str(units), "--engine", "native", "--skip-invalid", "-o", str(target), *HEADER)
+    result = cli("rank", str(units), "--engine", "native", "--skip-invalid", "--phase", "final",
+                 "--records", str(SAMPLES / "office-records-example.csv"), "-o", str(target), *HEADER)
     assert result.code == 0, result.err
     return Document(str(target))
 
@@ -58,12 +61,14 @@ def test_the_notice_has_the_header_title_and_phase(notice: Document) -> None:
 
 def test_the_opening_gives_the_counts_and_grades(notice: Document) -> None:
     opening = next(p.text for p in notice.paragraphs if p.text.startswith("按照"))
-    assert "共15个单位" in opening and "不合格15个" in opening and "另有1个单位未能评分" in opening
+    # 15 samples and a broken file: 12 ranked (the two half-year reports are listed apart), the
+    # city (no bundled table) and the broken file not scored
+    assert "共12个单位" in opening and "不合格12个" in opening and "另有2个单位未能评分" in opening
 
 
 def test_one_ranked_table_per_rubric_on_landscape_pages(notice: Document) -> None:
     ranked = [t for t in notice.tables if t.rows[0].cells[0].text == "排名"]
-    assert len(ranked) == 3 and [len(t.rows) for t in ranked] == [6, 6, 6]
+    assert len(ranked) == 3 and [len(t.rows) for t in ranked] == [4, 6, 5]
     for table in ranked:
         header = table.rows[0]._tr
         assert header.find(qn("w:trPr")).find(qn("w:tblHeader")) is not None  # repeats on each page
@@ -88,24 +93,44 @@ def test_the_notice_shows_no_code(notice: Document) -> None:
 @pytest.fixture(scope="module")
 def letters(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("letters") / "反馈"
-    result = cli("letters", str(SAMPLES), "--engine", "native", "-o", str(folder), "--combined", *HEADER)
+    result = cli("letters", str(SAMPLES), "--engine", "native", "-o", str(folder), "--combined", "--phase", "final",
+                 "--records", str(SAMPLES / "office-records-example.csv"), *HEADER)
     assert result.code == 0, result.err
     return folder
 
 
+def test_in_the_provisional_phase_each_unit_gets_a_notice_of_what_to_supply(tmp_path: Path) -> None:
+    folder = tmp_path / "补正"
+    result = cli("letters", str(SAMPLES / "seed-08-township.json"), "--engine", "native", "-o", str(folder),
+                 *HEADER)
+    assert result.code == 0, result.err
+    letter = Document(str(folder / "seed-08-某乡（第8篇）-补正通知.docx"))
+    text = "\n".join(texts(letter))
+    assessment = assess.score(assess.load_facts(SAMPLES / "seed-08-township.json"), engine="native")
+    own = [p for p in assessment.pending if p.source == "unit"]
+    assert own and all(p.item in text for p in own)  # every item the unit is to evidence
+    assert not [p for p in assessment.pending if p.source == "office" and p.item in text]  # not the office's data
+    assert not [t for t in texts(letter) if CODE.search(t)]
+
+
 def test_one_letter_per_unit_and_a_combined_file(letters: Path) -> None:
     names = sorted(p.name for p in letters.iterdir())
-    assert len(names) == 16 and "反馈意见汇总.docx" in names
+    # 14 scored samples (the city has no bundled table) and the combined file
+    assert len(names) == 15 and "反馈意见汇总.docx" in names
     assert "seed-01-固军乡-反馈意见.docx" in names
     combined = Document(str(letters / "反馈意见汇总.docx"))
-    assert sum(p.text.endswith("年度应急管理工作考核反馈意见") for p in combined.paragraphs) == 15
+    assert sum(p.text.endswith("年度应急管理工作考核反馈意见") for p in combined.paragraphs) == 14
 
 
 def test_a_letter_gives_score_deductions_strengths_and_deadline(letters: Path) -> None:
     letter = Document(str(letters / "seed-01-固军乡-反馈意见.docx"))
     lines = [p.text for p in letter.paragraphs]
     assert "固军乡：" in lines
-    assert any(t.startswith("经考核，你单位2026年度应急管理工作得分28分（满分100分），等级为不合格") for t in lines)
+    records = assess.load_records([SAMPLES / "office-records-example.csv"])
+    scored = assess.score(assess.load_facts(SAMPLES / "seed-01-township.json"), engine="native", phase="final",
+                          records=records)
+    assert any(t.startswith(f"经考核，你单位2026年度应急管理工作得分{fmt(scored.total)}分（满分100分），等级为不合格")
+               for t in lines)
     assert [t for t in lines if re.match("[一二三四]、", t)] == ["一、各类别得分", "二、扣分情况", "三、做得好的方面",
                                                                 "四、整改要求"]
     deductions = next(t for t in letter.tables if t.rows[0].cells[0].text == "类别" and len(t.columns) == 5)
@@ -180,7 +205,7 @@ def test_the_html_page_fetches_nothing(page: str) -> None:
 
 
 def test_the_html_page_has_charts_and_print_styles(page: str) -> None:
-    assert page.count("<svg") == 3 * 2 + 15  # two per table, one per unit
+    assert page.count("<svg") == 3 * 2 + 12  # two per table, one per ranked unit
     assert "@media print" in page and "@page" in page and "<text" not in page  # chart text drawn as outlines
 
 

@@ -137,10 +137,13 @@ def render_notice(ranking: Ranking, assessments: Sequence[Assessment], header: N
         docxkit.paragraph(document, "考核中发现的问题按涉及单位数排列如下：")
         for n, p in enumerate(problems, start=1):
             docxkit.paragraph(document, f"{n}. {p.item}（{p.units}个单位，共扣{fmt(p.points)}分）", size=12)
-    if unranked:
+    scored_apart = [(u.unit.name, u.reason) for t in ranking.tables for u in t.unranked]
+    if unranked or scored_apart:
         docxkit.heading(document, sections.next("未列入排名的单位"))
         for u in unranked:
             docxkit.paragraph(document, f"{Path(u.source).name}：{u.reason}", size=12)
+        for name, reason in scored_apart:  # scored, but of another period or year than its table
+            docxkit.paragraph(document, f"{name}：{reason}", size=12)
     docxkit.heading(document, sections.next("有关要求"))
     docxkit.paragraph(document, "各单位要对照考核发现的问题，逐项制定整改措施，明确责任人和完成时限"
                       + (f"，于{header.deadline}前将整改情况报送考核办公室" if header.deadline else "")
