@@ -86,7 +86,7 @@ def test_xlsx_has_a_sheet_per_table_and_a_deduction_sheet(tmp_path: Path) -> Non
     assert book.sheetnames == ["乡镇", "县直部门", "区县政府应急办、开发区", "扣分明细"]
     sheet = book["乡镇"]
     assert sheet["A1"].value == "应急管理工作年度考核结果" and sheet["A1"].font.bold
-    assert sheet["A2"].value.startswith("乡镇：") and sheet["A3"].value.startswith("等级分布")
+    assert sheet["A2"].value.startswith("乡镇（初评）：") and sheet["A3"].value.startswith("等级分布")
     assert [c.value for c in sheet[4]][:7] == ["排名", "单位编码", "单位", "类型", "考核期", "自评分", "得分"]
     assert sheet["A4"].font.bold and sheet["Q4"].value == "主要扣分"
     assert sheet.freeze_panes == "D5" and sheet.print_title_rows == "$4:$4"
