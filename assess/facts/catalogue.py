@@ -18,16 +18,20 @@ FieldKind = Literal["bool", "int", "number", "str", "enum", "section", "list"]
 class FieldInfo:
     """What the rule language needs to know about one fact path."""
 
-    __slots__ = ("better", "enum", "item_fields", "kind", "label", "path")
+    __slots__ = ("better", "enum", "item_fields", "kind", "label", "maximum", "minimum", "path")
 
     def __init__(self, path: str, kind: FieldKind, label: str, better: str | None = None,
-                 enum: tuple[str, ...] = (), item_fields: dict[str, FieldInfo] | None = None) -> None:
+                 enum: tuple[str, ...] = (), item_fields: dict[str, FieldInfo] | None = None,
+                 minimum: float | None = None, maximum: float | None = None) -> None:
         self.path = path
         self.kind = kind
         self.label = label
         self.better = better
         self.enum = enum
         self.item_fields = item_fields or {}
+        self.minimum = minimum
+        """The schema's bounds, where narrower than a count's or an amount's (a year, a percentage)."""
+        self.maximum = maximum
 
 
 def _describe(model: type[BaseModel], prefix: str) -> dict[str, FieldInfo]:
@@ -44,11 +48,12 @@ def _describe(model: type[BaseModel], prefix: str) -> dict[str, FieldInfo]:
     return out
 
 
-def _describe_type(annotation: Any, path: str, label: str, better: str | None) -> dict[str, FieldInfo]:
+def _describe_type(annotation: Any, path: str, label: str, better: str | None,
+                   bounds: tuple[float | None, float | None] = (None, None)) -> dict[str, FieldInfo]:
     origin = get_origin(annotation)
     args = [a for a in get_args(annotation) if a is not type(None)]
     if origin is Annotated:
-        return _describe_type(args[0], path, label, better)
+        return _describe_type(args[0], path, label, better, _bounds(annotation.__metadata__, bounds))
     if origin is Literal:
         return {path: FieldInfo(path, "enum", label, better, enum=tuple(str(a) for a in args))}
     if origin is list:
@@ -56,7 +61,7 @@ def _describe_type(annotation: Any, path: str, label: str, better: str | None) -
         item_fields = _describe(item, "") if isinstance(item, type) and issubclass(item, BaseModel) else {}
         return {path: FieldInfo(path, "list", label, better, item_fields=item_fields)}
     if origin is not None:  # Optional[X]
-        return _describe_type(args[0], path, label, better)
+        return _describe_type(args[0], path, label, better, bounds)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         section = {path: FieldInfo(path, "section", label)}
         section.update(_describe(annotation, f"{path}."))
@@ -65,7 +70,16 @@ def _describe_type(annotation: Any, path: str, label: str, better: str | None) -
     kind = scalar.get(annotation)
     if kind is None:
         raise TypeError(f"unsupported fact type at {path}: {annotation!r}")
-    return {path: FieldInfo(path, kind, label, better)}
+    return {path: FieldInfo(path, kind, label, better, minimum=bounds[0], maximum=bounds[1])}
+
+
+def _bounds(metadata: Any, bounds: tuple[float | None, float | None]) -> tuple[float | None, float | None]:
+    low, high = bounds
+    for item in metadata:
+        for constraint in getattr(item, "metadata", [item]):
+            low = getattr(constraint, "ge", low)
+            high = getattr(constraint, "le", high)
+    return low, high
 
 
 FIELDS: dict[str, FieldInfo] = _describe(UnitFacts, "")

@@ -116,7 +116,11 @@ def interval(node: expr.Node) -> Interval:
     if isinstance(node, expr.Const):
         return (float(node.value), float(node.value))
     if isinstance(node, expr.Ref):
-        return (0.0, float(MAX_COUNT) if node.info.kind == "int" else MAX_AMOUNT)
+        info = node.info
+        low = float(info.minimum) if info.minimum is not None else 0.0
+        high = float(info.maximum) if info.maximum is not None else \
+            float(MAX_COUNT) if info.kind == "int" else MAX_AMOUNT
+        return (low, high)
     if isinstance(node, expr.Neg):
         low, high = interval(node.item)
         return (-high, -low)
