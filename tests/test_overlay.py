@@ -125,8 +125,8 @@ def test_a_problem_in_a_value_from_the_base_names_the_base_file(tmp_path: Path) 
         load_ruleset(path)
     [issue] = caught.value.issues
     assert "add up to 4, less than its maximum 10" in issue.message
-    assert issue.line == 8  # the overlay's {id: org, max: 10}
-    path = write(tmp_path, OVERLAY.replace("  - {id: org, max: 10}\n", ""))
+    assert issue.line == 9 and "written in" not in issue.message  # the overlay's {id: org, max: 10}
+    path = write(tmp_path, OVERLAY.replace("remove: [M-B]", "remove: [M-1]").replace("  - {id: org, max: 10}\n", ""))
     with pytest.raises(RulesetError) as caught:
         load_ruleset(path)
     [issue] = caught.value.issues
