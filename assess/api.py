@@ -38,9 +38,10 @@ def bundled_rulesets() -> list[str]:
     return bundled_names()
 
 
-def ruleset_for_type(unit_type: str) -> str:
-    """The bundled ruleset that scores a unit type (``devzone`` → ``county``)."""
-    return ruleset_name_for(unit_type)
+def ruleset_for_type(unit_type: str, sector: str | None = None) -> str:
+    """The bundled ruleset that scores a unit type (``devzone`` → ``county`` unless a
+    ``devzone`` table ships), a department by its ``unit.sector``."""
+    return ruleset_name_for(unit_type, sector)
 
 
 def durable_unavailable_reason() -> str | None:
@@ -136,7 +137,7 @@ def score(unit: FactsInput, ruleset: Ruleset | str | os.PathLike[str] | None = N
     if isinstance(ruleset, Ruleset):
         return _score(ruleset, merged.facts, engine, source, phase=phase, provenance=merged,
                       missing_records=missing_records)
-    ref = ruleset if ruleset is not None else ruleset_name_for(merged.facts.unit.type)
+    ref = ruleset if ruleset is not None else ruleset_name_for(merged.facts.unit.type, merged.facts.unit.sector)
     with load_ruleset(ref) as loaded:
         return _score(loaded, merged.facts, engine, source, phase=phase, provenance=merged,
                       missing_records=missing_records)
