@@ -280,16 +280,19 @@ def write_ranking(result: ranking.Ranking, target: str | os.PathLike[str] | IO[b
         target.write(data)
 
 
-def check_ruleset(ref: str | os.PathLike[str], *, samples: int = 3000) -> list[lint.Finding]:
+def check_ruleset(ref: str | os.PathLike[str], *, samples: int = 3000, unread: bool = False) -> list[lint.Finding]:
     """Every problem with a ruleset: its load errors (severity ``error``, each with line and
     rule), or, when it loads, the warnings of :mod:`assess.tools.lint` (deductions that can
     never reach or silently exceed an item's points, unreachable grades, conditions
     that are never or always true, rules made moot by a veto, templates quoting facts
     the rule does not read; ``samples`` generated units look for conditions that never
-    or always hold). Never raises for a bad ruleset: problems are findings."""
+    or always hold), and the fairness lints of :mod:`assess.tools.fairness` (a shortfall
+    charged twice, a deduction for misfortune, a cycle the condition contradicts, a
+    category labelled with the wrong pillar; with ``unread``, the facts no rule reads).
+    Never raises for a bad ruleset: problems are findings."""
     from assess.tools import lint
 
-    return lint.check(ref, samples)
+    return lint.check(ref, samples, unread)
 
 
 def is_cases_file(ref: str | os.PathLike[str]) -> bool:
