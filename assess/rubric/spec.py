@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError
 
@@ -27,6 +27,8 @@ from assess.rubric.yamldoc import Document
 TIE_BREAK_KEYS = ("vetoes", "blocks", "bonus", "missing")
 """Tie-break keys a ruleset may list; ``category:<id>`` ranks by that category's score."""
 Pillar = Literal["预案", "体制", "机制", "法制", "保障"]
+PILLARS: tuple[Pillar, ...] = get_args(Pillar)
+"""一案三制 and 保障, in the order reports list them."""
 RuleKind = Literal["deduct", "bonus", "veto", "no_excellent"]
 MissingPolicy = Literal["deduct", "skip"]
 RuleSource = Literal["unit", "office", "review"]
