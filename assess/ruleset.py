@@ -11,11 +11,10 @@ import hashlib
 import json
 import os
 import threading
+from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any
-
-from functools import lru_cache
 
 from assess import inputs
 from assess.engines import ENGINES, REGISTRY, Engine

@@ -20,7 +20,7 @@ from assess.scoring.records import record
 
 def category_pillars(spec: RulesetSpec) -> dict[str, str]:
     """The pillar a capped category counts toward as a whole."""
-    out = {}
+    out: dict[str, str] = {}
     for category in spec.categories:
         if not category.capped:
             continue
@@ -28,8 +28,9 @@ def category_pillars(spec: RulesetSpec) -> dict[str, str]:
         for rule in spec.rules:
             if rule.kind == "deduct" and rule.category == category.id:
                 weights[rule.pillar] += cents(rule.points or 0)
-        chosen = category.pillar or (max(weights, key=lambda p: (weights[p], -PILLARS.index(p)))
-                                     if weights else None)
+        # ties go to the pillar listed first, so the choice does not depend on rule order
+        ranked = sorted(weights, key=lambda p: (-weights[p], PILLARS.index(p)))
+        chosen = category.pillar or (ranked[0] if ranked else None)
         if chosen is not None:
             out[category.id] = chosen
     return out
