@@ -175,3 +175,30 @@ def test_devzone_and_city_use_their_own_table_when_bundled() -> None:
     else:
         with pytest.raises(NoRulesetError):
             ruleset_name_for("city")
+
+
+def test_score_picks_the_bundled_overlay_of_the_departments_sector(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import assess
+    from assess import ruleset as ruleset_module
+
+    bundled = tmp_path / "bundled"
+    bundled.mkdir()
+    (bundled / "department.yaml").write_text(
+        fixture_ruleset("minimal").read_text(encoding="utf-8").replace("id: minimal", "id: department")
+        .replace("applies_to: [township]", "applies_to: [department]"), encoding="utf-8")
+    (bundled / "department-transport.yaml").write_text(
+        OVERLAY.replace("id: minimal-own", "id: department-transport").replace("extends: base.yaml", "extends: department"),
+        encoding="utf-8")
+    monkeypatch.setattr(ruleset_module, "BUNDLED_DIRS", (bundled,))
+    ruleset_module._sector_overlays.cache_clear()
+    try:
+        unit = {"unit": {"id": "d", "name": "县交通运输局", "type": "department", "sector": "transport"},
+                "enforcement": {"plan": False}}
+        scored = assess.score(unit, phase="final", engine="native")
+        assert (scored.ruleset.id, scored.ruleset.source) == ("department-transport", "department-transport")
+        assert [d.rule for d in scored.deductions] == ["M-1", "M-2", "OWN-1"]
+        other = assess.score({**unit, "unit": {**unit["unit"], "sector": "grain"}}, phase="final", engine="native")
+        assert other.ruleset.id == "department"
+    finally:
+        ruleset_module._sector_overlays.cache_clear()
