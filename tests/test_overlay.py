@@ -188,8 +188,8 @@ def test_score_picks_the_bundled_overlay_of_the_departments_sector(tmp_path: Pat
         fixture_ruleset("minimal").read_text(encoding="utf-8").replace("id: minimal", "id: department")
         .replace("applies_to: [township]", "applies_to: [department]"), encoding="utf-8")
     (bundled / "department-transport.yaml").write_text(
-        OVERLAY.replace("id: minimal-own", "id: department-transport").replace("extends: base.yaml", "extends: department"),
-        encoding="utf-8")
+        OVERLAY.replace("id: minimal-own", "id: department-transport")
+        .replace("extends: base.yaml", "extends: department"), encoding="utf-8")
     monkeypatch.setattr(ruleset_module, "BUNDLED_DIRS", (bundled,))
     ruleset_module._sector_overlays.cache_clear()
     try:
