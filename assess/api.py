@@ -41,9 +41,10 @@ def bundled_rulesets() -> list[str]:
     return bundled_names()
 
 
-def ruleset_for_type(unit_type: str) -> str:
-    """The bundled ruleset that scores a unit type (``devzone`` → ``county``)."""
-    return ruleset_name_for(unit_type)
+def ruleset_for_type(unit_type: str, sector: str | None = None) -> str:
+    """The bundled ruleset that scores a unit type (``devzone`` → ``county`` unless a
+    ``devzone`` table ships), a department by its ``unit.sector``."""
+    return ruleset_name_for(unit_type, sector)
 
 
 def durable_unavailable_reason() -> str | None:
@@ -139,7 +140,7 @@ def score(unit: FactsInput, ruleset: Ruleset | str | os.PathLike[str] | None = N
     if isinstance(ruleset, Ruleset):
         return _score(ruleset, merged.facts, engine, source, phase=phase, provenance=merged,
                       missing_records=missing_records)
-    ref = ruleset if ruleset is not None else ruleset_name_for(merged.facts.unit.type)
+    ref = ruleset if ruleset is not None else ruleset_name_for(merged.facts.unit.type, merged.facts.unit.sector)
     with load_ruleset(ref) as loaded:
         return _score(loaded, merged.facts, engine, source, phase=phase, provenance=merged,
                       missing_records=missing_records)
@@ -305,16 +306,19 @@ def render_letters(assessments: Sequence[Assessment], header: NoticeHeader | Non
     return feedback_letters(assessments, header or NoticeHeader(), combined)
 
 
-def check_ruleset(ref: str | os.PathLike[str], *, samples: int = 3000) -> list[lint.Finding]:
+def check_ruleset(ref: str | os.PathLike[str], *, samples: int = 3000, unread: bool = False) -> list[lint.Finding]:
     """Every problem with a ruleset: its load errors (severity ``error``, each with line and
     rule), or, when it loads, the warnings of :mod:`assess.tools.lint` (deductions that can
     never reach or silently exceed an item's points, unreachable grades, conditions
     that are never or always true, rules made moot by a veto, templates quoting facts
     the rule does not read; ``samples`` generated units look for conditions that never
-    or always hold). Never raises for a bad ruleset: problems are findings."""
+    or always hold), and the fairness lints of :mod:`assess.tools.fairness` (a shortfall
+    charged twice, a deduction for misfortune, a cycle the condition contradicts, a
+    category labelled with the wrong pillar; with ``unread``, the facts no rule reads).
+    Never raises for a bad ruleset: problems are findings."""
     from assess.tools import lint
 
-    return lint.check(ref, samples)
+    return lint.check(ref, samples, unread)
 
 
 def is_cases_file(ref: str | os.PathLike[str]) -> bool:

@@ -110,7 +110,8 @@ class Rulesets:
         self._loaded: dict[str, Ruleset] = {}
 
     def for_unit(self, unit: facts.UnitFacts) -> Ruleset:
-        return self.for_name(str(self.ref) if self.ref is not None else ruleset_name_for(unit.unit.type))
+        return self.for_name(str(self.ref) if self.ref is not None
+                             else ruleset_name_for(unit.unit.type, unit.unit.sector))
 
     def for_name(self, name: str) -> Ruleset:
         """The ruleset of that bundled name or path, loaded once."""
@@ -225,7 +226,9 @@ def _score_chunk(chunk: list[Unit]) -> list[Outcome]:
     rulesets: Rulesets = _WORKER["rulesets"]
     results = score_units(chunk, rulesets.for_unit, _WORKER["engine"], _WORKER["phase"], _WORKER["missing_records"])
     if _WORKER["detail"] == "summary":
-        return [(s.source, s.summary, s.error) for s in summaries(results)]
+        # a summary's row does not say which ruleset (a sector's overlay) scored it
+        return [(s.source, (s.summary, s.ruleset.name if s.ruleset is not None else None), s.error)
+                for s in summaries(results)]
     return [(s.source, s.assessment, s.error) for s in results]
 
 
@@ -256,8 +259,9 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
                     if result is None:
                         yield Scored(source, error=error)
                     elif detail == "summary":
-                        ruleset = local.for_name(text_ref or ruleset_name_for(result.row.unit.type))
-                        yield Scored(source, ruleset=ruleset, summary=result)
+                        summary, name = result
+                        ruleset = local.for_name(text_ref or name or ruleset_name_for(summary.row.unit.type))
+                        yield Scored(source, ruleset=ruleset, summary=summary)
                     else:
                         yield Scored(source, result, local.for_name(text_ref or result.ruleset.source))
 

@@ -384,11 +384,12 @@ def compare(first: str, second: str, ruleset_ref: str | None, engine: str, fmt: 
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--samples", type=click.IntRange(min=0, max=1_000_000), default=3000, show_default=True,
               help="Generated units to look for conditions that never or always hold.")
+@click.option("--unread", is_flag=True, help="Also list the facts fields no rule of the ruleset reads.")
 @click.pass_context
-def check(ctx: click.Context, rulesets_: tuple[str, ...], fmt: str, samples: int) -> None:
+def check(ctx: click.Context, rulesets_: tuple[str, ...], fmt: str, samples: int, unread: bool) -> None:
     """Check rulesets: load errors and warnings, each with file, line and rule; exit 1 on an error."""
     streams = _streams()
-    findings = [f for ref in rulesets_ for f in check_ruleset(ref, samples=samples)]
+    findings = [f for ref in rulesets_ for f in check_ruleset(ref, samples=samples, unread=unread)]
     if fmt == "json":
         streams.out(json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2) + "\n")
     else:

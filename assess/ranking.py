@@ -27,6 +27,7 @@ from assess.errors import AssessError
 from assess.facts import PERIOD_LABELS, UNIT_TYPE_LABELS
 from assess.ruleset import Ruleset
 from assess.scoring.assessment import Assessment, CategoryScore, RulesetRef, UnitRef
+from assess.scoring.pillars import pillar_scores
 
 # Rows are slotted dataclasses, not pydantic models: a province ranks tens of thousands of
 # units, and a row costs about 600 bytes this way against 4 KB as a model. Pydantic
@@ -73,6 +74,8 @@ class Row:
     grades_possible: tuple[str, ...] = ()
     flags: tuple[str, ...] = ()
     """Codes of the submission's flags (模板空白, 材料雷同 ...), shown beside the table; not scored."""
+    pillars: tuple[float, ...] = ()
+    """Scores by 一案三制 and 保障, in the order of the table's ``pillars`` columns."""
 
     @property
     def open(self) -> bool:
@@ -137,6 +140,8 @@ class Table(BaseModel):
     categories: list[Column]
     tie_break: list[str]
     rows: list[Row]
+    pillars: list[Column] = []
+    """Subtotal columns by 一案三制 and 保障 (each row's ``pillars``), for renderers that show them."""
     grades: list[GradeCount]
     self_score_threshold: float
     self_score_gaps: list[Gap]
@@ -185,7 +190,8 @@ def summarize(assessment: Assessment, ruleset: Ruleset) -> Summary:
                        assessment.total, tuple(c.score for c in assessment.categories), assessment.bonus,
                        assessment.grade, bool(assessment.vetoes), bool(assessment.blocks_excellent),
                        main_deductions(assessment), assessment.ceiling, assessment.pending_points,
-                       tuple(assessment.grades_possible), tuple(dict.fromkeys(f.code for f in assessment.flags))),
+                       tuple(assessment.grades_possible), tuple(dict.fromkeys(f.code for f in assessment.flags)),
+                       tuple(p.score for p in assessment.pillars)),
                    assessment.phase)
 
 
@@ -258,6 +264,7 @@ class Ranker:
                                source=ruleset.name),
             unit_types=present,
             categories=[Column(id=c.id, name=c.name, max=c.max) for c in spec.categories],
+            pillars=[Column(id=p.id, name=p.id, max=p.max) for p in pillar_scores(spec, ())],
             tie_break=list(spec.tie_break), rows=rows,
             grades=[GradeCount(grade=g, count=n) for g, n in counts.items()],
             self_score_threshold=self.threshold, self_score_gaps=gaps,

@@ -11,15 +11,18 @@ import hashlib
 import json
 import os
 import threading
+from functools import lru_cache
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from assess import inputs
 from assess.engines import ENGINES, REGISTRY, Engine
-from assess.errors import AssessError, EngineError, NoRulesetError, RulesetError
+from assess.errors import AssessError, EngineError, Issue, NoRulesetError, RulesetError
 from assess.paths import did_you_mean
-from assess.rubric.compile import compile_text
+from assess.rubric import overlay, yamldoc
+from assess.rubric import spec as rubric_spec
+from assess.rubric.compile import compile_document
 from assess.rubric.program import Program
 
 _HERE = Path(__file__).resolve().parent
@@ -33,6 +36,8 @@ TYPE_TO_RULESET = {
     "county": "county",
     "devzone": "county",
 }
+OWN_TABLES = ("devzone", "city")
+"""Unit types scored on a bundled table of their own when one ships (else as above)."""
 
 
 def bundled_dir() -> Path:
@@ -116,12 +121,63 @@ class Ruleset:
 
 
 def load_text(text: str | bytes, source: str, name: str | None = None, path: Path | None = None) -> Ruleset:
-    """Load a ruleset from YAML text; every problem is a RulesetError naming rule and line."""
-    program, data = compile_text(text, source)
+    """Load a ruleset from YAML text; every problem is a RulesetError naming rule and line.
+
+    An overlay (a ruleset with ``extends``) is resolved against the ruleset it extends,
+    found beside ``path`` or among the bundled ones; its sha256 is over the resolved form.
+    """
+    doc = _resolve(yamldoc.load(text, source), source, path, ())
+    program, data = compile_document(doc, source)
     for spec in REGISTRY.values():  # fail at load, not halfway through scoring
         if spec.check is not None:
             spec.check(program)
     return Ruleset(program, canonical_sha256(data), name or program.rubric.spec.id, path)
+
+
+def _resolve(doc: yamldoc.Document, source: str, path: Path | None,
+             chain: tuple[str, ...]) -> yamldoc.Document:
+    ref = overlay.base_ref(doc, source)
+    if ref is None:
+        return doc
+    here = str(path.resolve()) if path is not None else source
+    base_path, base_source = _locate(ref, path, doc, source)
+    key = str(base_path.resolve())
+    if key in (*chain, here):
+        cycle = " → ".join((*chain, here, key))
+        raise RulesetError("overlays extend each other in a cycle", source=source, issues=(
+            Issue("$.extends", f"{ref!r} leads back to this file: {cycle}", line=doc.line(("extends",))),))
+    base = _resolve(yamldoc.load(_read(base_path), base_source), base_source, base_path, (*chain, here))
+    # The base must be a ruleset on its own, so that its problems are reported as its own.
+    rubric_spec.check(rubric_spec.parse(base, base_source))
+    return overlay.merge(base, base_source, doc, source)
+
+
+def _locate(ref: str, path: Path | None, doc: yamldoc.Document, source: str) -> tuple[Path, str]:
+    """The file an overlay's ``extends`` names: a bundled name, or a path beside the overlay."""
+    if _is_path(ref):
+        found = (path.parent / ref) if path is not None else Path(ref)
+        if not found.is_file():
+            raise RulesetError("the ruleset this overlay extends cannot be found", source=source, issues=(
+                Issue("$.extends", f"no such ruleset file {str(found)!r}", line=doc.line(("extends",))),))
+        return found, str(found)
+    names = bundled_names()
+    if ref not in names:
+        raise RulesetError("the ruleset this overlay extends cannot be found", source=source, issues=(
+            Issue("$.extends", f"unknown bundled ruleset {ref!r}{did_you_mean(ref, names)}",
+                  line=doc.line(("extends",))),))
+    return bundled_dir() / f"{ref}.yaml", f"{ref} (bundled)"
+
+
+def _is_path(ref: str) -> bool:
+    return Path(ref).suffix in (".yaml", ".yml") or "/" in ref or "\\" in ref
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return inputs.read_input(path, what="ruleset file", limit=inputs.cap("ruleset file"))
+    except inputs.InputError as exc:
+        message = "no such ruleset file" if exc.message == "no such file" else exc.message
+        raise RulesetError(message, source=exc.source) from exc
 
 
 def load_ruleset(ref: str | os.PathLike[str]) -> Ruleset:
@@ -133,8 +189,7 @@ def load_ruleset(ref: str | os.PathLike[str]) -> Ruleset:
     """
     text_ref = str(ref)
     path = Path(text_ref)
-    is_path = not isinstance(ref, str) or path.suffix in (".yaml", ".yml") or "/" in text_ref \
-        or "\\" in text_ref
+    is_path = not isinstance(ref, str) or _is_path(text_ref)
     if not is_path:
         names = bundled_names()
         if text_ref not in names:
@@ -142,24 +197,41 @@ def load_ruleset(ref: str | os.PathLike[str]) -> Ruleset:
                                f"{', '.join(names)}{did_you_mean(text_ref, names)}; "
                                "or give a path to a .yaml file")
         path = bundled_dir() / f"{text_ref}.yaml"
-    try:
-        data = inputs.read_input(path, what="ruleset file", limit=inputs.cap("ruleset file"))
-    except inputs.InputError as exc:
-        message = "no such ruleset file" if exc.message == "no such file" else exc.message
-        raise RulesetError(message, source=exc.source) from exc
-    return load_text(data, str(path) if is_path else f"{text_ref} (bundled)",
+    return load_text(_read(path), str(path) if is_path else f"{text_ref} (bundled)",
                      name=None if is_path else text_ref, path=path)
 
 
-def ruleset_name_for(unit_type: str) -> str:
-    """The bundled ruleset that scores a unit type (devzone: the county table).
+def ruleset_name_for(unit_type: str, sector: str | None = None) -> str:
+    """The bundled ruleset that scores a unit: by its type, and a department by its sector.
 
-    A prefecture-level city is assessed by the province on a table of its own; scoring
-    it on the county table would rank it among the counties it oversees.
+    A department is scored on the bundled overlay whose ``sectors`` list its sector (its
+    own indicators on the common table), else on ``department``. A development zone and a
+    prefecture-level city get a bundled table of their own where one ships; otherwise a
+    zone is scored on the county table, and a city is refused: scoring it on the county
+    table would rank it among the counties it oversees.
     """
+    names = bundled_names()
+    if unit_type in OWN_TABLES and unit_type in names:
+        return unit_type
     if unit_type == "city":
         raise NoRulesetError("地级市不能按区县考核细则评分：请用 --ruleset 指定适用于地级市的考核细则")
     try:
-        return TYPE_TO_RULESET[unit_type]
+        name = TYPE_TO_RULESET[unit_type]
     except KeyError as exc:
         raise AssessError(f"no bundled ruleset for unit type {unit_type!r}") from exc
+    if unit_type == "department" and sector is not None:
+        return _sector_overlays().get(sector, name)
+    return name
+
+
+@lru_cache(maxsize=1)
+def _sector_overlays() -> dict[str, str]:
+    """Each sector's bundled overlay (the first by name where two claim one)."""
+    found: dict[str, str] = {}
+    for name in bundled_names():
+        path = bundled_dir() / f"{name}.yaml"
+        data = yamldoc.load(_read(path), f"{name} (bundled)").data
+        sectors = data.get("sectors") if isinstance(data, dict) else None
+        for sector in sectors if isinstance(sectors, list) else ():
+            found.setdefault(str(sector), name)
+    return found

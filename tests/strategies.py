@@ -37,6 +37,12 @@ counts = st.one_of(st.integers(0, 12), st.integers(0, 60), st.integers(0, 100_00
 def value_for(info: FieldInfo) -> st.SearchStrategy[Any]:
     if info.kind == "bool":
         return st.booleans()
+    if info.kind in ("int", "number") and info.minimum is not None and info.maximum is not None \
+            and info.maximum <= 10_000:
+        # a year or a percentage: anywhere in its bounds, the bounds included
+        low, high = int(info.minimum), int(info.maximum)
+        ints = st.integers(low, high)
+        return ints if info.kind == "int" else st.one_of(ints, st.floats(low, high).map(lambda x: round(x, 2)))
     if info.kind == "int":
         return counts
     if info.kind == "number":

@@ -168,7 +168,7 @@ def test_assessment_json_round_trips() -> None:
     rs = RULESETS["forms"]
     a = assess(rs, {"unit": {"id": "u", "name": "某乡", "type": "township"}})
     assert Assessment.model_validate_json(a.to_json()) == a
-    assert json.loads(a.to_json())["schema_version"] == "1.1"
+    assert json.loads(a.to_json())["schema_version"] == "1.2"
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -15,15 +15,47 @@ LINT = FIXTURES / "lint"
 TRIGGERS = sorted(p for p in LINT.glob("*.yaml") if p.stem != "clean")
 
 
+ON_REQUEST = {"unread-field"}
+"""Lints that run only when asked (``assess check --unread``); they list one finding per field."""
+
+
 @pytest.mark.parametrize("path", TRIGGERS, ids=lambda p: p.stem)
 def test_fixture_triggers_its_warning_and_nothing_else(path: Path) -> None:
-    findings = check(path)
     code = path.stem.removesuffix("-proven")
-    assert [f.code for f in findings] == [code], [f.render() for f in findings]
+    findings = check(path, unread=code in ON_REQUEST)
+    if code in ON_REQUEST:
+        assert check(path) == []
+        assert {f.code for f in findings} == {code}, [f.render() for f in findings]
+    else:
+        assert [f.code for f in findings] == [code], [f.render() for f in findings]
     finding = findings[0]
     assert finding.severity == "warning" and finding.source == str(path) and finding.line is not None
     expected_rule = path.read_text(encoding="utf-8").splitlines()[0].split("(rule ")[1].rstrip(").")
     assert finding.rule == (None if expected_rule == "-" else expected_rule)
+
+
+def test_unread_lists_the_facts_no_rule_reads() -> None:
+    messages = [f.message for f in check(LINT / "unread-field.yaml", unread=True)]
+    assert "no rule reads organization.office (应急办)" in messages
+    assert "no rule reads drills (演练)" in messages
+    # read by the ruleset, or not a fact a unit is asked for
+    assert not any(m.startswith(("no rule reads organization.staff ", "no rule reads organization.leadership_group ",
+                                 "no rule reads unit.", "no rule reads adjustments"))
+                   for m in messages)
+    result = cli("check", "--unread", str(LINT / "unread-field.yaml"))
+    assert result.code == 0 and "warning[unread-field]" in result.out and "organization.office" in result.out
+
+
+def test_also_charges_says_a_double_charge_is_meant(tmp_path: Path) -> None:
+    text = (LINT / "double-charge.yaml").read_text(encoding="utf-8")
+    meant = tmp_path / "meant.yaml"
+    meant.write_text(text.replace("    when: organization.staff == 0\n",
+                                  "    when: organization.staff == 0\n    also_charges: [OK-2]\n"), encoding="utf-8")
+    assert check(meant) == []
+    meant.write_text(text.replace("    when: organization.staff == 0\n",
+                                  "    when: organization.staff == 0\n    also_charges: [OK-9]\n"), encoding="utf-8")
+    [finding] = check(meant)
+    assert finding.severity == "error" and finding.rule == "L-1" and "'OK-9'" in finding.message
 
 
 def test_a_clean_ruleset_has_no_findings() -> None:

@@ -87,7 +87,8 @@ def test_xlsx_has_a_sheet_per_table_and_a_deduction_sheet(tmp_path: Path) -> Non
     sheet = book["乡镇"]
     assert sheet["A1"].value == "应急管理工作年度考核结果" and sheet["A1"].font.bold
     assert sheet["A2"].value.startswith("乡镇（初评）：") and sheet["A3"].value.startswith("等级分布")
-    assert [c.value for c in sheet[4]][:9] == ["排名", "单位编码", "单位", "类型", "考核期", "自评分", "最低得分", "最高得分", "待定分值"]
+    assert [c.value for c in sheet[4]][:9] == ["排名", "单位编码", "单位", "类型", "考核期", "自评分",
+                                               "最低得分", "最高得分", "待定分值"]
     assert sheet["A4"].font.bold and sheet["S4"].value == "主要扣分"  # two more score columns in 初评
     assert sheet.freeze_panes == "D5" and sheet.print_title_rows == "$4:$4"
     setup = sheet.page_setup

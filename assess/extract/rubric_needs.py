@@ -15,12 +15,12 @@ _DEFAULT_RUBRIC = tuple(p for p, f in FIELDS.items() if f.kind not in ("section"
 def rubric_paths(unit_type: str) -> tuple[str, ...]:
     """Fact paths the bundled ruleset for ``unit_type`` needs, in rule order."""
     # imported here: only the unsupported list needs rulesets
-    from assess.rubric.compile import compile_text
-    from assess.ruleset import bundled_dir, ruleset_name_for
+    from assess.ruleset import load_ruleset, ruleset_name_for
 
     try:
-        path = bundled_dir() / f"{ruleset_name_for(unit_type)}.yaml"
-        program, _ = compile_text(path.read_bytes(), str(path))
+        # loaded, not only compiled, so that a bundled overlay (a devzone table) is resolved
+        with load_ruleset(ruleset_name_for(unit_type)) as ruleset:
+            program = ruleset.program
     except (AssessError, OSError):
         return _DEFAULT_RUBRIC
     out: list[str] = []

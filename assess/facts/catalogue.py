@@ -18,18 +18,20 @@ FieldKind = Literal["bool", "int", "number", "str", "enum", "section", "list"]
 class FieldInfo:
     """What the rule language needs to know about one fact path."""
 
-    __slots__ = ("better", "enum", "item_fields", "kind", "label", "maximum", "path")
+    __slots__ = ("better", "enum", "item_fields", "kind", "label", "maximum", "minimum", "path")
 
     def __init__(self, path: str, kind: FieldKind, label: str, better: str | None = None,
                  enum: tuple[str, ...] = (), item_fields: dict[str, FieldInfo] | None = None,
-                 maximum: float | None = None) -> None:
+                 minimum: float | None = None, maximum: float | None = None) -> None:
         self.path = path
         self.kind = kind
         self.label = label
         self.better = better
         self.enum = enum
         self.item_fields = item_fields or {}
-        self.maximum = maximum  # the schema's upper bound of a number; the rule language bounds terms by it
+        self.minimum = minimum
+        """The schema's bounds, where narrower than a count's or an amount's (a year, a percentage)."""
+        self.maximum = maximum
 
 
 def _describe(model: type[BaseModel], prefix: str) -> dict[str, FieldInfo]:
@@ -42,31 +44,16 @@ def _describe(model: type[BaseModel], prefix: str) -> dict[str, FieldInfo]:
         label = str(extra.get("x-label") or info.title or name)
         better = extra.get("x-better")
         better_s = str(better) if better is not None else None
-        out.update(_describe_type(info.annotation, path, label, better_s, _le(info.metadata)))
+        out.update(_describe_type(info.annotation, path, label, better_s, _bounds(info.metadata, (None, None))))
     return out
 
 
-def _le(metadata: Any) -> float | None:
-    """The ``le`` bound among pydantic constraints, if any."""
-    for item in metadata:
-        bound = getattr(item, "le", None)
-        if isinstance(bound, (int, float)):
-            return bound
-        inner = getattr(item, "metadata", None)
-        if inner:
-            found = _le(inner)
-            if found is not None:
-                return found
-    return None
-
-
 def _describe_type(annotation: Any, path: str, label: str, better: str | None,
-                   maximum: float | None = None) -> dict[str, FieldInfo]:
+                   bounds: tuple[float | None, float | None] = (None, None)) -> dict[str, FieldInfo]:
     origin = get_origin(annotation)
     args = [a for a in get_args(annotation) if a is not type(None)]
     if origin is Annotated:
-        found = _le(get_args(annotation)[1:])
-        return _describe_type(args[0], path, label, better, found if found is not None else maximum)
+        return _describe_type(args[0], path, label, better, _bounds(annotation.__metadata__, bounds))
     if origin is Literal:
         return {path: FieldInfo(path, "enum", label, better, enum=tuple(str(a) for a in args))}
     if origin is list:
@@ -74,7 +61,7 @@ def _describe_type(annotation: Any, path: str, label: str, better: str | None,
         item_fields = _describe(item, "") if isinstance(item, type) and issubclass(item, BaseModel) else {}
         return {path: FieldInfo(path, "list", label, better, item_fields=item_fields)}
     if origin is not None:  # Optional[X]
-        return _describe_type(args[0], path, label, better, maximum)
+        return _describe_type(args[0], path, label, better, bounds)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         section = {path: FieldInfo(path, "section", label)}
         section.update(_describe(annotation, f"{path}."))
@@ -83,7 +70,16 @@ def _describe_type(annotation: Any, path: str, label: str, better: str | None,
     kind = scalar.get(annotation)
     if kind is None:
         raise TypeError(f"unsupported fact type at {path}: {annotation!r}")
-    return {path: FieldInfo(path, kind, label, better, maximum=maximum if kind in ("int", "number") else None)}
+    return {path: FieldInfo(path, kind, label, better, minimum=bounds[0], maximum=bounds[1])}
+
+
+def _bounds(metadata: Any, bounds: tuple[float | None, float | None]) -> tuple[float | None, float | None]:
+    low, high = bounds
+    for item in metadata:
+        for constraint in getattr(item, "metadata", [item]):
+            low = getattr(constraint, "ge", low)
+            high = getattr(constraint, "le", high)
+    return low, high
 
 
 FIELDS: dict[str, FieldInfo] = _describe(UnitFacts, "")

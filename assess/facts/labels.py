@@ -16,6 +16,22 @@ UNIT_TYPE_LABELS: dict[str, str] = {
 }
 
 
+SECTOR_LABELS: dict[str, str] = {
+    "transport": "交通运输",
+    "grain": "粮食和物资储备",
+    "environment": "生态环境",
+    "housing": "住房和城乡建设",
+    "education": "教育",
+    "water": "水利",
+    "natural_resources": "自然资源",
+    "agriculture": "农业农村",
+    "health": "卫生健康",
+    "industry": "工业和信息化",
+    "public_security": "公安",
+    "other": "其他",
+}
+
+
 HAZARD_LABELS: dict[str, str] = {
     "flood": "防汛抗旱",
     "geologic": "地质灾害",
@@ -55,7 +71,8 @@ PLAN_KIND_LABELS: dict[str, str] = {
 
 
 VALUE_LABELS: dict[str, str] = {
-    **HAZARD_LABELS, **HONOR_LEVEL_LABELS, **UNIT_TYPE_LABELS, **PLAN_KIND_LABELS, **PERIOD_LABELS,
+    **HAZARD_LABELS, **SECTOR_LABELS, **HONOR_LEVEL_LABELS, **UNIT_TYPE_LABELS, **PLAN_KIND_LABELS,
+    **PERIOD_LABELS,
     **DRILL_ROLE_LABELS,
 }
 """Every closed-set code with its label, for wording conditions (``kind == "flood"``)."""

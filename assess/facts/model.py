@@ -36,6 +36,14 @@ Note = Annotated[str, Field(min_length=1, max_length=2000)]
 
 UnitType = Literal["township", "street", "department", "county", "devzone", "city"]
 
+Sector = Literal[
+    "transport", "grain", "environment", "housing", "education", "water", "natural_resources",
+    "agriculture", "health", "industry", "public_security", "other",
+]
+"""The sector a county department runs: it picks the department's own indicators (个性指标)."""
+Percent = Annotated[float, Field(ge=0, le=100)]
+Year = Annotated[int, Field(ge=1990, le=2100)]
+
 
 Hazard = Literal[
     "flood", "geologic", "forest_fire", "fire", "production_safety", "hazardous_chemicals",
@@ -68,6 +76,14 @@ def _cross(field: str, message: str) -> PydanticCustomError:
     return PydanticCustomError("cross_field", "{message}", {"message": message, "field": field})
 
 
+def _not_above(section: BaseModel, pairs: tuple[tuple[str, str], ...]) -> None:
+    """A part never exceeds its whole (closed <= found and the like), when both are given."""
+    for part, whole in pairs:
+        low, high = getattr(section, part), getattr(section, whole)
+        if low is not None and high is not None and low > high:
+            raise _cross(part, f"{part} ({low}) exceeds {whole} ({high})")
+
+
 class Source(Section):
     document: ShortText | None = _field("来源文件", "Where the facts were transcribed from.")
     part: int | None = _field("篇目", "Part number in the source document (第N篇).", ge=1, le=10_000)
@@ -82,6 +98,8 @@ class Unit(Section):
     parent: ShortText | None = _field("上级单位", "The level above that assesses the unit.")
     period: Literal["annual", "half-year"] | None = _field(
         "报告期", "Whether the submission covers the whole year or half of it.")
+    sector: Sector | None = _field(
+        "所属行业", "The sector a county department runs; picks its own indicators (个性指标).")
 
 
 class Work(Section):
@@ -142,6 +160,9 @@ class Plans(Section):
     named: list[NamedPlan] | None = _field(
         "预案清单", "Plans the unit names (evidence; the counts above are what is scored).",
         max_length=MAX_LIST)
+    last_revised_year: Year | None = _field(
+        "最近修订年份", "Year the overall plan was last revised (plans are revised at least every three years).",
+        "more")
 
     @model_validator(mode="after")
     def _consistent(self) -> Plans:
@@ -182,6 +203,8 @@ class Teams(Section):
     professional: Count | None = _field("专业队伍", "Professional emergency teams.", "more")
     volunteers: Count | None = _field("志愿者", "Registered emergency volunteers.", "more")
     trainings: Count | None = _field("队伍培训", "Team trainings held this year.", "more")
+    social_registered: Count | None = _field(
+        "登记社会救援力量", "Social rescue forces registered with the unit.", "more")
 
 
 class SupplyItem(Section):
@@ -196,6 +219,8 @@ class Supplies(Section):
     custodian: bool | None = _field("专人管理", "A named custodian looks after the supplies.", "true")
     maintained: bool | None = _field("定期维护", "Supplies are checked and maintained.", "true")
     items: list[SupplyItem] | None = _field("物资清单", "Supplies in store.", max_length=MAX_LIST)
+    contracted: bool | None = _field(
+        "协议储备", "Supplies are also reserved by agreement with suppliers (协议储备).", "true")
 
 
 _DATE_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
@@ -258,6 +283,86 @@ class Reporting(Section):
 class Warning_(Section):
     system: bool | None = _field("预警机制", "An early-warning release mechanism exists.", "true")
     issued: Count | None = _field("发布预警", "Warnings released this year.", "more")
+    answered: bool | None = _field(
+        "预警叫应", "Warnings are answered: the people warned confirm they received them (叫应).", "true")
+    broadcast_coverage: Percent | None = _field(
+        "村村响覆盖率", "Share of villages reached by emergency broadcasting (村村响), in percent.", "more")
+
+
+class Responsibility(Section):
+    letters_signed: Count | None = _field(
+        "安全生产责任书签订数", "Safety responsibility letters signed this year.", "more")
+    subunits: Count | None = _field(
+        "应签订单位数", "Units (villages, enterprises, offices) that should sign one.")
+
+    @model_validator(mode="after")
+    def _signed(self) -> Responsibility:
+        _not_above(self, (("letters_signed", "subunits"),))
+        return self
+
+
+class Safety(Section):
+    campaigns: Count | None = _field("打非治违/专项整治行动次数",
+                                     "Special campaigns against illegal operation and major hazards.", "more")
+    major_hazards_found: Count | None = _field("发现重大事故隐患", "Major accident hazards found this year.")
+    major_hazards_closed: Count | None = _field(
+        "整改销号重大事故隐患", "Of those, how many were rectified and closed.", "more")
+
+    @model_validator(mode="after")
+    def _closed(self) -> Safety:
+        _not_above(self, (("major_hazards_closed", "major_hazards_found"),))
+        return self
+
+
+class Enforcement(Section):
+    plan: bool | None = _field("年度执法计划", "A yearly inspection and enforcement plan.", "true")
+    inspections: Count | None = _field("执法检查次数", "Enforcement inspections done this year.", "more")
+    penalties: Count | None = _field("行政处罚数", "Administrative penalties imposed this year.")
+    three_rules: bool | None = _field(
+        "执法三项制度", "公示、全过程记录、法制审核 are in force for enforcement.", "true")
+
+
+class Enterprises(Section):
+    total: Count | None = _field("行业企业数", "Enterprises of the sector the unit supervises.")
+    dual_prevention: Count | None = _field(
+        "建立双重预防机制企业数", "Of those, how many run risk grading and hazard screening.", "more")
+    plans_filed: Count | None = _field(
+        "企业预案备案数", "Of those, how many have filed their own emergency plan.", "more")
+
+    @model_validator(mode="after")
+    def _within_total(self) -> Enterprises:
+        _not_above(self, (("dual_prevention", "total"), ("plans_filed", "total")))
+        return self
+
+
+class Flood(Section):
+    responsible_named: bool | None = _field(
+        "防汛责任人落实", "Responsible officials are named for every reservoir, dike and hazard site.", "true")
+    monitors: Count | None = _field("群测群防监测员", "Monitors for flash floods and landslide points.", "more")
+    evacuated_in_time: bool | None = _field(
+        "危险区域人员及时转移", "People in danger zones were moved out in time (应转尽转、应转早转).", "true")
+
+
+class ForestFire(Section):
+    rangers: Count | None = _field("护林员", "Forest rangers.", "more")
+    hotspots: Count | None = _field("卫星热点", "Satellite hot spots passed to the unit.")
+    hotspots_answered: Count | None = _field(
+        "按时核查反馈热点", "Of those, how many were checked and reported back in time.", "more")
+
+    @model_validator(mode="after")
+    def _answered(self) -> ForestFire:
+        _not_above(self, (("hotspots_answered", "hotspots"),))
+        return self
+
+
+class Grassroots(Section):
+    info_officers: Count | None = _field("灾害信息员", "Disaster information officers.", "more")
+    villages: Count | None = _field("村（社区）数", "Villages and communities under the unit.")
+
+
+class Comms(Section):
+    satellite_phones: Count | None = _field(
+        "卫星电话", "Satellite phones that work when roads, power and networks are cut (三断).", "more")
 
 
 class Hazards(Section):
@@ -420,6 +525,14 @@ class UnitFacts(BaseModel):
     drills: list[Drill] | None = _field("演练", "One entry per drill held.", max_length=MAX_LIST)
     drill_participants: Count | None = _field(
         "参演人次", "Participants in all drills together, when only the total is stated.", "more")
+    responsibility: Responsibility | None = Field(default=None, title="安全生产责任")
+    safety: Safety | None = Field(default=None, title="安全生产")
+    enforcement: Enforcement | None = Field(default=None, title="执法检查")
+    enterprises: Enterprises | None = Field(default=None, title="行业企业")
+    flood: Flood | None = Field(default=None, title="防汛抗旱")
+    forest_fire: ForestFire | None = Field(default=None, title="森林防灭火")
+    grassroots: Grassroots | None = Field(default=None, title="基层能力")
+    comms: Comms | None = Field(default=None, title="应急通信")
     duty: Duty | None = Field(default=None, title="应急值守")
     reporting: Reporting | None = Field(default=None, title="信息报送")
     warning: Warning_ | None = Field(default=None, title="监测预警")

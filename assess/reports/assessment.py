@@ -99,6 +99,15 @@ def _lines(a: Assessment, heading: Callable[[str], str], table_format: str,
         rows.append(["合计", fmt(a.max), fmt(sum(c.deducted for c in a.categories)), fmt(a.total)])
         out.append(tabulate(rows, headers=["类别", "满分", "扣分", "得分"], tablefmt=table_format,
                             disable_numparse=True, colalign=("left", "right", "right", "right")))
+    if a.pillars:
+        out.append("")
+        out.append(heading("按一案三制汇总"))
+        out.append("")
+        rows = [[p.id, fmt(p.max), fmt(p.deducted), fmt(p.score)] for p in a.pillars]
+        # in 初评 a pillar's score, like a category's, is its maximum less what is decided so far
+        headers = ["方面", "满分", "已扣分" if a.pending_points else "扣分", "得分"]
+        out.append(tabulate(rows, headers=headers, tablefmt=table_format,
+                            disable_numparse=True, colalign=("left", "right", "right", "right")))
     sections: list[tuple[str, list[str]]] = []
     if a.flags:
         sections.append(("审核标记（不计分，请人工核实）", [

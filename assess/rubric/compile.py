@@ -369,7 +369,11 @@ def _presence(path: str) -> Fn:
 def compile_text(text: str | bytes, source: str) -> tuple[Program, Any]:
     """Read, check and compile a ruleset's YAML text; returns the program and the document's
     data (for its canonical hash). Every problem is a RulesetError naming rule and line."""
-    doc = yamldoc.load(text, source)
+    return compile_document(yamldoc.load(text, source), source)
+
+
+def compile_document(doc: yamldoc.Document, source: str) -> tuple[Program, Any]:
+    """Check and compile a read ruleset document (a resolved overlay's, say)."""
     rubric = rubric_spec.parse(doc, source)
     rubric_spec.check(rubric)
     return compile_program(rubric), doc.data

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError
 
 from assess.errors import Issue, RulesetError
-from assess.facts import UnitType
+from assess.facts import Sector, UnitType
 from assess.paths import Path, did_you_mean, fields_at, json_path
 from assess.points import num
 from assess.rubric import forms
@@ -27,6 +27,8 @@ from assess.rubric.yamldoc import Document
 TIE_BREAK_KEYS = ("vetoes", "blocks", "bonus", "missing")
 """Tie-break keys a ruleset may list; ``category:<id>`` ranks by that category's score."""
 Pillar = Literal["预案", "体制", "机制", "法制", "保障"]
+PILLARS: tuple[Pillar, ...] = get_args(Pillar)
+"""一案三制 and 保障, in the order reports list them."""
 RuleKind = Literal["deduct", "bonus", "veto", "no_excellent"]
 MissingPolicy = Literal["deduct", "skip"]
 RuleSource = Literal["unit", "office", "review"]
@@ -46,6 +48,9 @@ class CategorySpec(Spec):
     capped: bool = False
     """True when the items' points add up to more than ``max`` and the category as a whole
     is 扣完为止; otherwise they must add up to ``max`` exactly."""
+    pillar: Pillar | None = None
+    """The 一案三制 pillar (or 保障) the category stands for; the ``pillar-mismatch`` lint
+    compares it with what its rules read. Without it, the pillar most of its rules carry."""
 
 
 class GradeSpec(Spec):
@@ -83,6 +88,8 @@ class RuleSpec(Spec):
     if_missing: MissingPolicy | None = None
     source: RuleSource = "unit"
     method: Text | None = None
+    also_charges: Annotated[list[Id], Field(max_length=50)] = []
+    """Rules that charge the same shortfall on purpose (the ``double-charge`` lint accepts them)."""
     _use: FormUse | None = PrivateAttr(default=None)
 
     @property
@@ -98,6 +105,8 @@ class RulesetSpec(Spec):
     version: Annotated[str, Field(min_length=1, max_length=40)]
     description: Text | None = None
     applies_to: Annotated[list[UnitType], Field(min_length=1)]
+    sectors: Annotated[list[Sector], Field(max_length=20)] = []
+    """For a department overlay: the ``unit.sector`` values it scores (个性指标)."""
     total: Positive
     bonus_cap: Points = 0.0
     if_missing: MissingPolicy = "deduct"
@@ -139,6 +148,9 @@ class Rubric:
             if isinstance(rules, list) and path[1] < len(rules) and isinstance(rules[path[1]], dict):
                 rule_id = rules[path[1]].get("id")
                 rule = str(rule_id) if rule_id is not None else None
+        origin = self.doc.origin(path)
+        if origin is not None:  # a value an overlay took over from the ruleset it extends
+            message = f"{message} (written in {origin})"
         return Issue(json_path(path), message, line=self.doc.line(path), rule=rule)
 
 
@@ -240,8 +252,14 @@ def check(rubric: Rubric) -> None:
         if key not in options:
             add(("tie_break", index), f"unknown tie-break key {key!r}{did_you_mean(key, options)}; "
                                       f"use {', '.join(TIE_BREAK_KEYS)} or category:<id>")
+    known = {r.id for r in spec.rules}
     for index, rule in enumerate(spec.rules):
         _check_rule(rubric, index, rule, categories, add)
+        for a_index, other in enumerate(rule.also_charges):
+            if other not in known or other == rule.id:
+                add(rubric.rule_path(index, "also_charges", a_index),
+                    f"also_charges names {other!r}, which is not another rule of the ruleset"
+                    + did_you_mean(other, known))
         if rule.method is not None and rule.method not in spec.methods:
             add(rubric.rule_path(index, "method"),
                 f"unknown method {rule.method!r}{did_you_mean(rule.method, spec.methods)}; "

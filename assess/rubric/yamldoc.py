@@ -9,7 +9,7 @@ documents larger or deeper than a ruleset can sensibly be.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -40,6 +40,9 @@ _MAP = "tag:yaml.org,2002:map"
 class Document:
     data: Any
     lines: dict[Path, int]
+    origins: dict[Path, str | None] = field(default_factory=dict)
+    """For a resolved overlay: the file each value was written in, where not the overlay's
+    own (None); see :mod:`assess.rubric.overlay`."""
 
     def line(self, path: Path) -> int | None:
         """Line of the value at ``path``, or of its nearest enclosing value."""
@@ -50,6 +53,15 @@ class Document:
             if not probe:
                 return None
             probe = probe[:-1]
+
+    def origin(self, path: Path) -> str | None:
+        """The file the value at ``path`` was written in, when not this document's own."""
+        probe = tuple(path)
+        while probe not in self.origins:
+            if not probe:
+                return None
+            probe = probe[:-1]
+        return self.origins[probe]
 
 
 class _Converter:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from assess.facts import SourceKind
 
-ASSESSMENT_SCHEMA_VERSION = "1.1"
+ASSESSMENT_SCHEMA_VERSION = "1.2"
 
 JsonValue = bool | int | float | str | list[str] | None
 Phase = Literal["provisional", "final"]
@@ -51,6 +51,16 @@ class CategoryScore(Record):
     score: float = Field(description="The maximum less the points decided so far.")
     deducted: float
     pending: float = Field(default=0.0, description="Points still at stake in the category (初评).")
+
+
+class PillarScore(Record):
+    """A subtotal by 一案三制 (预案、体制、机制、法制) or 保障: the points of the items labelled
+    with it (a capped category counts whole toward one pillar), the points deducted and the score."""
+
+    id: str
+    max: float
+    deducted: float
+    score: float
 
 
 class Deduction(Record):
@@ -186,6 +196,8 @@ class Assessment(Record):
     grade: str = Field(description="The grade; in 初评 the grade at the floor (see grades_possible).")
     grade_by_score: str = Field(description="The grade the total alone would give.")
     categories: list[CategoryScore]
+    pillars: list[PillarScore] = Field(default_factory=list,
+                                       description="Subtotals by 一案三制 and 保障, beside the categories.")
     deductions: list[Deduction]
     bonuses: list[Bonus]
     vetoes: list[GradeFinding]

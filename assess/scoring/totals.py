@@ -24,6 +24,7 @@ from assess.scoring.assessment import (
     SubmissionFlag,
     UnitRef,
 )
+from assess.scoring.pillars import pillar_scores
 from assess.scoring.records import record
 from assess.version import __version__
 
@@ -106,7 +107,8 @@ def assemble(ledger: Ledger, engine: Engine) -> Assessment:
         "pending_points": (ceiling - floor) / 100, "grades_possible": possible,
         "max": cents(spec.total) / 100, "bonus": bonus_total / 100,
         "bonus_cap": cap / 100, "grade": grade, "grade_by_score": by_score,
-        "categories": categories, "deductions": deductions, "bonuses": bonuses,
+        "categories": categories, "pillars": pillar_scores(spec, deductions),
+        "deductions": deductions, "bonuses": bonuses,
         "vetoes": ledger.vetoes, "blocks_excellent": ledger.blocks, "passed": ledger.passed,
         "skipped": ledger.skipped, "pending": ledger.pending, "conflicts": ledger.conflicts(),
         "missing_records_policy": ledger.missing_records, "missing": ledger.missing,

@@ -18,7 +18,10 @@ COMMON = (0, 1, 2, 3, 4, 5, 10, 20, 30, 60, 100)
 SECTIONS = sorted({p.split(".")[0] for p in FIELDS if "." in p} - {"unit", "source"})
 PAIRS = (("hazards", "rectified", "found"), ("plans", "grassroots_with_plans", "grassroots_total"),
          ("plans", "special_drilled", "special"), ("organization", "subunits_with_office", "subunits_total"),
-         ("tasks", "completed", "assigned"), ("reporting", "late", "reported"), ("reporting", "false", "reported"))
+         ("tasks", "completed", "assigned"), ("reporting", "late", "reported"), ("reporting", "false", "reported"),
+         ("responsibility", "letters_signed", "subunits"), ("safety", "major_hazards_closed", "major_hazards_found"),
+         ("enterprises", "dual_prevention", "total"), ("enterprises", "plans_filed", "total"),
+         ("forest_fire", "hotspots_answered", "hotspots"))
 
 
 class Generator:
@@ -35,15 +38,23 @@ class Generator:
         rng = self.rng
         if info.kind == "bool":
             return rng.random() < 0.7
+        if info.kind == "int" and info.minimum is not None and info.minimum >= 1990:
+            return 2026 - rng.choice((0, 1, 2, 3, 4, 5, 8))  # a year, around the assessment year
         if info.kind == "int":
             if info.better == "less" and rng.random() < 0.6:
                 return 0  # most units report no late reports, absences or incidents
-            return rng.choice(self.numbers)
+            return self._within(info, rng.choice(self.numbers))
         if info.kind == "number":
-            return float(rng.choice(self.numbers))
+            return float(self._within(info, rng.choice(self.numbers)))
         if info.kind == "enum":
             return rng.choice(info.enum)
         return "甲"
+
+    @staticmethod
+    def _within(info: FieldInfo, number: int) -> int:
+        if info.maximum is not None and number > info.maximum:
+            return int(info.maximum)
+        return number
 
     def unit(self, index: int) -> dict[str, Any]:
         rng = self.rng

@@ -9,7 +9,9 @@ Warnings (codes):
 - ``never-true`` / ``always-true``: the condition is constant, proven from its form or
   seen on every generated unit;
 - ``moot-by-veto``: whenever the rule applies, a veto fails the unit anyway;
-- ``template-unread``: a reason template quotes a fact the rule does not read.
+- ``template-unread``: a reason template quotes a fact the rule does not read;
+- the fairness lints of :mod:`assess.tools.fairness`: ``double-charge``, ``misfortune``,
+  ``cycle-mismatch``, ``pillar-mismatch`` and, on request, ``unread-field``.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from assess.facts import MAX_AMOUNT, MAX_COUNT, MAX_LIST, validate
 from assess.rubric import expr
 from assess.rubric.program import CompiledRule, LConst, Placeholder
 from assess.ruleset import Ruleset, load_ruleset
-from assess.tools import golden
+from assess.tools import fairness, golden
 from assess.tools.generate import PAIRS, Generator
 
 Severity = Literal["error", "warning"]
@@ -53,9 +55,10 @@ class Finding:
         return asdict(self)
 
 
-def check(ref: str | os.PathLike[str], samples: int = SAMPLE_UNITS) -> list[Finding]:
-    """Every load error of a ruleset, or, when it loads, every warning. Given a golden
-    cases file (``NAME.cases.yaml``), its problems short of running it."""
+def check(ref: str | os.PathLike[str], samples: int = SAMPLE_UNITS, unread: bool = False) -> list[Finding]:
+    """Every load error of a ruleset, or, when it loads, every warning (with ``unread``,
+    also the facts no rule reads). Given a golden cases file (``NAME.cases.yaml``), its
+    problems short of running it."""
     if golden.is_cases_file(ref):
         return _check_cases(Path(ref))
     try:
@@ -67,7 +70,7 @@ def check(ref: str | os.PathLike[str], samples: int = SAMPLE_UNITS) -> list[Find
         return [Finding("error", "load", i.message if not i.path else f"{i.path}: {i.message}", source,
                         i.line, i.rule) for i in exc.issues]
     with ruleset:
-        return lint(ruleset, samples)
+        return lint(ruleset, samples, unread)
 
 
 def _check_cases(path: Path) -> list[Finding]:
@@ -83,15 +86,18 @@ def _check_cases(path: Path) -> list[Finding]:
     return [Finding("error", "cases", i.render(), str(path)) for i in issues]
 
 
-def lint(ruleset: Ruleset, samples: int = SAMPLE_UNITS) -> list[Finding]:
+def lint(ruleset: Ruleset, samples: int = SAMPLE_UNITS, unread: bool = False) -> list[Finding]:
     """Warnings about a ruleset that loads; ``samples`` generated units look for
-    conditions that never or always hold."""
+    conditions that never or always hold, and for a shortfall two rules charge."""
     findings: list[Finding] = []
     for rule in ruleset.program.rules:
         findings.extend(_points(ruleset, rule))
         findings.extend(_templates(ruleset, rule))
     findings.extend(_grades(ruleset))
     findings.extend(_sampled(ruleset, samples))
+    units = Generator(ruleset.spec.applies_to[0], constants=_constants(ruleset)).units(
+        min(samples, fairness.DOUBLE_CHARGE_UNITS))
+    findings.extend(fairness.findings(ruleset, _warn, units, unread))
     order = {r.id: i for i, r in enumerate(ruleset.spec.rules)}
     findings.sort(key=lambda f: (order.get(f.rule or "", -1), f.code))
     return findings
@@ -100,7 +106,8 @@ def lint(ruleset: Ruleset, samples: int = SAMPLE_UNITS) -> list[Finding]:
 def _warn(ruleset: Ruleset, code: str, message: str, rule: CompiledRule | None = None,
           path: tuple[str | int, ...] = ()) -> Finding:
     at = ("rules", rule.index, *path) if rule is not None else path
-    return Finding("warning", code, message, ruleset.source, ruleset.program.rubric.doc.line(at),
+    doc = ruleset.program.rubric.doc
+    return Finding("warning", code, message, doc.origin(at) or ruleset.source, doc.line(at),
                    rule.id if rule is not None else None)
 
 
@@ -116,7 +123,11 @@ def interval(node: expr.Node) -> Interval:
     if isinstance(node, expr.Const):
         return (float(node.value), float(node.value))
     if isinstance(node, expr.Ref):
-        return (0.0, float(MAX_COUNT) if node.info.kind == "int" else MAX_AMOUNT)
+        info = node.info
+        low = float(info.minimum) if info.minimum is not None else 0.0
+        high = float(info.maximum) if info.maximum is not None else \
+            float(MAX_COUNT) if info.kind == "int" else MAX_AMOUNT
+        return (low, high)
     if isinstance(node, expr.Neg):
         low, high = interval(node.item)
         return (-high, -low)

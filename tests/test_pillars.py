@@ -1,0 +1,90 @@
+"""Subtotals by 一案三制 and 保障 beside the categories: on the assessment, in its report and
+as ranking columns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import assess
+from assess.ruleset import load_ruleset
+
+from .conftest import fixture_ruleset
+
+UNIT = {"unit": {"id": "u", "name": "某乡", "type": "township"}}
+
+RULESET = """\
+id: pillars
+title: 分方面细则
+version: "1"
+applies_to: [township]
+total: 20
+grades:
+  - {name: 合格, min: 6}
+  - {name: 不合格, min: 0}
+categories:
+  - {id: org, name: 体制建设, max: 10}
+  - {id: publicity, name: 宣教培训, max: 10, capped: true}
+rules:
+  - {id: O-1, category: org, pillar: 体制, item: 成立领导小组, points: 6,
+     when: not organization.leadership_group, deduct: {fixed: 6}, reason: 未成立, basis: 测试}
+  - {id: O-2, category: org, pillar: 预案, item: 总体预案, points: 4,
+     when: not plans.overall, deduct: {fixed: 4}, reason: 无总体预案, basis: 测试}
+  - {id: P-1, category: publicity, pillar: 保障, item: 宣传活动（扣完为止）, points: 8,
+     when: publicity.events == 0, deduct: {fixed: 8}, reason: 无宣传活动, basis: 测试}
+  - {id: P-2, category: publicity, pillar: 法制, item: 应对法宣传（扣完为止）, points: 4,
+     when: not publicity.law_publicity, deduct: {fixed: 4}, reason: 未宣传, basis: 测试}
+"""
+
+
+@pytest.fixture
+def ruleset(tmp_path: Path) -> assess.Ruleset:
+    path = tmp_path / "pillars.yaml"
+    path.write_text(RULESET, encoding="utf-8")
+    return load_ruleset(path)
+
+
+def test_pillars_take_their_items_points_and_a_capped_category_whole(ruleset: assess.Ruleset) -> None:
+    a = assess.score({**UNIT, "organization": {"leadership_group": False}, "plans": {"overall": True},
+                      "publicity": {"events": 0, "law_publicity": False}}, ruleset=ruleset)
+    # 宣教培训 is 扣完为止 as a whole (12 item points for 10): it counts toward 保障, which
+    # most of its item points carry, so 法制 shows nothing for a leaflet count.
+    assert [(p.id, p.max, p.deducted, p.score) for p in a.pillars] == [
+        ("预案", 4, 0, 4), ("体制", 6, 6, 0), ("保障", 10, 10, 0)]
+
+
+def test_a_category_may_name_its_pillar(ruleset: assess.Ruleset, tmp_path: Path) -> None:
+    path = tmp_path / "declared.yaml"
+    path.write_text(RULESET.replace("max: 10, capped: true}", "max: 10, capped: true, pillar: 机制}"),
+                    encoding="utf-8")
+    a = assess.score(UNIT, ruleset=load_ruleset(path))
+    assert [(p.id, p.max) for p in a.pillars] == [("预案", 4), ("体制", 6), ("机制", 10)]
+
+
+@pytest.mark.parametrize("facts", [UNIT, {**UNIT, "organization": {"leadership_group": True, "staff": 0}}])
+def test_pillar_subtotals_add_up_to_the_category_subtotals(facts: dict[str, object]) -> None:
+    with load_ruleset(fixture_ruleset("minimal")) as rs:
+        a = assess.score(facts, ruleset=rs)
+    assert sum(p.max for p in a.pillars) == a.max
+    assert sum(p.score for p in a.pillars) == sum(c.score for c in a.categories)
+    assert sum(p.deducted for p in a.pillars) == sum(c.deducted for c in a.categories)
+
+
+def test_report_shows_the_pillar_table(ruleset: assess.Ruleset) -> None:
+    a = assess.score({**UNIT, "organization": {"leadership_group": False}}, ruleset=ruleset)
+    text = assess.render_assessment(a, "text")
+    assert "按一案三制汇总" in text
+    lines = [line for line in text.split("按一案三制汇总】")[1].split("【")[0].splitlines() if line.strip()]
+    assert lines[0].split() == ["方面", "满分", "已扣分", "得分"]  # 初评: what is decided so far
+    assert [line.split() for line in lines[2:]] == [["预案", "4", "0", "4"], ["体制", "6", "6", "0"],
+                                                    ["保障", "10", "0", "10"]]
+
+
+def test_ranking_rows_carry_pillar_scores_in_the_tables_column_order(ruleset: assess.Ruleset) -> None:
+    units = [{"unit": {"id": f"u{i}", "name": f"乡{i}", "type": "township"},
+              "organization": {"leadership_group": bool(i)}} for i in range(2)]
+    ranking = assess.rank([(assess.score(u, ruleset=ruleset, phase="final"), ruleset) for u in units])
+    [table] = ranking.tables
+    assert [c.id for c in table.pillars] == ["预案", "体制", "保障"]
+    assert {r.unit.id: r.pillars[1] for r in table.rows} == {"u0": 0, "u1": 6}
