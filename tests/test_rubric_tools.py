@@ -73,14 +73,14 @@ def test_missing_cases_file_is_an_input_error(tmp_path: Path) -> None:
 def test_explain_lists_every_rule_under_its_category() -> None:
     out = cli("explain", "township").out
     assert out.startswith("乡镇（街道）应急管理工作年度考核细则")
-    assert all(rule in out for rule in ("TS-DEP-01", "TS-ORG-03", "TS-PLN-07"))
-    assert "【一、工作部署（10分）】" in out and "【一票否决】" in out
-    assert "按已演练专项预案占专项预案的百分比分档：≥60不扣分；≥40扣1分；≥20扣2分；其余扣3分" in out
+    assert all(rule in out for rule in ("TS-RSP-01", "TS-ORG-03", "TS-PLN-05"))
+    assert "【一、责任落实与工作部署（12分）】" in out and "【一票否决】" in out
+    assert "当考核年度 − 最近修订年度 > 3时，扣2分" in out
 
 
 def test_explain_one_rule_and_suggest_unknown_ones() -> None:
     out = cli("explain", "township", "TS-ORG-03").out
-    assert "扣分方法      按2 − 专职人员计，每个扣2分，扣完为止" in out
+    assert "扣分方法      按2 − 专职人员计，每个扣1.5分，扣完为止" in out
     missing = cli("explain", "township", "TS-ORG-3")
     assert missing.code == 2 and "did you mean 'TS-ORG-03'" in missing.err
 
@@ -88,8 +88,9 @@ def test_explain_one_rule_and_suggest_unknown_ones() -> None:
 def modified_township(tmp_path: Path) -> Path:
     text = (RULESETS / "township.yaml").read_text(encoding="utf-8")
     text = text.replace('version: "2026.1"', 'version: "2027.1"')
-    text = text.replace('per: {count: "4 - count(drills)", points: 2}', 'per: {count: "5 - count(drills)", points: 2}')
-    assert "5 - count(drills)" in text
+    own = 'count(drills, not role == \\"assistant\\")'
+    text = text.replace(f'per: {{count: "2 - {own}", points: 2}}', f'per: {{count: "5 - {own}", points: 2}}')
+    assert f"5 - {own}" in text
     path = tmp_path / "township-2027.yaml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -100,22 +101,23 @@ def test_diff_names_the_rule_behind_every_changed_unit(tmp_path: Path) -> None:
     assert result.code == 0, result.err
     data = json.loads(result.out)
     assert [(r["rule"], r["change"], r["fields"]) for r in data["rules"]] == [
-        ("TS-PLN-06", "changed", ["deduct.per.count"])]
+        ("TS-DRL-01", "changed", ["deduct.per.count"])]
     township_samples = [json.loads(p.read_text(encoding="utf-8")) for p in SAMPLES.glob("*-township.json")]
-    with_four_drills = {u["unit"]["name"] for u in township_samples if len(u.get("drills", [])) == 4}
-    assert {u["unit"]["name"] for u in data["units"]} == with_four_drills and with_four_drills
+    with_four_own_drills = {u["unit"]["name"] for u in township_samples
+                            if sum(d.get("role") != "assistant" for d in u.get("drills", [])) == 4}
+    assert {u["unit"]["name"] for u in data["units"]} == with_four_own_drills and with_four_own_drills
     for unit in data["units"]:
         assert unit["new_total"] == unit["old_total"] - 2
-        assert [(r["rule"], r["old"], r["new"]) for r in unit["rules"]] == [("TS-PLN-06", 0, -2)]
+        assert [(r["rule"], r["old"], r["new"]) for r in unit["rules"]] == [("TS-DRL-01", 0, -2)]
     assert data["not_applicable"] == 10
 
 
 def test_diff_reports_added_and_removed_rules(tmp_path: Path) -> None:
-    text = modified_township(tmp_path).read_text(encoding="utf-8").replace("id: TS-DEP-01", "id: TS-DEP-11")
+    text = modified_township(tmp_path).read_text(encoding="utf-8").replace("id: TS-RSP-05", "id: TS-RSP-15")
     path = tmp_path / "renamed.yaml"
     path.write_text(text, encoding="utf-8")
     data = json.loads(cli("diff", "township", str(path), str(SAMPLES), "--format", "json").out)
     changes = {(r["rule"], r["change"]) for r in data["rules"]}
-    assert {("TS-DEP-01", "removed"), ("TS-DEP-11", "added"), ("TS-PLN-06", "changed")} <= changes
+    assert {("TS-RSP-05", "removed"), ("TS-RSP-15", "added"), ("TS-DRL-01", "changed")} <= changes
     text_report = cli("diff", "township", str(path), str(SAMPLES)).out
-    assert "[TS-DEP-11]（新增）0 → -2" in text_report and "[TS-DEP-01]（删除）-2 → 0" in text_report
+    assert "[TS-RSP-15]（新增）0 → -1" in text_report and "[TS-RSP-05]（删除）-1 → 0" in text_report

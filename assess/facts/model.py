@@ -217,6 +217,8 @@ class Supplies(Section):
     storage: bool | None = _field("储备库房", "A storage room for emergency supplies.", "true")
     ledger: bool | None = _field("物资台账", "A supplies ledger is kept.", "true")
     custodian: bool | None = _field("专人管理", "A named custodian looks after the supplies.", "true")
+    supply_points: Count | None = _field(
+        "粮食应急供应网点", "Emergency grain supply points the unit runs (粮食应急供应网点).", "more")
     maintained: bool | None = _field("定期维护", "Supplies are checked and maintained.", "true")
     items: list[SupplyItem] | None = _field("物资清单", "Supplies in store.", max_length=MAX_LIST)
     contracted: bool | None = _field(

@@ -74,7 +74,9 @@ class Generator:
                 data[path] = self.value(FIELDS[path])
         if rng.random() < density:
             kinds = FIELDS["drills"].item_fields["kind"].enum
-            data["drills"] = [{"kind": rng.choice(kinds), "participants": rng.choice(self.numbers)}
+            roles = FIELDS["drills"].item_fields["role"].enum
+            data["drills"] = [{"kind": rng.choice(kinds), "participants": rng.choice(self.numbers),
+                               "role": rng.choice(roles)}
                               for _ in range(rng.choice((0, 1, 2, 3, 4, 5, 8)))]
         if rng.random() < density / 2:
             levels = FIELDS["honors"].item_fields["level"].enum
