@@ -18,7 +18,10 @@ from pydantic import BaseModel, ValidationError
 
 from assess import inputs
 from assess.errors import MAX_ISSUES, FactsError, Issue
+from assess.facts.catalogue import FIELDS
+from assess.facts.labels import choices, labels_of
 from assess.facts.model import MAX_DEPTH, UnitFacts
+from assess.facts.words import normalise
 from assess.paths import did_you_mean, fields_at, json_path, model_in
 
 
@@ -201,8 +204,22 @@ def _issue_from_error(error: Mapping[str, Any]) -> Issue:
         expected = ctx.get("expected", "")
         if isinstance(given, str):
             options = [o.strip().strip("'") for o in str(expected).replace(" or ", ",").split(",")]
-            message = f"{given!r} is not one of {expected}{did_you_mean(given, options)}"
+            message = (f"{given!r} is not one of {choices(options)} (or their codes {expected})"
+                       f"{did_you_mean(given, [*options, *labels_of(options).values()])}{_free_text(loc)}")
+    if error["type"] == "bool_type" and isinstance(error.get("input"), str):
+        message += " (write 是 or 否)"
     return Issue(json_path(loc), message)
+
+
+def _free_text(loc: list[str | int]) -> str:
+    """Where a clerk's own words for an item go, when a list item has a title: the hint
+    that turns a refused 地震应急疏散演练 kind into a title."""
+    if len(loc) < 3 or not isinstance(loc[-2], int):
+        return ""
+    owner = FIELDS.get(".".join(str(p) for p in loc[:-2]))
+    if owner is None or "title" not in owner.item_fields or loc[-1] == "title":
+        return ""
+    return "; the item's own name or description goes in title"
 
 
 def _json_kind(value: Any) -> str:
@@ -224,7 +241,7 @@ def validate(data: Any, source: str = "<facts>") -> UnitFacts:
         raise FactsError(f"expected a JSON object of unit facts, got {kind}", source=source)
     _refuse_many_unknown_fields(data, source)
     try:
-        return UnitFacts.model_validate(data, strict=True)
+        return UnitFacts.model_validate(normalise(data), strict=True)
     except ValidationError as exc:
         count = exc.error_count()
         issues = tuple(_issue_from_error(e) for e in exc.errors(include_url=False)[:MAX_ISSUES])
