@@ -45,6 +45,7 @@ from assess import (
     facts_json_schema,
     facts_reference,
     input_cap,
+    intake_template,
     is_cases_file,
     load_facts,
     load_records,
@@ -56,6 +57,7 @@ from assess import (
     read_summary,
     read_units,
     records_json_schema,
+    records_template,
     render_assessment,
     render_cases,
     render_comparison,
@@ -157,7 +159,7 @@ def cli() -> None:
 
 
 @cli.command()
-@click.argument("unit", metavar="UNIT.json")
+@click.argument("unit", metavar="UNIT.json|UNIT.xlsx")
 @click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH",
               help="Bundled ruleset name or a ruleset file; default: chosen by unit.type.")
 @click.option("--format", "fmt", type=click.Choice(ASSESSMENT_FORMATS), default="text",
@@ -169,7 +171,7 @@ def cli() -> None:
 @phase_options
 def score(unit: str, ruleset_ref: str | None, fmt: str, engine: str, records: tuple[str, ...],
           review: str | None, phase: Phase, missing_records: Literal["skip"] | None) -> None:
-    """Score one unit's facts (UNIT.json, or - for standard input), merged with the office's
+    """Score one unit's facts (UNIT.json, a filled form UNIT.xlsx, or - for standard input), merged with the office's
     records and the team's review when given."""
     streams = _streams()
     office, team = read_sources(records, review)
@@ -200,7 +202,8 @@ def score(unit: str, ruleset_ref: str | None, fmt: str, engine: str, records: tu
 def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, output: str | None,
          engine: str, skip_invalid: bool, self_score_threshold: float, jobs: int, records: tuple[str, ...],
          review: str | None, phase: Phase, missing_records: Literal["skip"] | None) -> None:
-    """Rank units: PATH is a facts file, a folder of *.json files, or a JSONL file."""
+    """Rank units: PATH is a facts file, a filled form (.xlsx), a folder of *.json and *.xlsx
+    files, or a JSONL file."""
     streams = _streams()
     if not math.isfinite(self_score_threshold):
         raise click.BadParameter("must be a finite number", param_hint="--self-score-threshold")
@@ -243,6 +246,23 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, out
         write_ranking(ranking, output, fmt, kept)
     else:
         streams.out(render_ranking(ranking, fmt, kept).decode("utf-8"))
+
+
+@cli.command()
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The workbook to write (.xlsx), atomically.")
+@click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH",
+              help="Ask only the facts this ruleset reads, in its categories' order.")
+@click.option("--type", "unit_type", type=click.Choice(sorted(UNIT_TYPE_LABELS)),
+              help="Fill in the unit type and, without --ruleset, use its bundled ruleset.")
+@click.option("--records", "for_records", is_flag=True,
+              help="The assessing office's records form (a row per unit) instead of a unit's form.")
+def template(output: str, ruleset_ref: str | None, unit_type: str | None, for_records: bool) -> None:
+    """Write an intake form for Excel or WPS: a unit's 报送表 (read back by score and rank), or
+    with --records the office's 考核办记录 (read by --records)."""
+    if for_records and (ruleset_ref is not None or unit_type is not None):
+        raise click.UsageError("--records takes neither --ruleset nor --type")
+    write_atomically(output, records_template() if for_records else intake_template(ruleset_ref, unit_type))
 
 
 @cli.command()

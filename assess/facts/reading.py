@@ -22,6 +22,7 @@ from assess.facts.catalogue import FIELDS
 from assess.facts.labels import choices, labels_of
 from assess.facts.model import MAX_DEPTH, UnitFacts
 from assess.facts.words import normalise
+from assess.facts.workbook import is_workbook, loads_workbook
 from assess.paths import did_you_mean, fields_at, json_path, model_in
 
 
@@ -252,8 +253,11 @@ def validate(data: Any, source: str = "<facts>") -> UnitFacts:
 
 
 def loads(data: bytes | str, source: str = "<facts>") -> UnitFacts:
-    """Read facts from JSON bytes (any supported encoding) or text."""
+    """Read facts from JSON bytes (any supported encoding) or text, or from the bytes of a
+    filled ``assess template`` workbook."""
     if isinstance(data, bytes):
+        if is_workbook(data):  # a filled 报送表.xlsx
+            return loads_workbook(data, source)
         limit = inputs.cap("facts file")
         if len(data) > limit:
             raise FactsError(inputs.too_large("facts file", limit), source=source)
