@@ -76,6 +76,7 @@ from assess import (
 from assess import compare as compare_units
 from assess import rank as rank_units
 from assess import score as score_unit
+from assess.i18n import LANGUAGES, N_, _, from_environment, language, ngettext, set_language
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -117,7 +118,8 @@ def choose_engine(requested: str, streams: Streams) -> str:
     """durable-rules unless it cannot run here; then native, with a one-line notice."""
     reason = durable_unavailable_reason()
     if requested == "durable" and reason is not None:
-        streams.notice(f"durable-rules is not available ({reason}); scoring with the native engine")
+        streams.notice(_("durable-rules is not available ({reason}); scoring with the native engine")
+                       .format(reason=reason))
         return "native"
     return requested
 
@@ -137,12 +139,12 @@ def read_sources(records: tuple[str, ...], review: str | None) -> tuple[OfficeRe
     return (load_records(records) if records else None, load_review(review) if review is not None else None)
 
 
-RECORDS_HELP = "The assessing office's records (CSV, XLSX, JSON or JSONL); repeatable."
-REVIEW_HELP = "The assessment team's review decisions (YAML or JSON)."
-PHASE_HELP = ("provisional (初评): items not evidenced yet are pending, with the range of totals still "
-              "possible; final (终评): the unit's unevidenced items are deducted.")
-MISSING_RECORDS_HELP = ("In the final phase, score items whose office data is missing as not scored "
-                        "(skip) instead of refusing; the assessment records the policy.")
+RECORDS_HELP = N_("The assessing office's records (CSV, XLSX, JSON or JSONL); repeatable.")
+REVIEW_HELP = N_("The assessment team's review decisions (YAML or JSON).")
+PHASE_HELP = N_("provisional (初评): items not evidenced yet are pending, with the range of totals still "
+                "possible; final (终评): the unit's unevidenced items are deducted.")
+MISSING_RECORDS_HELP = N_("In the final phase, score items whose office data is missing as not scored "
+                          "(skip) instead of refusing; the assessment records the policy.")
 
 
 def phase_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -152,20 +154,63 @@ def phase_options(command: Callable[..., None]) -> Callable[..., None]:
                         show_default=True, help=PHASE_HELP)(command)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+HELP = N_("Score emergency-management assessments (应急管理工作年度考核) and explain every point.")
+EPILOG = N_("""Examples:
+
+  assess template --type township -o 报送表.xlsx
+
+  assess score 报送表.xlsx
+
+  assess score unit.json --format json
+
+  assess rank returned/ --format xlsx -o 排名.xlsx
+
+Exit codes: 0 success; 1 a check failed (check, test); 2 bad input or usage;
+130 interrupted; 143 terminated.
+
+Messages are in Chinese under a Chinese locale (LANG=zh_CN.UTF-8) or with --lang zh.""")
+
+
+def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        set_language(value)
+        _localise(cli)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, help=HELP, epilog=EPILOG)
 @click.version_option(package_name="assess", prog_name="assess")
+@click.option("--lang", type=click.Choice(LANGUAGES), is_eager=True, expose_value=False, callback=_choose_language,
+              help=N_("Language of help, errors and progress (default: from the locale, LANG)."))
 def cli() -> None:
-    """Score emergency-management assessments (应急管理工作年度考核) and explain every point."""
+    pass
+
+
+_ORIGINAL: dict[int, tuple[str | None, str | None]] = {}
+
+
+def _localise(command: click.Command) -> None:
+    """Put the command's help (and its subcommands' and options') into the current language."""
+    for item in [command, *command.params]:
+        if isinstance(item, click.Command):
+            original = _ORIGINAL.setdefault(id(item), (item.help, item.epilog))
+            item.help = _(original[0]) if original[0] else original[0]
+            item.epilog = _(original[1]) if original[1] else original[1]
+        elif isinstance(item, click.Option):
+            text = _ORIGINAL.setdefault(id(item), (item.help, None))[0]
+            item.help = _(text) if text else text
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _localise(sub)
 
 
 @cli.command()
 @click.argument("unit", metavar="UNIT.json|UNIT.xlsx")
 @click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH",
-              help="Bundled ruleset name or a ruleset file; default: chosen by unit.type.")
+              help=N_("Bundled ruleset name or a ruleset file; default: chosen by unit.type."))
 @click.option("--format", "fmt", type=click.Choice(ASSESSMENT_FORMATS), default="text",
-              show_default=True, help="Report format.")
+              show_default=True, help=N_("Report format."))
 @click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True,
-              help="Rule engine: durable-rules, or the native Python evaluator.")
+              help=N_("Rule engine: durable-rules, or the native Python evaluator."))
 @click.option("--records", multiple=True, metavar="FILE", help=RECORDS_HELP)
 @click.option("--review", metavar="FILE", help=REVIEW_HELP)
 @phase_options
@@ -184,18 +229,19 @@ def score(unit: str, ruleset_ref: str | None, fmt: str, engine: str, records: tu
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH",
-              help="Score every unit under this ruleset; default: each unit type's own.")
+              help=N_("Score every unit under this ruleset; default: each unit type's own."))
 @click.option("--by", type=click.Choice(["type", "none"]), default="type", show_default=True,
-              help="type: one table per rubric (乡镇/街道, 县直部门, 区县/开发区); none: one table.")
-@click.option("--format", "fmt", type=click.Choice(RANKING_FORMATS), default="plain", show_default=True)
+              help=N_("type: one table per rubric (乡镇/街道, 县直部门, 区县/开发区); none: one table."))
+@click.option("--format", "fmt", type=click.Choice(["text", *RANKING_FORMATS]), default="text", show_default=True,
+              help=N_("Table format; text (also called plain) is the terminal table, as in score."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-              help="Write to this file (atomically) instead of standard output.")
+              help=N_("Write to this file (atomically) instead of standard output."))
 @click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True)
-@click.option("--skip-invalid", is_flag=True, help="Rank the valid units and list the invalid ones.")
+@click.option("--skip-invalid", is_flag=True, help=N_("Rank the valid units and list the invalid ones."))
 @click.option("--self-score-threshold", type=click.FloatRange(min=0), default=5.0, show_default=True,
-              help="List units whose self-score differs from the score by more than this.")
+              help=N_("List units whose self-score differs from the score by more than this."))
 @click.option("--jobs", type=click.IntRange(min=1, max=256), default=1, show_default=True,
-              help="Score in this many worker processes.")
+              help=N_("Score in this many worker processes."))
 @click.option("--records", multiple=True, metavar="FILE", help=RECORDS_HELP)
 @click.option("--review", metavar="FILE", help=REVIEW_HELP)
 @phase_options
@@ -205,10 +251,11 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, out
     """Rank units: PATH is a facts file, a filled form (.xlsx), a folder of *.json and *.xlsx
     files, or a JSONL file."""
     streams = _streams()
+    fmt = "plain" if fmt == "text" else fmt
     if not math.isfinite(self_score_threshold):
         raise click.BadParameter("must be a finite number", param_hint="--self-score-threshold")
     if fmt == "xlsx" and output is None:
-        raise click.UsageError("--format xlsx writes a workbook: give -o FILE.xlsx")
+        raise click.UsageError(_("--format xlsx writes a workbook: give -o FILE.xlsx"))
     kept: list[Assessment] = []
     tally = {"units": 0, "failed": 0}
 
@@ -217,17 +264,18 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, out
         for result in results:
             tally["units"] += 1
             if show_progress and tally["units"] % 100 == 0:
-                streams.stderr.write(f"\rassess: scored {tally['units']} units")
+                streams.stderr.write("\rassess: " + _("scored {count} units").format(count=tally["units"]))
             if isinstance(result.error, NoRulesetError):
                 streams.notice(f"未排名：{result.error.render()}")  # not invalid: it needs its own table
             elif result.error is not None:
                 tally["failed"] += 1
-                streams.notice(f"{'skipped' if skip_invalid else 'error'}: {result.error.render()}")
+                streams.notice((_("skipped: {error}") if skip_invalid else _("error: {error}"))
+                               .format(error=result.error.render()))
             elif fmt in ("json", "xlsx") and result.assessment is not None:
                 kept.append(result.assessment)
             yield result
         if show_progress and tally["units"] >= 100:
-            streams.stderr.write(f"\rassess: scored {tally['units']} units\n")
+            streams.stderr.write("\rassess: " + _("scored {count} units").format(count=tally["units"]) + "\n")
 
     office, team = read_sources(records, review)
     units = read_units(paths, defer=jobs > 1 and office is None and team is None)
@@ -238,10 +286,13 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, out
     ranking = rank_units(watched(results), by="type" if by == "type" else "none",
                          self_score_threshold=self_score_threshold)
     if tally["failed"] and not skip_invalid:
-        raise AssessError(f"{tally['failed']} of {tally['units']} units could not be scored; "
-                          "nothing was written (--skip-invalid ranks the others)")
+        raise AssessError(ngettext("{failed} of {units} unit could not be scored; nothing was written "
+                                   "(--skip-invalid ranks the others)",
+                                   "{failed} of {units} units could not be scored; nothing was written "
+                                   "(--skip-invalid ranks the others)", tally["units"])
+                          .format(failed=tally["failed"], units=tally["units"]))
     if not ranking.tables:
-        raise AssessError("no units to rank")
+        raise AssessError(_("no units to rank"))
     if output is not None:
         write_ranking(ranking, output, fmt, kept)
     else:
@@ -250,25 +301,25 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, out
 
 @cli.command()
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
-              help="The workbook to write (.xlsx), atomically.")
+              help=N_("The workbook to write (.xlsx), atomically."))
 @click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH",
-              help="Ask only the facts this ruleset reads, in its categories' order.")
+              help=N_("Ask only the facts this ruleset reads, in its categories' order."))
 @click.option("--type", "unit_type", type=click.Choice(sorted(UNIT_TYPE_LABELS)),
-              help="Fill in the unit type and, without --ruleset, use its bundled ruleset.")
+              help=N_("Fill in the unit type and, without --ruleset, use its bundled ruleset."))
 @click.option("--records", "for_records", is_flag=True,
-              help="The assessing office's records form (a row per unit) instead of a unit's form.")
+              help=N_("The assessing office's records form (a row per unit) instead of a unit's form."))
 def template(output: str, ruleset_ref: str | None, unit_type: str | None, for_records: bool) -> None:
     """Write an intake form for Excel or WPS: a unit's 报送表 (read back by score and rank), or
     with --records the office's 考核办记录 (read by --records)."""
     if for_records and (ruleset_ref is not None or unit_type is not None):
-        raise click.UsageError("--records takes neither --ruleset nor --type")
+        raise click.UsageError(_("--records takes neither --ruleset nor --type"))
     write_atomically(output, records_template() if for_records else intake_template(ruleset_ref, unit_type))
 
 
 @cli.command()
 @click.argument("first", metavar="A.json")
 @click.argument("second", metavar="B.json")
-@click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH", help="Score both under this ruleset.")
+@click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH", help=N_("Score both under this ruleset."))
 @click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def compare(first: str, second: str, ruleset_ref: str | None, engine: str, fmt: str) -> None:
@@ -283,7 +334,7 @@ def compare(first: str, second: str, ruleset_ref: str | None, engine: str, fmt: 
 @click.argument("rulesets_", nargs=-1, required=True, metavar="RULESET...")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--samples", type=click.IntRange(min=0, max=1_000_000), default=3000, show_default=True,
-              help="Generated units to look for conditions that never or always hold.")
+              help=N_("Generated units to look for conditions that never or always hold."))
 @click.pass_context
 def check(ctx: click.Context, rulesets_: tuple[str, ...], fmt: str, samples: int) -> None:
     """Check rulesets: load errors and warnings, each with file, line and rule; exit 1 on an error."""
@@ -315,7 +366,7 @@ def explain(ruleset_ref: str, rule: str | None, fmt: str) -> None:
 @click.argument("new_ref", metavar="NEW")
 @click.argument("paths", nargs=-1, required=True, metavar="UNITS...")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
-@click.option("--engine", type=click.Choice(ENGINES), default="native", show_default=True)
+@click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True)
 def diff(old_ref: str, new_ref: str, paths: tuple[str, ...], fmt: str, engine: str) -> None:
     """Re-score UNITS under two versions of a ruleset; list the units whose score, grade or rank
     changed, with the rules responsible."""
@@ -327,7 +378,7 @@ def diff(old_ref: str, new_ref: str, paths: tuple[str, ...], fmt: str, engine: s
 
 @cli.command(name="test")
 @click.argument("rulesets_", nargs=-1, required=True, metavar="RULESET...")
-@click.option("--coverage", is_flag=True, help="Print the coverage table and fail under the declared minimum.")
+@click.option("--coverage", is_flag=True, help=N_("Print the coverage table and fail under the declared minimum."))
 @click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True)
 @click.pass_context
 def test_cases(ctx: click.Context, rulesets_: tuple[str, ...], coverage: bool, engine: str) -> None:
@@ -346,13 +397,13 @@ def test_cases(ctx: click.Context, rulesets_: tuple[str, ...], coverage: bool, e
 
 @cli.command()
 @click.argument("summary", metavar="SUMMARY")
-@click.option("--split", is_flag=True, help="Split at 第N篇 headings: one draft per part, as JSON lines.")
-@click.option("--type", "unit_type", type=click.Choice(list(UNIT_TYPE_LABELS)), help="The unit's type.")
-@click.option("--name", help="The unit's name.")
-@click.option("--id", "unit_id", help="The unit's id (with --split, -1, -2 ... are added).")
-@click.option("--report", is_flag=True, help="Print the review sheet (审核表) instead of the draft JSON.")
+@click.option("--split", is_flag=True, help=N_("Split at 第N篇 headings: one draft per part, as JSON lines."))
+@click.option("--type", "unit_type", type=click.Choice(list(UNIT_TYPE_LABELS)), help=N_("The unit's type."))
+@click.option("--name", help=N_("The unit's name."))
+@click.option("--id", "unit_id", help=N_("The unit's id (with --split, -1, -2 ... are added)."))
+@click.option("--report", is_flag=True, help=N_("Print the review sheet (审核表) instead of the draft JSON."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-              help="Write the draft JSON to this file (atomically).")
+              help=N_("Write the draft JSON to this file (atomically)."))
 def extract(summary: str, split: bool, unit_type: str | None, name: str | None, unit_id: str | None,
             report: bool, output: str | None) -> None:
     """Draft facts from a unit's summary (.txt in UTF-8 or GBK, .docx, or - for standard input),
@@ -387,13 +438,13 @@ def extract(summary: str, split: bool, unit_type: str | None, name: str | None, 
 
 @cli.command()
 @click.option("--assessment", "which", flag_value="assessment",
-              help="Print the JSON Schema of an assessment instead.")
+              help=N_("Print the JSON Schema of an assessment instead."))
 @click.option("--facts", "which", flag_value="facts", default=True,
-              help="Print the JSON Schema of unit facts (the default).")
-@click.option("--records", "which", flag_value="records", help="Print the JSON Schema of a row of office records.")
-@click.option("--review", "which", flag_value="review", help="Print the JSON Schema of a review file.")
+              help=N_("Print the JSON Schema of unit facts (the default)."))
+@click.option("--records", "which", flag_value="records", help=N_("Print the JSON Schema of a row of office records."))
+@click.option("--review", "which", flag_value="review", help=N_("Print the JSON Schema of a review file."))
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True,
-              help="markdown: a readable table of the facts fields.")
+              help=N_("markdown: a readable table of the facts fields."))
 def schema(which: str, fmt: str) -> None:
     """Print the JSON Schema of unit facts (or of an assessment, office records or a review)."""
     if fmt == "markdown":
@@ -430,7 +481,17 @@ def rulesets(fmt: str) -> None:
 
 def run(argv: Sequence[str], stdin: IO[Any], stdout: IO[str], stderr: IO[str]) -> int:
     """Run the command line with the given arguments and streams; return the exit code."""
-    streams = Streams(stdin, stdout, stderr)
+    previous = language()
+    set_language(from_environment())
+    _localise(cli)
+    try:
+        return _run(argv, Streams(stdin, stdout, stderr))
+    finally:  # the library's own messages stay in the caller's language
+        set_language(previous)
+
+
+def _run(argv: Sequence[str], streams: Streams) -> int:
+    stdout, stderr = streams.stdout, streams.stderr
     try:
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             result = cli.main(args=list(argv), prog_name="assess", standalone_mode=False, obj=streams)
@@ -441,24 +502,24 @@ def run(argv: Sequence[str], stdin: IO[Any], stdout: IO[str], stderr: IO[str]) -
         exc.show(file=stderr)
         return EXIT_INPUT
     except click.exceptions.Abort as exc:
-        stderr.write("assess: interrupted\n")
+        stderr.write("assess: " + _("interrupted") + "\n")
         return EXIT_INTERRUPTED if isinstance(exc.__cause__, KeyboardInterrupt) else EXIT_INPUT
     except AssessError as exc:
-        stderr.write(f"assess: error: {exc.render()}\n")
+        stderr.write("assess: " + _("error: {error}").format(error=exc.render()) + "\n")
         return EXIT_INPUT
     except KeyboardInterrupt:
-        stderr.write("assess: interrupted\n")
+        stderr.write("assess: " + _("interrupted") + "\n")
         return EXIT_INTERRUPTED
     except Terminated:
-        stderr.write("assess: terminated\n")
+        stderr.write("assess: " + _("terminated") + "\n")
         return EXIT_TERMINATED
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:
         if os.environ.get("ASSESS_DEBUG"):
             raise
-        stderr.write(f"assess: internal error: {type(exc).__name__}: {exc} "
-                     "(set ASSESS_DEBUG=1 for a traceback)\n")
+        stderr.write("assess: " + _("internal error: {kind}: {error} (set ASSESS_DEBUG=1 for a traceback)")
+                     .format(kind=type(exc).__name__, error=exc) + "\n")
         return EXIT_INPUT
 
 

@@ -32,7 +32,7 @@ def test_a_drill_kind_in_chinese_or_a_synonym_reads_as_its_code(word: str, code:
 
 @pytest.mark.parametrize(("path", "word", "expected"), [
     ("work.plan", "是", True), ("work.plan", "否", False), ("organization.office", "有", True),
-    ("organization.office", "无", False), ("supplies.ledger", "√", True), ("unit.type", "乡镇", "township"),
+    ("organization.office", "无", False), ("supplies.ledger", "没有", False), ("unit.type", "乡镇", "township"),
     ("unit.type", "街道", "street"), ("unit.type", "县直部门", "department"), ("unit.period", "半年", "half-year"),
 ])
 def test_yes_no_and_unit_codes_in_chinese(path: str, word: str, expected: Any) -> None:
@@ -41,6 +41,12 @@ def test_yes_no_and_unit_codes_in_chinese(path: str, word: str, expected: Any) -
     data.setdefault(head, {})[tail] = word
     facts = validate(data)
     assert getattr(getattr(facts, head), tail) == expected
+
+
+@pytest.mark.parametrize("word", ["yes", "true", "√", "1"])
+def test_json_keeps_its_own_true_and_false_and_refuses_english_words_for_them(word: str) -> None:
+    with pytest.raises(FactsError, match="valid boolean"):
+        validate({"unit": UNIT, "work": {"plan": word}})
 
 
 def test_plan_kinds_honour_levels_and_roles_in_chinese() -> None:

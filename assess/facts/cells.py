@@ -16,6 +16,7 @@ from typing import Any
 from assess.facts.catalogue import FieldInfo
 from assess.facts.labels import choices, code_for, yes_no
 from assess.facts.words import in_list
+from assess.i18n import N_, _
 
 
 def typed(info: FieldInfo, raw: Any) -> Any:
@@ -30,30 +31,31 @@ def typed(info: FieldInfo, raw: Any) -> Any:
 
 def _from_text(info: FieldInfo, text: str) -> Any:
     if info.kind == "bool":
-        flag = yes_no(text)
+        flag = yes_no(text, cell=True)
         if flag is None:
-            raise ValueError(f"{text!r} is not yes or no (write 是 or 否)")
+            raise ValueError(_("{text!r} is not yes or no (write 是 or 否)").format(text=text))
         return flag
     if info.kind == "int":
         if text.isascii() and text.isdigit():
             return int(text)
-        raise ValueError(f"{text!r} is not a whole number of 0 or more")
+        raise ValueError(_("{text!r} is not a whole number of 0 or more").format(text=text))
     if info.kind == "number":
         try:
             number = float(text)
         except ValueError:
-            raise ValueError(f"{text!r} is not a number") from None
+            raise ValueError(_("{text!r} is not a number").format(text=text)) from None
         return _from_value(info, number)
     if info.kind == "list":
         try:
             parsed = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise ValueError(f"not a JSON list ({exc.msg} at character {exc.pos})") from None
+            raise ValueError(_("not a JSON list ({reason} at character {at})").format(reason=exc.msg, at=exc.pos)
+                             ) from None
         return _from_value(info, parsed)
     if info.kind == "enum":
         code = code_for(info.enum, text)
         if code is None:
-            raise ValueError(f"{text!r} is not one of {choices(info.enum)}")
+            raise ValueError(_("{text!r} is not one of {choices}").format(text=text, choices=choices(info.enum)))
         return code
     return text
 
@@ -69,13 +71,13 @@ def _from_value(info: FieldInfo, value: Any) -> Any:
         pass  # a flag is never a count, a number or a list
     elif kind == "int" and isinstance(value, (int, float)):
         if isinstance(value, float) and not value.is_integer():
-            raise ValueError(f"{value:g} is not a whole number")
+            raise ValueError(_("{value} is not a whole number").format(value=f"{value:g}"))
         if value < 0:
-            raise ValueError(f"{value:g} is less than 0")
+            raise ValueError(_("{value} is less than 0").format(value=f"{value:g}"))
         return int(value)
     elif kind == "number" and isinstance(value, (int, float)):
         if not math.isfinite(value) or value < 0:
-            raise ValueError(f"{value!r} is not a finite number of 0 or more")
+            raise ValueError(_("{value!r} is not a finite number of 0 or more").format(value=value))
         return value
     elif kind == "list" and isinstance(value, list):
         return in_list(info, value)
@@ -83,7 +85,9 @@ def _from_value(info: FieldInfo, value: Any) -> Any:
         return _from_text(info, value)
     elif kind in ("str", "enum") and isinstance(value, (int, float)):
         return _from_text(info, f"{value:g}")
-    expected = {"bool": "yes or no", "int": "a whole number", "number": "a number", "list": "a JSON list",
-                "str": "text", "enum": "one of " + choices(info.enum)}.get(kind, kind)
-    raise ValueError(f"{json.dumps(value, ensure_ascii=False, default=str)[:60]} is not {expected}")
+    expected = {"bool": N_("yes or no"), "int": N_("a whole number"), "number": N_("a number"),
+                "list": N_("a JSON list"), "str": N_("text"), "enum": N_("one of {choices}")}.get(kind, kind)
+    raise ValueError(_("{value} is not {expected}").format(
+        value=json.dumps(value, ensure_ascii=False, default=str)[:60],
+        expected=_(expected).format(choices=choices(info.enum))))
 

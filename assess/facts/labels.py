@@ -117,9 +117,13 @@ CLOSED_SETS: tuple[tuple[dict[str, str], dict[str, str]], ...] = (
 )
 """Every closed set of codes a fact may take: its labels, and the other words for them."""
 
-YES_WORDS = frozenset({"是", "有", "已", "对", "true", "yes", "y", "1", "√", "✓", "☑"})
-NO_WORDS = frozenset({"否", "无", "没有", "未", "false", "no", "n", "0", "×", "✗", "☐"})
-"""Yes and no as a clerk writes them (是/否, 有/无, a tick), and as a spreadsheet exports them."""
+YES_WORDS = frozenset({"是", "有"})
+NO_WORDS = frozenset({"否", "无", "没有"})
+"""Yes and no as a clerk writes them in any file: 是/否, 有/无."""
+CELL_YES_WORDS = YES_WORDS | {"true", "yes", "y", "1", "√", "✓", "☑"}
+CELL_NO_WORDS = NO_WORDS | {"false", "no", "n", "0", "×", "✗", "☐"}
+"""Also in a spreadsheet cell: a tick or cross, and the words a spreadsheet exports (TRUE, 1).
+JSON has its own true and false, so there the English words stay errors."""
 
 _SUFFIXES = ("演练", "类", "事件")
 """Trailing words a clerk adds to a kind (消防演练, 地震类) that do not change it."""
@@ -157,12 +161,13 @@ def code_for(codes: Collection[str], word: str) -> str | None:
     return None
 
 
-def yes_no(word: str) -> bool | None:
-    """True for 是/有/√/yes, False for 否/无/×/no, None for anything else."""
+def yes_no(word: str, cell: bool = False) -> bool | None:
+    """True for 是/有, False for 否/无, None for anything else; in a spreadsheet ``cell``
+    also √/×, yes/no, TRUE/FALSE and 1/0."""
     text = unicodedata.normalize("NFKC", word).strip().lower()
-    if text in YES_WORDS:
+    if text in (CELL_YES_WORDS if cell else YES_WORDS):
         return True
-    if text in NO_WORDS:
+    if text in (CELL_NO_WORDS if cell else NO_WORDS):
         return False
     return None
 

@@ -23,6 +23,7 @@ from assess.facts.labels import choices, labels_of
 from assess.facts.model import MAX_DEPTH, UnitFacts
 from assess.facts.words import normalise
 from assess.facts.workbook import is_workbook, loads_workbook
+from assess.i18n import N_, _, ngettext
 from assess.paths import did_you_mean, fields_at, json_path, model_in
 
 
@@ -188,6 +189,42 @@ def _is_mapping(annotation: Any) -> bool:
     return any(_is_mapping(arg) for arg in typing.get_args(annotation))
 
 
+PYDANTIC_MESSAGES: dict[str, str] = {
+    "missing": N_("Field required"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "bool_parsing": N_("Input should be a valid boolean"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_type": N_("Input should be a valid number"),
+    "finite_number": N_("Input should be a finite number"),
+    "string_type": N_("Input should be a valid string"),
+    "list_type": N_("Input should be a valid list"),
+    "model_type": N_("Input should be an object of named fields"),
+    "model_attributes_type": N_("Input should be an object of named fields"),
+    "dict_type": N_("Input should be an object of named fields"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "string_too_short": N_("String should not be empty"),
+    "string_too_long": N_("String should have at most {max_length} characters"),
+    "too_long": N_("List should have at most {max_length} items, not {actual_length}"),
+    "too_short": N_("List should have at least {min_length} items, not {actual_length}"),
+    "string_pattern_mismatch": N_("Input is not in the expected form (a date is YYYY, YYYY-MM or YYYY-MM-DD)"),
+}
+"""pydantic's messages by error type (never by their English text), translated at use."""
+
+
+def _pydantic_message(error: Mapping[str, Any]) -> str:
+    template = PYDANTIC_MESSAGES.get(str(error["type"]))
+    if template is None:
+        return str(error["msg"])
+    try:
+        return _(template).format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError, ValueError):
+        return str(error["msg"])
+
+
 def _issue_from_error(error: Mapping[str, Any]) -> Issue:
     loc: list[str | int] = [p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
     ctx = error.get("ctx") or {}
@@ -196,19 +233,22 @@ def _issue_from_error(error: Mapping[str, Any]) -> Issue:
         return Issue(json_path(loc), str(ctx["message"]))
     if error["type"] == "extra_forbidden":
         hint = did_you_mean(str(loc[-1]), fields_at(UnitFacts, loc[:-1]))
-        return Issue(json_path(loc), f"unknown field{hint}")
-    message = str(error["msg"])
+        return Issue(json_path(loc), _("unknown field") + hint)
+    message = _pydantic_message(error)
     if error["type"].endswith("_type") and "input" in error:
-        message = f"{message}, got {_json_kind(error['input'])} {json.dumps(error['input'], ensure_ascii=False)[:60]}"
+        message = _("{message}, got {kind} {value}").format(
+            message=message, kind=_(_json_kind(error["input"])),
+            value=json.dumps(error["input"], ensure_ascii=False)[:60])
     if error["type"] == "enum" or error["type"] == "literal_error":
         given = error.get("input")
         expected = ctx.get("expected", "")
         if isinstance(given, str):
             options = [o.strip().strip("'") for o in str(expected).replace(" or ", ",").split(",")]
-            message = (f"{given!r} is not one of {choices(options)} (or their codes {expected})"
-                       f"{did_you_mean(given, [*options, *labels_of(options).values()])}{_free_text(loc)}")
+            message = (_("{given!r} is not one of {choices} (or their codes {codes})").format(
+                given=given, choices=choices(options), codes=expected)
+                + did_you_mean(given, [*options, *labels_of(options).values()]) + _free_text(loc))
     if error["type"] == "bool_type" and isinstance(error.get("input"), str):
-        message += " (write 是 or 否)"
+        message += _(" (write 是 or 否)")
     return Issue(json_path(loc), message)
 
 
@@ -220,19 +260,19 @@ def _free_text(loc: list[str | int]) -> str:
     owner = FIELDS.get(".".join(str(p) for p in loc[:-2]))
     if owner is None or "title" not in owner.item_fields or loc[-1] == "title":
         return ""
-    return "; the item's own name or description goes in title"
+    return _("; the item's own name or description goes in title")
 
 
 def _json_kind(value: Any) -> str:
     if value is None:
-        return "null"
+        return N_("null")
     if isinstance(value, bool):
-        return "boolean"
+        return N_("boolean")
     if isinstance(value, (int, float)):
-        return "number"
+        return N_("number")
     if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
+        return N_("string")
+    return N_("array") if isinstance(value, list) else N_("object")
 
 
 def validate(data: Any, source: str = "<facts>") -> UnitFacts:
@@ -246,7 +286,8 @@ def validate(data: Any, source: str = "<facts>") -> UnitFacts:
     except ValidationError as exc:
         count = exc.error_count()
         issues = tuple(_issue_from_error(e) for e in exc.errors(include_url=False)[:MAX_ISSUES])
-        raise FactsError(f"{count} problem(s) in the facts", source=source,
+        raise FactsError(ngettext("{count} problem in the facts", "{count} problems in the facts", count)
+                         .format(count=count), source=source,
                          issues=issues, omitted=count - len(issues)) from exc
     except RecursionError as exc:
         raise FactsError("facts nested too deeply", source=source) from exc

@@ -21,6 +21,7 @@ from assess.facts.catalogue import FIELDS
 from assess.facts.cells import typed
 from assess.facts.labels import yes_no
 from assess.facts.model import UnitFacts
+from assess.i18n import _, ngettext
 
 TEMPLATE_VERSION = "1"
 """Bumped whenever the layout changes in a way an older reader would misread."""
@@ -59,14 +60,16 @@ def loads_workbook(data: bytes, source: str) -> UnitFacts:
     try:
         book = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError, EOFError) as exc:
-        raise FactsError(f"not a readable .xlsx workbook ({type(exc).__name__})", source=source) from exc
+        raise FactsError(_("not a readable .xlsx workbook ({kind})").format(kind=type(exc).__name__),
+                         source=source) from exc
     try:
         _check_version(book, source)
         nested, cells, issues = _collect(book)
     finally:
         book.close()
     if issues:
-        raise FactsError(f"{len(issues)} problem(s) in the form", source=source,
+        raise FactsError(ngettext("{count} problem in the form", "{count} problems in the form", len(issues))
+                         .format(count=len(issues)), source=source,
                          issues=tuple(issues[:MAX_ISSUES]), omitted=max(0, len(issues) - MAX_ISSUES))
     from assess.facts.reading import validate
 
@@ -79,14 +82,15 @@ def loads_workbook(data: bytes, source: str) -> UnitFacts:
 
 def _check_version(book: Any, source: str) -> None:
     if INSTRUCTIONS not in book.sheetnames or book[INSTRUCTIONS][MARK_CELL].value != MARK:
-        raise FactsError("not a form made by assess template (its instructions sheet "
-                         f"{INSTRUCTIONS} is missing or changed); fill a form made by assess template",
+        raise FactsError(_("not a form made by assess template (its instructions sheet {sheet} is missing or "
+                           "changed); fill a form made by assess template").format(sheet=INSTRUCTIONS),
                          source=source)
     version = str(book[INSTRUCTIONS][VERSION_CELL].value or "").strip()
     if version not in READABLE_VERSIONS:
-        raise FactsError(f"made from template version {version or '(none)'}, and this assess reads version "
-                         f"{', '.join(sorted(READABLE_VERSIONS))}: copy the answers into a new form "
-                         "(assess template)", source=source)
+        raise FactsError(_("made from template version {version}, and this assess reads version {readable}: copy "
+                           "the answers into a new form (assess template)").format(
+                               version=version or "(none)", readable=", ".join(sorted(READABLE_VERSIONS))),
+                         source=source)
 
 
 def _set(nested: dict[str, Any], path: str, value: Any) -> None:
@@ -114,7 +118,7 @@ def _collect(book: Any) -> tuple[dict[str, Any], dict[str, str], list[Issue]]:
     for sheet, path in lists:  # after the facts sheets, where 无 may have been said
         _read_list(sheet, path, nested, cells, issues)
     said_none = nested.pop(_NONE, set())
-    for path in said_none - {path for _, path in lists}:
+    for path in said_none - {listed for _sheet, listed in lists}:
         _set(nested, path, [])
     return nested, cells, issues
 
@@ -133,8 +137,9 @@ def _read_facts(sheet: Any, nested: dict[str, Any], cells: dict[str, str], issue
         cells[path] = where
         if FIELDS[path].kind == "list":
             # 无 here says the unit had none (an empty list), which a blank list sheet cannot say
-            if _text(raw) and (not isinstance(raw, str) or yes_no(raw) is not False):
-                issues.append(Issue(where, f"{raw!r}: write 无 when there were none, or leave it empty"))
+            if _text(raw) and (not isinstance(raw, str) or yes_no(raw, cell=True) is not False):
+                issues.append(Issue(where, _("{value!r}: write 无 when there were none, or leave it empty")
+                                    .format(value=raw)))
             elif _text(raw):
                 nested.setdefault(_NONE, set()).add(path)
             continue
@@ -157,8 +162,8 @@ def _columns(sheet: Any) -> Iterator[tuple[int, str]]:
 def _read_list(sheet: Any, path: str, nested: dict[str, Any], cells: dict[str, str], issues: list[Issue]) -> None:
     info = FIELDS.get(path)
     if info is None or info.kind != "list":
-        issues.append(Issue(f"{sheet.title}!A{LIST_PATH_ROW}", "this sheet's hidden row was changed; "
-                                                              "fill a new form (assess template)"))
+        issues.append(Issue(f"{sheet.title}!A{LIST_PATH_ROW}",
+                            _("this sheet's hidden row was changed; fill a new form (assess template)")))
         return
     from openpyxl.utils import get_column_letter
 
@@ -189,7 +194,8 @@ def _read_list(sheet: Any, path: str, nested: dict[str, Any], cells: dict[str, s
     said_none = path in nested.get(_NONE, set())
     if items and said_none:
         issues.append(Issue(cells.get(path + "#none", sheet.title),
-                            f"says 无 but sheet {sheet.title} lists {len(items)} item(s)"))
+                            _("says 无 but sheet {sheet} lists {count} item(s)").format(
+                                sheet=sheet.title, count=len(items))))
     elif items or said_none:
         _set(nested, path, items)
 
