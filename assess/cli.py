@@ -118,7 +118,8 @@ def choose_engine(requested: str, streams: Streams) -> str:
     """durable-rules unless it cannot run here; then native, with a one-line notice."""
     reason = durable_unavailable_reason()
     if requested == "durable" and reason is not None:
-        streams.notice(_("durable-rules is not available ({reason}); scoring with the native engine")
+        streams.notice(_("durable-rules is not available ({reason}); scoring with the native engine "
+                         "(pip install 'assess[durable]' adds it)")
                        .format(reason=reason))
         return "native"
     return requested
