@@ -179,7 +179,7 @@ def _choose_language(ctx: click.Context, param: click.Parameter, value: str | No
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, help=HELP, epilog=EPILOG)
-@click.version_option(package_name="assess", prog_name="assess")
+@click.version_option(package_name="assess", prog_name="assess", help=N_("Show the version and exit."))
 @click.option("--lang", type=click.Choice(LANGUAGES), is_eager=True, expose_value=False, callback=_choose_language,
               help=N_("Language of help, errors and progress (default: from the locale, LANG)."))
 def cli() -> None:
@@ -204,7 +204,9 @@ def _localise(command: click.Command) -> None:
             _localise(sub)
 
 
-@cli.command()
+@cli.command(help=N_(
+    "Score one unit's facts (UNIT.json, a filled form UNIT.xlsx, or - for standard input), merged "
+    "with the office's records and the team's review when given."))
 @click.argument("unit", metavar="UNIT.json|UNIT.xlsx")
 @click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH",
               help=N_("Bundled ruleset name or a ruleset file; default: chosen by unit.type."))
@@ -217,8 +219,6 @@ def _localise(command: click.Command) -> None:
 @phase_options
 def score(unit: str, ruleset_ref: str | None, fmt: str, engine: str, records: tuple[str, ...],
           review: str | None, phase: Phase, missing_records: Literal["skip"] | None) -> None:
-    """Score one unit's facts (UNIT.json, a filled form UNIT.xlsx, or - for standard input), merged with the office's
-    records and the team's review when given."""
     streams = _streams()
     office, team = read_sources(records, review)
     source = "<stdin>" if unit == "-" else unit
@@ -227,7 +227,9 @@ def score(unit: str, ruleset_ref: str | None, fmt: str, engine: str, records: tu
                                              records=office, review=team, missing_records=missing_records), fmt))
 
 
-@cli.command()
+@cli.command(help=N_(
+    "Rank units: PATH is a facts file, a filled form (.xlsx), a folder of *.json and *.xlsx files, "
+    "or a JSONL file."))
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH",
               help=N_("Score every unit under this ruleset; default: each unit type's own."))
@@ -249,8 +251,6 @@ def score(unit: str, ruleset_ref: str | None, fmt: str, engine: str, records: tu
 def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, output: str | None,
          engine: str, skip_invalid: bool, self_score_threshold: float, jobs: int, records: tuple[str, ...],
          review: str | None, phase: Phase, missing_records: Literal["skip"] | None) -> None:
-    """Rank units: PATH is a facts file, a filled form (.xlsx), a folder of *.json and *.xlsx
-    files, or a JSONL file."""
     streams = _streams()
     fmt = "plain" if fmt == "text" else fmt
     if not math.isfinite(self_score_threshold):
@@ -300,7 +300,9 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, out
         streams.out(render_ranking(ranking, fmt, kept).decode("utf-8"))
 
 
-@cli.command()
+@cli.command(help=N_(
+    "Write an intake form for Excel or WPS: a unit's 报送表 (read back by score and rank), or with "
+    "--records the office's 考核办记录 (read by --records)."))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
               help=N_("The workbook to write (.xlsx), atomically."))
 @click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH",
@@ -310,35 +312,31 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str, out
 @click.option("--records", "for_records", is_flag=True,
               help=N_("The assessing office's records form (a row per unit) instead of a unit's form."))
 def template(output: str, ruleset_ref: str | None, unit_type: str | None, for_records: bool) -> None:
-    """Write an intake form for Excel or WPS: a unit's 报送表 (read back by score and rank), or
-    with --records the office's 考核办记录 (read by --records)."""
     if for_records and (ruleset_ref is not None or unit_type is not None):
         raise click.UsageError(_("--records takes neither --ruleset nor --type"))
     write_atomically(output, records_template() if for_records else intake_template(ruleset_ref, unit_type))
 
 
-@cli.command()
+@cli.command(help=N_("Why unit A ranks above (or below) unit B under the same ruleset."))
 @click.argument("first", metavar="A.json")
 @click.argument("second", metavar="B.json")
 @click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH", help=N_("Score both under this ruleset."))
 @click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def compare(first: str, second: str, ruleset_ref: str | None, engine: str, fmt: str) -> None:
-    """Why unit A ranks above (or below) unit B under the same ruleset."""
     streams = _streams()
     result = compare_units(score_path(first, ruleset_ref, engine, streams),
                            score_path(second, ruleset_ref, engine, streams))
     streams.out(result.model_dump_json(indent=2) + "\n" if fmt == "json" else render_comparison(result))
 
 
-@cli.command()
+@cli.command(help=N_("Check rulesets: load errors and warnings, each with file, line and rule; exit 1 on an error."))
 @click.argument("rulesets_", nargs=-1, required=True, metavar="RULESET...")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--samples", type=click.IntRange(min=0, max=1_000_000), default=3000, show_default=True,
               help=N_("Generated units to look for conditions that never or always hold."))
 @click.pass_context
 def check(ctx: click.Context, rulesets_: tuple[str, ...], fmt: str, samples: int) -> None:
-    """Check rulesets: load errors and warnings, each with file, line and rule; exit 1 on an error."""
     streams = _streams()
     findings = [f for ref in rulesets_ for f in check_ruleset(ref, samples=samples)]
     if fmt == "json":
@@ -352,38 +350,37 @@ def check(ctx: click.Context, rulesets_: tuple[str, ...], fmt: str, samples: int
         ctx.exit(EXIT_FAILED)
 
 
-@cli.command()
+@cli.command(help=N_("The rubric as a readable document (or one RULE in detail), for circulating with results."))
 @click.argument("ruleset_ref", metavar="RULESET")
 @click.argument("rule", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
 def explain(ruleset_ref: str, rule: str | None, fmt: str) -> None:
-    """The rubric as a readable document (or one RULE in detail), for circulating with results."""
     with load_ruleset(ruleset_ref) as loaded:
         _streams().out(explain_ruleset(loaded, rule, fmt))
 
 
-@cli.command()
+@cli.command(help=N_(
+    "Re-score UNITS under two versions of a ruleset; list the units whose score, grade or rank "
+    "changed, with the rules responsible."))
 @click.argument("old_ref", metavar="OLD")
 @click.argument("new_ref", metavar="NEW")
 @click.argument("paths", nargs=-1, required=True, metavar="UNITS...")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
 @click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True)
 def diff(old_ref: str, new_ref: str, paths: tuple[str, ...], fmt: str, engine: str) -> None:
-    """Re-score UNITS under two versions of a ruleset; list the units whose score, grade or rank
-    changed, with the rules responsible."""
     streams = _streams()
     with load_ruleset(old_ref) as old, load_ruleset(new_ref) as new:
         result = diff_rulesets(old, new, read_units(paths), engine=choose_engine(engine, streams))
     streams.out(render_diff(result, fmt))
 
 
-@cli.command(name="test")
+@cli.command(name="test", help=N_(
+    "Run each ruleset's golden cases (NAME.cases.yaml beside it); exit 1 on any failure."))
 @click.argument("rulesets_", nargs=-1, required=True, metavar="RULESET...")
 @click.option("--coverage", is_flag=True, help=N_("Print the coverage table and fail under the declared minimum."))
 @click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True)
 @click.pass_context
 def test_cases(ctx: click.Context, rulesets_: tuple[str, ...], coverage: bool, engine: str) -> None:
-    """Run each ruleset's golden cases (NAME.cases.yaml beside it); exit 1 on any failure."""
     streams = _streams()
     failed = False
     refs = dict.fromkeys(str(ruleset_of_cases(r)) if is_cases_file(r) else r for r in rulesets_)
@@ -396,7 +393,9 @@ def test_cases(ctx: click.Context, rulesets_: tuple[str, ...], coverage: bool, e
         ctx.exit(EXIT_FAILED)
 
 
-@cli.command()
+@cli.command(help=N_(
+    "Draft facts from a unit's summary (.txt in UTF-8 or GBK, .docx, or - for standard input), with "
+    "the sentence behind every value: assess extract s.docx | assess score -"))
 @click.argument("summary", metavar="SUMMARY")
 @click.option("--split", is_flag=True, help=N_("Split at 第N篇 headings: one draft per part, as JSON lines."))
 @click.option("--type", "unit_type", type=click.Choice(list(UNIT_TYPE_LABELS)), help=N_("The unit's type."))
@@ -407,8 +406,6 @@ def test_cases(ctx: click.Context, rulesets_: tuple[str, ...], coverage: bool, e
               help=N_("Write the draft JSON to this file (atomically)."))
 def extract(summary: str, split: bool, unit_type: str | None, name: str | None, unit_id: str | None,
             report: bool, output: str | None) -> None:
-    """Draft facts from a unit's summary (.txt in UTF-8 or GBK, .docx, or - for standard input),
-    with the sentence behind every value: assess extract s.docx | assess score -"""
     streams = _streams()
     source = "<stdin>" if summary == "-" else summary
     text = read_summary(streams.read_stdin("summary"), source) if summary == "-" else load_summary(summary)
@@ -437,7 +434,7 @@ def extract(summary: str, split: bool, unit_type: str | None, name: str | None, 
         streams.out(rendered)
 
 
-@cli.command()
+@cli.command(help=N_("Print the JSON Schema of unit facts (or of an assessment, office records or a review)."))
 @click.option("--assessment", "which", flag_value="assessment",
               help=N_("Print the JSON Schema of an assessment instead."))
 @click.option("--facts", "which", flag_value="facts", default=True,
@@ -447,7 +444,6 @@ def extract(summary: str, split: bool, unit_type: str | None, name: str | None, 
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True,
               help=N_("markdown: a readable table of the facts fields."))
 def schema(which: str, fmt: str) -> None:
-    """Print the JSON Schema of unit facts (or of an assessment, office records or a review)."""
     if fmt == "markdown":
         if which != "facts":
             raise click.UsageError("--format markdown is available for the facts schema only")
@@ -458,10 +454,9 @@ def schema(which: str, fmt: str) -> None:
     _streams().out(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-@cli.command()
+@cli.command(help=N_("List the bundled rulesets."))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rulesets(fmt: str) -> None:
-    """List the bundled rulesets."""
     rows: list[dict[str, Any]] = []
     for name in bundled_rulesets():
         with load_ruleset(name) as loaded:

@@ -218,3 +218,12 @@ def test_libreoffice_opens_the_form_keeps_its_checks_and_the_result_still_reads(
     assert after["单位信息"].column_dimensions["E"].hidden
     resaved = loads((tmp_path / "xlsx" / "报送表.xlsx").read_bytes(), "报送表.xlsx")
     assert resaved == loads(source.read_bytes(), "报送表.xlsx")
+
+
+def test_the_api_reads_a_filled_form_by_path_or_bytes(tmp_path: Path) -> None:
+    from assess import load_facts, parse_facts
+
+    data = {"unit": UNIT, "work": {"plan": True}, "drills": [{"kind": "fire", "participants": 30}]}
+    path = tmp_path / "报送表.xlsx"
+    path.write_bytes(fill(FULL_FORM, data))
+    assert load_facts(path) == parse_facts(path.read_bytes()) == validate(data)
