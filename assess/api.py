@@ -36,6 +36,25 @@ FactsInput = facts.UnitFacts | dict[str, Any] | str | bytes
 
 
 
+def intake_template(ruleset: str | os.PathLike[str] | None = None, unit_type: str | None = None) -> bytes:
+    """A unit's intake form (报送表.xlsx bytes): every fact, or, with a ruleset (or a unit
+    type, which picks its bundled ruleset), only those the ruleset reads, in its order."""
+    from assess.tools.template import unit_template
+
+    ref = ruleset if ruleset is not None else ruleset_name_for(unit_type) if unit_type is not None else None
+    if ref is None:
+        return unit_template(None, unit_type)
+    with load_ruleset(ref) as loaded:
+        return unit_template(loaded, unit_type)
+
+
+def records_template() -> bytes:
+    """The assessing office's records form (考核办记录.xlsx bytes): a row per unit."""
+    from assess.tools.template import records_template as build
+
+    return build()
+
+
 def bundled_rulesets() -> list[str]:
     """Names of the bundled rulesets (``county``, ``department``, ``township``)."""
     return bundled_names()

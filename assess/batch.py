@@ -61,7 +61,8 @@ class Scored:
 
 
 def read_units(paths: Sequence[str | Path], defer: bool = False) -> Iterator[Unit]:
-    """Units from files, folders (every ``*.json`` inside, sorted) and JSONL files.
+    """Units from files, folders (every ``*.json`` and filled ``*.xlsx`` form inside, sorted)
+    and JSONL files.
 
     With ``defer`` the lines of JSONL files are handed on unparsed, so that worker
     processes parse them (see :func:`score_units_in_processes`).
@@ -69,9 +70,9 @@ def read_units(paths: Sequence[str | Path], defer: bool = False) -> Iterator[Uni
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(path.glob("*.json"))
+            found = sorted([*path.glob("*.json"), *path.glob("*.xlsx")])
             if not found:
-                yield Unit(str(path), error=FactsError("no *.json files in this folder", source=str(path)))
+                yield Unit(str(path), error=FactsError("no *.json or *.xlsx files in this folder", source=str(path)))
             for file in found:
                 yield _read_file(file)
         elif path.suffix == ".jsonl":

@@ -8,6 +8,7 @@ traceback (set ASSESS_DEBUG=1 to see one for an internal error).
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import io
 import json
@@ -51,6 +52,7 @@ from assess import (
     facts_reference,
     infer_format,
     input_cap,
+    intake_template,
     is_cases_file,
     load_facts,
     load_header,
@@ -64,6 +66,7 @@ from assess import (
     read_summary,
     read_units,
     records_json_schema,
+    records_template,
     render_assessment,
     render_cases,
     render_comparison,
@@ -85,6 +88,7 @@ from assess import (
 from assess import compare as compare_units
 from assess import rank as rank_units
 from assess import score as score_unit
+from assess.i18n import LANGUAGES, N_, _, from_environment, language, set_language
 from assess.reports.progress import Progress, count_units
 
 EXIT_OK = 0
@@ -127,7 +131,9 @@ def choose_engine(requested: str, streams: Streams) -> str:
     """durable-rules unless it cannot run here; then native, with a one-line notice."""
     reason = durable_unavailable_reason()
     if requested == "durable" and reason is not None:
-        streams.notice(f"durable-rules is not available ({reason}); scoring with the native engine")
+        streams.notice(_("durable-rules is not available ({reason}); scoring with the native engine "
+                         "(pip install 'assess[durable]' adds it)")
+                       .format(reason=reason))
         return "native"
     return requested
 
@@ -147,12 +153,12 @@ def read_sources(records: tuple[str, ...], review: str | None) -> tuple[OfficeRe
     return (load_records(records) if records else None, load_review(review) if review is not None else None)
 
 
-RECORDS_HELP = "The assessing office's records (CSV, XLSX, JSON or JSONL); repeatable."
-REVIEW_HELP = "The assessment team's review decisions (YAML or JSON)."
-PHASE_HELP = ("provisional (初评): items not evidenced yet are pending, with the range of totals still "
-              "possible; final (终评): the unit's unevidenced items are deducted.")
-MISSING_RECORDS_HELP = ("In the final phase, score items whose office data is missing as not scored "
-                        "(skip) instead of refusing; the assessment records the policy.")
+RECORDS_HELP = N_("The assessing office's records (CSV, XLSX, JSON or JSONL); repeatable.")
+REVIEW_HELP = N_("The assessment team's review decisions (YAML or JSON).")
+PHASE_HELP = N_("provisional (初评): items not evidenced yet are pending, with the range of totals still "
+                "possible; final (终评): the unit's unevidenced items are deducted.")
+MISSING_RECORDS_HELP = N_("In the final phase, score items whose office data is missing as not scored "
+                          "(skip) instead of refusing; the assessment records the policy.")
 
 
 def phase_options(command: Callable[..., None]) -> Callable[..., None]:
@@ -167,27 +173,70 @@ def _finite(value: float) -> float:
     return value
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="assess", prog_name="assess")
+HELP = N_("Score emergency-management assessments (应急管理工作年度考核) and explain every point.")
+EPILOG = N_("""Examples:
+
+  assess template --type township -o 报送表.xlsx
+
+  assess score 报送表.xlsx
+
+  assess score unit.json --format json
+
+  assess rank returned/ --format xlsx -o 排名.xlsx
+
+Exit codes: 0 success; 1 a check failed (check, test); 2 bad input or usage;
+130 interrupted; 143 terminated.
+
+Messages are in Chinese under a Chinese locale (LANG=zh_CN.UTF-8) or with --lang zh.""")
+
+
+def _choose_language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        set_language(value)
+        _localise(cli)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, help=HELP, epilog=EPILOG)
+@click.version_option(package_name="assess", prog_name="assess", help=N_("Show the version and exit."))
+@click.option("--lang", type=click.Choice(LANGUAGES), is_eager=True, expose_value=False, callback=_choose_language,
+              help=N_("Language of help, errors and progress (default: from the locale, LANG)."))
 def cli() -> None:
-    """Score emergency-management assessments (应急管理工作年度考核) and explain every point."""
+    pass
 
 
-@cli.command()
-@click.argument("unit", metavar="UNIT.json")
+_ORIGINAL: dict[int, tuple[str | None, str | None]] = {}
+
+
+def _localise(command: click.Command) -> None:
+    """Put the command's help (and its subcommands' and options') into the current language."""
+    for item in [command, *command.params]:
+        if isinstance(item, click.Command):
+            original = _ORIGINAL.setdefault(id(item), (item.help, item.epilog))
+            item.help = _(original[0]) if original[0] else original[0]
+            item.epilog = _(original[1]) if original[1] else original[1]
+        elif isinstance(item, click.Option):
+            text = _ORIGINAL.setdefault(id(item), (item.help, None))[0]
+            item.help = _(text) if text else text
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            _localise(sub)
+
+
+@cli.command(help=N_(
+    "Score one unit's facts (UNIT.json, a filled form UNIT.xlsx, or - for standard input), merged "
+    "with the office's records and the team's review when given."))
+@click.argument("unit", metavar="UNIT.json|UNIT.xlsx")
 @click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH",
-              help="Bundled ruleset name or a ruleset file; default: chosen by unit.type.")
+              help=N_("Bundled ruleset name or a ruleset file; default: chosen by unit.type."))
 @click.option("--format", "fmt", type=click.Choice(ASSESSMENT_FORMATS), default="text",
-              show_default=True, help="Report format.")
+              show_default=True, help=N_("Report format."))
 @click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True,
-              help="Rule engine: durable-rules, or the native Python evaluator.")
+              help=N_("Rule engine: durable-rules, or the native Python evaluator."))
 @click.option("--records", multiple=True, metavar="FILE", help=RECORDS_HELP)
 @click.option("--review", metavar="FILE", help=REVIEW_HELP)
 @phase_options
 def score(unit: str, ruleset_ref: str | None, fmt: str, engine: str, records: tuple[str, ...],
           review: str | None, phase: Phase, missing_records: Literal["skip"] | None) -> None:
-    """Score one unit's facts (UNIT.json, or - for standard input), merged with the office's
-    records and the team's review when given."""
     streams = _streams()
     office, team = read_sources(records, review)
     source = "<stdin>" if unit == "-" else unit
@@ -287,27 +336,29 @@ def score_all(batch: Batch, skip_invalid: bool, streams: Streams, tally: Tally) 
         yield result
 
 
-@cli.command()
+@cli.command(help=N_(
+    "Rank units: PATH is a facts file, a filled form (.xlsx), a folder of *.json and *.xlsx files, "
+    "or a JSONL file."))
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH",
-              help="Score every unit under this ruleset; default: each unit type's own.")
+              help=N_("Score every unit under this ruleset; default: each unit type's own."))
 @click.option("--by", type=click.Choice(["type", "none"]), default="type", show_default=True,
-              help="type: one table per rubric (乡镇/街道, 县直部门, 区县/开发区); none: one table.")
-@click.option("--format", "fmt", type=click.Choice(RANKING_FORMATS),
-              help="Default: from the -o suffix (.txt .md .html .csv .json .xlsx .docx), else plain.")
+              help=N_("type: one table per rubric (乡镇/街道, 县直部门, 区县/开发区); none: one table."))
+@click.option("--format", "fmt", type=click.Choice(["text", *RANKING_FORMATS]),
+              help=N_("Default: from the -o suffix (.txt .md .html .csv .json .xlsx .docx), else text "
+                      "(the terminal table, as in score; also called plain)."))
 @click.option("-o", "--output", help="Write to this file (atomically) instead of standard output.")
-@click.option("--skip-invalid", is_flag=True, help="Rank the valid units and list the invalid ones.")
+@click.option("--skip-invalid", is_flag=True, help=N_("Rank the valid units and list the invalid ones."))
 @click.option("--self-score-threshold", type=click.FloatRange(min=0), default=5.0, show_default=True,
               callback=lambda ctx, param, value: _finite(value),
-              help="List units whose self-score differs from the score by more than this.")
+              help=N_("List units whose self-score differs from the score by more than this."))
 @batch_options
 @header_options
 def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str | None, output: str | None,
          skip_invalid: bool, self_score_threshold: float, engine: str, jobs: int, records: tuple[str, ...],
          review: str | None, phase: Phase, missing_records: Literal["skip"] | None, **header: Any) -> None:
-    """Rank units: PATH is a facts file, a folder of *.json files, or a JSONL file."""
     streams = _streams()
-    chosen = infer_format(fmt, output)
+    chosen = infer_format("plain" if fmt == "text" else fmt, output)
     if chosen in BINARY_FORMATS and output is None:
         raise click.UsageError(f"--format {chosen} writes a file: give -o FILE.{chosen}")
     if output is not None:
@@ -320,7 +371,7 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str | No
     ranking = rank_units(scored, by="type" if by == "type" else "none", self_score_threshold=self_score_threshold)
     tally.failed(skip_invalid, "ranks the others")
     if not ranking.tables:
-        raise AssessError("no units to rank")
+        raise AssessError(_("no units to rank"))
     notice = None if notice_header is None else NoticeOptions(header=notice_header, phase=phase,
                                                                unranked=tally.unranked + tally.apart)
     kept = tally.kept
@@ -353,9 +404,8 @@ def letters(paths: tuple[str, ...], folder: str, combined: bool, ruleset_ref: st
         raise AssessError(f"{folder}: the folder {target.parent} does not exist; nothing was written")
     notice_header = read_header(header)
     tally = Tally(keep=True)
-    for _ in score_all(Batch(paths, ruleset_ref, engine, jobs, phase, records, review, missing_records),
-                       skip_invalid, streams, tally):
-        pass
+    batch = Batch(paths, ruleset_ref, engine, jobs, phase, records, review, missing_records)
+    collections.deque(score_all(batch, skip_invalid, streams, tally), maxlen=0)  # run it for the tally
     tally.failed(skip_invalid, "writes the others' letters")
     written = render_letters(tally.kept, notice_header, combined)
     target.mkdir(exist_ok=True)
@@ -365,29 +415,44 @@ def letters(paths: tuple[str, ...], folder: str, combined: bool, ruleset_ref: st
     streams.notice(f"wrote {len(written)} letter file(s) to {folder}")
 
 
-@cli.command()
+@cli.command(help=N_(
+    "Write an intake form for Excel or WPS: a unit's 报送表 (read back by score and rank), or with "
+    "--records the office's 考核办记录 (read by --records)."))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help=N_("The workbook to write (.xlsx), atomically."))
+@click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH",
+              help=N_("Ask only the facts this ruleset reads, in its categories' order."))
+@click.option("--type", "unit_type", type=click.Choice(sorted(UNIT_TYPE_LABELS)),
+              help=N_("Fill in the unit type and, without --ruleset, use its bundled ruleset."))
+@click.option("--records", "for_records", is_flag=True,
+              help=N_("The assessing office's records form (a row per unit) instead of a unit's form."))
+def template(output: str, ruleset_ref: str | None, unit_type: str | None, for_records: bool) -> None:
+    if for_records and (ruleset_ref is not None or unit_type is not None):
+        raise click.UsageError(_("--records takes neither --ruleset nor --type"))
+    write_atomically(output, records_template() if for_records else intake_template(ruleset_ref, unit_type))
+
+
+@cli.command(help=N_("Why unit A ranks above (or below) unit B under the same ruleset."))
 @click.argument("first", metavar="A.json")
 @click.argument("second", metavar="B.json")
-@click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH", help="Score both under this ruleset.")
+@click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH", help=N_("Score both under this ruleset."))
 @click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def compare(first: str, second: str, ruleset_ref: str | None, engine: str, fmt: str) -> None:
-    """Why unit A ranks above (or below) unit B under the same ruleset."""
     streams = _streams()
     result = compare_units(score_path(first, ruleset_ref, engine, streams),
                            score_path(second, ruleset_ref, engine, streams))
     streams.out(result.model_dump_json(indent=2) + "\n" if fmt == "json" else render_comparison(result))
 
 
-@cli.command()
+@cli.command(help=N_("Check rulesets: load errors and warnings, each with file, line and rule; exit 1 on an error."))
 @click.argument("rulesets_", nargs=-1, required=True, metavar="RULESET...")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--samples", type=click.IntRange(min=0, max=1_000_000), default=3000, show_default=True,
-              help="Generated units to look for conditions that never or always hold.")
+              help=N_("Generated units to look for conditions that never or always hold."))
 @click.option("--unread", is_flag=True, help="Also list the facts fields no rule of the ruleset reads.")
 @click.pass_context
 def check(ctx: click.Context, rulesets_: tuple[str, ...], fmt: str, samples: int, unread: bool) -> None:
-    """Check rulesets: load errors and warnings, each with file, line and rule; exit 1 on an error."""
     streams = _streams()
     findings = [f for ref in rulesets_ for f in check_ruleset(ref, samples=samples, unread=unread)]
     if fmt == "json":
@@ -401,38 +466,37 @@ def check(ctx: click.Context, rulesets_: tuple[str, ...], fmt: str, samples: int
         ctx.exit(EXIT_FAILED)
 
 
-@cli.command()
+@cli.command(help=N_("The rubric as a readable document (or one RULE in detail), for circulating with results."))
 @click.argument("ruleset_ref", metavar="RULESET")
 @click.argument("rule", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True)
 def explain(ruleset_ref: str, rule: str | None, fmt: str) -> None:
-    """The rubric as a readable document (or one RULE in detail), for circulating with results."""
     with load_ruleset(ruleset_ref) as loaded:
         _streams().out(explain_ruleset(loaded, rule, fmt))
 
 
-@cli.command()
+@cli.command(help=N_(
+    "Re-score UNITS under two versions of a ruleset; list the units whose score, grade or rank "
+    "changed, with the rules responsible."))
 @click.argument("old_ref", metavar="OLD")
 @click.argument("new_ref", metavar="NEW")
 @click.argument("paths", nargs=-1, required=True, metavar="UNITS...")
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text", show_default=True)
-@click.option("--engine", type=click.Choice(ENGINES), default="native", show_default=True)
+@click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True)
 def diff(old_ref: str, new_ref: str, paths: tuple[str, ...], fmt: str, engine: str) -> None:
-    """Re-score UNITS under two versions of a ruleset; list the units whose score, grade or rank
-    changed, with the rules responsible."""
     streams = _streams()
     with load_ruleset(old_ref) as old, load_ruleset(new_ref) as new:
         result = diff_rulesets(old, new, read_units(paths), engine=choose_engine(engine, streams))
     streams.out(render_diff(result, fmt))
 
 
-@cli.command(name="test")
+@cli.command(name="test", help=N_(
+    "Run each ruleset's golden cases (NAME.cases.yaml beside it); exit 1 on any failure."))
 @click.argument("rulesets_", nargs=-1, required=True, metavar="RULESET...")
-@click.option("--coverage", is_flag=True, help="Print the coverage table and fail under the declared minimum.")
+@click.option("--coverage", is_flag=True, help=N_("Print the coverage table and fail under the declared minimum."))
 @click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True)
 @click.pass_context
 def test_cases(ctx: click.Context, rulesets_: tuple[str, ...], coverage: bool, engine: str) -> None:
-    """Run each ruleset's golden cases (NAME.cases.yaml beside it); exit 1 on any failure."""
     streams = _streams()
     failed = False
     refs = dict.fromkeys(str(ruleset_of_cases(r)) if is_cases_file(r) else r for r in rulesets_)
@@ -445,19 +509,19 @@ def test_cases(ctx: click.Context, rulesets_: tuple[str, ...], coverage: bool, e
         ctx.exit(EXIT_FAILED)
 
 
-@cli.command()
+@cli.command(help=N_(
+    "Draft facts from a unit's summary (.txt in UTF-8 or GBK, .docx, or - for standard input), with "
+    "the sentence behind every value: assess extract s.docx | assess score -"))
 @click.argument("summary", metavar="SUMMARY")
-@click.option("--split", is_flag=True, help="Split at 第N篇 headings: one draft per part, as JSON lines.")
-@click.option("--type", "unit_type", type=click.Choice(list(UNIT_TYPE_LABELS)), help="The unit's type.")
-@click.option("--name", help="The unit's name.")
-@click.option("--id", "unit_id", help="The unit's id (with --split, -1, -2 ... are added).")
-@click.option("--report", is_flag=True, help="Print the review sheet (审核表) instead of the draft JSON.")
+@click.option("--split", is_flag=True, help=N_("Split at 第N篇 headings: one draft per part, as JSON lines."))
+@click.option("--type", "unit_type", type=click.Choice(list(UNIT_TYPE_LABELS)), help=N_("The unit's type."))
+@click.option("--name", help=N_("The unit's name."))
+@click.option("--id", "unit_id", help=N_("The unit's id (with --split, -1, -2 ... are added)."))
+@click.option("--report", is_flag=True, help=N_("Print the review sheet (审核表) instead of the draft JSON."))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-              help="Write the draft JSON to this file (atomically).")
+              help=N_("Write the draft JSON to this file (atomically)."))
 def extract(summary: str, split: bool, unit_type: str | None, name: str | None, unit_id: str | None,
             report: bool, output: str | None) -> None:
-    """Draft facts from a unit's summary (.txt in UTF-8 or GBK, .docx, or - for standard input),
-    with the sentence behind every value: assess extract s.docx | assess score -"""
     streams = _streams()
     source = "<stdin>" if summary == "-" else summary
     text = read_summary(streams.read_stdin("summary"), source) if summary == "-" else load_summary(summary)
@@ -486,17 +550,16 @@ def extract(summary: str, split: bool, unit_type: str | None, name: str | None, 
         streams.out(rendered)
 
 
-@cli.command()
+@cli.command(help=N_("Print the JSON Schema of unit facts (or of an assessment, office records or a review)."))
 @click.option("--assessment", "which", flag_value="assessment",
-              help="Print the JSON Schema of an assessment instead.")
+              help=N_("Print the JSON Schema of an assessment instead."))
 @click.option("--facts", "which", flag_value="facts", default=True,
-              help="Print the JSON Schema of unit facts (the default).")
-@click.option("--records", "which", flag_value="records", help="Print the JSON Schema of a row of office records.")
-@click.option("--review", "which", flag_value="review", help="Print the JSON Schema of a review file.")
+              help=N_("Print the JSON Schema of unit facts (the default)."))
+@click.option("--records", "which", flag_value="records", help=N_("Print the JSON Schema of a row of office records."))
+@click.option("--review", "which", flag_value="review", help=N_("Print the JSON Schema of a review file."))
 @click.option("--format", "fmt", type=click.Choice(["json", "markdown"]), default="json", show_default=True,
-              help="markdown: a readable table of the facts fields.")
+              help=N_("markdown: a readable table of the facts fields."))
 def schema(which: str, fmt: str) -> None:
-    """Print the JSON Schema of unit facts (or of an assessment, office records or a review)."""
     if fmt == "markdown":
         if which != "facts":
             raise click.UsageError("--format markdown is available for the facts schema only")
@@ -507,10 +570,9 @@ def schema(which: str, fmt: str) -> None:
     _streams().out(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-@cli.command()
+@cli.command(help=N_("List the bundled rulesets."))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def rulesets(fmt: str) -> None:
-    """List the bundled rulesets."""
     rows: list[dict[str, Any]] = []
     for name in bundled_rulesets():
         with load_ruleset(name) as loaded:
@@ -531,7 +593,17 @@ def rulesets(fmt: str) -> None:
 
 def run(argv: Sequence[str], stdin: IO[Any], stdout: IO[str], stderr: IO[str]) -> int:
     """Run the command line with the given arguments and streams; return the exit code."""
-    streams = Streams(stdin, stdout, stderr)
+    previous = language()
+    set_language(from_environment())
+    _localise(cli)
+    try:
+        return _run(argv, Streams(stdin, stdout, stderr))
+    finally:  # the library's own messages stay in the caller's language
+        set_language(previous)
+
+
+def _run(argv: Sequence[str], streams: Streams) -> int:
+    stdout, stderr = streams.stdout, streams.stderr
     try:
         with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
             result = cli.main(args=list(argv), prog_name="assess", standalone_mode=False, obj=streams)
@@ -542,24 +614,24 @@ def run(argv: Sequence[str], stdin: IO[Any], stdout: IO[str], stderr: IO[str]) -
         exc.show(file=stderr)
         return EXIT_INPUT
     except click.exceptions.Abort as exc:
-        stderr.write("assess: interrupted\n")
+        stderr.write("assess: " + _("interrupted") + "\n")
         return EXIT_INTERRUPTED if isinstance(exc.__cause__, KeyboardInterrupt) else EXIT_INPUT
     except AssessError as exc:
-        stderr.write(f"assess: error: {exc.render()}\n")
+        stderr.write("assess: " + _("error: {error}").format(error=exc.render()) + "\n")
         return EXIT_INPUT
     except KeyboardInterrupt:
-        stderr.write("assess: interrupted\n")
+        stderr.write("assess: " + _("interrupted") + "\n")
         return EXIT_INTERRUPTED
     except Terminated:
-        stderr.write("assess: terminated\n")
+        stderr.write("assess: " + _("terminated") + "\n")
         return EXIT_TERMINATED
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:
         if os.environ.get("ASSESS_DEBUG"):
             raise
-        stderr.write(f"assess: internal error: {type(exc).__name__}: {exc} "
-                     "(set ASSESS_DEBUG=1 for a traceback)\n")
+        stderr.write("assess: " + _("internal error: {kind}: {error} (set ASSESS_DEBUG=1 for a traceback)")
+                     .format(kind=type(exc).__name__, error=exc) + "\n")
         return EXIT_INPUT
 
 

@@ -73,7 +73,7 @@ def test_score_reads_standard_input_in_gbk() -> None:
     (["score", "-"], b'{"unit": }', ["<stdin>: invalid JSON at line 1, column 10"]),
     (["score", "-"], b'{"unit": {"id": "u", "name": "x", "type": "township"}, "organisation": {}, '
                      b'"duty": {"absences": -2}}',
-     ["2 problem(s)", "organisation: unknown field (did you mean 'organization'?)",
+     ["2 problems in the facts", "organisation: unknown field (did you mean 'organization'?)",
       "duty.absences: Input should be greater than or equal to 0"]),
     (["score", "-", "--ruleset", "townshp"], b'{"unit": {"id": "u", "name": "x", "type": "township"}}',
      ["unknown ruleset 'townshp'", "did you mean 'township'"]),
@@ -81,7 +81,7 @@ def test_score_reads_standard_input_in_gbk() -> None:
      ["missing.yaml: no such ruleset file"]),
     (["score", "-", "--engine", "drools"], b"", ["Invalid value for '--engine'"]),
     (["score", "-", "--format", "pdf"], b"", ["Invalid value for '--format'"]),
-    (["score"], b"", ["Missing argument 'UNIT.json'"]),
+    (["score"], b"", ["Missing argument 'UNIT.json|UNIT.xlsx'"]),
     (["scor"], b"", ["No such command 'scor'"]),
 ])
 def test_bad_input_is_one_clear_message_and_exit_2(args: list[str], stdin: bytes, fragments: list[str]) -> None:

@@ -7,6 +7,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from .conftest import ROOT
 
 
@@ -19,6 +21,7 @@ def test_wheel_carries_the_rulesets_and_finds_them(tmp_path: Path) -> None:
     bundled = sorted(p.name for p in (ROOT / "rulesets").glob("*.yaml"))
     assert sorted(n.rsplit("/", 1)[1] for n in names if n.startswith("assess/_rulesets/")) == bundled
     assert "assess/py.typed" in names
+    assert "assess/locale/zh_CN/LC_MESSAGES/assess.mo" in names  # Chinese messages need no build step
 
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
@@ -31,3 +34,14 @@ def test_wheel_carries_the_rulesets_and_finds_them(tmp_path: Path) -> None:
     assert where == str(site / "assess" / "_rulesets")
     assert names_line == repr([n[:-5] for n in bundled if n.count(".") == 1])
     assert ruleset_id == "township"
+
+
+def test_durable_rules_is_an_extra_that_the_test_extra_brings() -> None:
+    # A machine without a C compiler installs assess (and scores natively); CI, installing
+    # the test extra, still tests both engines.
+    tomllib = pytest.importorskip("tomllib")  # Python 3.11+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert not any(d.startswith("durable-rules") for d in project["dependencies"])
+    assert any(d.startswith("durable-rules") for d in project["optional-dependencies"]["durable"])
+    assert "assess[durable]" in project["optional-dependencies"]["test"]
+

@@ -183,7 +183,7 @@ def test_every_bad_file_is_listed_and_nothing_written(tmp_path: Path) -> None:
     result = cli("rank", str(bad_folder(tmp_path)), "--format", "csv", "-o", str(target))
     assert result.code == 2
     assert "bad-json.json: invalid JSON at line 1, column 10" in result.err
-    assert "bad-field.json: 1 problem(s)" in result.err
+    assert "bad-field.json: 1 problem in the facts" in result.err
     assert "drils: unknown field (did you mean 'drills'?)" in result.err
     assert "2 of 17 units could not be scored; nothing was written" in result.err
     assert target.read_text(encoding="utf-8") == "the previous table"
@@ -200,7 +200,7 @@ def test_skip_invalid_ranks_the_rest_and_lists_the_skipped(tmp_path: Path) -> No
 def test_missing_path_and_empty_folder(tmp_path: Path) -> None:
     result = cli("rank", str(tmp_path / "nowhere.json"), str(tmp_path))
     assert result.code == 2
-    assert "nowhere.json: no such file" in result.err and "no *.json files in this folder" in result.err
+    assert "nowhere.json: no such file" in result.err and "no *.json or *.xlsx files in this folder" in result.err
 
 
 def test_by_none_with_different_rulesets_is_refused() -> None:

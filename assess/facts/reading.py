@@ -18,7 +18,12 @@ from pydantic import BaseModel, ValidationError
 
 from assess import inputs
 from assess.errors import MAX_ISSUES, FactsError, Issue
+from assess.facts.catalogue import FIELDS
+from assess.facts.labels import choices, labels_of
 from assess.facts.model import MAX_DEPTH, UnitFacts
+from assess.facts.words import normalise
+from assess.facts.workbook import is_workbook, loads_workbook
+from assess.i18n import N_, _, ngettext
 from assess.paths import did_you_mean, fields_at, json_path, model_in
 
 
@@ -184,6 +189,42 @@ def _is_mapping(annotation: Any) -> bool:
     return any(_is_mapping(arg) for arg in typing.get_args(annotation))
 
 
+PYDANTIC_MESSAGES: dict[str, str] = {
+    "missing": N_("Field required"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "bool_parsing": N_("Input should be a valid boolean"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_type": N_("Input should be a valid number"),
+    "finite_number": N_("Input should be a finite number"),
+    "string_type": N_("Input should be a valid string"),
+    "list_type": N_("Input should be a valid list"),
+    "model_type": N_("Input should be an object of named fields"),
+    "model_attributes_type": N_("Input should be an object of named fields"),
+    "dict_type": N_("Input should be an object of named fields"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "string_too_short": N_("String should not be empty"),
+    "string_too_long": N_("String should have at most {max_length} characters"),
+    "too_long": N_("List should have at most {max_length} items, not {actual_length}"),
+    "too_short": N_("List should have at least {min_length} items, not {actual_length}"),
+    "string_pattern_mismatch": N_("Input is not in the expected form (a date is YYYY, YYYY-MM or YYYY-MM-DD)"),
+}
+"""pydantic's messages by error type (never by their English text), translated at use."""
+
+
+def _pydantic_message(error: Mapping[str, Any]) -> str:
+    template = PYDANTIC_MESSAGES.get(str(error["type"]))
+    if template is None:
+        return str(error["msg"])
+    try:
+        return _(template).format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError, ValueError):
+        return str(error["msg"])
+
+
 def _issue_from_error(error: Mapping[str, Any]) -> Issue:
     loc: list[str | int] = [p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
     ctx = error.get("ctx") or {}
@@ -192,29 +233,46 @@ def _issue_from_error(error: Mapping[str, Any]) -> Issue:
         return Issue(json_path(loc), str(ctx["message"]))
     if error["type"] == "extra_forbidden":
         hint = did_you_mean(str(loc[-1]), fields_at(UnitFacts, loc[:-1]))
-        return Issue(json_path(loc), f"unknown field{hint}")
-    message = str(error["msg"])
+        return Issue(json_path(loc), _("unknown field") + hint)
+    message = _pydantic_message(error)
     if error["type"].endswith("_type") and "input" in error:
-        message = f"{message}, got {_json_kind(error['input'])} {json.dumps(error['input'], ensure_ascii=False)[:60]}"
+        message = _("{message}, got {kind} {value}").format(
+            message=message, kind=_(_json_kind(error["input"])),
+            value=json.dumps(error["input"], ensure_ascii=False)[:60])
     if error["type"] == "enum" or error["type"] == "literal_error":
         given = error.get("input")
         expected = ctx.get("expected", "")
         if isinstance(given, str):
             options = [o.strip().strip("'") for o in str(expected).replace(" or ", ",").split(",")]
-            message = f"{given!r} is not one of {expected}{did_you_mean(given, options)}"
+            message = (_("{given!r} is not one of {choices} (or their codes {codes})").format(
+                given=given, choices=choices(options), codes=expected)
+                + did_you_mean(given, [*options, *labels_of(options).values()]) + _free_text(loc))
+    if error["type"] == "bool_type" and isinstance(error.get("input"), str):
+        message += _(" (write 是 or 否)")
     return Issue(json_path(loc), message)
+
+
+def _free_text(loc: list[str | int]) -> str:
+    """Where a clerk's own words for an item go, when a list item has a title: the hint
+    that turns a refused 地震应急疏散演练 kind into a title."""
+    if len(loc) < 3 or not isinstance(loc[-2], int):
+        return ""
+    owner = FIELDS.get(".".join(str(p) for p in loc[:-2]))
+    if owner is None or "title" not in owner.item_fields or loc[-1] == "title":
+        return ""
+    return _("; the item's own name or description goes in title")
 
 
 def _json_kind(value: Any) -> str:
     if value is None:
-        return "null"
+        return N_("null")
     if isinstance(value, bool):
-        return "boolean"
+        return N_("boolean")
     if isinstance(value, (int, float)):
-        return "number"
+        return N_("number")
     if isinstance(value, str):
-        return "string"
-    return "array" if isinstance(value, list) else "object"
+        return N_("string")
+    return N_("array") if isinstance(value, list) else N_("object")
 
 
 def validate(data: Any, source: str = "<facts>") -> UnitFacts:
@@ -224,19 +282,23 @@ def validate(data: Any, source: str = "<facts>") -> UnitFacts:
         raise FactsError(f"expected a JSON object of unit facts, got {kind}", source=source)
     _refuse_many_unknown_fields(data, source)
     try:
-        return UnitFacts.model_validate(data, strict=True)
+        return UnitFacts.model_validate(normalise(data), strict=True)
     except ValidationError as exc:
         count = exc.error_count()
         issues = tuple(_issue_from_error(e) for e in exc.errors(include_url=False)[:MAX_ISSUES])
-        raise FactsError(f"{count} problem(s) in the facts", source=source,
+        raise FactsError(ngettext("{count} problem in the facts", "{count} problems in the facts", count)
+                         .format(count=count), source=source,
                          issues=issues, omitted=count - len(issues)) from exc
     except RecursionError as exc:
         raise FactsError("facts nested too deeply", source=source) from exc
 
 
 def loads(data: bytes | str, source: str = "<facts>") -> UnitFacts:
-    """Read facts from JSON bytes (any supported encoding) or text."""
+    """Read facts from JSON bytes (any supported encoding) or text, or from the bytes of a
+    filled ``assess template`` workbook."""
     if isinstance(data, bytes):
+        if is_workbook(data):  # a filled 报送表.xlsx
+            return loads_workbook(data, source)
         limit = inputs.cap("facts file")
         if len(data) > limit:
             raise FactsError(inputs.too_large("facts file", limit), source=source)

@@ -1,90 +1,14 @@
-"""Typing one value given by the office or the review team, by the kind of its fact.
-
-A spreadsheet cell arrives as text (or as whatever the spreadsheet typed it); the
-value is turned into what the facts model expects, or a ValueError says why not in
-words the person who typed it can act on. Range and cross-field checks are left to
-the facts model, which sees the whole unit.
+"""Typing one value given by the office or the review team, by the kind of its fact
+(the typing itself is :mod:`assess.facts.cells`, shared with the units' workbooks), and
+which facts those sources may set.
 """
 
 from __future__ import annotations
 
-import json
-import math
-from typing import Any
+from assess.facts import FIELDS
+from assess.facts.cells import typed
 
-from assess.facts import FIELDS, FieldInfo
-
-TRUE_WORDS = frozenset({"是", "有", "true", "yes", "y", "1", "√", "✓"})
-FALSE_WORDS = frozenset({"否", "无", "false", "no", "n", "0", "×", "✗"})
-
-
-def typed(info: FieldInfo, raw: Any) -> Any:
-    """``raw`` (text, or a number or flag a spreadsheet or JSON already typed) as the
-    value of the fact ``info``; None for an empty cell (not recorded)."""
-    if raw is None or (isinstance(raw, str) and not raw.strip()):
-        return None
-    if isinstance(raw, str):
-        return _from_text(info, raw.strip())
-    return _from_value(info, raw)
-
-
-def _from_text(info: FieldInfo, text: str) -> Any:
-    if info.kind == "bool":
-        word = text.lower()
-        if word in TRUE_WORDS:
-            return True
-        if word in FALSE_WORDS:
-            return False
-        raise ValueError(f"{text!r} is not yes or no (write 是 or 否)")
-    if info.kind == "int":
-        if text.isascii() and text.isdigit():
-            return int(text)
-        raise ValueError(f"{text!r} is not a whole number of 0 or more")
-    if info.kind == "number":
-        try:
-            number = float(text)
-        except ValueError:
-            raise ValueError(f"{text!r} is not a number") from None
-        return _from_value(info, number)
-    if info.kind == "list":
-        try:
-            parsed = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"not a JSON list ({exc.msg} at character {exc.pos})") from None
-        return _from_value(info, parsed)
-    if info.kind == "enum" and text not in info.enum:
-        raise ValueError(f"{text!r} is not one of {', '.join(info.enum)}")
-    return text
-
-
-def _from_value(info: FieldInfo, value: Any) -> Any:
-    kind = info.kind
-    if kind == "bool":
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, (int, float)) and value in (0, 1):
-            return bool(value)
-    elif isinstance(value, bool):
-        pass  # a flag is never a count, a number or a list
-    elif kind == "int" and isinstance(value, (int, float)):
-        if isinstance(value, float) and not value.is_integer():
-            raise ValueError(f"{value:g} is not a whole number")
-        if value < 0:
-            raise ValueError(f"{value:g} is less than 0")
-        return int(value)
-    elif kind == "number" and isinstance(value, (int, float)):
-        if not math.isfinite(value) or value < 0:
-            raise ValueError(f"{value!r} is not a finite number of 0 or more")
-        return value
-    elif kind == "list" and isinstance(value, list):
-        return value
-    elif kind in ("str", "enum") and isinstance(value, str):
-        return _from_text(info, value)
-    elif kind in ("str", "enum") and isinstance(value, (int, float)):
-        return _from_text(info, f"{value:g}")
-    expected = {"bool": "yes or no", "int": "a whole number", "number": "a number", "list": "a JSON list",
-                "str": "text", "enum": "one of " + ", ".join(info.enum)}.get(kind, kind)
-    raise ValueError(f"{json.dumps(value, ensure_ascii=False, default=str)[:60]} is not {expected}")
+__all__ = ["FACT_PATHS", "NOT_MERGED", "typed"]
 
 
 NOT_MERGED = ("unit", "source", "self_score", "adjustments")

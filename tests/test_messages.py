@@ -1,0 +1,127 @@
+"""The message catalogs: every marked message has English and Chinese, and the CLI speaks the locale's."""
+
+from __future__ import annotations
+
+import gettext
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, get_args
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from pydantic_core.core_schema import ErrorType
+
+from assess.errors import FactsError
+from assess.facts import validate
+from assess.facts.reading import PYDANTIC_MESSAGES
+from assess.i18n import LOCALE_DIR, from_environment, set_language
+from tests.conftest import cli
+
+ROOT = Path(__file__).parent.parent
+PO = LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "assess.po"
+MO = PO.with_suffix(".mo")
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+
+
+@pytest.fixture(autouse=True)
+def english_after() -> Iterator[None]:
+    yield
+    set_language("en")
+
+
+def _marked() -> set[Any]:
+    """Every message marked in the package, as the catalog is extracted (``pybabel extract``)."""
+    found = extract_from_dir(str(ROOT / "assess"), method_map=[("**.py", "python")], keywords=KEYWORDS)
+    return {message for _file, _line, message, _comments, _context in found}
+
+
+def _catalog() -> Any:
+    with PO.open("rb") as handle:
+        return read_po(handle)
+
+
+def test_every_marked_message_has_a_chinese_translation_and_none_is_stale() -> None:
+    catalog = _catalog()
+    translated = {m.id: m.string for m in catalog if m.id}
+    marked = _marked()
+    assert marked - set(translated) == set(), "run pybabel extract and update (docs/architecture.md)"
+    assert set(translated) - marked == set(), "the catalog keeps messages the code no longer has"
+    for message, text in translated.items():
+        texts = text if isinstance(text, tuple) else (text,)
+        assert all(t and re.search(r"[\u4e00-\u9fff]", t) for t in texts), message
+
+
+def test_translations_keep_every_placeholder() -> None:
+    for message in _catalog():
+        if not message.id:
+            continue
+        source = message.id[0] if isinstance(message.id, tuple) else message.id
+        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in texts:
+            assert set(re.findall(r"\{[^}]*\}", text)) == set(re.findall(r"\{[^}]*\}", source)), source
+
+
+def test_the_committed_mo_is_the_compiled_po() -> None:
+    compiled = io.BytesIO()
+    write_mo(compiled, _catalog())
+    compiled.seek(0)
+    ours = gettext.GNUTranslations(compiled)
+    with MO.open("rb") as handle:
+        committed = gettext.GNUTranslations(handle)
+    assert committed._catalog == ours._catalog  # type: ignore[attr-defined]
+
+
+def test_pydantic_messages_are_chosen_by_real_error_types() -> None:
+    assert set(PYDANTIC_MESSAGES) <= set(get_args(ErrorType))
+
+
+@pytest.mark.parametrize(("environ", "language"), [
+    ({"LANG": "zh_CN.UTF-8"}, "zh"), ({"LANG": "C"}, "en"), ({}, "en"),
+    ({"LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"}, "en"), ({"LANGUAGE": "zh_CN"}, "zh"),
+])
+def test_the_language_follows_the_locale(environ: dict[str, str], language: str) -> None:
+    assert from_environment(environ) == language
+
+
+@pytest.mark.parametrize(("lang", "words", "absent"), [
+    ("zh_CN.UTF-8", ["应急管理工作年度考核评分", "退出码", "示例"], "Exit codes"),
+    ("C", ["Exit codes: 0 success", "Examples:"], "退出码"),
+])
+def test_help_shows_examples_and_exit_codes_in_the_locales_language(
+        monkeypatch: pytest.MonkeyPatch, lang: str, words: list[str], absent: str) -> None:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", lang)
+    result = cli("--help")
+    assert result.code == 0
+    assert all(w in result.out for w in words) and absent not in result.out
+
+
+def test_lang_option_overrides_the_locale(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LC_ALL", "C")
+    assert "报告格式" in cli("--lang", "zh", "score", "--help").out
+    assert "Report format" in cli("--lang", "en", "score", "--help").out
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("zh_CN.UTF-8", ["错误：", "报送数据有 1 处问题", "应为 是 或 否", "请写 是 或 否"]),
+    ("C", ["error:", "1 problem in the facts", "Input should be a valid boolean", "write 是 or 否"]),
+])
+def test_a_bad_input_error_is_in_the_locales_language(monkeypatch: pytest.MonkeyPatch, lang: str,
+                                                      expected: list[str]) -> None:
+    monkeypatch.setenv("LC_ALL", lang)
+    facts = b'{"unit": {"id": "U-1", "name": "x", "type": "township"}, "work": {"plan": "\xe5\xa5\xbd"}}'
+    result = cli("score", "-", stdin=facts)
+    assert result.code == 2
+    assert all(e in result.err for e in expected), result.err
+
+
+def test_the_library_keeps_its_callers_language_after_the_cli_ran(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
+    cli("--help")
+    with pytest.raises(FactsError, match="1 problem in the facts"):
+        validate({"unit": {"id": "U-1", "name": "x", "type": "township"}, "work": {"plan": 3}})
