@@ -175,6 +175,14 @@ class Ledger:
             self.deductions.append(self._deduction(rule, rule.cents, reason, evidence, "review", missing=True))
             return
         unsettled = self.unsettled(rule)
+        if unsettled and spec.kind == "bonus" and all(p in self.claims for p in unsettled):
+            # Every item of the list was claimed without its document (an honour with no 文号).
+            if self.phase == "provisional":
+                self.claimed_bonus(rule)
+            else:
+                self.skip(rule, unsettled, "未提供" + "、".join(f"{_plain(p)}的文件文号" for p in unsettled)
+                          + "，不予认定", "unit")
+            return
         if unsettled:
             self.unsettled_rule(rule, unsettled, evidence)
             return

@@ -57,6 +57,7 @@ class UnitChange(BaseModel):
     old_grade: str
     new_grade: str
     old_rank: int
+    """The rank before; 0 when the unit is scored but not ranked (of another period or year)."""
     new_rank: int
     rules: list[RuleEffect]
     other: list[str]
@@ -157,7 +158,9 @@ def diff(old: Ruleset, new: Ruleset, units: Iterable[tuple[str, UnitFacts]], eng
     listed: list[UnitChange] = []
     for before, after in scored:
         uid = before.unit.id
-        if (before.total, before.grade, ranks[0][uid]) == (after.total, after.grade, ranks[1][uid]):
+        # 0 for a unit scored but not ranked (a half-year report beside annual ones)
+        old_rank, new_rank = ranks[0].get(uid, 0), ranks[1].get(uid, 0)
+        if (before.total, before.grade, old_rank) == (after.total, after.grade, new_rank):
             continue
         old_parts, new_parts = _contributions(before), _contributions(after)
         effects = []
@@ -169,12 +172,12 @@ def diff(old: Ruleset, new: Ruleset, units: Iterable[tuple[str, UnitFacts]], eng
         other: list[str] = []
         if before.grade != after.grade and before.total == after.total and not effects:
             other.append("grades" if "grades" in settings else "vetoes or 否优项")
-        if ranks[0][uid] != ranks[1][uid] and before.total == after.total:
+        if old_rank != new_rank and before.total == after.total:
             other.append("other units' scores moved")
         other.extend(s for s in settings if s in ("categories", "bonus_cap") and s not in other)
         listed.append(UnitChange(unit=before.unit, old_total=before.total, new_total=after.total,
-                                 old_grade=before.grade, new_grade=after.grade, old_rank=ranks[0][uid],
-                                 new_rank=ranks[1][uid], rules=effects, other=other))
+                                 old_grade=before.grade, new_grade=after.grade, old_rank=old_rank,
+                                 new_rank=new_rank, rules=effects, other=other))
     return RulesetDiff(old=_ref(old), new=_ref(new), rules=changes, settings=settings, units=listed,
                        unchanged=len(scored) - len(listed), not_applicable=not_applicable)
 
