@@ -202,7 +202,7 @@ decisions:
     reviewer: 李某
     time: 2024-01-17 15:00
     decision: points
-    rule: TS-PLN-08
+    rule: TS-RSK-05
     points: 2
     note: 先期处置基本到位
 """
@@ -290,7 +290,7 @@ def records_of(rows: dict[str, dict[str, Any]]) -> OfficeRecords:
 
 
 def test_merge_lists_sources_conflicts_and_evidence() -> None:
-    unit = validate({**UNITS["U-1"], "adjustments": [{"rule": "TS-PLN-08", "points": 1, "note": "自报"}]})
+    unit = validate({**UNITS["U-1"], "adjustments": [{"rule": "TS-RSK-05", "points": 1, "note": "自报"}]})
     records = records_of({"U-1": {"duty.absences": 2, "reporting.late": 2, "tasks.assigned": 4}})
     merged = merge(unit, records, parse_review(REVIEW.encode(), "review.yaml"), "u1.json")
     assert merged.facts.duty is not None and merged.facts.duty.absences == 1
@@ -300,7 +300,7 @@ def test_merge_lists_sources_conflicts_and_evidence() -> None:
     conflicts = {(c.path, c.rule): (c.values, c.winner) for c in merged.conflicts}
     assert conflicts == {
         ("duty.absences", None): ((("unit", 3), ("office", 2), ("review", 1)), "review"),
-        ("adjustments", "TS-PLN-08"): ((("unit", 1.0), ("review", 2.0)), "review"),
+        ("adjustments", "TS-RSK-05"): ((("unit", 1.0), ("review", 2.0)), "review"),
     }  # reporting.late: office and unit agree, so no conflict
     assert merged.facts.adjustments is not None and merged.facts.adjustments[0].points == 2
     decision = merged.evidence_for(path="plans.overall")
