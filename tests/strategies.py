@@ -13,8 +13,7 @@ from typing import Any
 from hypothesis import event
 from hypothesis import strategies as st
 
-from assess.facts import FIELDS, UNIT_TYPE_LABELS, FieldInfo
-from assess.facts.model import MAX_AMOUNT, MAX_COUNT
+from assess.facts import FIELDS, MAX_AMOUNT, MAX_COUNT, UNIT_TYPE_LABELS, FieldInfo
 from assess.tools.generate import repair as generated_repair
 
 SECTIONS = [p for p, f in FIELDS.items() if f.kind == "section" and "." not in p and p not in ("unit", "source")]

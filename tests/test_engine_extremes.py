@@ -20,8 +20,7 @@ from hypothesis import strategies as st
 
 from assess import facts
 from assess.engines import durable
-from assess.facts import FIELDS, FieldInfo
-from assess.facts.model import MAX_AMOUNT, MAX_COUNT, MAX_LIST
+from assess.facts import FIELDS, MAX_AMOUNT, MAX_COUNT, MAX_LIST, FieldInfo
 from assess.ruleset import Ruleset, bundled_names, load_ruleset, ruleset_name_for
 from assess.scoring.ledger import score
 

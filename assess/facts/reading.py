@@ -18,9 +18,10 @@ from pydantic import BaseModel, ValidationError
 
 from assess import inputs
 from assess.errors import MAX_ISSUES, FactsError, Issue
+from assess.facts.base import MAX_DEPTH
 from assess.facts.catalogue import FIELDS
 from assess.facts.labels import choices, labels_of
-from assess.facts.model import MAX_DEPTH, UnitFacts
+from assess.facts.model import UnitFacts
 from assess.facts.words import normalise
 from assess.facts.workbook import is_workbook, loads_workbook
 from assess.i18n import N_, _, ngettext

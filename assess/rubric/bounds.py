@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 
-from assess.facts.model import MAX_LIST
+from assess.facts import MAX_LIST
 from assess.rubric import expr
 from assess.rubric.exact import LIMIT, exact
 from assess.rubric.expr import Node

@@ -29,6 +29,7 @@ from pydantic_core import PydanticCustomError
 
 from assess.errors import AssessError, Issue, ReviewError
 from assess.facts import FIELDS, MAX_LIST, Note, Points, ShortText, decode, parse_json, read_bytes
+from assess.facts.base import cross_error
 from assess.paths import did_you_mean, fields_at, json_path
 from assess.rubric import yamldoc
 from assess.sources.values import FACT_PATHS, typed
@@ -37,10 +38,6 @@ REVIEW_SCHEMA_ID = "https://assess.invalid/schema/review/1.0"
 EVIDENCE_STATUSES = ("accepted", "missing", "rejected")
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 MAX_ISSUES = 50
-
-
-def _fail(field: str, message: str) -> PydanticCustomError:
-    return PydanticCustomError("cross_field", "{message}", {"message": message, "field": field})
 
 
 class _Decision(BaseModel):
@@ -69,11 +66,11 @@ class EvidenceDecision(_Decision):
     @model_validator(mode="after")
     def _target(self) -> EvidenceDecision:
         if (self.path is None) == (self.rule is None):
-            raise _fail("path", "give exactly one of path (a fact) or rule (a rubric item)")
+            raise cross_error("path", "give exactly one of path (a fact) or rule (a rubric item)")
         if self.path is not None and self.path not in FIELDS:
-            raise _fail("path", f"unknown fact path {self.path!r}{did_you_mean(self.path, FIELDS)}")
+            raise cross_error("path", f"unknown fact path {self.path!r}{did_you_mean(self.path, FIELDS)}")
         if self.decision == "rejected" and self.note is None:
-            raise _fail("note", "a rejection needs a note saying why the evidence was rejected")
+            raise cross_error("note", "a rejection needs a note saying why the evidence was rejected")
         return self
 
 

@@ -1,0 +1,96 @@
+"""What travels with the facts but is never scored: assessor adjustments, the unit's own
+evidence pointers and self-scores, and where drafted values came from (extraction)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import (
+    Field,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from assess.facts.base import (
+    MAX_LIST,
+    Note,
+    Section,
+    ShortText,
+    cross_error,
+)
+
+
+class Adjustment(Section):
+    rule: ShortText = Field(title="规则编号")
+    points: Annotated[float, Field(ge=0, le=1000)] = Field(title="扣分")
+    note: Note = Field(title="评审说明")
+
+    @field_validator("points")
+    @classmethod
+    def _hundredths(cls, value: float) -> float:
+        if abs(value * 100 - round(value * 100)) > 1e-6:
+            raise PydanticCustomError("hundredths", "points have at most two decimals, got {value}",
+                                      {"value": value})
+        return value
+
+
+Points = Annotated[float, Field(ge=0, le=1000)]
+
+
+class EvidenceRef(Section):
+    """A piece of evidence (佐证材料) the unit points to, for one fact path or one rule."""
+
+    path: ShortText | None = Field(default=None, title="事实路径", description="The fact the evidence supports.")
+    rule: ShortText | None = Field(default=None, title="规则编号", description="The rubric item it supports.")
+    document: ShortText | None = Field(default=None, title="文件名称")
+    number: ShortText | None = Field(default=None, title="文号")
+    page: Annotated[int, Field(ge=1, le=100_000)] | None = Field(default=None, title="页码")
+    note: Note | None = Field(default=None, title="说明")
+
+    @model_validator(mode="after")
+    def _pointed(self) -> EvidenceRef:
+        if (self.path is None) == (self.rule is None):
+            raise cross_error("path", "give exactly one of path (a fact) or rule (a rubric item)")
+        if self.document is None and self.number is None and self.note is None:
+            raise cross_error("document", "name the evidence: a document, its number (文号) or a note")
+        if self.path is not None:
+            # The catalogue is built from this module, so it is looked up when validating.
+            from assess.facts.catalogue import FIELDS
+            from assess.paths import did_you_mean
+
+            if self.path not in FIELDS:
+                raise cross_error("path", f"unknown fact path {self.path!r}{did_you_mean(self.path, FIELDS)}")
+        return self
+
+
+class ExtractedValue(Section):
+    quote: Annotated[str, Field(max_length=2000)] = Field(title="原文")
+    start: Annotated[int, Field(ge=0)] = Field(title="起始位置")
+    end: Annotated[int, Field(ge=0)] = Field(title="结束位置")
+    confidence: Annotated[float, Field(ge=0, le=1)] = Field(title="置信度")
+    approximate: bool = Field(default=False, title="约数")
+    rule: ShortText = Field(title="抽取规则")
+
+
+class Flag(Section):
+    """Something about a submission a person must look at before trusting its score."""
+
+    code: Literal["template_blank", "half_year", "type_mismatch", "content_site", "shared_passage",
+                  "veto_blank"] = Field(title="标记")
+    message: Note = Field(title="说明")
+    quote: Annotated[str, Field(max_length=2000)] | None = Field(default=None, title="原文")
+
+
+class Extraction(Section):
+    """Where drafted facts came from (``assess extract``): provenance, never scored."""
+
+    tool: ShortText = Field(title="抽取工具")
+    document: ShortText | None = Field(default=None, title="来源文件")
+    evidence: Annotated[dict[str, ExtractedValue], Field(max_length=MAX_LIST)] = Field(
+        default_factory=dict, title="证据", description="The text behind each drafted value, by JSON path.")
+    unsupported: Annotated[list[str], Field(max_length=MAX_LIST)] = Field(
+        default_factory=list, title="缺少佐证", description="Rubric facts no sentence supports.")
+    flags: Annotated[list[Flag], Field(max_length=MAX_LIST)] = Field(
+        default_factory=list, title="审核标记",
+        description="Template blanks, half-year periods, shared passages and the like: for a person, never scored.")
