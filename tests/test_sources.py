@@ -359,11 +359,15 @@ def test_samples_rank_with_the_example_records_and_review() -> None:
     result = cli("rank", str(SAMPLES), "--records", records, "--review", review, "--engine", "native",
                  "--format", "json")
     assert result.code == 0, result.err
-    assert len(json.loads(result.out)["tables"]) == 3
-    one = cli("score", str(SAMPLES / "seed-04-department.json"), "--records", records, "--review", review,
-              "--engine", "native")
+    # 乡镇, 县直部门, 区县, 开发区 and 地级市: each unit type has its own bundled table
+    assert len(json.loads(result.out)["tables"]) == 5
+    one = cli("score", str(SAMPLES / "seed-04-department.json"), "--records", records, "--engine", "native")
     # 交办任务5项、完成4项 comes from the office's records, not from the unit's silence
-    assert one.code == 0 and "交办任务5项，完成4项，完成率80%，扣8分" in one.out, one.err
+    assert one.code == 0 and "交办任务5项，完成4项，未完成1项，扣1分" in one.out, one.err
+    reviewed = cli("score", str(SAMPLES / "seed-04-department.json"), "--records", records, "--review", review,
+                   "--engine", "native")
+    # ... and the team's rejection of the unit's evidence for the item (review-example.yaml) stands over it
+    assert "考核组未采信佐证材料：提供的任务完成说明无督办单位签收，不予认可" in reviewed.out, reviewed.err
 
 
 @pytest.mark.parametrize("which", ["--records", "--review"])
