@@ -57,6 +57,15 @@ def run_cli() -> Callable[..., Result]:
     return cli
 
 
+def base_rulesets() -> list[str]:
+    """The bundled rulesets without the department overlays: the property tests run on these
+    (an overlay is the department's common items plus a few of its own, each checked by its
+    golden cases and tests/test_overlay.py), so the suite's time does not grow with overlays."""
+    from assess.ruleset import bundled_names
+
+    return [name for name in bundled_names() if "-" not in name]
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--run-slow", action="store_true", default=False,
                      help="also run the long tests marked slow")

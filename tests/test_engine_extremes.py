@@ -21,16 +21,16 @@ from hypothesis import strategies as st
 from assess import facts
 from assess.engines import durable
 from assess.facts import FIELDS, MAX_AMOUNT, MAX_COUNT, MAX_LIST, FieldInfo
-from assess.ruleset import Ruleset, bundled_names, load_ruleset, ruleset_name_for
+from assess.ruleset import Ruleset, load_ruleset, ruleset_name_for
 from assess.scoring.ledger import score
 
-from .conftest import ENGINE_FIELDS, SAMPLES, cli
+from .conftest import ENGINE_FIELDS, SAMPLES, base_rulesets, cli
 from .strategies import REQUIRED_ITEM_FIELDS, SECTIONS, TOP_SCALARS, fields_of, repair
 
 pytestmark = pytest.mark.skipif(durable.unavailable_reason() is not None,
                                 reason=f"durable-rules cannot be imported: {durable.unavailable_reason()}")
 
-RULESETS = {name: load_ruleset(name) for name in bundled_names()}
+RULESETS = {name: load_ruleset(name) for name in base_rulesets()}
 TYPES = {name: sorted(t for t in ("township", "street", "department", "county", "devzone")
                       if ruleset_name_for(t) == name) for name in RULESETS}
 

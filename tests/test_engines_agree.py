@@ -10,16 +10,16 @@ from hypothesis import HealthCheck, given, settings
 from assess import facts
 from assess.engines import durable
 from assess.engines.base import flatten
-from assess.ruleset import Ruleset, bundled_names, load_ruleset
+from assess.ruleset import Ruleset, load_ruleset
 from assess.scoring.ledger import score
 
-from .conftest import ENGINE_FIELDS, fixture_ruleset
+from .conftest import ENGINE_FIELDS, base_rulesets, fixture_ruleset
 from .strategies import units
 
 pytestmark = pytest.mark.skipif(durable.unavailable_reason() is not None,
                                 reason=f"durable-rules cannot be imported: {durable.unavailable_reason()}")
 
-RULESETS = {name: load_ruleset(name) for name in bundled_names()}
+RULESETS = {name: load_ruleset(name) for name in base_rulesets()}
 RULESETS["forms"] = load_ruleset(fixture_ruleset("forms"))
 
 

@@ -15,14 +15,14 @@ from hypothesis import strategies as st
 from assess import facts
 from assess.errors import FactsError
 from assess.facts import FIELDS
-from assess.ruleset import Ruleset, bundled_names, load_ruleset
+from assess.ruleset import Ruleset, load_ruleset
 from assess.scoring.assessment import Assessment
 from assess.scoring.ledger import score
 
-from .conftest import fixture_ruleset
+from .conftest import base_rulesets, fixture_ruleset
 from .strategies import units
 
-RULESETS = {name: load_ruleset(name) for name in bundled_names()}
+RULESETS = {name: load_ruleset(name) for name in base_rulesets()}
 RULESETS["forms"] = load_ruleset(fixture_ruleset("forms"))
 NAMES = sorted(RULESETS)
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck), database=None)

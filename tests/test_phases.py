@@ -17,14 +17,14 @@ from hypothesis import strategies as st
 import assess
 from assess import facts
 from assess.facts import OFFICE_FIELDS
-from assess.ruleset import Ruleset, bundled_names, load_ruleset
+from assess.ruleset import Ruleset, load_ruleset
 from assess.scoring.ledger import score
 from assess.sources import OfficeRecords, merge, parse_records
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, base_rulesets
 from .strategies import units
 
-RULESETS = {name: load_ruleset(name) for name in bundled_names()}
+RULESETS = {name: load_ruleset(name) for name in base_rulesets()}
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 DROPPABLE = ["work", "organization", "plans", "teams", "supplies", "drills", "duty", "reporting", "warning",
              "hazards", "publicity", "legal", "tasks", "funds", "incidents", "honors", "shelters"]

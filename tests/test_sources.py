@@ -178,7 +178,7 @@ def test_records_without_an_id_column_or_in_an_unknown_format(tmp_path: Path) ->
         parse_records("迟报\n1\n".encode(), "r.csv")
     with pytest.raises(RecordsError, match="unknown records format"):
         parse_records(b"", "r.txt")
-    with pytest.raises(RecordsError, match="not a readable .xlsx"):
+    with pytest.raises(RecordsError, match=r"not a readable \.xlsx"):
         parse_records(b"not a zip", "r.xlsx")
 
 
