@@ -32,14 +32,14 @@ def main() -> int:
 
     # One unit, two rulesets and both engines side by side.
     unit = assess.load_facts(SAMPLES / "seed-08-township.json")
-    with assess.load_ruleset("township") as township, assess.load_ruleset(assess.ruleset_for_type("county")) as county:
+    with assess.load_ruleset("township") as township, assess.load_ruleset(assess.ruleset_for_type("devzone")) as devzones:
         by_durable = assess.score(unit, township, engine="durable")
         by_native = assess.score(unit, township, engine="native")
         assert by_durable.total == by_native.total
         print(unit.unit.name, by_durable.total, by_durable.grade, "deductions:", len(by_durable.deductions))
         devzone = assess.parse_facts(b'{"unit": {"id": "z", "name": "\xe9\xab\x98\xe6\x96\xb0\xe5\x8c\xba", '
                                      b'"type": "devzone"}}')
-        print(devzone.unit.name, assess.score(devzone, county).total)
+        print(devzone.unit.name, assess.score(devzone, devzones).total)
 
     # A stream in, a stream out; bad units come out with their error.
     scored: list[assess.Scored] = []

@@ -87,13 +87,13 @@ def test_score_many_is_lazy_and_keeps_going_past_bad_units() -> None:
 def test_render_and_write_ranking(tmp_path: Path) -> None:
     scored = list(assess.score_many(assess.read_units([SAMPLES])))
     ranking = assess.rank(scored)
-    assert [t.title for t in ranking.tables] == ["乡镇", "县直部门", "区县政府/应急办、开发区"]
-    assert [t.phase for t in ranking.tables] == ["provisional"] * 3
-    unranked = [s for s in scored if s.error is not None]
-    assert len(unranked) == 1 and isinstance(unranked[0].error, assess.NoRulesetError)  # seed 05, a city
+    # each unit type its own bundled table; the city (seed 05) too, on city.yaml
+    assert [t.title for t in ranking.tables] == ["乡镇", "县直部门", "区县政府/应急办", "开发区", "地级市"]
+    assert [t.phase for t in ranking.tables] == ["provisional"] * 5
+    assert not [s for s in scored if s.error is not None]
     buffer = io.BytesIO()
     assess.write_ranking(ranking, buffer, "json", [s.assessment for s in scored if s.assessment])
-    assert len(json.loads(buffer.getvalue())["assessments"]) == 14
+    assert len(json.loads(buffer.getvalue())["assessments"]) == 15
     assess.write_ranking(ranking, tmp_path / "r.md", "markdown")
     assert (tmp_path / "r.md").read_text(encoding="utf-8").startswith("# 应急管理工作年度考核结果")
     with pytest.raises(assess.UsageError, match="unknown ranking format 'pdf'"):
