@@ -228,8 +228,8 @@ def _score_chunk(chunk: list[Unit]) -> list[Outcome]:
     results = score_units(chunk, rulesets.for_unit, _WORKER["engine"], _WORKER["phase"], _WORKER["missing_records"])
     if _WORKER["detail"] == "summary":
         # a summary's row does not say which ruleset (a sector's overlay) scored it
-        return [(s.source, (s.summary, s.ruleset.name if s.ruleset is not None else None), s.error)
-                for s in summaries(results)]
+        return [(s.source, None if s.summary is None else (s.summary, s.ruleset.name if s.ruleset else None),
+                 s.error) for s in summaries(results)]
     return [(s.source, s.assessment, s.error) for s in results]
 
 

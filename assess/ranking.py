@@ -271,7 +271,7 @@ class Ranker:
             phase="provisional" if "provisional" in phases else "final", year=year, unranked=unranked)
 
 
-_TABLE_ORDER = {"township": 0, "street": 0, "department": 1, "county": 2, "devzone": 2}
+_TABLE_ORDER = {"township": 0, "street": 0, "department": 1, "county": 2, "devzone": 3, "city": 4}
 PENDING_GRADE = "待定"
 """Shown instead of a grade while the grades still possible are more than one (初评)."""
 

@@ -15,18 +15,17 @@ from openpyxl import load_workbook
 from .conftest import SAMPLES, cli
 
 SAMPLE_NAMES = sorted(p.stem for p in SAMPLES.glob("*.json"))
-TITLES = ("乡镇（初评）", "县直部门（初评）", "区县政府/应急办、开发区（2024年度初评）")
-SIZES = [3, 5, 4]  # seed 05 is a city: no bundled table; seeds 01 and 13 are half-year reports, not ranked
+TITLES = ("乡镇（初评）", "县直部门（初评）", "区县政府/应急办（初评）", "开发区（2024年度初评）", "地级市（2023年度初评）")
+SIZES = [3, 5, 3, 1, 1]  # a table per unit type; seeds 01 and 13 are half-year reports, not ranked
 
 
-def test_rank_samples_ranks_annual_reports_lists_half_year_ones_apart_and_leaves_the_city_out() -> None:
+def test_rank_samples_ranks_annual_reports_in_a_table_per_unit_type_and_lists_half_year_ones_apart() -> None:
     result = cli("rank", str(SAMPLES))
     assert result.code == 0, result.err
     headings = [line for line in result.out.splitlines() if line.startswith("【")]
     assert [h[1:].split("：", 1)[0] for h in headings] == list(TITLES)
     assert [int(h.split("共 ")[1].split(" ")[0]) for h in headings] == SIZES
-    assert result.out.count("等级分布：") == 3
-    assert "未排名：" in result.err and "seed-05-city.json: 地级市不能按区县考核细则评分" in result.err
+    assert result.out.count("等级分布：") == 5
     township = result.out.split("【县直部门")[0]
     ranked_rows = [line for line in township.splitlines() if line.strip()[:1].isdigit()]
     assert not any("固军乡" in line or "第13篇" in line for line in ranked_rows)
@@ -36,7 +35,7 @@ def test_rank_samples_ranks_annual_reports_lists_half_year_ones_apart_and_leaves
 def test_rank_lists_each_units_flags_under_its_table() -> None:
     out = cli("rank", str(SAMPLES)).out
     flag_lines = [line for line in out.splitlines() if line.startswith("审核标记")]
-    assert len(flag_lines) == 3
+    assert len(flag_lines) == 5
     assert "某区（第7篇）（模板空白、否决事项空白）" in out
     assert "某镇（第15篇）（模板空白、网站水印、材料雷同）" in out
 
@@ -62,13 +61,13 @@ def test_csv_is_one_rectangular_table_with_a_bom(tmp_path: Path) -> None:
     assert header[:11] == ["表", "细则", "排名", "单位编码", "单位", "类型", "考核期", "自评分",
                            "最低得分", "最高得分", "待定分值"]
     assert header[-3:] == ["加分", "等级", "主要扣分"]
-    assert len(body) == 12 and {len(r) for r in rows} == {len(header)}  # the city and half-year reports apart
-    assert [t for t in dict.fromkeys(r[0] for r in body)] == ["乡镇", "县直部门", "区县政府/应急办、开发区"]
-    assert len({r[3] for r in body}) == 12
+    assert len(body) == 13 and {len(r) for r in rows} == {len(header)}  # the half-year reports apart
+    assert [t for t in dict.fromkeys(r[0] for r in body)] == ["乡镇", "县直部门", "区县政府/应急办", "开发区", "地级市"]
+    assert len({r[3] for r in body}) == 13
 
 
 def test_main_deductions_keep_the_whole_item_in_every_format(tmp_path: Path) -> None:
-    item = "结合“5·12”防灾减灾日、安全生产月等开展集中宣传活动不少于3次，每少1次扣1分"
+    item = "结合“5·12”防灾减灾日、安全生产月等开展应急知识集中宣传不少于3次，每少1次扣1分"
     assert item in cli("rank", str(SAMPLES), "--format", "csv").out
     assert item in cli("rank", str(SAMPLES), "--format", "markdown").out
     target = tmp_path / "rank.xlsx"
@@ -83,13 +82,13 @@ def test_xlsx_has_a_sheet_per_table_and_a_deduction_sheet(tmp_path: Path) -> Non
     result = cli("rank", str(SAMPLES), "--format", "xlsx", "-o", str(target))
     assert result.code == 0, result.err
     book = load_workbook(target)
-    assert book.sheetnames == ["乡镇", "县直部门", "区县政府应急办、开发区", "扣分明细"]
+    assert book.sheetnames == ["乡镇", "县直部门", "区县政府应急办", "开发区", "地级市", "扣分明细"]
     sheet = book["乡镇"]
     assert sheet["A1"].value == "应急管理工作年度考核结果" and sheet["A1"].font.bold
     assert sheet["A2"].value.startswith("乡镇（初评）：") and sheet["A3"].value.startswith("等级分布")
     assert [c.value for c in sheet[4]][:9] == ["排名", "单位编码", "单位", "类型", "考核期", "自评分",
                                                "最低得分", "最高得分", "待定分值"]
-    assert sheet["A4"].font.bold and sheet["S4"].value == "主要扣分"  # two more score columns in 初评
+    assert sheet["A4"].font.bold and [c.value for c in sheet[4]][-1] == "主要扣分"
     assert sheet.freeze_panes == "D5" and sheet.print_title_rows == "$4:$4"
     setup = sheet.page_setup
     assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == ("landscape", 9, 1, 0)
@@ -129,19 +128,19 @@ class _Cells(HTMLParser):
             self.cells.append(data)
 
 
-def test_html_parses_with_three_tables(tmp_path: Path) -> None:
+def test_html_parses_with_a_table_per_unit_type(tmp_path: Path) -> None:
     target = tmp_path / "rank.html"
     assert cli("rank", str(SAMPLES), "--format", "html", "-o", str(target)).code == 0
     parser = _Cells()
     parser.feed(target.read_text(encoding="utf-8"))
-    assert parser.tables == 3
+    assert parser.tables == 5
     assert "天仙镇" in parser.cells and "中牟县应急管理办公室" in parser.cells
 
 
 def test_json_has_rows_and_full_assessments() -> None:
     data = json.loads(cli("rank", str(SAMPLES), "--format", "json").out)
     assert [len(t["rows"]) for t in data["tables"]] == SIZES
-    assert len(data["assessments"]) == 14  # scored: every sample but the city
+    assert len(data["assessments"]) == 15  # every sample scored
     assert {u["unit"]["name"] for t in data["tables"] for u in t["unranked"]} == {"固军乡", "某镇（第13篇）"}
     ranked = {r["unit"]["id"] for t in data["tables"] for r in t["rows"]}
     unranked = {u["unit"]["id"] for t in data["tables"] for u in t["unranked"]}
@@ -151,9 +150,8 @@ def test_json_has_rows_and_full_assessments() -> None:
 @pytest.mark.parametrize("fmt", ["markdown", "github", "plain"])
 def test_text_formats_list_every_unit(fmt: str) -> None:
     out = cli("rank", str(SAMPLES), "--format", fmt).out
-    names = [json.loads(p.read_text(encoding="utf-8"))["unit"]["name"] for p in sorted(SAMPLES.glob("*.json"))
-             if "city" not in p.stem]
-    assert len(names) == 14
+    names = [json.loads(p.read_text(encoding="utf-8"))["unit"]["name"] for p in sorted(SAMPLES.glob("*.json"))]
+    assert len(names) == 15
     rows = [line for line in out.splitlines() if line.lstrip("| ")[:1].isdigit()]
     for name in names:
         assert name in out, name
@@ -194,7 +192,7 @@ def test_skip_invalid_ranks_the_rest_and_lists_the_skipped(tmp_path: Path) -> No
     result = cli("rank", str(bad_folder(tmp_path)), "--skip-invalid")
     assert result.code == 0
     assert result.err.count("assess: skipped:") == 2
-    assert result.out.count("等级分布：") == 3
+    assert result.out.count("等级分布：") == 5
 
 
 def test_missing_path_and_empty_folder(tmp_path: Path) -> None:
