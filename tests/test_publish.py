@@ -61,14 +61,14 @@ def test_the_notice_has_the_header_title_and_phase(notice: Document) -> None:
 
 def test_the_opening_gives_the_counts_and_grades(notice: Document) -> None:
     opening = next(p.text for p in notice.paragraphs if p.text.startswith("按照"))
-    # 15 samples and a broken file: 12 ranked (the two half-year reports are listed apart), the
-    # city (no bundled table) and the broken file not scored
-    assert "共12个单位" in opening and "不合格12个" in opening and "另有2个单位未能评分" in opening
+    # 15 samples and a broken file: 13 ranked (the two half-year reports are listed apart), the
+    # broken file not scored
+    assert "共13个单位" in opening and "不合格13个" in opening and "另有1个单位未能评分" in opening
 
 
 def test_one_ranked_table_per_rubric_on_landscape_pages(notice: Document) -> None:
     ranked = [t for t in notice.tables if t.rows[0].cells[0].text == "排名"]
-    assert len(ranked) == 3 and [len(t.rows) for t in ranked] == [4, 6, 5]
+    assert len(ranked) == 5 and [len(t.rows) for t in ranked] == [4, 6, 4, 2, 2]  # with the header row
     for table in ranked:
         header = table.rows[0]._tr
         assert header.find(qn("w:trPr")).find(qn("w:tblHeader")) is not None  # repeats on each page
@@ -78,7 +78,7 @@ def test_one_ranked_table_per_rubric_on_landscape_pages(notice: Document) -> Non
 
 
 def test_the_notice_has_charts_problems_and_unranked_units(notice: Document) -> None:
-    assert len(notice.inline_shapes) == 3  # grade distribution and category losses side by side per table
+    assert len(notice.inline_shapes) == 5  # grade distribution and category losses side by side per table
     headings = [p.text for p in notice.paragraphs if re.match("[一二三四五]、", p.text)]
     assert headings == ["一、考核排名", "二、存在的主要问题", "三、未列入排名的单位", "四、有关要求"]
     problems = [p.text for p in notice.paragraphs if re.match(r"\d+\. ", p.text)]
@@ -115,11 +115,11 @@ def test_in_the_provisional_phase_each_unit_gets_a_notice_of_what_to_supply(tmp_
 
 def test_one_letter_per_unit_and_a_combined_file(letters: Path) -> None:
     names = sorted(p.name for p in letters.iterdir())
-    # 14 scored samples (the city has no bundled table) and the combined file
-    assert len(names) == 15 and "反馈意见汇总.docx" in names
+    # 15 scored samples and the combined file
+    assert len(names) == 16 and "反馈意见汇总.docx" in names
     assert "seed-01-固军乡-反馈意见.docx" in names
     combined = Document(str(letters / "反馈意见汇总.docx"))
-    assert sum(p.text.endswith("年度应急管理工作考核反馈意见") for p in combined.paragraphs) == 14
+    assert sum(p.text.endswith("年度应急管理工作考核反馈意见") for p in combined.paragraphs) == 15
 
 
 def test_a_letter_gives_score_deductions_strengths_and_deadline(letters: Path) -> None:
@@ -137,7 +137,7 @@ def test_a_letter_gives_score_deductions_strengths_and_deadline(letters: Path) -
     assert [c.text for c in deductions.rows[0].cells] == ["类别", "考核项目", "扣分", "扣分原因", "核查情况"]
     assert len(deductions.rows) > 10
     assert any("于2027年1月31日前" in t for t in lines)
-    assert "已设立应急管理办公室。" in lines  # a passed item among what was done well
+    assert "已设立应急管理办公室（站）。" in lines  # a passed item among what was done well (township.yaml)
     assert len(letter.inline_shapes) == 1
     assert not [t for t in texts(letter) if CODE.search(t)]
 
@@ -205,7 +205,7 @@ def test_the_html_page_fetches_nothing(page: str) -> None:
 
 
 def test_the_html_page_has_charts_and_print_styles(page: str) -> None:
-    assert page.count("<svg") == 3 * 2 + 12  # two per table, one per ranked unit
+    assert page.count("<svg") == 5 * 2 + 13  # two per table, one per ranked unit
     assert "@media print" in page and "@page" in page and "<text" not in page  # chart text drawn as outlines
 
 

@@ -15,7 +15,8 @@ from openpyxl import load_workbook
 from .conftest import SAMPLES, cli
 
 SAMPLE_NAMES = sorted(p.stem for p in SAMPLES.glob("*.json"))
-TITLES = ("乡镇（初评）", "县直部门（初评）", "区县政府/应急办（初评）", "开发区（2024年度初评）", "地级市（2023年度初评）")
+TITLES = ("乡镇（初评）", "县直部门（初评）", "区县政府/应急办（初评）", "开发区（2024年度初评）",
+          "地级市（2023年度初评）")
 SIZES = [3, 5, 3, 1, 1]  # a table per unit type; seeds 01 and 13 are half-year reports, not ranked
 
 

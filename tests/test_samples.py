@@ -11,7 +11,7 @@ from assess import facts
 from assess.ruleset import load_ruleset, ruleset_name_for
 from assess.scoring.ledger import score
 
-from .conftest import ENGINE_FIELDS, ROOT, SAMPLES
+from .conftest import ENGINE_FIELDS, SAMPLES
 
 SAMPLE_FILES = sorted(SAMPLES.glob("*.json"))
 
@@ -21,21 +21,12 @@ def test_there_are_15_samples_one_per_seed_part() -> None:
     assert parts == list(range(1, 16))
 
 
-def city_ruleset(tmp_path: Path) -> Path:
-    """The county table re-declared for cities, as a province would pass it with --ruleset."""
-    text = (ROOT / "rulesets" / "county.yaml").read_text(encoding="utf-8")
-    assert "applies_to: [county, devzone]" in text
-    path = tmp_path / "city.yaml"
-    path.write_text(text.replace("applies_to: [county, devzone]", "applies_to: [city]"), encoding="utf-8")
-    return path
-
-
 @pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.stem)
 @pytest.mark.parametrize("phase", ["provisional", "final"])
-def test_sample_scores_completely_on_both_engines(path: Path, phase: str, tmp_path: Path) -> None:
+def test_sample_scores_completely_on_both_engines(path: Path, phase: str) -> None:
     unit = facts.load(path)
     assert path.stem.endswith(unit.unit.type)
-    ref = city_ruleset(tmp_path) if unit.unit.type == "city" else ruleset_name_for(unit.unit.type)
+    ref = ruleset_name_for(unit.unit.type)
     with load_ruleset(ref) as rs:
         by_durable = score(rs, unit, "durable", phase=phase, missing_records="skip")  # type: ignore[arg-type]
         by_native = score(rs, unit, "native", phase=phase, missing_records="skip")  # type: ignore[arg-type]
@@ -75,7 +66,7 @@ def test_each_unit_type_is_scored_by_its_ruleset(unit_type: str) -> None:
     with load_ruleset(name) as rs:
         result = score(rs, unit, "durable")
     assert result.ruleset.id == {"township": "township", "street": "township", "department": "department",
-                                 "county": "county", "devzone": "county"}[unit_type]
+                                 "county": "county", "devzone": "devzone"}[unit_type]
     assert 0 <= result.total <= result.max + result.bonus_cap
     assert json.loads(result.to_json())["unit"]["type"] == unit_type
 
