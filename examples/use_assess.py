@@ -32,7 +32,8 @@ def main() -> int:
 
     # One unit, two rulesets and both engines side by side.
     unit = assess.load_facts(SAMPLES / "seed-08-township.json")
-    with assess.load_ruleset("township") as township, assess.load_ruleset(assess.ruleset_for_type("devzone")) as devzones:
+    with assess.load_ruleset("township") as township, \
+            assess.load_ruleset(assess.ruleset_for_type("devzone")) as devzones:
         by_durable = assess.score(unit, township, engine="durable")
         by_native = assess.score(unit, township, engine="native")
         assert by_durable.total == by_native.total
