@@ -10,9 +10,63 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Literal
 
 from assess import batch, facts, sources
+from assess.api.authoring import (
+    check_ruleset as check_ruleset,
+)
+from assess.api.authoring import (
+    diff_rulesets as diff_rulesets,
+)
+from assess.api.authoring import (
+    explain_ruleset as explain_ruleset,
+)
+from assess.api.authoring import (
+    extract_draft as extract_draft,
+)
+from assess.api.authoring import (
+    facts_reference as facts_reference,
+)
+from assess.api.authoring import (
+    intake_template as intake_template,
+)
+from assess.api.authoring import (
+    is_cases_file as is_cases_file,
+)
+from assess.api.authoring import (
+    load_summary as load_summary,
+)
+from assess.api.authoring import (
+    read_summary as read_summary,
+)
+from assess.api.authoring import (
+    records_template as records_template,
+)
+from assess.api.authoring import (
+    render_cases as render_cases,
+)
+from assess.api.authoring import (
+    render_diff as render_diff,
+)
+from assess.api.authoring import (
+    review_sheet as review_sheet,
+)
+from assess.api.authoring import (
+    ruleset_of_cases as ruleset_of_cases,
+)
+from assess.api.authoring import (
+    run_cases as run_cases,
+)
+from assess.api.authoring import (
+    split_summaries as split_summaries,
+)
+from assess.api.authoring import (
+    with_shared_passages as with_shared_passages,
+)
+from assess.api.units import FactsInput as FactsInput
+from assess.api.units import as_units as as_units
+from assess.api.units import parse_facts as parse_facts
 from assess.engines import durable
 from assess.errors import AssessError, UsageError
 from assess.paths import did_you_mean
@@ -26,33 +80,11 @@ from assess.scoring.ledger import score as _score
 
 if TYPE_CHECKING:  # loaded where used: `assess score` should not pay for ranking or linting
     from assess import ranking
-    from assess.extract import Draft
     from assess.reports import xlsx
     from assess.reports.publish import NoticeOptions, Track
-    from assess.tools import golden, lint, rulediff
-
-FactsInput = facts.UnitFacts | dict[str, Any] | str | bytes
-"""Facts as a model, a parsed JSON object, JSON text, or JSON bytes in any supported encoding."""
 
 
 
-def intake_template(ruleset: str | os.PathLike[str] | None = None, unit_type: str | None = None) -> bytes:
-    """A unit's intake form (报送表.xlsx bytes): every fact, or, with a ruleset (or a unit
-    type, which picks its bundled ruleset), only those the ruleset reads, in its order."""
-    from assess.tools.template import unit_template
-
-    ref = ruleset if ruleset is not None else ruleset_name_for(unit_type) if unit_type is not None else None
-    if ref is None:
-        return unit_template(None, unit_type)
-    with load_ruleset(ref) as loaded:
-        return unit_template(loaded, unit_type)
-
-
-def records_template() -> bytes:
-    """The assessing office's records form (考核办记录.xlsx bytes): a row per unit."""
-    from assess.tools.template import records_template as build
-
-    return build()
 
 
 def bundled_rulesets() -> list[str]:
@@ -69,20 +101,6 @@ def ruleset_for_type(unit_type: str, sector: str | None = None) -> str:
 def durable_unavailable_reason() -> str | None:
     """Why durable-rules cannot run here (scoring then uses the native engine), or None."""
     return durable.unavailable_reason()
-
-
-def parse_facts(data: FactsInput, source: str = "<facts>") -> facts.UnitFacts:
-    """Validate a unit's facts.
-
-    Takes a :class:`UnitFacts`, a dict, JSON text, or JSON bytes (UTF-8 with or without
-    BOM, UTF-16 with BOM, GBK/GB18030). Raises :class:`FactsError` listing every problem
-    with its JSON path; ``source`` names the input in messages.
-    """
-    if isinstance(data, facts.UnitFacts):
-        return data
-    if isinstance(data, (str, bytes)):
-        return facts.loads(data, source)
-    return facts.validate(data, source)
 
 
 def load_facts(path: str | os.PathLike[str]) -> facts.UnitFacts:
@@ -117,7 +135,7 @@ def with_sources(units: Iterable[FactsInput | batch.Unit], records: sources.Offi
     :class:`RecordsError` or :class:`ReviewError` if a row or decision names a unit that
     was not among them."""
     seen: set[str] = set()
-    for unit in _as_units(units):
+    for unit in as_units(units):
         read = unit.parsed()
         if read.facts is None:
             yield read
@@ -183,7 +201,7 @@ def score_many(units: Iterable[FactsInput | batch.Unit], ruleset: Ruleset | str 
     for :func:`score`.
     """
     units = with_sources(units, records, review) if records is not None or review is not None \
-        else _as_units(units)
+        else as_units(units)
     if jobs > 1:
         ref = ruleset.path if isinstance(ruleset, Ruleset) else ruleset
         if isinstance(ruleset, Ruleset) and ref is None:
@@ -198,18 +216,6 @@ def score_many(units: Iterable[FactsInput | batch.Unit], ruleset: Ruleset | str 
     with batch.Rulesets(ruleset) as rulesets:
         results = batch.score_units(units, rulesets.for_unit, engine, phase, missing_records)
         yield from batch.summaries(results) if detail == "summary" else results
-
-
-def _as_units(items: Iterable[FactsInput | batch.Unit]) -> Iterator[batch.Unit]:
-    for index, item in enumerate(items, start=1):
-        if isinstance(item, batch.Unit):
-            yield item
-            continue
-        source = f"<unit {index}>"
-        try:
-            yield batch.Unit(source, facts=parse_facts(item, source))
-        except AssessError as exc:
-            yield batch.Unit(source, error=exc)
 
 
 def read_units(paths: Sequence[str | os.PathLike[str]], *, defer: bool = False) -> Iterator[batch.Unit]:
@@ -323,136 +329,3 @@ def render_letters(assessments: Sequence[Assessment], header: NoticeHeader | Non
     from assess.reports.letters import feedback_letters
 
     return feedback_letters(assessments, header or NoticeHeader(), combined)
-
-
-def check_ruleset(ref: str | os.PathLike[str], *, samples: int = 3000, unread: bool = False) -> list[lint.Finding]:
-    """Every problem with a ruleset: its load errors (severity ``error``, each with line and
-    rule), or, when it loads, the warnings of :mod:`assess.tools.lint` (deductions that can
-    never reach or silently exceed an item's points, unreachable grades, conditions
-    that are never or always true, rules made moot by a veto, templates quoting facts
-    the rule does not read; ``samples`` generated units look for conditions that never
-    or always hold), and the fairness lints of :mod:`assess.tools.fairness` (a shortfall
-    charged twice, a deduction for misfortune, a cycle the condition contradicts, a
-    category labelled with the wrong pillar; with ``unread``, the facts no rule reads).
-    Never raises for a bad ruleset: problems are findings."""
-    from assess.tools import lint
-
-    return lint.check(ref, samples, unread)
-
-
-def is_cases_file(ref: str | os.PathLike[str]) -> bool:
-    """Whether a path names a golden cases file (``NAME.cases.yaml``) rather than a ruleset."""
-    from assess.tools import golden
-
-    return golden.is_cases_file(Path(ref))
-
-
-def ruleset_of_cases(ref: str | os.PathLike[str]) -> Path:
-    """The ruleset a golden cases file belongs to (``township.cases.yaml`` → ``township.yaml``)."""
-    from assess.tools import golden
-
-    return golden.ruleset_of(Path(ref))
-
-
-def run_cases(ruleset: Ruleset, *, engine: str = "durable") -> golden.Report:
-    """Run a ruleset's golden cases (``<name>.cases.yaml`` beside it) and measure how much
-    of the ruleset they exercise. Raises :class:`RulesetError` if the cases file is
-    missing or malformed; failing cases are in the report, not raised."""
-    from assess.tools import golden
-
-    return golden.run(ruleset, engine=engine)
-
-
-def render_cases(report_: golden.Report, coverage: bool = False) -> str:
-    """Golden-case results as text: a diff per failing case, and the coverage table."""
-    return report.golden_report(report_, coverage)
-
-
-def explain_ruleset(ruleset: Ruleset, rule: str | None = None, format: str = "text") -> str:
-    """The rubric as a readable document (``text`` or ``markdown``): per category each item,
-    its points, the deduction in words and its basis; or one rule in detail. Raises
-    :class:`RulesetError` for an unknown rule id (with a suggestion)."""
-    from assess.reports.explain import explain_ruleset as explain
-
-    return explain(ruleset, rule, markdown=format == "markdown")
-
-
-def diff_rulesets(old: Ruleset, new: Ruleset, units: Iterable[FactsInput | batch.Unit], *,
-                  engine: str = "native") -> rulediff.RulesetDiff:
-    """Re-score units under two versions of a ruleset and list the units whose score, grade
-    or rank changed, with the rules responsible. Raises :class:`FactsError` for the first
-    unit that cannot be read, and :class:`AssessError` for a unit either version cannot score."""
-    from assess.tools import rulediff
-
-    pairs = []
-    for unit in _as_units(units):
-        if unit.facts is None:
-            assert unit.error is not None
-            raise unit.error
-        pairs.append((unit.source, unit.facts))
-    return rulediff.diff(old, new, pairs, engine)
-
-
-def render_diff(result: rulediff.RulesetDiff, format: str = "text") -> str:
-    """A ruleset diff as Chinese text, Markdown, or JSON."""
-    if format == "json":
-        return result.model_dump_json(indent=2) + "\n"
-    return report.diff_report(result, markdown=format == "markdown")
-
-
-def read_summary(data: bytes, source: str = "<summary>") -> str:
-    """A unit's narrative summary as text: ``.docx`` (by name or content), or text in
-    UTF-8 (with or without BOM), UTF-16 with BOM or GBK/GB18030. Raises :class:`FactsError`
-    naming ``source`` when it cannot be read."""
-    from assess.extract import read_summary as read
-
-    return read(data, source)
-
-
-def load_summary(path: str | os.PathLike[str]) -> str:
-    """Read a summary file (``.docx`` or text, see :func:`read_summary`); errors name the file."""
-    return read_summary(facts.read_bytes(Path(path), "summary"), str(path))
-
-
-def split_summaries(text: str) -> list[tuple[str, str]]:
-    """Several summaries in one text, split at headings like 第N篇: (heading, body) pairs;
-    a text without such headings is one part."""
-    from assess.extract import split_summaries as split
-
-    return split(text)
-
-
-def extract_draft(text: str, *, unit_type: str | None = None, name: str | None = None,
-                  unit_id: str | None = None) -> Draft:
-    """Draft a unit's facts from its summary: each value with the quoted span behind it,
-    its offsets and a confidence; facts no sentence states are left out and the rubric
-    items they would feed are listed as unsupported. ``unit_type``, ``name`` and
-    ``unit_id`` override what the text says. Deterministic and offline. Raises
-    :class:`FactsError` for an unknown unit type."""
-    from assess.extract import extract
-
-    return extract(text, unit_type=unit_type, name=name, unit_id=unit_id)
-
-
-def with_shared_passages(drafts: list[Draft], texts: list[str]) -> list[Draft]:
-    """The drafts of one batch, each with a 材料雷同 flag for every other text of the batch it
-    shares a passage with (shingled character n-grams; the shared passage is quoted)."""
-    from assess.extract import shared_passages
-
-    labels = [str(d.facts.get("unit", {}).get("name") or f"第{i}篇") for i, d in enumerate(drafts, start=1)]
-    found = shared_passages(list(zip(labels, texts, strict=True)))
-    return [d.model_copy(update={"flags": [*d.flags, *extra]}) if extra else d
-            for d, extra in zip(drafts, found, strict=True)]
-
-
-def review_sheet(draft: Draft, text: str) -> str:
-    """A review sheet (审核表) in Chinese: each drafted value with the sentence it came
-    from, then the rubric items no sentence supports, for the assessor to ask about."""
-    from assess.extract import review_sheet as sheet
-
-    return sheet(draft, text)
-
-
-def facts_reference() -> str:
-    """The facts fields as a Markdown table."""
-    return report.facts_reference()
