@@ -100,14 +100,14 @@ SAMPLES = {
     # 3, ORG-02 office 0, ORG-03 2, ORG-04 2, ORG-05 3. 预案体系 20: 3 + 4 + 4 + 2 + 2 + 3 +
     # 2. 值守 6: DUT-01 3, DUT-02 1, DUT-05 briefings 2 (DUT-03, 04, 06 office). 风险防控
     # 9: HAZ-01 3, HAZ-02 2, HAZ-03 4, HAZ-04 14 of 14 rectified 0. 应急保障 15: 3 + 2 + 2
-    # + 2 + 3 + 3. 宣教培训 9.5: TRN-01 2, TRN-02 4 - 1 events = 3 x 0.5 = 1.5, TRN-03 3,
-    # TRN-04 3. 100 - 74.5 = 25.5, 不合格.
-    ("county", "seed-07-county"): (25.5, "不合格", {
+    # + 2 + 3 + 3. 宣教培训 10: TRN-01 2, TRN-02 4 - 0 events = 4 x 0.5 = 2 (the one event
+    # stands under 近几年, 2b), TRN-03 3, TRN-04 3. 100 - 75 = 25, 不合格.
+    ("county", "seed-07-county"): (25.0, "不合格", {
         "CT-DEP-01": 2, "CT-DEP-02": 3, "CT-ORG-01": 3, "CT-ORG-03": 2, "CT-ORG-04": 2, "CT-ORG-05": 3,
         "CT-PLN-01": 3, "CT-PLN-02": 4, "CT-PLN-03": 4, "CT-PLN-04": 2, "CT-PLN-05": 2, "CT-PLN-06": 3,
         "CT-PLN-07": 2, "CT-DUT-01": 3, "CT-DUT-02": 1, "CT-DUT-05": 2, "CT-HAZ-01": 3, "CT-HAZ-02": 2,
         "CT-HAZ-03": 4, "CT-SUP-01": 3, "CT-SUP-02": 2, "CT-SUP-03": 2, "CT-SUP-04": 2, "CT-SUP-05": 3,
-        "CT-SUP-06": 3, "CT-TRN-01": 2, "CT-TRN-02": 1.5, "CT-TRN-03": 3, "CT-TRN-04": 3}),
+        "CT-SUP-06": 3, "CT-TRN-01": 2, "CT-TRN-02": 2, "CT-TRN-03": 3, "CT-TRN-04": 3}),
 }
 
 
