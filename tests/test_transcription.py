@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from assess import facts
-from assess.errors import FactsError, NoRulesetError
+from assess.errors import FactsError
 from assess.extract import extract, read_summary, shared_passages, split_summaries, text_flags
 from assess.reports.assessment import text_report
 from assess.ruleset import load_ruleset, ruleset_name_for
@@ -62,11 +62,10 @@ def test_every_sample_value_cites_a_sentence_of_its_seed(path: Path) -> None:
         assert flag.get("quote") is None or flag["quote"] in text
 
 
-def test_seed_05_is_a_city_and_no_bundled_table_takes_it() -> None:
+def test_seed_05_is_a_city_and_is_scored_on_the_city_table() -> None:
     unit = facts.load(SAMPLES / "seed-05-city.json")
     assert unit.unit.type == "city"
-    with pytest.raises(NoRulesetError, match="--ruleset"):
-        ruleset_name_for("city")
+    assert ruleset_name_for("city") == "city"
 
 
 def test_no_sample_counts_a_drill_stated_under_recent_years() -> None:
