@@ -109,6 +109,7 @@ OFFICE_FIELDS: tuple[str, ...] = (
     "reporting.missed",
     "reporting.concealed",
     "incidents.major",      # 事故/灾情统计 against the control target
+    "incidents.major_responsible",  # 事故调查报告 that find the unit responsible
     "incidents.general",
     "incidents.deaths",
     "incidents.death_limit",

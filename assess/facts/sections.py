@@ -359,6 +359,9 @@ class Funds(Section):
 
 class Incidents(Section):
     major: Count | None = fact_field("较大及以上事件", "Events of 较大 level or worse in the unit's remit.", "less")
+    major_responsible: Count | None = fact_field(
+        "较大及以上责任事故", "Of those, production safety accidents the accident investigation found the unit "
+        "(or the local government) responsible for.", "less")
     general: Count | None = fact_field("一般事件", "General-level events.", "less")
     deaths: Count | None = fact_field("死亡人数", "Deaths in such events.", "less")
     death_limit: Count | None = fact_field("死亡控制指标", "Death control target set by the level above.")

@@ -82,7 +82,9 @@ class Generator:
             levels = FIELDS["honors"].item_fields["level"].enum
             data["honors"] = [{"title": f"荣誉{k}", "level": rng.choice(levels)} for k in range(rng.randint(0, 3))]
         if mix >= 0.85:  # the events that vetoes and 否优项 look for
-            data.setdefault("incidents", {})["major"] = rng.choice((0, 1))
+            major = rng.choice((0, 1))
+            data.setdefault("incidents", {})["major"] = major
+            data["incidents"]["major_responsible"] = rng.choice((0, major))
             data.setdefault("reporting", {})["concealed"] = rng.choice((0, 1))
         repair(data)
         return data
