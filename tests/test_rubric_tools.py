@@ -75,7 +75,15 @@ def test_explain_lists_every_rule_under_its_category() -> None:
     assert out.startswith("乡镇（街道）应急管理工作年度考核细则")
     assert all(rule in out for rule in ("TS-RSP-01", "TS-ORG-03", "TS-PLN-05"))
     assert "【一、责任落实与工作部署（12分）】" in out and "【一票否决】" in out
-    assert "当考核年度 − 最近修订年度 > 3时，扣2分" in out
+    assert "当考核年度 − 最近修订年份 > 3时，扣2分" in out
+
+
+def test_explain_names_the_slots_of_a_reason_by_their_labels() -> None:
+    out = cli("explain", "township", "TS-RSP-01").out
+    assert "全年专题研究应急管理和安全生产工作［专题会议］次，少［数量］次，扣［分数］分" in out
+    for rule in ("TS-DRL-01", "TS-PLN-05", "TS-RSP-04"):
+        text = cli("explain", "township", rule).out
+        assert "{" not in text and "plans." not in text and "drills" not in text, text
 
 
 def test_explain_one_rule_and_suggest_unknown_ones() -> None:
@@ -113,11 +121,11 @@ def test_diff_names_the_rule_behind_every_changed_unit(tmp_path: Path) -> None:
 
 
 def test_diff_reports_added_and_removed_rules(tmp_path: Path) -> None:
-    text = modified_township(tmp_path).read_text(encoding="utf-8").replace("id: TS-RSP-05", "id: TS-RSP-15")
+    text = modified_township(tmp_path).read_text(encoding="utf-8").replace("id: TS-PLN-02", "id: TS-PLN-12")
     path = tmp_path / "renamed.yaml"
     path.write_text(text, encoding="utf-8")
     data = json.loads(cli("diff", "township", str(path), str(SAMPLES), "--format", "json").out)
     changes = {(r["rule"], r["change"]) for r in data["rules"]}
-    assert {("TS-RSP-05", "removed"), ("TS-RSP-15", "added"), ("TS-DRL-01", "changed")} <= changes
+    assert {("TS-PLN-02", "removed"), ("TS-PLN-12", "added"), ("TS-DRL-01", "changed")} <= changes
     text_report = cli("diff", "township", str(path), str(SAMPLES)).out
-    assert "[TS-RSP-15]（新增）0 → -1" in text_report and "[TS-RSP-05]（删除）-1 → 0" in text_report
+    assert "TS-PLN-02  删除" in text_report and "TS-PLN-12  新增" in text_report

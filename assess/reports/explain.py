@@ -6,6 +6,8 @@ reads 专职人员 < 2, ``count(drills, kind == "flood")`` reads 演练（演练
 
 from __future__ import annotations
 
+import re
+
 from tabulate import tabulate
 
 from assess.facts import FIELDS, UNIT_TYPE_LABELS, VALUE_LABELS
@@ -13,6 +15,24 @@ from assess.points import fmt
 from assess.rubric import expr
 from assess.rubric.spec import RuleSpec
 from assess.ruleset import Ruleset
+
+# What a reason template's slots stand for, shown instead of the slot names.
+_SLOTS = {"points": "分数", "count": "数量", "value": "数值", "shortfall": "差额"}
+_SLOT = re.compile(r"\{([^{}:]+)(?::[^{}]*)?\}")
+
+
+def template_words(text: str) -> str:
+    """A reason template as a reader sees it: each slot named by its label, in brackets."""
+    def label(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in _SLOTS:
+            return f"［{_SLOTS[name]}］"
+        try:  # a fact path or an expression over the facts: the load checked it already
+            return f"［{words(expr.parse(name, ('int', 'number', 'bool', 'str')))}］"
+        except expr.ExprError:
+            return f"［{name}］"
+    return _SLOT.sub(label, text)
+
 
 _OPS = {"<": "<", "<=": "≤", ">": ">", ">=": "≥", "==": "为", "!=": "不为"}
 
@@ -100,10 +120,12 @@ def explain_ruleset(ruleset: Ruleset, rule: str | None = None, markdown: bool = 
             raise RulesetError(f"ruleset {spec.id} has no rule {rule!r}"
                                + did_you_mean(rule, [r.id for r in spec.rules]))
         policy = found.if_missing or (spec.if_missing if found.kind == "deduct" else "skip")
-        fields = [("编号", found.id), ("类别", found.category or "—"), ("一案三制", found.pillar),
+        category = next((c.name for c in spec.categories if c.id == found.category), "—")
+        fields = [("编号", found.id), ("类别", category), ("一案三制", found.pillar),
                   ("考核项目", found.item), ("分值", fmt(found.points) if found.points else "—"),
-                  ("扣分方法", method(found)), ("扣分说明", found.reason),
-                  ("达标说明", found.passed or "—"), ("未提交材料时", missing_policy[policy]),
+                  ("扣分方法", method(found)), ("扣分说明", template_words(found.reason)),
+                  ("达标说明", template_words(found.passed) if found.passed else "—"),
+                  ("未提交材料时", missing_policy[policy]),
                   ("依据", found.basis)]
         return tabulate(fields, tablefmt=style, disable_numparse=True) + "\n"
     grades = "；".join(f"{g.name} ≥{fmt(g.min)}" for g in spec.grades)
