@@ -120,8 +120,8 @@ def explain_ruleset(ruleset: Ruleset, rule: str | None = None, markdown: bool = 
             raise RulesetError(f"ruleset {spec.id} has no rule {rule!r}"
                                + did_you_mean(rule, [r.id for r in spec.rules]))
         policy = found.if_missing or (spec.if_missing if found.kind == "deduct" else "skip")
-        category = next((c.name for c in spec.categories if c.id == found.category), "—")
-        fields = [("编号", found.id), ("类别", category), ("一案三制", found.pillar),
+        category_name = next((c.name for c in spec.categories if c.id == found.category), "—")
+        fields = [("编号", found.id), ("类别", category_name), ("一案三制", found.pillar),
                   ("考核项目", found.item), ("分值", fmt(found.points) if found.points else "—"),
                   ("扣分方法", method(found)), ("扣分说明", template_words(found.reason)),
                   ("达标说明", template_words(found.passed) if found.passed else "—"),
