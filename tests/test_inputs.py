@@ -266,10 +266,10 @@ def test_a_docx_within_the_caps_is_read(paragraphs: int, monkeypatch: pytest.Mon
 
 
 @pytest.mark.parametrize(("name", "data", "message"), [
-    ("s.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "encrypted .docx"),
-    ("s.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "save it as .docx"),
-    ("s.pdf", b"%PDF-1.7\n%...", "a PDF file"),
-    ("s.txt", b"%PDF-1.7\n%...", "a PDF file"),
+    ("s.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "加密的 .docx"),
+    ("s.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "另存为 .docx"),
+    ("s.pdf", b"%PDF-1.7\n%...", "PDF文件"),
+    ("s.txt", b"%PDF-1.7\n%...", "PDF文件"),
     ("s.docx", b"PK\x03\x04 not really a zip", "damaged or incomplete zip"),
     ("s.docx", b"plain text, not a zip", "damaged or incomplete zip"),
 ])

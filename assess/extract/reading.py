@@ -84,6 +84,9 @@ def refuse_unreadable(data: bytes, source: str) -> None:
     name = source.lower()
     if data.startswith(b"%PDF") or name.endswith(".pdf"):
         raise FactsError(f"这是PDF文件，无法可靠读取其中的文字：{_CONVERT}", source=source)
+    if data.startswith(_OLE) and name.endswith(".docx"):
+        # A .docx saved with a password is an OLE container around the encrypted package.
+        raise FactsError(f"这是加密的 .docx 文件，无法读取：请去掉密码，或{_CONVERT}", source=source)
     if data.startswith(_OLE) or name.endswith((".doc", ".wps")):
         raise FactsError(f"这是旧版Word（.doc）或WPS文件，无法读取：{_CONVERT}", source=source)
     if data.startswith(b"{\\rtf") or name.endswith(".rtf"):
