@@ -38,9 +38,11 @@ def extreme(rng: random.Random, info: FieldInfo) -> Any:
     if info.kind in ("int", "number"):
         whole = info.kind == "int"
         bound = info.maximum if info.maximum is not None else (MAX_COUNT if whole else MAX_AMOUNT)
+        low = info.minimum or 0  # a year's floor is 1990, not 0
         if whole:
-            return rng.choice((0, 1, 2, int(bound) - 1, int(bound), rng.randint(0, int(bound))))
-        return rng.choice((0.0, 5e-324, 1e-7, 4e-6, 0.1, float(bound), rng.uniform(0, bound)))
+            least, most = int(low), int(bound)
+            return rng.choice((least, least + 1, least + 2, most - 1, most, rng.randint(least, most)))
+        return rng.choice((low, low + 5e-324, low + 1e-7, low + 4e-6, low + 0.1, float(bound), rng.uniform(low, bound)))
     if info.kind == "bool":
         return rng.random() < 0.5
     if info.kind == "enum":

@@ -185,7 +185,7 @@ def test_final_refuses_without_the_offices_data_and_names_what_to_enter() -> Non
     with pytest.raises(assess.FactsError) as caught:
         assess.score(_seed("seed-08-township"), phase="final")
     paths = {issue.path for issue in caught.value.issues}
-    assert {"tasks.assigned", "incidents.major"} <= paths
+    assert {"tasks.assigned", "incidents.major_responsible"} <= paths
     assert all(issue.rule is not None for issue in caught.value.issues)
 
 

@@ -27,6 +27,8 @@ if missing and os.environ.get("CI"):
     pytest.fail(f"CI must run the render tests; missing: {', '.join(missing)}", pytrace=False)
 pytestmark = pytest.mark.skipif(bool(missing), reason=f"not installed: {', '.join(missing)}")
 
+FINAL = ("--phase", "final", "--records", str(SAMPLES / "office-records-example.csv"),
+         "--review", str(SAMPLES / "review-example.yaml"))
 HEADER = ("--issuer", "中牟县应急管理工作考核领导小组办公室", "--year", "2026", "--number", "中应急考〔2026〕3号",
           "--date", "2026年12月20日", "--deadline", "2027年1月31日")
 
@@ -58,9 +60,10 @@ def ink(ppm: Path) -> float:
 def pdfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
     work = tmp_path_factory.mktemp("render")
     notice, book, letters = work / "通报.docx", work / "结果.xlsx", work / "letters"
-    assert cli("rank", str(SAMPLES), "--engine", "native", "-o", str(notice), *HEADER).code == 0
-    assert cli("rank", str(SAMPLES), "--engine", "native", "-o", str(book)).code == 0
-    assert cli("letters", str(SAMPLES), "--engine", "native", "-o", str(letters), *HEADER).code == 0
+    # the 通报 and the 反馈意见 letters are what the 终评 produces
+    assert cli("rank", str(SAMPLES), "--engine", "native", "-o", str(notice), *FINAL, *HEADER).code == 0
+    assert cli("rank", str(SAMPLES), "--engine", "native", "-o", str(book), *FINAL).code == 0
+    assert cli("letters", str(SAMPLES), "--engine", "native", "-o", str(letters), *FINAL, *HEADER).code == 0
     letter = work / "反馈意见.docx"
     shutil.copy(letters / "seed-01-固军乡-反馈意见.docx", letter)
     profile = work / "profile"  # its own LibreOffice profile, so that parallel runs do not collide
@@ -95,10 +98,13 @@ def test_the_letter_prints_on_a_few_pages(pdfs: dict[str, Path]) -> None:
 
 def test_each_table_of_the_workbook_fits_one_page_wide(pdfs: dict[str, Path]) -> None:
     pdf = pdfs["book"]
-    for page, title in enumerate(("乡镇：", "县直部门：", "区县政府/应急办、开发区："), start=1):
+    # one table per unit type and assessment year; the two half-year reports are not ranked
+    tables = (("乡镇（终评）：", 3), ("县直部门（终评）：", 5), ("区县政府/应急办（终评）：", 3),
+              ("开发区（2024年度终评）：", 1), ("地级市（2023年度终评）：", 1))
+    for page, (title, units) in enumerate(tables, start=1):
         text = page_text(pdf, page)
         assert title in text and "排名" in text and "主要扣分" in text, page  # first and last column on one page
-        assert len(re.findall(r"seed-\d\d", text)) == 5, page
+        assert len(re.findall(r"seed-\d\d", text)) == units, page
     for small in sorted(pdf.parent.glob("book-small-*.ppm")):
         assert ink(small) > 0.001, small.name
 
@@ -120,8 +126,9 @@ def test_the_html_report_loads_offline_without_errors() -> None:
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.on("request", lambda r: requests.append(r.url))
             page.goto(page_file.as_uri(), wait_until="load")
-            assert page.locator("table").count() == 3
-            assert page.locator("svg").count() == 21
+            # the five tables above; two charts per table and one per ranked unit (13 of 15)
+            assert page.locator("table").count() == 5
+            assert page.locator("svg").count() == 5 * 2 + 13
             page.screenshot(path=str(OUT / "report.png"), full_page=False)
             page.pdf(path=str(OUT / "report.pdf"), format="A4", landscape=True)
         finally:
