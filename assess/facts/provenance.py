@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     Field,
-    field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
@@ -21,21 +21,21 @@ from assess.facts.base import (
 )
 
 
+def _hundredths(value: float) -> float:
+    # the ledger counts in integer hundredths; a third decimal would be silently rounded
+    if abs(value * 100 - round(value * 100)) > 1e-6:
+        raise PydanticCustomError("hundredths", "points have at most two decimals, got {value}", {"value": value})
+    return value
+
+
+Points = Annotated[float, Field(ge=0, le=1000), AfterValidator(_hundredths)]
+"""Points an assessor enters (an adjustment, a pick inside a range)."""
+
+
 class Adjustment(Section):
     rule: ShortText = Field(title="规则编号")
-    points: Annotated[float, Field(ge=0, le=1000)] = Field(title="扣分")
+    points: Points = Field(title="扣分")
     note: Note = Field(title="评审说明")
-
-    @field_validator("points")
-    @classmethod
-    def _hundredths(cls, value: float) -> float:
-        if abs(value * 100 - round(value * 100)) > 1e-6:
-            raise PydanticCustomError("hundredths", "points have at most two decimals, got {value}",
-                                      {"value": value})
-        return value
-
-
-Points = Annotated[float, Field(ge=0, le=1000)]
 
 
 class EvidenceRef(Section):

@@ -113,14 +113,6 @@ class RangePick(_Decision):
     points: Points = Field(title="扣分")
     note: Note = Field(title="说明")
 
-    @field_validator("points")
-    @classmethod
-    def _hundredths(cls, value: float) -> float:
-        if abs(value * 100 - round(value * 100)) > 1e-6:
-            raise PydanticCustomError("hundredths", "points have at most two decimals, got {value}",
-                                      {"value": value})
-        return value
-
 
 Decision = Annotated[EvidenceDecision | Finding | RangePick, Field(discriminator="decision")]
 _TAGS = frozenset({*EVIDENCE_STATUSES, "finding", "points"})
