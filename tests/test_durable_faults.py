@@ -351,8 +351,7 @@ def test_raw_number_in_exponent_notation_is_refused() -> None:
     assert result.stdout.splitlines() == ["0", "Could not assert fact, error code: 204"]
 
 
-def test_no_float_reaches_durable_even_for_a_tiny_percentage() -> None:
-    rs = load_text(ruleset_text("""
+RECTIFIED_BELOW_HALF = """
         - id: R1
           category: c
           pillar: 机制
@@ -362,7 +361,11 @@ def test_no_float_reaches_durable_even_for_a_tiny_percentage() -> None:
           deduct: {fixed: 5}
           reason: 整改率低
           basis: 测试
-    """), "probe.yaml")
+"""
+
+
+def test_no_float_reaches_durable_even_for_a_tiny_percentage() -> None:
+    rs = load_text(ruleset_text(RECTIFIED_BELOW_HALF), "probe.yaml")
     engine = rs.engine("durable")
     assert isinstance(engine, wrapper.DurableEngine)
     env = flatten(unit(hazards={"found": 1_000_000_000, "rectified": 3}))  # 3e-07 %
@@ -371,17 +374,7 @@ def test_no_float_reaches_durable_even_for_a_tiny_percentage() -> None:
 
 
 def test_tiny_percentage_is_scored_by_durable() -> None:
-    rs = load_text(ruleset_text("""
-        - id: R1
-          category: c
-          pillar: 机制
-          item: 隐患整改
-          points: 100
-          when: pct(hazards.rectified, hazards.found) < 50
-          deduct: {fixed: 5}
-          reason: 整改率低
-          basis: 测试
-    """), "probe.yaml")
+    rs = load_text(ruleset_text(RECTIFIED_BELOW_HALF), "probe.yaml")
     result = score(rs, unit(hazards={"found": 1_000_000_000, "rectified": 3}), "durable")  # 3e-07 %
     assert [d.rule for d in result.deductions] == ["R1"]
 
