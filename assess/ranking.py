@@ -35,18 +35,6 @@ from assess.scoring.pillars import pillar_scores
 
 
 @dataclass(frozen=True, slots=True)
-class UnitKey:
-    """Who a row is about."""
-
-    id: str
-    name: str
-    type: str
-    year: int | None = None
-    period: str | None = None
-    parent: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class MainDeduction:
     """One of a unit's largest deductions, for the table's 主要扣分 column."""
 
@@ -60,7 +48,7 @@ class Row:
     """One ranked unit."""
 
     rank: int
-    unit: UnitKey
+    unit: UnitRef
     self_score: float | None
     total: float
     categories: tuple[float, ...]
@@ -115,7 +103,7 @@ class Unranked(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    unit: UnitKey
+    unit: UnitRef
     total: float
     reason: str
 
@@ -123,7 +111,7 @@ class Unranked(BaseModel):
 class Gap(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    unit: UnitKey
+    unit: UnitRef
     self_score: float
     total: float
     diff: float
@@ -184,9 +172,8 @@ def main_deductions(a: Assessment, count: int = 3) -> tuple[MainDeduction, ...]:
 
 def summarize(assessment: Assessment, ruleset: Ruleset) -> Summary:
     """The part of an assessment a ranked table shows."""
-    u = assessment.unit
     return Summary(_sort_key(assessment, ruleset.spec.tie_break),
-                   Row(0, UnitKey(u.id, u.name, u.type, u.year, u.period, u.parent), assessment.self_score,
+                   Row(0, assessment.unit, assessment.self_score,
                        assessment.total, tuple(c.score for c in assessment.categories), assessment.bonus,
                        assessment.grade, bool(assessment.vetoes), bool(assessment.blocks_excellent),
                        main_deductions(assessment), assessment.ceiling, assessment.pending_points,
