@@ -3,8 +3,12 @@ as ranking columns."""
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 import assess
@@ -88,3 +92,36 @@ def test_ranking_rows_carry_pillar_scores_in_the_tables_column_order(ruleset: as
     [table] = ranking.tables
     assert [c.id for c in table.pillars] == ["预案", "体制", "保障"]
     assert {r.unit.id: r.pillars[1] for r in table.rows} == {"u0": 0, "u1": 6}
+
+
+def _table(data: bytes, fmt: str) -> list[list[str]]:
+    """The header and rows of the one ranked table, as a reader of each format sees them."""
+    if fmt == "csv":
+        return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    if fmt == "xlsx":
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).worksheets[0]
+        rows = [["" if v is None else str(v) for v in r] for r in sheet.iter_rows(values_only=True)]
+        start = next(i for i, r in enumerate(rows) if r[0] == "排名")
+        return rows[start:start + 3]
+    text = data.decode("utf-8")
+    if fmt == "html":
+        return [[re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr, re.S)]
+                for tr in re.findall(r"<tr[^>]*>(.*?)</tr>", text, re.S)]
+    lines = [line for line in text.splitlines() if line.startswith("|") and not line.startswith("|--")]
+    return [[c.strip() for c in line.strip("|").split("|")] for line in lines]
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "csv", "xlsx", "html"])
+def test_ranked_tables_show_the_pillar_subtotals_beside_the_categories(ruleset: assess.Ruleset, fmt: str) -> None:
+    units = [{"unit": {"id": f"u{i}", "name": f"乡{i}", "type": "township"},
+              "organization": {"leadership_group": bool(i)}, "plans": {"overall": True},
+              "publicity": {"events": 3, "law_publicity": True}} for i in range(2)]
+    ranking = assess.rank([(assess.score(u, ruleset=ruleset, phase="final"), ruleset) for u in units])
+    data = assess.render_ranking(ranking, fmt)
+    head, *rows = _table(data.encode("utf-8") if isinstance(data, str) else data, fmt)
+    subtotals = ["预案小计", "体制小计", "保障小计"]
+    at = head.index("预案小计")
+    assert head[at - 1] == "宣教培训" and head[at:at + 3] == subtotals  # right after the categories
+    # 乡1 lost nothing; 乡0 lost the 6 points of its leadership group, all of them 体制
+    by_name = {r[head.index("单位")]: [float(v) for v in r[at:at + 3]] for r in rows[:2]}
+    assert by_name == {"乡1": [4, 6, 10], "乡0": [4, 0, 10]}

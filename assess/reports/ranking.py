@@ -38,9 +38,18 @@ def score_values(table: Table, row: Row) -> list[float]:
     return [row.total, row.ceiling, row.pending] if _provisional(table) else [row.total]
 
 
+def pillar_header(name: str) -> str:
+    """A subtotal column's name: 预案小计 beside the category 预案管理 says it is a sum of items."""
+    return f"{name}小计"
+
+
+def pillar_headers(table: Table) -> list[str]:
+    return [pillar_header(p.name) for p in table.pillars]
+
+
 def headers(table: Table) -> list[str]:
     return ["排名", "单位", "类型", "自评分", *score_headers(table), *(c.name for c in table.categories),
-            "加分", "等级", "主要扣分"]
+            *pillar_headers(table), "加分", "等级", "主要扣分"]
 
 
 def grade_cell(row: Row) -> str:
@@ -66,8 +75,8 @@ def period_cell(row: Row) -> str:
 
 def cells(table: Table, row: Row) -> list[Any]:
     return [row.rank, row.unit.name, UNIT_TYPE_LABELS.get(row.unit.type, row.unit.type),
-            row.self_score, *score_values(table, row), *row.categories, row.bonus, grade_cell(row),
-            main_deductions_cell(row)]
+            row.self_score, *score_values(table, row), *row.categories, *row.pillars, row.bonus,
+            grade_cell(row), main_deductions_cell(row)]
 
 
 def text_cells(table: Table, row: Row) -> list[str]:
@@ -118,7 +127,7 @@ def heading(table: Table) -> str:
 def _aligns(table: Table) -> tuple[str, ...]:
     scores = ("right", "right", "right") if _provisional(table) else ("right",)
     return ("right", "left", "left", "right", *scores, *("right" for _ in table.categories),
-            "right", "left", "left")
+            *("right" for _ in table.pillars), "right", "left", "left")
 
 
 def render_text(ranking: Ranking, style: str) -> str:

@@ -31,6 +31,7 @@ from assess.reports.ranking import (
     main_deductions_cell,
     notes,
     period_cell,
+    pillar_headers,
     score_headers,
     score_values,
 )
@@ -129,19 +130,21 @@ def _text_width(texts: Iterable[str], least: float, most: float) -> float:
 def _table_sheet(book: Workbook, table: Table, used: set[str]) -> None:
     categories = [c.name for c in table.categories]
     scores = score_headers(table)
-    head = ["排名", "单位编码", "单位", "类型", "考核期", "自评分", *scores, *categories, "加分", "等级", "主要扣分"]
+    pillars = pillar_headers(table)
+    head = ["排名", "单位编码", "单位", "类型", "考核期", "自评分", *scores, *categories, *pillars, "加分", "等级",
+            "主要扣分"]
     names = [r.unit.name for r in table.rows]
     widths = [5, _text_width((r.unit.id for r in table.rows), 8, 16), _text_width(names, 10, 30), 9, 10, 7,
-              *(7 for _ in scores), *(8 for _ in categories), 6,
+              *(7 for _ in scores), *(8 for _ in categories), *(8 for _ in pillars), 6,
               _text_width((grade_cell(r) for r in table.rows), 8, 16), 48]
     sheet = _Sheet(book, _sheet_name(table.title, used), [TITLE, heading(table), distribution(table)], head,
                    widths, freeze_column=3)
-    styles = [RANK, TEXT, TEXT, TEXT, TEXT, SCORE, *(SCORE for _ in scores), *(SCORE for _ in categories), SCORE,
-              TEXT, TEXT]
+    styles = [RANK, TEXT, TEXT, TEXT, TEXT, SCORE, *(SCORE for _ in scores), *(SCORE for _ in categories),
+              *(SCORE for _ in pillars), SCORE, TEXT, TEXT]
     for row in table.rows:
         sheet.row([row.rank, row.unit.id, row.unit.name, UNIT_TYPE_LABELS.get(row.unit.type, row.unit.type),
-                   period_cell(row), row.self_score, *score_values(table, row), *row.categories, row.bonus,
-                   grade_cell(row), main_deductions_cell(row)], styles)
+                   period_cell(row), row.self_score, *score_values(table, row), *row.categories, *row.pillars,
+                   row.bonus, grade_cell(row), main_deductions_cell(row)], styles)
     sheet.notes(notes(table)[1:])  # the distribution is in the title rows
 
 
