@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, get_args
 
+import click
+import click.core
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
@@ -24,6 +26,7 @@ from tests.conftest import cli
 ROOT = Path(__file__).parent.parent
 PO = LOCALE_DIR / "zh_CN" / "LC_MESSAGES" / "assess.po"
 MO = PO.with_suffix(".mo")
+CLICK_PO = PO.with_name("click.po")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
@@ -39,9 +42,13 @@ def _marked() -> set[Any]:
     return {message for _file, _line, message, _comments, _context in found}
 
 
-def _catalog() -> Any:
-    with PO.open("rb") as handle:
+def _catalog(po: Path = PO) -> Any:
+    with po.open("rb") as handle:
         return read_po(handle)
+
+
+def _placeholders(text: str) -> set[str]:
+    return set(re.findall(r"\{[^}]*\}|%\([a-z]+\)s", text))
 
 
 def test_every_marked_message_has_a_chinese_translation_and_none_is_stale() -> None:
@@ -65,12 +72,29 @@ def test_translations_keep_every_placeholder() -> None:
             assert set(re.findall(r"\{[^}]*\}", text)) == set(re.findall(r"\{[^}]*\}", source)), source
 
 
-def test_the_committed_mo_is_the_compiled_po() -> None:
+def test_every_message_click_marks_has_a_chinese_translation_in_its_catalog() -> None:
+    found = extract_from_dir(str(Path(click.__file__).parent), method_map=[("**.py", "python")],
+                             keywords={"_": None, "ngettext": (1, 2)})
+    marked = {message for _file, _line, message, _comments, _context in found}
+    translated = {m.id: m.string for m in _catalog(CLICK_PO) if m.id}
+    assert marked - set(translated) == set(), "click changed: update click.pot and click.po (docs/architecture.md)"
+    for message, text in translated.items():
+        sources = message if isinstance(message, tuple) else (message,)
+        # Chinese has one plural form, used for every count: it may use any placeholder click passes
+        allowed = set().union(*(_placeholders(m) for m in sources))
+        for form in text if isinstance(text, tuple) else (text,):
+            assert re.search(r"[\u4e00-\u9fff]", form), message
+            assert _placeholders(form) <= allowed and (isinstance(text, tuple) or _placeholders(form) == allowed), \
+                message
+
+
+@pytest.mark.parametrize("po", [PO, CLICK_PO], ids=["assess", "click"])
+def test_the_committed_mo_is_the_compiled_po(po: Path) -> None:
     compiled = io.BytesIO()
-    write_mo(compiled, _catalog())
+    write_mo(compiled, _catalog(po))
     compiled.seek(0)
     ours = gettext.GNUTranslations(compiled)
-    with MO.open("rb") as handle:
+    with po.with_suffix(".mo").open("rb") as handle:
         committed = gettext.GNUTranslations(handle)
     assert committed._catalog == ours._catalog  # type: ignore[attr-defined]
 
@@ -125,3 +149,31 @@ def test_the_library_keeps_its_callers_language_after_the_cli_ran(monkeypatch: p
     cli("--help")
     with pytest.raises(FactsError, match="1 problem in the facts"):
         validate({"unit": {"id": "U-1", "name": "x", "type": "township"}, "work": {"plan": 3}})
+
+
+@pytest.mark.parametrize(("lang", "expected", "absent"), [
+    ("zh_CN.UTF-8", ["用法：", "用 'assess score --help' 查看帮助。", "错误：没有选项 '--bogus'。"], "Usage:"),
+    ("C", ["Usage:", "Try 'assess score --help' for help.", "Error: No such option '--bogus'."], "用法"),
+])
+def test_clicks_own_usage_errors_are_in_the_locales_language(monkeypatch: pytest.MonkeyPatch, lang: str,
+                                                            expected: list[str], absent: str) -> None:
+    monkeypatch.setenv("LC_ALL", lang)
+    result = cli("score", "--bogus", "unit.json")
+    assert result.code == 2
+    assert all(e in result.err for e in expected) and absent not in result.err, result.err
+
+
+def test_a_bad_choice_lists_the_choices_in_chinese(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
+    result = cli("score", "--phase", "初评", "unit.json")
+    assert "'--phase' 的值无效：'初评' 不是可选的值。可选：'provisional', 'final'。" in result.err
+
+
+def test_help_options_headings_read_in_chinese_and_click_is_left_as_it_was(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LC_ALL", "zh_CN.UTF-8")
+    out = cli("rank", "--help").out
+    assert "选项" in out and "-h, --help" in out and "显示本帮助并退出。" in out and "Show this message" not in out
+    # outside a run click speaks as it would to any other program in this process
+    assert click.core._ is gettext.gettext
+    monkeypatch.setenv("LC_ALL", "C")
+    assert "Show this message and exit." in cli("rank", "--help").out

@@ -38,6 +38,7 @@ from assess import (
     read_input,
 )
 from assess import score as score_unit
+from assess.cli.clicktext import Group, translated
 from assess.i18n import LANGUAGES, N_, _, from_environment, language, set_language
 
 EXIT_OK = 0
@@ -145,7 +146,7 @@ def _choose_language(ctx: click.Context, param: click.Parameter, value: str | No
         _localise(cli)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, help=HELP, epilog=EPILOG)
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]}, help=HELP, epilog=EPILOG)
 @click.version_option(package_name="assess", prog_name="assess", help=N_("Show the version and exit."))
 @click.option("--lang", type=click.Choice(LANGUAGES), is_eager=True, expose_value=False, callback=_choose_language,
               help=N_("Language of help, errors and progress (default: from the locale, LANG)."))
@@ -178,7 +179,8 @@ def run(argv: Sequence[str], stdin: IO[Any], stdout: IO[str], stderr: IO[str]) -
     set_language(from_environment())
     _localise(cli)
     try:
-        return _run(argv, Streams(stdin, stdout, stderr))
+        with translated():
+            return _run(argv, Streams(stdin, stdout, stderr))
     finally:  # the library's own messages stay in the caller's language
         set_language(previous)
 

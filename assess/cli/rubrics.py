@@ -50,7 +50,7 @@ from assess.i18n import N_
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--samples", type=click.IntRange(min=0, max=1_000_000), default=3000, show_default=True,
               help=N_("Generated units to look for conditions that never or always hold."))
-@click.option("--unread", is_flag=True, help="Also list the facts fields no rule of the ruleset reads.")
+@click.option("--unread", is_flag=True, help=N_("Also list the facts fields no rule of the ruleset reads."))
 @click.pass_context
 def check(ctx: click.Context, rulesets_: tuple[str, ...], fmt: str, samples: int, unread: bool) -> None:
     streams = current_streams()

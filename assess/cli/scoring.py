@@ -88,12 +88,12 @@ def header_options(command: Any) -> Any:
     """The options of the Word documents' header (see README, "The 通报's header")."""
     for option in reversed([
         click.option("--header-config", type=click.Path(exists=True, dir_okay=False),
-                     help="YAML file with issuer, year, number, date, recipients, deadline."),
-        click.option("--issuer", help="Issuing body (发文机关)."),
-        click.option("--year", type=click.IntRange(1949, 2999), help="Assessment year."),
-        click.option("--number", help="Document number (文号), e.g. 中应急考〔2026〕3号."),
-        click.option("--date", "issued", help="Date as printed, e.g. 2026年12月20日 (default: today)."),
-        click.option("--deadline", help="By when units report what they fixed, e.g. 2027年1月31日."),
+                     help=N_("YAML file with issuer, year, number, date, recipients, deadline.")),
+        click.option("--issuer", help=N_("Issuing body (发文机关).")),
+        click.option("--year", type=click.IntRange(1949, 2999), help=N_("Assessment year.")),
+        click.option("--number", help=N_("Document number (文号), e.g. 中应急考〔2026〕3号.")),
+        click.option("--date", "issued", help=N_("Date as printed, e.g. 2026年12月20日 (default: today).")),
+        click.option("--deadline", help=N_("By when units report what they fixed, e.g. 2027年1月31日.")),
     ]):
         command = option(command)
     return command
@@ -142,7 +142,7 @@ def batch_options(command: Callable[..., None]) -> Callable[..., None]:
     for option in reversed([
         click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True),
         click.option("--jobs", type=click.IntRange(min=1, max=256), default=1, show_default=True,
-                     help="Score in this many worker processes."),
+                     help=N_("Score in this many worker processes.")),
         click.option("--records", multiple=True, metavar="FILE", help=RECORDS_HELP),
         click.option("--review", metavar="FILE", help=REVIEW_HELP),
     ]):
@@ -186,7 +186,7 @@ def score_all(batch: Batch, skip_invalid: bool, streams: Streams, tally: Tally) 
 @click.option("--format", "fmt", type=click.Choice(["text", *RANKING_FORMATS]),
               help=N_("Default: from the -o suffix (.txt .md .html .csv .json .xlsx .docx), else text "
                       "(the terminal table, as in score; also called plain)."))
-@click.option("-o", "--output", help="Write to this file (atomically) instead of standard output.")
+@click.option("-o", "--output", help=N_("Write to this file (atomically) instead of standard output."))
 @click.option("--skip-invalid", is_flag=True, help=N_("Rank the valid units and list the invalid ones."))
 @click.option("--self-score-threshold", type=click.FloatRange(min=0), default=5.0, show_default=True,
               callback=lambda ctx, param, value: finite_number(value),
@@ -222,19 +222,19 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str | No
         streams.out(render_ranking(ranking, chosen, kept).decode("utf-8"))
 
 
-@cli.command()
+@cli.command(help=N_(
+    "One Word letter per unit in FOLDER, from facts files, folders or JSONL: in 初评 the 补正通知 (the evidence to "
+    "supply), in 终评 the 反馈意见 (deductions, what to fix)."))
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("-o", "--output", "folder", required=True, help="Folder for the letters (made if missing).")
-@click.option("--combined", is_flag=True, help="Also write every letter in one file, 反馈意见汇总.docx.")
-@click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH", help="Score every unit under this ruleset.")
-@click.option("--skip-invalid", is_flag=True, help="Write letters for the valid units and list the others.")
+@click.option("-o", "--output", "folder", required=True, help=N_("Folder for the letters (made if missing)."))
+@click.option("--combined", is_flag=True, help=N_("Also write every letter in one file, 反馈意见汇总.docx."))
+@click.option("--ruleset", "ruleset_ref", metavar="NAME|PATH", help=N_("Score every unit under this ruleset."))
+@click.option("--skip-invalid", is_flag=True, help=N_("Write letters for the valid units and list the others."))
 @batch_options
 @header_options
 def letters(paths: tuple[str, ...], folder: str, combined: bool, ruleset_ref: str | None, skip_invalid: bool,
             engine: str, jobs: int, records: tuple[str, ...], review: str | None, phase: Phase,
             missing_records: Literal["skip"] | None, **header: Any) -> None:
-    """One Word letter per unit in FOLDER, from facts files, folders or JSONL: in 初评 the
-    补正通知 (the evidence to supply), in 终评 the 反馈意见 (deductions, what to fix)."""
     streams = current_streams()
     target = Path(folder)
     if target.exists() and not target.is_dir():
