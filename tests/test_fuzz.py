@@ -8,6 +8,7 @@ A few hundred examples per target run with the suite; the long run is opt-in:
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import os
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -295,3 +297,78 @@ def test_a_workbook_opens_or_is_an_input_error(data: bytes) -> None:
             assert exc.message and exc.source == "<stdin>"
             return
     assert book.sheetnames is not None
+
+
+# ---------------------------------------------------------------- the office's records and the review
+
+RECORDS = (SAMPLES / "office-records-example.csv").read_text(encoding="utf-8-sig").splitlines()
+REVIEW = yaml.safe_load((SAMPLES / "review-example.yaml").read_text(encoding="utf-8"))
+cells = st.one_of(st.text(max_size=12), st.sampled_from(["", "是", "否", "-1", "1e9", "3.5", "seed-08", "=1+1", "无"]))
+
+
+@st.composite
+def records_file(draw: st.DrawFn) -> tuple[str, bytes]:
+    """The example records with cells, headers and rows changed, in one of the four formats."""
+    rows = [line.split(",") for line in RECORDS]
+    for _ in range(draw(st.integers(0, 6))):
+        row = draw(st.integers(0, len(rows) - 1))
+        rows[row][draw(st.integers(0, len(rows[row]) - 1))] = draw(cells)
+    if draw(st.booleans()):
+        rows = rows[:draw(st.integers(0, len(rows)))] + draw(st.lists(st.lists(cells, max_size=25), max_size=3))
+    suffix = draw(st.sampled_from([".csv", ".json", ".jsonl", ".xlsx"]))
+    if suffix == ".csv":
+        return suffix, "\n".join(",".join(r) for r in rows).encode(draw(st.sampled_from(["utf-8", "utf-8-sig", "gbk"])),
+                                                                  errors="replace")
+    if suffix == ".xlsx":
+        from openpyxl import Workbook
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        book = Workbook()
+        assert book.active is not None
+        for r in rows:
+            book.active.append([ILLEGAL_CHARACTERS_RE.sub("", c) for c in r])  # what a sheet can hold
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return suffix, buffer.getvalue()
+    header = rows[0] if rows else []
+    items = [dict(zip(header, r)) for r in rows[1:]]
+    if draw(st.booleans()) and items:
+        items[0][draw(st.sampled_from(header or ["x"]))] = draw(json_values)
+    if suffix == ".json":
+        return suffix, json.dumps(draw(st.sampled_from([items, {"rows": items}, items[:1]])), ensure_ascii=False,
+                                  allow_nan=True).encode()
+    return suffix, "\n".join(json.dumps(i, ensure_ascii=False, allow_nan=True) for i in items).encode()
+
+
+@st.composite
+def review_file(draw: st.DrawFn) -> bytes:
+    """The example review with decisions dropped, repeated or given odd values, or YAML that is not one."""
+    if draw(st.integers(0, 5)) == 0:
+        return draw(st.sampled_from([b"", b"decisions: [", b"- a\n- b", b"decisions: 3", b"\xff\xfe", b"a: &x [*x]"]))
+    review = copy.deepcopy(REVIEW)
+    decisions = review["decisions"]
+    for _ in range(draw(st.integers(0, 4))):
+        decision = decisions[draw(st.integers(0, len(decisions) - 1))]
+        decision[draw(st.sampled_from([*sorted(decision), "points", "value", "rule", "extra"]))] = draw(json_values)
+    if draw(st.booleans()):
+        decisions.extend(draw(st.lists(st.sampled_from(decisions), max_size=3)))
+    return yaml.safe_dump(review, allow_unicode=True).encode()
+
+
+@QUICK_FUZZ
+@given(records_file(), review_file())
+def test_score_and_rank_survive_any_records_and_review(tmp_path_factory: pytest.TempPathFactory,
+                                                       records: tuple[str, bytes], review: bytes) -> None:
+    folder = tmp_path_factory.mktemp("sources")
+    suffix, data = records
+    records_path, review_path = folder / f"records{suffix}", folder / "review.yaml"
+    records_path.write_bytes(data)
+    review_path.write_bytes(review)
+    unit = str(SAMPLES / "seed-08-township.json")
+    # the example review picks points for items the example records make deductible
+    for sources in (["--records", str(records_path)],
+                    ["--records", str(SAMPLES / "office-records-example.csv"), "--review", str(review_path)]):
+        assert_clean(*outcome(["score", unit, "--engine", "native", "--phase", "final",
+                               "--allow-missing-records", "skip", *sources]))
+    assert_clean(*outcome(["rank", str(SAMPLES), "--engine", "native", "--phase", "final", "--records",
+                           str(records_path), "--review", str(review_path), "--skip-invalid"]))
