@@ -48,7 +48,7 @@ class ExprError(Exception):
     def __init__(self, message: str, column: int | None = None) -> None:
         self.message = message
         self.column = column
-        super().__init__(message if column is None else f"{message} (column {column})")
+        super().__init__(message if column is None else message + _(" (column {column})").format(column=column))
 
 
 @dataclass(frozen=True, eq=False)
