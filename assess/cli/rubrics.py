@@ -42,7 +42,7 @@ from assess.cli import (
     cli,
     current_streams,
 )
-from assess.i18n import N_
+from assess.i18n import N_, _
 
 
 @cli.command(help=N_("Check rulesets: load errors and warnings, each with file, line and rule; exit 1 on an error."))
@@ -61,7 +61,8 @@ def check(ctx: click.Context, rulesets_: tuple[str, ...], fmt: str, samples: int
         for finding in findings:
             streams.out(finding.render() + "\n")
         errors = sum(f.severity == "error" for f in findings)
-        streams.out(f"{len(rulesets_)} file(s): {errors} error(s), {len(findings) - errors} warning(s)\n")
+        streams.out(_("{files} file(s): {errors} error(s), {warnings} warning(s)").format(
+            files=len(rulesets_), errors=errors, warnings=len(findings) - errors) + "\n")
     if any(f.severity == "error" for f in findings):
         ctx.exit(EXIT_FAILED)
 
