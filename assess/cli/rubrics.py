@@ -163,7 +163,7 @@ def extract(summary: str, split: bool, unit_type: str | None, name: str | None, 
 def schema(which: str, fmt: str) -> None:
     if fmt == "markdown":
         if which != "facts":
-            raise click.UsageError("--format markdown is available for the facts schema only")
+            raise click.UsageError(_("--format markdown is available for the facts schema only"))
         current_streams().out(facts_reference())
         return
     data = {"assessment": assessment_json_schema, "records": records_json_schema, "review": review_json_schema,
