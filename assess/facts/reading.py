@@ -215,6 +215,10 @@ PYDANTIC_MESSAGES: dict[str, str] = {
     "too_long": N_("List should have at most {max_length} items, not {actual_length}"),
     "too_short": N_("List should have at least {min_length} items, not {actual_length}"),
     "string_pattern_mismatch": N_("Input is not in the expected form (a date is YYYY, YYYY-MM or YYYY-MM-DD)"),
+    # a review decision's time
+    "datetime_type": N_("Input should be a valid datetime"),
+    "datetime_parsing": N_("Input should be a valid datetime, {error}"),
+    "datetime_from_date_parsing": N_("Input should be a valid datetime or date, {error}"),
 }
 """pydantic's messages by error type (never by their English text), translated at use."""
 
