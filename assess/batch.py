@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from assess import facts, inputs
 from assess.errors import AssessError, EngineError, FactsError, NoRulesetError
+from assess.i18n import _
 from assess.ruleset import Ruleset, load_ruleset, ruleset_name_for
 from assess.scoring.assessment import Assessment, Phase
 from assess.scoring.ledger import MissingRecords, Provenance, score
@@ -72,7 +73,7 @@ def read_units(paths: Sequence[str | Path], defer: bool = False) -> Iterator[Uni
         if path.is_dir():
             found = sorted([*path.glob("*.json"), *path.glob("*.xlsx")])
             if not found:
-                yield Unit(str(path), error=FactsError("no *.json or *.xlsx files in this folder", source=str(path)))
+                yield Unit(str(path), error=FactsError(_("no *.json or *.xlsx files in this folder"), source=str(path)))
             for file in found:
                 yield _read_file(file)
         elif path.suffix == ".jsonl":

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assess.paths import suggestion_in
+from assess.i18n import _, colon, comma, language, ngettext
+from assess.paths import reword_suggestion, suggestion_in
 
 
 @dataclass(frozen=True)
@@ -29,13 +30,21 @@ class Issue:
     def render(self) -> str:
         where = []
         if self.line is not None:
-            where.append(f"line {self.line}")
+            where.append(_("line {line}").format(line=self.line))
         if self.rule is not None:
-            where.append(f"rule {self.rule}")
+            where.append(_("rule {rule}").format(rule=self.rule))
         if self.path:
             where.append(self.path)
-        prefix = ", ".join(where)
-        return f"{prefix}: {self.message}" if prefix else self.message
+        message = worded(self.message)
+        return f"{comma().join(where)}{colon()}{message}" if where else message
+
+
+def worded(message: str) -> str:
+    """A message as its reader reads it: a "did you mean" hint (kept in English in the
+    message, where :attr:`Issue.suggestion` finds it) in the reader's language."""
+    if language() == "en":
+        return message
+    return reword_suggestion(message, _(" (did you mean '{name}'?)"))
 
 
 MAX_ISSUES = 50
@@ -54,7 +63,8 @@ class AssessError(Exception):
         self.omitted = omitted + len(issues) - len(kept)
         """Issues left out of :attr:`issues` (beyond the first :data:`MAX_ISSUES`)."""
         if self.omitted:
-            kept += (Issue("", f"and {self.omitted} more problem(s) not listed"),)
+            kept += (Issue("", ngettext("and {count} more problem not listed", "and {count} more problems not listed",
+                                        self.omitted).format(count=self.omitted)),)
         self.issues = kept
         super().__init__(self.render())
 
@@ -65,7 +75,7 @@ class AssessError(Exception):
             (issue.suggestion for issue in self.issues if issue.suggestion), None)
 
     def render(self) -> str:
-        head = f"{self.source}: {self.message}" if self.source else self.message
+        head = f"{self.source}: {worded(self.message)}" if self.source else worded(self.message)
         if not self.issues:
             return head
         lines = [head]

@@ -54,6 +54,20 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _current.ngettext(singular, plural, count)
 
 
+def comma() -> str:
+    """The mark between the parts of a place or a list: 、 in Chinese, ", " in English
+    (punctuation has no words to translate, so it is not in the catalog)."""
+    return "、" if _language == "zh" else ", "
+
+
+def colon() -> str:
+    return "：" if _language == "zh" else ": "
+
+
+def semicolon() -> str:
+    return "；" if _language == "zh" else "; "
+
+
 def N_(message: str) -> str:
     """Marks ``message`` for the catalog where it is translated later, at use (a table
     built at import, a command's help)."""

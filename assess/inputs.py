@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from assess.errors import AssessError
+from assess.i18n import N_, _, semicolon
 
 MB = 1024 * 1024
 CHUNK = 64 * 1024
@@ -51,25 +52,28 @@ class Cap:
         return number * MB if self.unit == "MB" else number
 
     def hint(self) -> str:
-        return f"raise it with the environment variable {self.env} (in {self.unit}, default {self.default})"
+        return _("raise it with the environment variable {env} (in {unit}, default {default})").format(
+            env=self.env, unit=_(self.unit), default=self.default)
 
 
+# The kinds of file are named in messages ("larger than 20 MB, the cap on a facts file"):
+# their names are marked for the catalog and translated where a message is made.
 CAPS: dict[str, Cap] = {
-    "facts file": Cap("ASSESS_MAX_FACTS_MB", 20, "MB"),
-    "JSONL line": Cap("ASSESS_MAX_FACTS_MB", 20, "MB"),
-    "ruleset file": Cap("ASSESS_MAX_RULESET_MB", 5, "MB"),
-    "golden cases file": Cap("ASSESS_MAX_RULESET_MB", 5, "MB"),
-    "summary": Cap("ASSESS_MAX_SUMMARY_MB", 20, "MB"),
-    "workbook": Cap("ASSESS_MAX_WORKBOOK_MB", 20, "MB"),
-    "records file": Cap("ASSESS_MAX_RECORDS_MB", 20, "MB"),
-    "review file": Cap("ASSESS_MAX_RULESET_MB", 5, "MB"),
-    "unpacked office file": Cap("ASSESS_MAX_UNPACKED_MB", 100, "MB"),
-    "office file entries": Cap("ASSESS_MAX_ZIP_ENTRIES", 2000, "entries"),
-    "office file compression ratio": Cap("ASSESS_MAX_ZIP_RATIO", 200, "times"),
-    "document paragraphs": Cap("ASSESS_MAX_PARAGRAPHS", 50_000, "paragraphs"),
-    "pipe wait": Cap("ASSESS_PIPE_WAIT", 10, "seconds"),
-    "summary characters": Cap("ASSESS_MAX_SUMMARY_CHARS", 1_000_000, "characters"),
-    "extraction seconds": Cap("ASSESS_EXTRACT_SECONDS", 60, "seconds"),
+    N_("facts file"): Cap("ASSESS_MAX_FACTS_MB", 20, "MB"),
+    N_("JSONL line"): Cap("ASSESS_MAX_FACTS_MB", 20, "MB"),
+    N_("ruleset file"): Cap("ASSESS_MAX_RULESET_MB", 5, "MB"),
+    N_("golden cases file"): Cap("ASSESS_MAX_RULESET_MB", 5, "MB"),
+    N_("summary"): Cap("ASSESS_MAX_SUMMARY_MB", 20, "MB"),
+    N_("workbook"): Cap("ASSESS_MAX_WORKBOOK_MB", 20, "MB"),
+    N_("records file"): Cap("ASSESS_MAX_RECORDS_MB", 20, "MB"),
+    N_("review file"): Cap("ASSESS_MAX_RULESET_MB", 5, "MB"),
+    N_("unpacked office file"): Cap("ASSESS_MAX_UNPACKED_MB", 100, "MB"),
+    "office file entries": Cap("ASSESS_MAX_ZIP_ENTRIES", 2000, N_("entries")),
+    "office file compression ratio": Cap("ASSESS_MAX_ZIP_RATIO", 200, N_("times")),
+    "document paragraphs": Cap("ASSESS_MAX_PARAGRAPHS", 50_000, N_("paragraphs")),
+    "pipe wait": Cap("ASSESS_PIPE_WAIT", 10, N_("seconds")),
+    "summary characters": Cap("ASSESS_MAX_SUMMARY_CHARS", 1_000_000, N_("characters")),
+    "extraction seconds": Cap("ASSESS_EXTRACT_SECONDS", 60, N_("seconds")),
 }
 
 
@@ -80,11 +84,13 @@ def cap(what: str) -> int:
 
 
 def too_large(what: str, limit: int) -> str:
-    size = f"{limit / MB:g} MB" if limit >= MB else f"{limit} bytes"
+    size = f"{limit / MB:g} MB" if limit >= MB else _("{count} bytes").format(count=limit)
     known = CAPS.get(what)
-    hint = f"; {known.hint()}" if known is not None else ""
-    article = "an" if what[:1] in "aeiou" else "a"
-    return f"larger than {size}, the cap on {article} {what}{hint}"
+    hint = f"{semicolon()}{known.hint()}" if known is not None else ""
+    template = (_("larger than {size}, the cap on an {what}") if what[:1] in "aeiou"
+                else _("larger than {size}, the cap on a {what}"))
+    return template.format(size=size, what=_(what)) + hint
+
 
 
 def read_input(source: str | os.PathLike[str] | BinaryIO, *, what: str, limit: int) -> bytes:
@@ -124,15 +130,15 @@ def open_input(path: str | os.PathLike[str], *, what: str, size_limit: int | Non
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except FileNotFoundError as exc:
-        raise InputError("no such file", source=name) from exc
+        raise InputError(_("no such file"), source=name) from exc
     except IsADirectoryError as exc:
-        raise InputError(f"is a directory, not a {what}", source=name) from exc
+        raise InputError(_("is a directory, not a {what}").format(what=_(what)), source=name) from exc
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", source=name) from exc
+        raise InputError(_("cannot read: {reason}").format(reason=exc.strerror), source=name) from exc
     try:
         mode = os.fstat(fd)
         if stat.S_ISDIR(mode.st_mode):
-            raise InputError(f"is a directory, not a {what}", source=name)
+            raise InputError(_("is a directory, not a {what}").format(what=_(what)), source=name)
         if stat.S_ISREG(mode.st_mode) and size_limit is not None and mode.st_size > size_limit:
             raise InputError(too_large(what, size_limit), source=name)
         if stat.S_ISFIFO(mode.st_mode) or stat.S_ISSOCK(mode.st_mode):
@@ -149,22 +155,23 @@ def _wait_for_writer(fd: int, name: str) -> None:
     poller = select.poll()
     poller.register(fd, select.POLLIN | select.POLLHUP)
     if not poller.poll(seconds * 1000):
-        raise InputError(f"nothing was written to this pipe within {seconds} s; "
-                         f"{CAPS['pipe wait'].hint()}", source=name)
+        raise InputError(_("nothing was written to this pipe within {seconds} s").format(seconds=seconds)
+                         + semicolon() + CAPS["pipe wait"].hint(), source=name)
 
 
 def read_lines(source: str | os.PathLike[str], *, what: str, limit: int) -> Iterator[tuple[int, bytes | InputError]]:
     """The non-blank lines of a file with their numbers, each at most ``limit`` bytes. A longer
     line comes out as an :class:`InputError` in its place, and is skipped without being kept."""
     name = str(source)
-    with open_input(source, what=f"file of {what}s") as handle:
+    with open_input(source, what=N_("file of JSONL lines") if what == "JSONL line" else f"file of {what}s") as handle:
         number = 0
         while line := handle.readline(limit + 2):
             number += 1
             if len(line.rstrip(b"\r\n")) > limit:
                 while not line.endswith(b"\n") and (line := handle.readline(CHUNK)):
                     pass
-                yield number, InputError(f"line {number}: " + too_large(what, limit), source=name)
+                yield number, InputError(_("line {line}: {reason}").format(line=number, reason=too_large(what, limit)),
+                                         source=name)
             elif line.strip():
                 yield number, line
 
@@ -173,8 +180,8 @@ def read_lines(source: str | os.PathLike[str], *, what: str, limit: int) -> Iter
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _REFUSED = (
-    (b"%PDF", "a PDF file: save the document as .docx or copy its text into a .txt file"),
-    (b"{\\rtf", "an RTF file: save the document as .docx or .txt"),
+    (b"%PDF", N_("a PDF file: save the document as .docx or copy its text into a .txt file, not a {what}")),
+    (b"{\\rtf", N_("an RTF file: save the document as .docx or .txt, not a {what}")),
 )
 
 
@@ -184,40 +191,46 @@ def check_office_zip(data: bytes, *, what: str, source: str) -> zipfile.ZipFile:
     entries and compression ratio. Encrypted, old binary (.doc/.xls), PDF and corrupt
     files are refused with a message that says what to do."""
     if data.startswith(_OLE):
-        raise InputError(f"an encrypted {what} (password-protected) or an old binary .doc/.xls file, "
-                         f"which cannot be read: remove the password or save it as {what}", source=source)
+        raise InputError(_("an encrypted {what} (password-protected) or an old binary .doc/.xls file, "
+                           "which cannot be read: remove the password or save it as {what}").format(what=what),
+                         source=source)
     for signature, message in _REFUSED:
         if data.startswith(signature):
-            raise InputError(f"{message}, not a {what}", source=source)
+            raise InputError(_(message).format(what=what), source=source)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError, OSError, EOFError) as exc:
-        raise InputError(f"not a readable {what} file (a damaged or incomplete zip archive)", source=source) from exc
+        raise InputError(_("not a readable {what} file (a damaged or incomplete zip archive)").format(what=what),
+                         source=source) from exc
     most_entries = cap("office file entries")
     if len(entries) > most_entries:
-        raise InputError(f"{len(entries)} parts inside, more than {most_entries}, the cap on the parts of an "
-                         f"office file; {CAPS['office file entries'].hint()}", source=source)
+        raise InputError(_("{count} parts inside, more than {most}, the cap on the parts of an office file").format(
+            count=len(entries), most=most_entries) + semicolon() + CAPS["office file entries"].hint(), source=source)
     unpacked = sum(e.file_size for e in entries)
     most_bytes = cap("unpacked office file")
     if unpacked > most_bytes:
-        raise InputError(f"unpacks to {unpacked / MB:.0f} MB: " + too_large("unpacked office file", most_bytes),
-                         source=source)
+        raise InputError(_("unpacks to {size} MB: {reason}").format(
+            size=f"{unpacked / MB:.0f}", reason=too_large("unpacked office file", most_bytes)), source=source)
     ratio = cap("office file compression ratio")
     for entry in entries:
         if entry.flag_bits & 0x1:
-            raise InputError(f"an encrypted {what}: remove the password and save it again", source=source)
+            raise InputError(_("an encrypted {what}: remove the password and save it again").format(what=what),
+                             source=source)
         # small parts compress well without being bombs; only a large part's ratio counts
         if entry.file_size > MB and entry.file_size > ratio * max(entry.compress_size, 1):
             times = entry.file_size // max(entry.compress_size, 1)
-            raise InputError(f"part {entry.filename!r} unpacks {times} times its packed size, more than {ratio}; "
-                             f"{CAPS['office file compression ratio'].hint()}", source=source)
+            raise InputError(_("part {part!r} unpacks {times} times its packed size, more than {ratio}").format(
+                part=entry.filename, times=times, ratio=ratio)
+                + semicolon() + CAPS["office file compression ratio"].hint(), source=source)
     try:  # inflate every part once, within the caps just checked, so that parsers meet no damage
         damaged = archive.testzip()
     except (zipfile.BadZipFile, zlib.error, NotImplementedError, EOFError, OSError, ValueError) as exc:
-        raise InputError(f"not a readable {what} file (a damaged zip archive: {exc})", source=source) from exc
+        raise InputError(_("not a readable {what} file (a damaged zip archive: {reason})").format(
+            what=what, reason=exc), source=source) from exc
     if damaged is not None:
-        raise InputError(f"not a readable {what} file (part {damaged!r} is damaged)", source=source)
+        raise InputError(_("not a readable {what} file (part {part!r} is damaged)").format(what=what, part=damaged),
+                         source=source)
     return archive
 
 
@@ -226,14 +239,14 @@ def count_paragraphs(archive: zipfile.ZipFile, source: str) -> int:
     try:
         xml = archive.read("word/document.xml")
     except KeyError as exc:
-        raise InputError("not a .docx file (no word/document.xml inside)", source=source) from exc
+        raise InputError(_("not a .docx file (no word/document.xml inside)"), source=source) from exc
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        raise InputError("not a readable .docx file (a damaged zip archive)", source=source) from exc
+        raise InputError(_("not a readable .docx file (a damaged zip archive)"), source=source) from exc
     count = xml.count(b"<w:p>") + xml.count(b"<w:p ")
     most = cap("document paragraphs")
     if count > most:
-        raise InputError(f"{count} paragraphs, more than {most}, the cap on document paragraphs; "
-                         f"{CAPS['document paragraphs'].hint()}", source=source)
+        raise InputError(_("{count} paragraphs, more than {most}, the cap on document paragraphs").format(
+            count=count, most=most) + semicolon() + CAPS["document paragraphs"].hint(), source=source)
     return count
 
 
@@ -250,4 +263,5 @@ def read_workbook(source: str | os.PathLike[str] | BinaryIO) -> Any:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, TypeError, SyntaxError, OSError,
             EOFError) as exc:
-        raise InputError(f"not a readable .xlsx file ({type(exc).__name__})", source=name) from exc
+        raise InputError(_("not a readable .xlsx file ({reason})").format(reason=type(exc).__name__),
+                         source=name) from exc

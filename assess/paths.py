@@ -40,6 +40,13 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
 _SUGGESTION = re.compile(r" \(did you mean '((?:[^'\\]|\\.)*)'\?\)")
 
 
+def reword_suggestion(message: str, words: str) -> str:
+    """``message`` with the hint :func:`did_you_mean` wrote into it given in ``words``
+    (a template with ``{name}``): the hint is found by :func:`suggestion_in` in the
+    English form, and shown to a reader in another language in this one."""
+    return _SUGGESTION.sub(lambda found: words.format(name=found.group(1)), message)
+
+
 def suggestion_in(message: str) -> str | None:
     """The suggestion :func:`did_you_mean` wrote into a message, or None: messages keep
     their words for people, and errors expose the suggestion to programs from here."""

@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict
 
 from assess.errors import AssessError
 from assess.facts import PERIOD_LABELS, UNIT_TYPE_LABELS
+from assess.i18n import _
 from assess.ruleset import Ruleset
 from assess.scoring.assessment import Assessment, CategoryScore, RulesetRef, UnitRef
 from assess.scoring.pillars import pillar_scores
@@ -201,8 +202,9 @@ class Ranker:
             group = (ruleset, [])
             self._groups[key] = group
         elif group[0].sha256 != ruleset.sha256:
-            raise AssessError(f"units were scored under different rulesets ({group[0].id} and {ruleset.id}); "
-                              "rank them by type, or score them all under one ruleset")
+            raise AssessError(_("units were scored under different rulesets ({first} and {second}); "
+                                "rank them by type, or score them all under one ruleset").format(
+                                    first=group[0].id, second=ruleset.id))
         group[1].append(summary)
 
     def ranking(self) -> Ranking:
@@ -323,8 +325,9 @@ def compare(a: Assessment, b: Assessment) -> Comparison:
     In 初评 units are ranked by their floor, so a pending item counts as losing its points
     at stake, and a category's score is what it keeps at the floor."""
     if a.ruleset.sha256 != b.ruleset.sha256:
-        raise AssessError(f"{a.unit.name} and {b.unit.name} were scored under different rulesets "
-                          f"({a.ruleset.id} and {b.ruleset.id}); compare them under one with --ruleset")
+        raise AssessError(_("{a} and {b} were scored under different rulesets ({first} and {second}); "
+                            "compare them under one with --ruleset").format(
+                                a=a.unit.name, b=b.unit.name, first=a.ruleset.id, second=b.ruleset.id))
     b_categories = {c.id: c for c in b.categories}
     def floor(c: CategoryScore) -> float:
         return round(c.score - c.pending, 2)

@@ -19,6 +19,7 @@ from typing import Any
 from assess import inputs
 from assess.engines import ENGINES, REGISTRY, Engine
 from assess.errors import AssessError, EngineError, Issue, NoRulesetError, RulesetError
+from assess.i18n import _, comma
 from assess.paths import did_you_mean
 from assess.rubric import overlay, yamldoc
 from assess.rubric import spec as rubric_spec
@@ -44,7 +45,7 @@ def bundled_dir() -> Path:
     for candidate in BUNDLED_DIRS:
         if candidate.is_dir() and any(candidate.glob("*.yaml")):
             return candidate
-    raise RulesetError("the bundled rulesets are missing from this installation")
+    raise RulesetError(_("the bundled rulesets are missing from this installation"))
 
 
 def bundled_names() -> list[str]:
@@ -88,8 +89,8 @@ class Ruleset:
         (see :func:`assess.durable_unavailable_reason`).
         """
         if name not in ENGINES:
-            raise EngineError(f"unknown engine {name!r}: choose {' or '.join(ENGINES)}"
-                              + did_you_mean(name, ENGINES))
+            raise EngineError(_("unknown engine {name!r}: choose {engines}").format(
+                name=name, engines=_(" or ").join(ENGINES)) + did_you_mean(name, ENGINES))
         if REGISTRY[name].unavailable() is not None:
             name = "native"
         with self._lock:
@@ -144,8 +145,9 @@ def _resolve(doc: yamldoc.Document, source: str, path: Path | None,
     key = str(base_path.resolve())
     if key in (*chain, here):
         cycle = " → ".join((*chain, here, key))
-        raise RulesetError("overlays extend each other in a cycle", source=source, issues=(
-            Issue("$.extends", f"{ref!r} leads back to this file: {cycle}", line=doc.line(("extends",))),))
+        raise RulesetError(_("overlays extend each other in a cycle"), source=source, issues=(
+            Issue("$.extends", _("{ref!r} leads back to this file: {cycle}").format(ref=ref, cycle=cycle),
+                  line=doc.line(("extends",))),))
     base = _resolve(yamldoc.load(_read(base_path), base_source), base_source, base_path, (*chain, here))
     # The base must be a ruleset on its own, so that its problems are reported as its own.
     rubric_spec.check(rubric_spec.parse(base, base_source))
@@ -157,13 +159,14 @@ def _locate(ref: str, path: Path | None, doc: yamldoc.Document, source: str) -> 
     if _is_path(ref):
         found = (path.parent / ref) if path is not None else Path(ref)
         if not found.is_file():
-            raise RulesetError("the ruleset this overlay extends cannot be found", source=source, issues=(
-                Issue("$.extends", f"no such ruleset file {str(found)!r}", line=doc.line(("extends",))),))
+            raise RulesetError(_("the ruleset this overlay extends cannot be found"), source=source, issues=(
+                Issue("$.extends", _("no such ruleset file {file!r}").format(file=str(found)),
+                      line=doc.line(("extends",))),))
         return found, str(found)
     names = bundled_names()
     if ref not in names:
-        raise RulesetError("the ruleset this overlay extends cannot be found", source=source, issues=(
-            Issue("$.extends", f"unknown bundled ruleset {ref!r}{did_you_mean(ref, names)}",
+        raise RulesetError(_("the ruleset this overlay extends cannot be found"), source=source, issues=(
+            Issue("$.extends", _("unknown bundled ruleset {name!r}").format(name=ref) + did_you_mean(ref, names),
                   line=doc.line(("extends",))),))
     return bundled_dir() / f"{ref}.yaml", f"{ref} (bundled)"
 
@@ -176,7 +179,8 @@ def _read(path: Path) -> bytes:
     try:
         return inputs.read_input(path, what="ruleset file", limit=inputs.cap("ruleset file"))
     except inputs.InputError as exc:
-        message = "no such ruleset file" if exc.message == "no such file" else exc.message
+        missing = isinstance(exc.__cause__, FileNotFoundError)
+        message = _("no such ruleset file") if missing else exc.message
         raise RulesetError(message, source=exc.source) from exc
 
 
@@ -193,9 +197,9 @@ def load_ruleset(ref: str | os.PathLike[str]) -> Ruleset:
     if not is_path:
         names = bundled_names()
         if text_ref not in names:
-            raise RulesetError(f"unknown ruleset {text_ref!r}; bundled rulesets are "
-                               f"{', '.join(names)}{did_you_mean(text_ref, names)}; "
-                               "or give a path to a .yaml file")
+            raise RulesetError(_("unknown ruleset {name!r}; bundled rulesets are {names}{hint}; "
+                                 "or give a path to a .yaml file").format(
+                name=text_ref, names=comma().join(names), hint=did_you_mean(text_ref, names)))
         path = bundled_dir() / f"{text_ref}.yaml"
     return load_text(_read(path), str(path) if is_path else f"{text_ref} (bundled)",
                      name=None if is_path else text_ref, path=path)
@@ -218,7 +222,7 @@ def ruleset_name_for(unit_type: str, sector: str | None = None) -> str:
     try:
         name = TYPE_TO_RULESET[unit_type]
     except KeyError as exc:
-        raise AssessError(f"no bundled ruleset for unit type {unit_type!r}") from exc
+        raise AssessError(_("no bundled ruleset for unit type {type!r}").format(type=unit_type)) from exc
     if unit_type == "department" and sector is not None:
         return _sector_overlays().get(sector, name)
     return name

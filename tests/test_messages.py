@@ -17,10 +17,12 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from pydantic_core.core_schema import ErrorType
 
-from assess.errors import FactsError
+from assess.errors import AssessError, FactsError
 from assess.facts import validate
 from assess.facts.reading import PYDANTIC_MESSAGES
 from assess.i18n import LOCALE_DIR, from_environment, set_language
+from assess.sources.review import parse_review
+from assess.tools.golden import load_cases
 from tests.conftest import cli
 
 ROOT = Path(__file__).parent.parent
@@ -177,3 +179,85 @@ def test_help_options_headings_read_in_chinese_and_click_is_left_as_it_was(monke
     assert click.core._ is gettext.gettext
     monkeypatch.setenv("LC_ALL", "C")
     assert "Show this message and exit." in cli("rank", "--help").out
+
+
+RECORDS_CSV = "unit.id,迟抱\nU-1,x\n"
+REVIEW_YAML = "decisions:\n  - {unit: U-1, decision: maybe, reviewer: 张三, time: 2025-12-01}\n"
+SAME_ID_OVERLAY = "id: county\nextends: county\n"
+BAD_CONDITION_OVERLAY = """\
+id: mine
+extends: county
+rules:
+  - id: CT-RSP-01
+    category: responsibility
+    pillar: 机制
+    item: 专题研究部署
+    points: 3
+    deduct:
+      per: {count: "4 - work.meeting", points: 1}
+    reason: 少{count}次
+    basis: 测试
+"""
+COUNTY = str(ROOT / "samples" / "seed-07-county.json")
+
+BAD_INPUTS = {
+    # name: (files to write, arguments, environment, Chinese lines, English lines)
+    "records": ({"office.csv": RECORDS_CSV}, ["score", COUNTY, "--records", "office.csv"], {},
+                ["考核办记录有 1 处问题", "第1行、“迟抱”列：未知的列（是不是要写 '迟报'？）"],
+                ["1 problem in the office records", "row 1, column 迟抱: unknown column (did you mean '迟报'?)"]),
+    "review": ({"review.yaml": REVIEW_YAML}, ["score", COUNTY, "--review", "review.yaml"], {},
+               ["复核文件有 1 处问题", "第2行、decisions[0].decision：复核结论只能是以下之一："
+                "accepted（认可佐证材料）、finding（现场核实结果）、missing（缺少佐证材料）、"
+                "points（在幅度内选定扣分）、rejected（不予认可佐证材料）"],
+               ["1 problem in the review",
+                "line 2, decisions[0].decision: decision must be one of accepted, finding, missing, points, rejected"]),
+    "empty review": ({"review.yaml": ""}, ["score", COUNTY, "--review", "review.yaml"], {},
+                     ["review.yaml: 复核文件为空"], ["review.yaml: empty review file"]),
+    "ruleset overlay": ({"mine.yaml": SAME_ID_OVERLAY}, ["score", COUNTY, "--ruleset", "mine.yaml"], {},
+                        ["扩展细则有 1 处问题", "第1行、id：扩展细则需要有自己的 id，不能沿用所扩展细则的 'county'"],
+                        ["1 problem in the overlay", "line 1, id: an overlay needs an id of its own, not its base's "
+                                                     "'county'"]),
+    "ruleset condition": ({"mine.yaml": BAD_CONDITION_OVERLAY}, ["score", COUNTY, "--ruleset", "mine.yaml"], {},
+                          ["考核细则有 1 处问题", "第10行、规则CT-RSP-01、rules[0].deduct.per.count："
+                           "'4 - work.meeting' 中：未知的事实路径 'work.meeting'（是不是要写 'work.meetings'？）"
+                           "（第5个字符处）"],
+                          ["1 problem in the ruleset", "line 10, rule CT-RSP-01, rules[0].deduct.per.count: "
+                           "in '4 - work.meeting': unknown fact path 'work.meeting' (did you mean 'work.meetings'?) "
+                           "(column 5)"]),
+    "oversized facts": ({"unit.json": "{}"}, ["score", "unit.json"], {"ASSESS_MAX_FACTS_MB": "0"},
+                        ["unit.json: 超过 0 字节，即报送数据文件的大小上限；"
+                         "可用环境变量 ASSESS_MAX_FACTS_MB 调高（单位：MB，默认 20）"],
+                        ["unit.json: larger than 0 bytes, the cap on a facts file; "
+                         "raise it with the environment variable ASSESS_MAX_FACTS_MB (in MB, default 20)"]),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh_CN.UTF-8", "C"])
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_bad_records_review_ruleset_and_oversized_inputs_are_refused_in_the_locales_language(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, case: str, lang: str) -> None:
+    files, args, environ, chinese, english = BAD_INPUTS[case]
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("LC_ALL", lang)
+    for name, value in environ.items():
+        monkeypatch.setenv(name, value)
+    result = cli(*args)
+    assert result.code == 2 and result.out == ""
+    expected, other = (chinese, english) if lang.startswith("zh") else (english, chinese)
+    assert all(line in result.err for line in expected), result.err
+    assert not any(line in result.err for line in other), result.err
+
+
+@pytest.mark.parametrize(("read", "words"), [
+    (lambda path: parse_review(b"", str(path)), "empty review file"),
+    (load_cases, "empty golden cases file"),
+], ids=["review", "golden cases"])
+def test_an_empty_review_or_cases_file_is_named_for_what_it_is_not_a_ruleset(
+        tmp_path: Path, read: Any, words: str) -> None:
+    path = tmp_path / "empty.yaml"
+    path.write_text("", encoding="utf-8")
+    with pytest.raises(AssessError) as caught:
+        read(path)
+    assert caught.value.message == words and "ruleset" not in str(caught.value)

@@ -69,6 +69,7 @@ from assess.api.units import as_units as as_units
 from assess.api.units import parse_facts as parse_facts
 from assess.engines import durable
 from assess.errors import AssessError, UsageError
+from assess.i18n import _, comma
 from assess.paths import did_you_mean
 from assess.reports import assessment as report
 from assess.reports.formats import ASSESSMENT_FORMATS, RANKING_FORMATS
@@ -205,7 +206,7 @@ def score_many(units: Iterable[FactsInput | batch.Unit], ruleset: Ruleset | str 
     if jobs > 1:
         ref = ruleset.path if isinstance(ruleset, Ruleset) else ruleset
         if isinstance(ruleset, Ruleset) and ref is None:
-            raise AssessError("a ruleset loaded from text cannot be sent to worker processes; pass its path")
+            raise AssessError(_("a ruleset loaded from text cannot be sent to worker processes; pass its path"))
         yield from batch.score_units_in_processes(units, ref, engine, jobs, detail, phase, missing_records)
         return
     if isinstance(ruleset, Ruleset):
@@ -240,8 +241,8 @@ def rank(scored: Iterable[batch.Scored | tuple[Assessment, Ruleset]], *, by: Lit
 
     def once(unit_id: str, where: str) -> None:
         if unit_id in seen:
-            raise AssessError(f"the same unit (unit.id {unit_id!r}) twice: {seen[unit_id]} and {where}; "
-                              "a unit is ranked once")
+            raise AssessError(_("the same unit (unit.id {unit!r}) twice: {first} and {second}; a unit is ranked once")
+                              .format(unit=unit_id, first=seen[unit_id], second=where))
         seen[unit_id] = where
 
     for item in scored:
@@ -276,8 +277,8 @@ def render_assessment(assessment: Assessment, format: str = "text") -> str:
         return report.markdown_report(assessment)
     if format == "text":
         return report.text_report(assessment)
-    raise UsageError(f"unknown assessment format {format!r}; choose {', '.join(ASSESSMENT_FORMATS)}"
-                     + did_you_mean(format, ASSESSMENT_FORMATS))
+    raise UsageError(_("unknown assessment format {format!r}; choose {formats}").format(
+        format=format, formats=comma().join(ASSESSMENT_FORMATS)) + did_you_mean(format, ASSESSMENT_FORMATS))
 
 
 def render_comparison(comparison: ranking.Comparison) -> str:
@@ -296,8 +297,8 @@ def render_ranking(result: ranking.Ranking, format: str = "plain",
     from assess.reports import publish
 
     if format not in RANKING_FORMATS:
-        raise UsageError(f"unknown ranking format {format!r}; choose {', '.join(RANKING_FORMATS)}"
-                         + did_you_mean(format, RANKING_FORMATS))
+        raise UsageError(_("unknown ranking format {format!r}; choose {formats}").format(
+            format=format, formats=comma().join(RANKING_FORMATS)) + did_you_mean(format, RANKING_FORMATS))
     return publish.render(result, format, assessments, notice, track)
 
 

@@ -119,7 +119,7 @@ def phase_options(command: Callable[..., None]) -> Callable[..., None]:
 def finite_number(value: float) -> float:
     """FloatRange lets nan and inf through: nan compares false with every bound."""
     if not math.isfinite(value):
-        raise click.BadParameter(f"{value} is not a finite number")
+        raise click.BadParameter(_("{value} is not a finite number").format(value=value))
     return value
 
 

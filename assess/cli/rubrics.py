@@ -42,7 +42,7 @@ from assess.cli import (
     cli,
     current_streams,
 )
-from assess.i18n import N_
+from assess.i18n import N_, _
 
 
 @cli.command(help=N_("Check rulesets: load errors and warnings, each with file, line and rule; exit 1 on an error."))
@@ -61,7 +61,8 @@ def check(ctx: click.Context, rulesets_: tuple[str, ...], fmt: str, samples: int
         for finding in findings:
             streams.out(finding.render() + "\n")
         errors = sum(f.severity == "error" for f in findings)
-        streams.out(f"{len(rulesets_)} file(s): {errors} error(s), {len(findings) - errors} warning(s)\n")
+        streams.out(_("{files} file(s): {errors} error(s), {warnings} warning(s)").format(
+            files=len(rulesets_), errors=errors, warnings=len(findings) - errors) + "\n")
     if any(f.severity == "error" for f in findings):
         ctx.exit(EXIT_FAILED)
 
@@ -162,7 +163,7 @@ def extract(summary: str, split: bool, unit_type: str | None, name: str | None, 
 def schema(which: str, fmt: str) -> None:
     if fmt == "markdown":
         if which != "facts":
-            raise click.UsageError("--format markdown is available for the facts schema only")
+            raise click.UsageError(_("--format markdown is available for the facts schema only"))
         current_streams().out(facts_reference())
         return
     data = {"assessment": assessment_json_schema, "records": records_json_schema, "review": review_json_schema,

@@ -120,8 +120,9 @@ class Tally:
 
     def failed(self, skip_invalid: bool, what: str) -> None:
         if self.unranked and not skip_invalid:
-            raise AssessError(f"{len(self.unranked)} of {self.units} units could not be scored; "
-                              f"nothing was written (--skip-invalid {what})")
+            raise AssessError(_("{failed} of {count} units could not be scored; nothing was written "
+                                "(--skip-invalid {what})").format(failed=len(self.unranked), count=self.units,
+                                                                  what=what))
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str | No
     streams = current_streams()
     chosen = infer_format("plain" if fmt == "text" else fmt, output)
     if chosen in BINARY_FORMATS and output is None:
-        raise click.UsageError(f"--format {chosen} writes a file: give -o FILE.{chosen}")
+        raise click.UsageError(_("--format {format} writes a file: give -o FILE.{format}").format(format=chosen))
     if output is not None:
         output_target(output)  # refuse a folder, FIFO or device before the work, not after
     notice_header = read_header(header) if chosen == "docx" else None
@@ -208,7 +209,7 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str | No
     batch = Batch(paths, ruleset_ref, engine, jobs, phase, records, review, missing_records)
     scored = score_all(batch, skip_invalid, streams, tally)
     ranking = rank_units(scored, by="type" if by == "type" else "none", self_score_threshold=self_score_threshold)
-    tally.failed(skip_invalid, "ranks the others")
+    tally.failed(skip_invalid, _("ranks the others"))
     if not ranking.tables:
         raise AssessError(_("no units to rank"))
     notice = None if notice_header is None else NoticeOptions(header=notice_header, phase=phase,
@@ -238,14 +239,15 @@ def letters(paths: tuple[str, ...], folder: str, combined: bool, ruleset_ref: st
     streams = current_streams()
     target = Path(folder)
     if target.exists() and not target.is_dir():
-        raise AssessError(f"{folder} is not a folder; nothing was written")
+        raise AssessError(_("{folder} is not a folder; nothing was written").format(folder=folder))
     if not target.parent.is_dir():
-        raise AssessError(f"{folder}: the folder {target.parent} does not exist; nothing was written")
+        raise AssessError(_("{given}: the folder {folder} does not exist; nothing was written").format(
+            given=folder, folder=target.parent))
     notice_header = read_header(header)
     tally = Tally(keep=True)
     batch = Batch(paths, ruleset_ref, engine, jobs, phase, records, review, missing_records)
     collections.deque(score_all(batch, skip_invalid, streams, tally), maxlen=0)  # run it for the tally
-    tally.failed(skip_invalid, "writes the others' letters")
+    tally.failed(skip_invalid, _("writes the others' letters"))
     written = render_letters(tally.kept, notice_header, combined)
     target.mkdir(exist_ok=True)
     progress = Progress(streams.stderr)

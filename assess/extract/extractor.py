@@ -19,6 +19,7 @@ from assess.extract.state import _Found
 from assess.extract.teams import _TeamFacts
 from assess.extract.unit import _UnitFacts
 from assess.facts import FIELDS, UNIT_TYPE_LABELS, validate
+from assess.i18n import _, comma
 
 
 class _Extractor(_UnitFacts, _OrganizationFacts, _CapacityFacts, _TeamFacts, _PlanFacts, _DrillFacts,
@@ -47,7 +48,7 @@ class _Extractor(_UnitFacts, _OrganizationFacts, _CapacityFacts, _TeamFacts, _Pl
             if path.startswith("unit."):
                 evidence[path] = found
                 continue
-            section, _, leaf = path.partition(".")
+            section, _dot, leaf = path.partition(".")
             if leaf:
                 facts.setdefault(section, {})[leaf] = found.value
             else:
@@ -56,7 +57,7 @@ class _Extractor(_UnitFacts, _OrganizationFacts, _CapacityFacts, _TeamFacts, _Pl
         if self.state.named_plans:
             plans = facts.setdefault("plans", {})
             plans["named"] = [{"title": t[:200], "kind": k} for t, k, _ in self.state.named_plans]
-            for i, (_, _, found) in enumerate(self.state.named_plans):
+            for i, (_title, _kind, found) in enumerate(self.state.named_plans):
                 evidence[f"plans.named[{i}]"] = found
         if self.state.items:
             facts.setdefault("supplies", {})["items"] = [item for item, _ in self.state.items]
@@ -102,7 +103,7 @@ def _present(facts: dict[str, Any], path: str) -> bool:
 
 def _repair(facts: dict[str, Any], evidence: dict[str, _Found]) -> tuple[dict[str, Any], dict[str, _Found]]:
     """Drop drafted values that break a cross-field check, until the facts validate."""
-    for _ in range(20):
+    for _attempt in range(20):
         try:
             validate(facts, "<draft>")
             return facts, evidence
@@ -138,5 +139,6 @@ def extract(text: str, *, unit_type: str | None = None, name: str | None = None,
             unit_id: str | None = None) -> Draft:
     """Draft facts from one summary's text; ``unit_type``, ``name``, ``unit_id`` override the text."""
     if unit_type is not None and unit_type not in UNIT_TYPE_LABELS:
-        raise FactsError(f"unknown unit type {unit_type!r}: choose one of {', '.join(UNIT_TYPE_LABELS)}")
+        raise FactsError(_("unknown unit type {type!r}: choose one of {types}").format(
+            type=unit_type, types=comma().join(UNIT_TYPE_LABELS)))
     return _Extractor(text, unit_type, name, unit_id).run()

@@ -10,9 +10,11 @@ import zlib
 from assess import inputs
 from assess.errors import FactsError
 from assess.facts import decode
+from assess.i18n import N_, _
 
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_NOT_TEXT = ((b"%PDF", "a PDF file"), (_OLE, "a .doc file or an encrypted document"), (b"{\\rtf", "an RTF file"))
+_NOT_TEXT = ((b"%PDF", N_("a PDF file")), (_OLE, N_("a .doc file or an encrypted document")),
+             (b"{\\rtf", N_("an RTF file")))
 
 
 def _refuse_oversized(data: bytes, source: str) -> None:
@@ -25,14 +27,14 @@ def read_text(data: bytes, source: str) -> str:
     """A plain-text summary: UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030."""
     _refuse_oversized(data, source)
     if data.startswith(b"PK\x03\x04"):
-        raise FactsError("this is a zip archive (a .docx?), not a text file", source=source)
+        raise FactsError(_("this is a zip archive (a .docx?), not a text file"), source=source)
     for signature, kind in _NOT_TEXT:
         if data.startswith(signature):
-            raise FactsError(f"{kind}, which cannot be read: save it as .docx or copy its text into a .txt file",
-                             source=source)
+            raise FactsError(_("{kind}, which cannot be read: save it as .docx or copy its text into a .txt file")
+                             .format(kind=_(kind)), source=source)
     text = decode(data, source)
     if "\x00" in text:
-        raise FactsError("binary data, not text", source=source)
+        raise FactsError(_("binary data, not text"), source=source)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -50,7 +52,7 @@ def read_docx(data: bytes, source: str) -> str:
         from docx.opc.exceptions import PackageNotFoundError
         from docx.table import Table
     except ImportError as exc:  # pragma: no cover - python-docx is a dependency
-        raise FactsError("reading .docx needs python-docx (pip install python-docx)", source=source) from exc
+        raise FactsError(_("reading .docx needs python-docx (pip install python-docx)"), source=source) from exc
     try:
         document = docx.Document(io.BytesIO(data))
         lines: list[str] = []
@@ -68,7 +70,8 @@ def read_docx(data: bytes, source: str) -> str:
                 lines.append(block.text)
     except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, NotImplementedError, KeyError, ValueError,
             SyntaxError, OSError) as exc:
-        raise FactsError(f"not a readable .docx file ({type(exc).__name__}: {exc})", source=source) from exc
+        raise FactsError(_("not a readable .docx file ({reason})").format(reason=f"{type(exc).__name__}: {exc}"),
+                         source=source) from exc
     return "\n".join(lines).replace("\r\n", "\n").replace("\r", "\n")
 
 

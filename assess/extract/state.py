@@ -13,6 +13,7 @@ from assess import inputs
 from assess.errors import FactsError
 from assess.extract.numbers import _Num, _number
 from assess.extract.sentences import _prepare, _Sent, _sentences
+from assess.i18n import _
 
 
 @dataclass
@@ -41,9 +42,9 @@ class _ExtractorBase:
     def __init__(self, raw: str, unit_type: str | None, name: str | None, unit_id: str | None) -> None:
         most = inputs.cap("summary characters")
         if len(raw) > most:
-            raise FactsError(f"{len(raw)} characters: more than {most}, the cap on one summary's length; "
-                             f"{inputs.CAPS['summary characters'].hint()}; or split the file at 第N篇 headings "
-                             "and use --split")
+            raise FactsError(_("{count} characters: more than {most}, the cap on one summary's length; "
+                               "{hint}; or split the file at 第N篇 headings and use --split").format(
+                                   count=len(raw), most=most, hint=inputs.CAPS["summary characters"].hint()))
         seconds = inputs.cap("extraction seconds")
         self.deadline = time.monotonic() + seconds
         self.doc = _prepare(raw)
@@ -64,8 +65,8 @@ class _ExtractorBase:
         refused with a message rather than left running."""
         for index, sent in enumerate(self.sents):
             if index % 64 == 0 and time.monotonic() > self.deadline:
-                raise FactsError(f"extraction took longer than {inputs.cap('extraction seconds')} s, the budget "
-                                 f"per document; {inputs.CAPS['extraction seconds'].hint()}")
+                raise FactsError(_("extraction took longer than {seconds} s, the budget per document; {hint}").format(
+                    seconds=inputs.cap("extraction seconds"), hint=inputs.CAPS["extraction seconds"].hint()))
             yield sent
 
     def finditer(self, pattern: re.Pattern[str] | str, *, negative: bool = False, own: bool = True,

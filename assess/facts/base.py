@@ -16,6 +16,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from assess.i18n import _
+
 FACTS_SCHEMA_VERSION = "1.0"
 FACTS_SCHEMA_ID = f"https://assess.invalid/schema/facts/{FACTS_SCHEMA_VERSION}"
 
@@ -77,4 +79,9 @@ def not_above(section: BaseModel, pairs: tuple[tuple[str, str], ...]) -> None:
     for part, whole in pairs:
         low, high = getattr(section, part), getattr(section, whole)
         if low is not None and high is not None and low > high:
-            raise cross_error(part, f"{part} ({low}) exceeds {whole} ({high})")
+            raise cross_error(part, exceeds(part, low, whole, high))
+
+
+def exceeds(part: str, value: object, whole: str, limit: object) -> str:
+    """``part (value) exceeds whole (limit)``: a part of a fact above its whole."""
+    return _("{part} ({value}) exceeds {whole} ({limit})").format(part=part, value=value, whole=whole, limit=limit)

@@ -60,6 +60,7 @@ from assess.facts.sections import (
     Warning_,
     Work,
 )
+from assess.i18n import _
 
 
 class UnitFacts(BaseModel):
@@ -120,12 +121,12 @@ class UnitFacts(BaseModel):
                 if drill.date is not None and int(drill.date[:4]) != self.unit.year:
                     raise PydanticCustomError(
                         "cross_field", "{message}",
-                        {"message": f"drill date {drill.date} is outside the assessment "
-                                    f"year {self.unit.year}",
+                        {"message": _("drill date {date} is outside the assessment year {year}").format(
+                            date=drill.date, year=self.unit.year),
                          "field": f"drills.{index}.date"})
         if self.adjustments:
             rules = [adj.rule for adj in self.adjustments]
             dup = next((r for r in rules if rules.count(r) > 1), None)
             if dup is not None:
-                raise cross_error("adjustments", f"rule {dup!r} is adjusted twice")
+                raise cross_error("adjustments", _("rule {rule!r} is adjusted twice").format(rule=dup))
         return self

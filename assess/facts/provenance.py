@@ -19,12 +19,14 @@ from assess.facts.base import (
     ShortText,
     cross_error,
 )
+from assess.i18n import _
 
 
 def _hundredths(value: float) -> float:
     # the ledger counts in integer hundredths; a third decimal would be silently rounded
     if abs(value * 100 - round(value * 100)) > 1e-6:
-        raise PydanticCustomError("hundredths", "points have at most two decimals, got {value}", {"value": value})
+        raise PydanticCustomError("hundredths", "{message}", {
+            "message": _("points have at most two decimals, got {value}").format(value=value)})
     return value
 
 
@@ -51,16 +53,17 @@ class EvidenceRef(Section):
     @model_validator(mode="after")
     def _pointed(self) -> EvidenceRef:
         if (self.path is None) == (self.rule is None):
-            raise cross_error("path", "give exactly one of path (a fact) or rule (a rubric item)")
+            raise cross_error("path", _("give exactly one of path (a fact) or rule (a rubric item)"))
         if self.document is None and self.number is None and self.note is None:
-            raise cross_error("document", "name the evidence: a document, its number (文号) or a note")
+            raise cross_error("document", _("name the evidence: a document, its number (文号) or a note"))
         if self.path is not None:
             # The catalogue is built from this module, so it is looked up when validating.
             from assess.facts.catalogue import FIELDS
             from assess.paths import did_you_mean
 
             if self.path not in FIELDS:
-                raise cross_error("path", f"unknown fact path {self.path!r}{did_you_mean(self.path, FIELDS)}")
+                raise cross_error("path", _("unknown fact path {path!r}").format(path=self.path)
+                                  + did_you_mean(self.path, FIELDS))
         return self
 
 

@@ -34,7 +34,7 @@ def decode(data: bytes, source: str) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
-            raise FactsError(f"invalid UTF-16 at byte {exc.start}", source=source) from exc
+            raise FactsError(_("invalid UTF-16 at byte {at}").format(at=exc.start), source=source) from exc
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as utf8_error:
@@ -42,17 +42,17 @@ def decode(data: bytes, source: str) -> str:
             text = data.decode("gb18030")
         except UnicodeDecodeError:
             raise FactsError(
-                f"not UTF-8 (invalid byte at offset {utf8_error.start}) and not GBK/GB18030",
+                _("not UTF-8 (invalid byte at offset {at}) and not GBK/GB18030").format(at=utf8_error.start),
                 source=source) from utf8_error
         if any(0x80 <= ord(ch) < 0xA0 or 0xE000 <= ord(ch) < 0xF900 for ch in text):
             raise FactsError(
-                f"not UTF-8 (invalid byte at offset {utf8_error.start}) and not plausible GBK",
+                _("not UTF-8 (invalid byte at offset {at}) and not plausible GBK").format(at=utf8_error.start),
                 source=source) from utf8_error
         return text
 
 
 def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
+    raise ValueError(_("{name} is not a number JSON allows").format(name=name))
 
 
 class _Repeated(dict[str, Any]):
@@ -81,14 +81,15 @@ def _repeated_keys(value: Any, source: str) -> None:
             for key in current.repeated:
                 count += 1
                 if len(issues) < MAX_ISSUES:
-                    issues.append(Issue(json_path((*loc, key)), f"key {key!r} appears more than once in this "
-                                                                 "object; only one may be given"))
+                    issues.append(Issue(json_path((*loc, key)), _("key {key!r} appears more than once in this "
+                                                                   "object; only one may be given").format(key=key)))
         if isinstance(current, dict):
             stack.extend((v, (*loc, k)) for k, v in reversed(current.items()))
         elif isinstance(current, list):
             stack.extend((v, (*loc, i)) for i, v in reversed(list(enumerate(current))))
     if count:
-        raise FactsError(f"{count} duplicate key(s) in the JSON", source=source, issues=tuple(issues),
+        raise FactsError(ngettext("{count} duplicate key in the JSON", "{count} duplicate keys in the JSON", count)
+                         .format(count=count), source=source, issues=tuple(issues),
                          omitted=count - len(issues))
 
 
@@ -96,18 +97,18 @@ def parse_json(text: str, source: str) -> Any:
     """Parse JSON text, naming line and column on error; NaN and Infinity are errors, and so is
     a key given twice in one object (JSON would silently keep the last)."""
     if not text.strip():
-        raise FactsError("empty file: expected a JSON object", source=source)
+        raise FactsError(_("empty file: expected a JSON object"), source=source)
     try:
         value = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_pairs)
     except json.JSONDecodeError as exc:
-        raise FactsError(f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-                         source=source) from exc
+        raise FactsError(_("invalid JSON at line {line}, column {column}: {reason}").format(
+            line=exc.lineno, column=exc.colno, reason=exc.msg), source=source) from exc
     except ValueError as exc:
-        raise FactsError(f"invalid JSON: {exc}", source=source) from exc
+        raise FactsError(_("invalid JSON: {reason}").format(reason=exc), source=source) from exc
     except RecursionError as exc:
-        raise FactsError("invalid JSON: nested too deeply", source=source) from exc
+        raise FactsError(_("invalid JSON: nested too deeply"), source=source) from exc
     if _depth(value) > MAX_DEPTH:
-        raise FactsError(f"JSON nested deeper than {MAX_DEPTH} levels", source=source)
+        raise FactsError(_("JSON nested deeper than {count} levels").format(count=MAX_DEPTH), source=source)
     if _has_repeats(value):
         _repeated_keys(value, source)
     return value
@@ -155,11 +156,13 @@ def _refuse_many_unknown_fields(data: dict[str, Any], source: str) -> None:
             if not known:
                 count += 1
                 if len(first) < MAX_ISSUES:
-                    first.append(Issue(json_path((*loc, key)), "unknown field" + did_you_mean(key, model.model_fields)))
+                    first.append(Issue(json_path((*loc, key)),
+                                       _("unknown field") + did_you_mean(key, model.model_fields)))
             elif inner is not None:
                 stack.extend(_nested(value, inner, keyed, (*loc, key)))
     if count > MAX_ISSUES:
-        raise FactsError(f"{count} unknown field(s) in the facts", source=source, issues=tuple(first),
+        raise FactsError(_("{count} unknown fields in the facts").format(count=count), source=source,
+                         issues=tuple(first),
                          omitted=count - len(first))
 
 
@@ -212,11 +215,16 @@ PYDANTIC_MESSAGES: dict[str, str] = {
     "too_long": N_("List should have at most {max_length} items, not {actual_length}"),
     "too_short": N_("List should have at least {min_length} items, not {actual_length}"),
     "string_pattern_mismatch": N_("Input is not in the expected form (a date is YYYY, YYYY-MM or YYYY-MM-DD)"),
+    # a review decision's time
+    "datetime_type": N_("Input should be a valid datetime"),
+    "datetime_parsing": N_("Input should be a valid datetime, {error}"),
+    "datetime_from_date_parsing": N_("Input should be a valid datetime or date, {error}"),
 }
 """pydantic's messages by error type (never by their English text), translated at use."""
 
 
-def _pydantic_message(error: Mapping[str, Any]) -> str:
+def pydantic_message(error: Mapping[str, Any]) -> str:
+    """pydantic's message for one error, in the reader's language (its English when the type is not in the table)."""
     template = PYDANTIC_MESSAGES.get(str(error["type"]))
     if template is None:
         return str(error["msg"])
@@ -235,7 +243,7 @@ def _issue_from_error(error: Mapping[str, Any]) -> Issue:
     if error["type"] == "extra_forbidden":
         hint = did_you_mean(str(loc[-1]), fields_at(UnitFacts, loc[:-1]))
         return Issue(json_path(loc), _("unknown field") + hint)
-    message = _pydantic_message(error)
+    message = pydantic_message(error)
     if error["type"].endswith("_type") and "input" in error:
         message = _("{message}, got {kind} {value}").format(
             message=message, kind=_(_json_kind(error["input"])),
@@ -279,8 +287,8 @@ def _json_kind(value: Any) -> str:
 def validate(data: Any, source: str = "<facts>") -> UnitFacts:
     """Validate already-parsed facts (a dict), reporting every problem with its JSON path."""
     if not isinstance(data, dict):
-        kind = "a JSON array" if isinstance(data, list) else type(data).__name__
-        raise FactsError(f"expected a JSON object of unit facts, got {kind}", source=source)
+        kind = _("a JSON array") if isinstance(data, list) else type(data).__name__
+        raise FactsError(_("expected a JSON object of unit facts, got {kind}").format(kind=kind), source=source)
     _refuse_many_unknown_fields(data, source)
     try:
         return UnitFacts.model_validate(normalise(data), strict=True)
@@ -291,7 +299,7 @@ def validate(data: Any, source: str = "<facts>") -> UnitFacts:
                          .format(count=count), source=source,
                          issues=issues, omitted=count - len(issues)) from exc
     except RecursionError as exc:
-        raise FactsError("facts nested too deeply", source=source) from exc
+        raise FactsError(_("facts nested too deeply"), source=source) from exc
 
 
 def loads(data: bytes | str, source: str = "<facts>") -> UnitFacts:

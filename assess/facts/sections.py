@@ -26,9 +26,11 @@ from assess.facts.base import (
     UnitType,
     Year,
     cross_error,
+    exceeds,
     fact_field,
     not_above,
 )
+from assess.i18n import _
 
 
 class Source(Section):
@@ -76,9 +78,8 @@ class Organization(Section):
     def _subunits(self) -> Organization:
         if (self.subunits_total is not None and self.subunits_with_office is not None
                 and self.subunits_with_office > self.subunits_total):
-            raise cross_error("subunits_with_office",
-                         f"subunits_with_office ({self.subunits_with_office}) exceeds "
-                         f"subunits_total ({self.subunits_total})")
+            raise cross_error("subunits_with_office", exceeds("subunits_with_office", self.subunits_with_office,
+                                                              "subunits_total", self.subunits_total))
         return self
 
 
@@ -115,31 +116,29 @@ class Plans(Section):
     def _consistent(self) -> Plans:
         if (self.grassroots_total is not None and self.grassroots_with_plans is not None
                 and self.grassroots_with_plans > self.grassroots_total):
-            raise cross_error("grassroots_with_plans",
-                         f"grassroots_with_plans ({self.grassroots_with_plans}) exceeds "
-                         f"grassroots_total ({self.grassroots_total})")
+            raise cross_error("grassroots_with_plans", exceeds("grassroots_with_plans", self.grassroots_with_plans,
+                                                               "grassroots_total", self.grassroots_total))
         if (self.special is not None and self.special_drilled is not None
                 and self.special_drilled > self.special):
-            raise cross_error("special_drilled",
-                         f"special_drilled ({self.special_drilled}) exceeds special ({self.special})")
+            raise cross_error("special_drilled", exceeds("special_drilled", self.special_drilled,
+                                                         "special", self.special))
         if self.revised is not None and None not in (self.overall, self.special, self.department):
             existing = int(bool(self.overall)) + (self.special or 0) + (self.department or 0)
             if self.revised > existing:
-                raise cross_error("revised",
-                             f"revised ({self.revised}) exceeds the plans the unit has ({existing})")
+                raise cross_error("revised", _("revised ({revised}) exceeds the plans the unit has ({existing})")
+                                  .format(revised=self.revised, existing=existing))
         if self.named is not None:
             titles = [plan.title for plan in self.named]
             seen = Counter(titles)  # not titles.count(): 10,000 plans took seconds
             dup = next((t for t in titles if seen[t] > 1), None)
             if dup is not None:
-                raise cross_error("named", f"plan {dup!r} is named twice")
+                raise cross_error("named", _("plan {title!r} is named twice").format(title=dup))
             named_special = sum(1 for plan in self.named if plan.kind == "special")
             if self.special is not None and named_special > self.special:
-                raise cross_error("special",
-                             f"special ({self.special}) is less than the {named_special} "
-                             "special plans named in plans.named")
+                raise cross_error("special", _("special ({special}) is less than the {named} special plans named "
+                                               "in plans.named").format(special=self.special, named=named_special))
             if self.overall is False and any(p.kind == "overall" for p in self.named):
-                raise cross_error("overall", "overall is false but plans.named lists an overall plan")
+                raise cross_error("overall", _("overall is false but plans.named lists an overall plan"))
         return self
 
 
@@ -196,8 +195,8 @@ class Drill(Section):
             try:
                 _dt.date(parts[0], parts[1], parts[2])
             except ValueError as exc:
-                raise PydanticCustomError("date", "{value} is not a calendar date",
-                                          {"value": value}) from exc
+                raise PydanticCustomError("date", "{message}", {
+                    "message": _("{value} is not a calendar date").format(value=value)}) from exc
         return value
 
 
@@ -225,7 +224,7 @@ class Reporting(Section):
             for name in ("late", "false"):
                 value = getattr(self, name)
                 if value is not None and value > self.reported:
-                    raise cross_error(name, f"{name} ({value}) exceeds reported ({self.reported})")
+                    raise cross_error(name, exceeds(name, value, "reported", self.reported))
         return self
 
 
@@ -323,8 +322,7 @@ class Hazards(Section):
     @model_validator(mode="after")
     def _rectified(self) -> Hazards:
         if self.found is not None and self.rectified is not None and self.rectified > self.found:
-            raise cross_error("rectified",
-                         f"rectified ({self.rectified}) exceeds found ({self.found})")
+            raise cross_error("rectified", exceeds("rectified", self.rectified, "found", self.found))
         return self
 
 
@@ -347,8 +345,7 @@ class Tasks(Section):
     @model_validator(mode="after")
     def _completed(self) -> Tasks:
         if self.assigned is not None and self.completed is not None and self.completed > self.assigned:
-            raise cross_error("completed",
-                         f"completed ({self.completed}) exceeds assigned ({self.assigned})")
+            raise cross_error("completed", exceeds("completed", self.completed, "assigned", self.assigned))
         return self
 
 

@@ -11,6 +11,7 @@ import re
 from tabulate import tabulate
 
 from assess.facts import FIELDS, UNIT_TYPE_LABELS, VALUE_LABELS
+from assess.i18n import _
 from assess.points import fmt
 from assess.rubric import expr
 from assess.rubric.spec import RuleSpec
@@ -117,7 +118,7 @@ def explain_ruleset(ruleset: Ruleset, rule: str | None = None, markdown: bool = 
         if found is None:
             from assess.errors import RulesetError
             from assess.paths import did_you_mean
-            raise RulesetError(f"ruleset {spec.id} has no rule {rule!r}"
+            raise RulesetError(_("ruleset {ruleset} has no rule {rule!r}").format(ruleset=spec.id, rule=rule)
                                + did_you_mean(rule, [r.id for r in spec.rules]))
         policy = found.if_missing or (spec.if_missing if found.kind == "deduct" else "skip")
         category_name = next((c.name for c in spec.categories if c.id == found.category), "—")

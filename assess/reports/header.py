@@ -11,6 +11,7 @@ from typing import Any, Literal
 import yaml
 
 from assess.errors import AssessError, FactsError, RulesetError
+from assess.i18n import _, comma
 
 Phase = Literal["provisional", "final"]
 @dataclass(frozen=True)
@@ -45,21 +46,23 @@ def load_header(path: str | Path, **overrides: Any) -> NoticeHeader:
         try:
             loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-            raise AssessError(f"cannot read the header config: {exc}", source=str(path)) from exc
+            raise AssessError(_("cannot read the header config: {reason}").format(reason=exc), source=str(path)) \
+                from exc
         if loaded is None:
             loaded = {}
         if not isinstance(loaded, dict):
-            raise AssessError("the header config must be a mapping of issuer, year, number, date, "
-                              "recipients, deadline", source=str(path))
+            raise AssessError(_("the header config must be a mapping of issuer, year, number, date, "
+                                "recipients, deadline"), source=str(path))
         unknown = sorted(set(loaded) - _HEADER_KEYS)
         if unknown:
-            raise AssessError(f"unknown keys {', '.join(map(str, unknown))}; allowed: "
-                              f"{', '.join(sorted(_HEADER_KEYS))}", source=str(path))
+            raise AssessError(_("unknown keys {keys}; allowed: {allowed}").format(
+                keys=comma().join(map(str, unknown)), allowed=comma().join(sorted(_HEADER_KEYS))), source=str(path))
         values.update(loaded)
     values.update({k: v for k, v in overrides.items() if v is not None})
     year = values.get("year")
     if year is not None and not isinstance(year, int):
-        raise AssessError(f"year must be a whole number, not {year!r}", source=str(path) if path else None)
+        raise AssessError(_("year must be a whole number, not {year!r}").format(year=year),
+                          source=str(path) if path else None)
     texts = {k: str(v) for k, v in values.items() if k != "year"}
     return NoticeHeader(year=year, **texts)
 

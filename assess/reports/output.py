@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from assess.errors import AssessError, UsageError
+from assess.i18n import _
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -39,11 +40,13 @@ def output_target(path: str | os.PathLike[str]) -> Path:
     except FileNotFoundError:
         folder = target.parent
         if not folder.is_dir():
-            raise AssessError(f"{given}: the folder {folder} does not exist; nothing was written") from None
+            raise AssessError(_("{given}: the folder {folder} does not exist; nothing was written").format(
+                given=given, folder=folder)) from None
         return target
     if not stat.S_ISREG(info.st_mode):
-        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a FIFO, device or socket)"
-        raise AssessError(f"{given} is {kind}; give a file name to write to; nothing was written")
+        kind = _("a folder") if stat.S_ISDIR(info.st_mode) else _("not a regular file (a FIFO, device or socket)")
+        raise AssessError(_("{given} is {kind}; give a file name to write to; nothing was written").format(
+            given=given, kind=kind))
     return target
 
 
@@ -98,6 +101,7 @@ def infer_format(requested: str | None, output: str | None, default: str = "plai
     if requested is None:
         return allowed[0] if allowed else default
     if allowed is not None and requested not in allowed:
-        raise UsageError(f"--format {requested} does not match the file name {output} "
-                          f"(a {suffix} file holds {' or '.join(allowed)}); change one of them")
+        raise UsageError(_("--format {requested} does not match the file name {output} "
+                           "(a {suffix} file holds {formats}); change one of them").format(
+            requested=requested, output=output, suffix=suffix, formats=_(" or ").join(allowed)))
     return requested

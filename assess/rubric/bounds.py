@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from assess.facts import MAX_LIST
+from assess.i18n import _
 from assess.rubric import expr
 from assess.rubric.exact import LIMIT, exact
 from assess.rubric.expr import Node
@@ -43,8 +44,8 @@ def bound(node: Node) -> Bound:
     """The bound of a numeric node; raises BoundError when it is too large or unbounded."""
     found = _bound(node)
     if found.limit > LIMIT:
-        raise BoundError(f"'{node.text}' can reach {float(found.limit):.3g}; values beyond 2**53 "
-                         "(about 9e15) cannot be kept exactly")
+        raise BoundError(_("'{expression}' can reach {limit}; values beyond 2**53 (about 9e15) cannot be kept "
+                           "exactly").format(expression=node.text, limit=f"{float(found.limit):.3g}"))
     return found
 
 
@@ -64,7 +65,7 @@ def _bound(node: Node) -> Bound:
     if isinstance(node, expr.Const):
         value = Fraction(exact(node.value))
         if abs(value) > LIMIT:
-            raise BoundError(f"constant {node.text} is beyond 2**53 (about 9e15)")
+            raise BoundError(_("constant {text} is beyond 2**53 (about 9e15)").format(text=node.text))
         return Bound(abs(value), Fraction(1, value.denominator))
     if isinstance(node, (expr.Ref, expr.ItemRef)):
         return _field(node.info.maximum, node.info.kind)
@@ -93,8 +94,9 @@ def _bound(node: Node) -> Bound:
         if node.func in ("ratio", "pct"):
             part, whole = bound(node.args[0]), bound(node.args[1])
             if whole.step is None:
-                raise BoundError(f"{node.func}() divides by '{node.args[1].text}', which can be "
-                                 "arbitrarily close to zero; divide by a whole number")
+                raise BoundError(_("{function}() divides by '{expression}', which can be arbitrarily close to "
+                                   "zero; divide by a whole number").format(function=node.func,
+                                                                            expression=node.args[1].text))
             limit = max(Fraction(1), part.limit / whole.step)
             return Bound(limit * 100 if node.func == "pct" else limit, None)
     raise TypeError(f"{type(node).__name__} is not a number")

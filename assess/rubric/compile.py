@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from assess.errors import Issue, RulesetError
 from assess.facts import FIELDS, OFFICE_FIELDS
+from assess.i18n import _, ngettext
 from assess.paths import Path
 from assess.rubric import expr, yamldoc
 from assess.rubric import spec as rubric_spec
@@ -157,7 +158,7 @@ class _Builder:
             node = expr.parse(text, expect)
             check_bounds(node)
         except (ExprError, BoundError) as exc:
-            self.fail(self.rubric.rule_path(index, *path), f"in {text!r}: {exc}")
+            self.fail(self.rubric.rule_path(index, *path), _("in {text!r}: {reason}").format(text=text, reason=exc))
             return None
         return node
 
@@ -292,7 +293,8 @@ class _Builder:
             if compiled is not None:
                 rules.append(compiled)
         if self.issues:
-            raise RulesetError(f"{len(self.issues)} problem(s) in the ruleset",
+            raise RulesetError(ngettext("{count} problem in the ruleset", "{count} problems in the ruleset",
+                                        len(self.issues)).format(count=len(self.issues)),
                                source=self.rubric.source, issues=tuple(self.issues))
         checks = [c for r in rules for c in r.checks]
         enums = {key: FIELDS[path].enum for path, key in self.keys.items()

@@ -27,6 +27,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 from assess.facts import FIELDS, FieldInfo
+from assess.i18n import N_, _, comma
 from assess.paths import did_you_mean
 from assess.rubric.exact import Exact, exact
 
@@ -47,7 +48,7 @@ class ExprError(Exception):
     def __init__(self, message: str, column: int | None = None) -> None:
         self.message = message
         self.column = column
-        super().__init__(message if column is None else f"{message} (column {column})")
+        super().__init__(message if column is None else message + _(" (column {column})").format(column=column))
 
 
 @dataclass(frozen=True, eq=False)
@@ -153,26 +154,36 @@ class _Scope:
 def parse(text: str, expect: str | tuple[str, ...]) -> Node:
     """Parse and type-check ``text``; ``expect`` is the type(s) the result must have."""
     if not isinstance(text, str):
-        raise ExprError(f"expected an expression string, got {type(text).__name__}")
+        raise ExprError(_("expected an expression string, got {kind}").format(kind=type(text).__name__))
     if len(text) > MAX_LENGTH:
-        raise ExprError(f"expression longer than {MAX_LENGTH} characters")
+        raise ExprError(_("expression longer than {count} characters").format(count=MAX_LENGTH))
     source = " ".join(text.split())
     if not source:
-        raise ExprError("empty expression")
+        raise ExprError(_("empty expression"))
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
-        raise ExprError(f"syntax error: {exc.msg}", exc.offset) from exc
+        raise ExprError(_("syntax error: {reason}").format(reason=exc.msg), exc.offset) from exc
     except (ValueError, RecursionError, MemoryError) as exc:
-        raise ExprError("expression cannot be parsed") from exc
+        raise ExprError(_("expression cannot be parsed")) from exc
     try:
         node = _build(tree.body, _Scope())
     except RecursionError as exc:
-        raise ExprError("expression nested too deeply") from exc
+        raise ExprError(_("expression nested too deeply")) from exc
     wanted = (expect,) if isinstance(expect, str) else expect
     if node.type not in wanted and not (node.type == "int" and "number" in wanted):
-        raise ExprError(f"expected a {' or '.join(wanted)} expression, got a {node.type} one")
+        raise ExprError(_("expected a {wanted} expression, got a {kind} one").format(
+            wanted=_(" or ").join(_kind_word(w) for w in wanted), kind=_kind_word(node.type)))
     return node
+
+
+_KINDS = {"bool": N_("bool"), "int": N_("int"), "number": N_("number"), "str": N_("str"), "list": N_("list"),
+          "enum": N_("enum"), "section": N_("section")}
+"""The kinds of value an expression has, named in messages (the words of the language's own types)."""
+
+
+def _kind_word(kind: str) -> str:
+    return _(_KINDS.get(kind, kind))
 
 
 def _fail(message: str, node: ast.AST) -> ExprError:
@@ -195,7 +206,7 @@ def _dotted(node: ast.AST) -> str | None:
 def _build(node: ast.AST, scope: _Scope) -> Node:
     scope.nodes[0] += 1
     if scope.nodes[0] > MAX_NODES:
-        raise _fail(f"expression has more than {MAX_NODES} parts", node)
+        raise _fail(_("expression has more than {count} parts").format(count=MAX_NODES), node)
     if isinstance(node, ast.Constant):
         return _const(node)
     if isinstance(node, (ast.Name, ast.Attribute)):
@@ -206,13 +217,15 @@ def _build(node: ast.AST, scope: _Scope) -> Node:
         items = tuple(_build(v, scope) for v in node.values)
         for item, raw in zip(items, node.values, strict=True):
             if item.type != "bool":
-                raise _fail(f"'{_text(raw)}' is a {item.type}, not a condition", raw)
+                raise _fail(_("'{text}' is a {kind}, not a condition").format(
+                    text=_text(raw), kind=_kind_word(item.type)), raw)
         return BoolOp("bool", _text(node), "and" if isinstance(node.op, ast.And) else "or", items)
     if isinstance(node, ast.UnaryOp):
         operand = _build(node.operand, scope)
         if isinstance(node.op, ast.Not):
             if operand.type != "bool":
-                raise _fail(f"'not' needs a condition, '{_text(node.operand)}' is a {operand.type}", node)
+                raise _fail(_("'not' needs a condition, '{text}' is a {kind}").format(
+                    text=_text(node.operand), kind=_kind_word(operand.type)), node)
             return Not("bool", _text(node), operand)
         if isinstance(node.op, ast.USub):
             _need_number(operand, node.operand)
@@ -222,12 +235,12 @@ def _build(node: ast.AST, scope: _Scope) -> Node:
         if isinstance(node.op, ast.UAdd):
             _need_number(operand, node.operand)
             return operand
-        raise _fail("unsupported operator", node)
+        raise _fail(_("unsupported operator"), node)
     if isinstance(node, ast.BinOp):
         op = _ARITH.get(type(node.op))
         if op is None:
-            hint = " (use ratio(a, b) or pct(a, b))" if isinstance(node.op, ast.Div) else ""
-            raise _fail(f"unsupported operator{hint}", node)
+            hint = _(" (use ratio(a, b) or pct(a, b))") if isinstance(node.op, ast.Div) else ""
+            raise _fail(_("unsupported operator") + hint, node)
         left = _build(node.left, scope)
         right = _build(node.right, scope)
         _need_number(left, node.left)
@@ -236,7 +249,7 @@ def _build(node: ast.AST, scope: _Scope) -> Node:
         return Arith(kind, _text(node), op, left, right)
     if isinstance(node, ast.Call):
         return _call(node, scope)
-    raise _fail(f"'{_text(node)}' is not allowed in a condition", node)
+    raise _fail(_("'{text}' is not allowed in a condition").format(text=_text(node)), node)
 
 
 def _const(node: ast.Constant) -> Const:
@@ -247,37 +260,39 @@ def _const(node: ast.Constant) -> Const:
         return Const("int", _text(node), value)
     if isinstance(value, float):
         if not math.isfinite(value):
-            raise _fail("numbers must be finite", node)
+            raise _fail(_("numbers must be finite"), node)
         return Const("number", _text(node), value)
     if isinstance(value, str):
         return Const("str", _text(node), value)
-    raise _fail(f"constant {_text(node)} is not allowed", node)
+    raise _fail(_("constant {text} is not allowed").format(text=_text(node)), node)
 
 
 def _name(node: ast.AST, scope: _Scope) -> Node:
     dotted = _dotted(node)
     if dotted is None:
-        raise _fail(f"'{_text(node)}' is not a fact path", node)
+        raise _fail(_("'{text}' is not a fact path").format(text=_text(node)), node)
     if dotted in ("true", "false"):
-        raise _fail(f"write {dotted.capitalize()}, not {dotted}", node)
+        raise _fail(_("write {right}, not {wrong}").format(right=dotted.capitalize(), wrong=dotted), node)
     if scope.item_fields is not None:
         info = scope.item_fields.get(dotted)
         if info is None:
             hint = did_you_mean(dotted, scope.item_fields)
-            raise _fail(f"'{dotted}' is not a field of {scope.list_path} items{hint}", node)
+            raise _fail(_("'{name}' is not a field of {list} items").format(name=dotted, list=scope.list_path) + hint,
+                        node)
         return ItemRef(_kind(info), dotted, dotted, info)
     info = FIELDS.get(dotted)
     if info is None:
-        head, _, tail = dotted.rpartition(".")
+        head, _dot, tail = dotted.rpartition(".")
         owner = FIELDS.get(head)
         if owner is not None and owner.kind == "list" and tail in owner.item_fields:
             sub = owner.item_fields[tail]
             return ListField("list", dotted, head, tail, sub)
-        raise _fail(f"unknown fact path '{dotted}'{did_you_mean(dotted, FIELDS)}", node)
+        raise _fail(_("unknown fact path '{path}'").format(path=dotted) + did_you_mean(dotted, FIELDS), node)
     if info.kind == "list":
         return ListRef("list", dotted, dotted, info)
     if info.kind == "section":
-        raise _fail(f"'{dotted}' is a section; name one of its fields, or use submitted({dotted})", node)
+        raise _fail(_("'{path}' is a section; name one of its fields, or use submitted({path})").format(path=dotted),
+                    node)
     return Ref(_kind(info), dotted, dotted, info)
 
 
@@ -286,13 +301,13 @@ def _kind(info: FieldInfo) -> NodeType:
     if kind == "enum":
         return "str"
     if kind == "section":
-        raise ExprError(f"'{info.path}' is a section, not a value")
+        raise ExprError(_("'{path}' is a section, not a value").format(path=info.path))
     return kind
 
 
 def _need_number(node: Node, raw: ast.AST) -> None:
     if node.type not in NUMERIC:
-        raise _fail(f"'{_text(raw)}' is a {node.type}, not a number", raw)
+        raise _fail(_("'{text}' is a {kind}, not a number").format(text=_text(raw), kind=_kind_word(node.type)), raw)
 
 
 def _enum_values(node: Node) -> tuple[str, ...] | None:
@@ -308,7 +323,7 @@ def _compare(node: ast.Compare, scope: _Scope) -> Node:
     for index, op_node in enumerate(node.ops):
         op = _CMP.get(type(op_node))
         if op is None:
-            raise _fail("unsupported comparison (use ==, !=, <, <=, >, >=)", node)
+            raise _fail(_("unsupported comparison (use ==, !=, <, <=, >, >=)"), node)
         left, right = operands[index], operands[index + 1]
         _check_comparable(op, left, right, raws[index], raws[index + 1])
         text = f"{left.text} {op} {right.text}"
@@ -322,61 +337,68 @@ def _check_comparable(op: str, left: Node, right: Node, lraw: ast.AST, rraw: ast
     if left.type in NUMERIC and right.type in NUMERIC:
         return
     if left.type != right.type:
-        raise _fail(f"cannot compare '{_text(lraw)}' ({left.type}) with '{_text(rraw)}' ({right.type})", lraw)
+        raise _fail(_("cannot compare '{left}' ({left_kind}) with '{right}' ({right_kind})").format(
+            left=_text(lraw), left_kind=_kind_word(left.type), right=_text(rraw),
+            right_kind=_kind_word(right.type)), lraw)
     if left.type == "list":
-        raise _fail("cannot compare lists; use count(...)", lraw)
+        raise _fail(_("cannot compare lists; use count(...)"), lraw)
     if op not in ("==", "!="):
-        raise _fail(f"'{op}' needs numbers; {left.type} values only support == and !=", lraw)
+        raise _fail(_("'{op}' needs numbers; {kind} values only support == and !=").format(
+            op=op, kind=_kind_word(left.type)), lraw)
     if left.type == "str":
         for ref, other, raw in ((left, right, rraw), (right, left, lraw)):
             values = _enum_values(ref)
             if values is not None and isinstance(other, Const) and other.value not in values:
-                raise _fail(f"'{other.value}' is not a value of {ref.text}: one of "
-                            f"{', '.join(values)}{did_you_mean(str(other.value), values)}", raw)
+                raise _fail(_("'{value}' is not a value of {field}: one of {values}").format(
+                    value=other.value, field=ref.text, values=comma().join(values))
+                    + did_you_mean(str(other.value), values), raw)
         if _enum_values(left) is None and _enum_values(right) is None:
-            raise _fail("free text cannot be compared; compare a field with fixed values", lraw)
+            raise _fail(_("free text cannot be compared; compare a field with fixed values"), lraw)
         if not (isinstance(left, Const) or isinstance(right, Const)):
-            raise _fail("compare a coded field with a quoted value", lraw)
+            raise _fail(_("compare a coded field with a quoted value"), lraw)
 
 
 def _call(node: ast.Call, scope: _Scope) -> Node:
     name = node.func.id if isinstance(node.func, ast.Name) else None
     if name not in FUNCTIONS:
         shown = name or _text(node.func)
-        raise _fail(f"unknown function '{shown}'{did_you_mean(shown, FUNCTIONS)}", node)
+        raise _fail(_("unknown function '{name}'").format(name=shown) + did_you_mean(shown, FUNCTIONS), node)
     if node.keywords:
-        raise _fail(f"{name}() takes no keyword arguments", node)
+        raise _fail(_("{name}() takes no keyword arguments").format(name=name), node)
     raw = node.args
     text = _text(node)
     if name in ("submitted", "missing"):
         if len(raw) != 1 or scope.item_fields is not None:
-            raise _fail(f"{name}() takes one fact path, outside list predicates", node)
+            raise _fail(_("{name}() takes one fact path, outside list predicates").format(name=name), node)
         path = _dotted(raw[0])
         if path is None or path not in FIELDS:
             shown = path or _text(raw[0])
-            raise _fail(f"unknown fact path '{shown}'{did_you_mean(shown, FIELDS)}", raw[0])
+            raise _fail(_("unknown fact path '{path}'").format(path=shown) + did_you_mean(shown, FIELDS), raw[0])
         return Presence("bool", text, path, name == "missing")
     if scope.item_fields is not None and name in ("count", "sum", "any", "all", "distinct"):
-        raise _fail(f"{name}() cannot be nested inside a list predicate", node)
+        raise _fail(_("{name}() cannot be nested inside a list predicate").format(name=name), node)
     if name in ("count", "any", "all"):
         if len(raw) not in ((1, 2) if name == "count" else (2,)):
             usage = "count(list) or count(list, condition)" if name == "count" else f"{name}(list, condition)"
-            raise _fail(f"usage: {usage}", node)
+            raise _fail(_("usage: {usage}").format(usage=usage), node)
         target = _build(raw[0], scope)
         if not isinstance(target, ListRef):
-            raise _fail(f"{name}() needs a list such as drills or honors as its first argument", raw[0])
+            raise _fail(_("{name}() needs a list such as drills or honors as its first argument").format(name=name),
+                        raw[0])
         args: list[Node] = [target]
         if len(raw) == 2:
             args.append(_predicate(raw[1], target, scope))
         return Call("int" if name == "count" else "bool", text, name, tuple(args))
     if name in ("sum", "distinct"):
         if len(raw) not in (1, 2):
-            raise _fail(f"usage: {name}(list.field) or {name}(list.field, condition)", node)
+            raise _fail(_("usage: {usage}").format(usage=f"{name}(list.field) or {name}(list.field, condition)"),
+                        node)
         target = _build(raw[0], scope)
         if not isinstance(target, ListField):
-            raise _fail(f"{name}() needs a list field such as drills.participants", raw[0])
+            raise _fail(_("{name}() needs a list field such as drills.participants").format(name=name), raw[0])
         if name == "sum" and target.info.kind not in NUMERIC:
-            raise _fail(f"sum() needs a numeric field; {target.text} is {target.info.kind}", raw[0])
+            raise _fail(_("sum() needs a numeric field; {field} is {kind}").format(
+                field=target.text, kind=_kind_word(target.info.kind)), raw[0])
         args = [target]
         if len(raw) == 2:
             owner = ListRef("list", target.list_path, target.list_path, FIELDS[target.list_path])
@@ -386,7 +408,8 @@ def _call(node: ast.Call, scope: _Scope) -> Node:
     # ratio, pct, min, max
     wanted = 2 if name in ("ratio", "pct") else None
     if (wanted is not None and len(raw) != wanted) or (wanted is None and len(raw) < 2):
-        raise _fail(f"{name}() takes {'two' if wanted else 'two or more'} numbers", node)
+        raise _fail((_("{name}() takes two numbers") if wanted else _("{name}() takes two or more numbers")).format(
+            name=name), node)
     values = tuple(_build(a, scope) for a in raw)
     for value, raw_arg in zip(values, raw, strict=True):
         _need_number(value, raw_arg)
@@ -399,7 +422,7 @@ def _predicate(raw: ast.AST, target: ListRef, scope: _Scope) -> Node:
     inner = _Scope(item_fields=target.info.item_fields, list_path=target.path, nodes=scope.nodes)
     predicate = _build(raw, inner)
     if predicate.type != "bool":
-        raise _fail(f"the condition on {target.path} items must be true or false", raw)
+        raise _fail(_("the condition on {list} items must be true or false").format(list=target.path), raw)
     return predicate
 
 

@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from assess.errors import Issue, RulesetError
+from assess.i18n import _, ngettext
 from assess.paths import Path, json_path
 from assess.rubric.yamldoc import Document
 
@@ -35,7 +36,7 @@ def base_ref(doc: Document, source: str) -> str | None:
         return None
     ref = doc.data[EXTENDS]
     if not isinstance(ref, str) or not ref.strip():
-        raise _error(doc, source, (EXTENDS,), "extends names a bundled ruleset or a .yaml file")
+        raise _error(doc, source, (EXTENDS,), _("extends names a bundled ruleset or a .yaml file"))
     return ref
 
 
@@ -44,13 +45,14 @@ def merge(base: Document, base_source: str, overlay: Document, source: str) -> D
     data = overlay.data
     assert isinstance(data, dict)
     if not isinstance(base.data, dict):
-        raise RulesetError("the ruleset an overlay extends must be a YAML mapping", source=base_source)
+        raise RulesetError(_("the ruleset an overlay extends must be a YAML mapping"), source=base_source)
     merged = _Merged(base, base_source, overlay)
     issues: list[Issue] = []
     if "id" not in data:
-        issues.append(_issue(overlay, ("id",), "an overlay needs an id of its own"))
+        issues.append(_issue(overlay, ("id",), _("an overlay needs an id of its own")))
     elif data["id"] == base.data.get("id"):
-        issues.append(_issue(overlay, ("id",), f"an overlay needs an id of its own, not its base's {data['id']!r}"))
+        issues.append(_issue(overlay, ("id",), _("an overlay needs an id of its own, not its base's {id!r}").format(
+            id=data["id"])))
     for key in base.data:
         if key not in data and key not in _MERGED:
             merged.take_base((key,), (key,))
@@ -60,7 +62,8 @@ def merge(base: Document, base_source: str, overlay: Document, source: str) -> D
     issues += merged.categories()
     issues += merged.rules()
     if issues:
-        raise RulesetError(f"{len(issues)} problem(s) in the overlay", source=source, issues=tuple(issues))
+        raise RulesetError(ngettext("{count} problem in the overlay", "{count} problems in the overlay", len(issues))
+                           .format(count=len(issues)), source=source, issues=tuple(issues))
     return Document(merged.data, merged.lines, merged.origins)
 
 
@@ -101,7 +104,7 @@ class _Merged:
             self.take_base(("categories",), ("categories",))
             return []
         if not isinstance(given, list):
-            return [_issue(self.overlay, ("categories",), "categories is a list of {id, ...} entries")]
+            return [_issue(self.overlay, ("categories",), _("categories is a list of {id, ...} entries"))]
         out: list[dict[str, Any]] = []
         self._line(("categories",))
         by_id: dict[str, int] = {}
@@ -112,7 +115,7 @@ class _Merged:
         issues = []
         for index, entry in enumerate(given):
             if not isinstance(entry, dict) or "id" not in entry:
-                issues.append(_issue(self.overlay, ("categories", index), "a category entry needs an id"))
+                issues.append(_issue(self.overlay, ("categories", index), _("a category entry needs an id")))
                 continue
             position = by_id.get(str(entry["id"]))
             if position is None:
@@ -131,18 +134,19 @@ class _Merged:
         given = self.overlay.data.get("rules", [])
         issues: list[Issue] = []
         if not isinstance(removed, list) or not all(isinstance(r, str) for r in removed):
-            return [_issue(self.overlay, (REMOVE,), "remove is a list of rule ids")]
+            return [_issue(self.overlay, (REMOVE,), _("remove is a list of rule ids"))]
         if not isinstance(given, list):
-            return [_issue(self.overlay, ("rules",), "rules is a list of rules")]
+            return [_issue(self.overlay, ("rules",), _("rules is a list of rules"))]
         base_ids = {str(entry.get("id")) for _, entry in base}
         given_ids = {str(r.get("id")) for r in given if isinstance(r, dict)}
         for index, rule_id in enumerate(removed):
             if rule_id not in base_ids:
                 issues.append(_issue(self.overlay, (REMOVE, index),
-                                     f"the base has no rule {rule_id!r} to remove"))
+                                     _("the base has no rule {rule!r} to remove").format(rule=rule_id)))
             elif rule_id in given_ids:
                 issues.append(_issue(self.overlay, (REMOVE, index),
-                                     f"rule {rule_id!r} is both removed and given; give it to replace it"))
+                                     _("rule {rule!r} is both removed and given; give it to replace it").format(
+                                         rule=rule_id)))
         replacing = {str(r.get("id")): i for i, r in enumerate(given) if isinstance(r, dict)}
         out: list[Any] = []
         self._line(("rules",))
@@ -179,4 +183,4 @@ def _issue(doc: Document, path: Path, message: str) -> Issue:
 
 
 def _error(doc: Document, source: str, path: Path, message: str) -> RulesetError:
-    return RulesetError("invalid overlay", source=source, issues=(_issue(doc, path, message),))
+    return RulesetError(_("invalid overlay"), source=source, issues=(_issue(doc, path, message),))

@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, Val
 
 from assess.errors import Issue, RulesetError
 from assess.facts import Sector, UnitType
+from assess.facts.reading import pydantic_message
+from assess.i18n import _, comma, ngettext
 from assess.paths import Path, did_you_mean, fields_at, json_path
 from assess.points import num
 from assess.rubric import forms
@@ -150,21 +152,20 @@ class Rubric:
                 rule = str(rule_id) if rule_id is not None else None
         origin = self.doc.origin(path)
         if origin is not None:  # a value an overlay took over from the ruleset it extends
-            message = f"{message} (written in {origin})"
+            message = message + _(" (written in {file})").format(file=origin)
         return Issue(json_path(path), message, line=self.doc.line(path), rule=rule)
 
 
 def parse(doc: Document, source: str) -> Rubric:
     """Validate a ruleset's structure and each rule's form; every problem is reported with its line."""
     if not isinstance(doc.data, dict):
-        raise RulesetError("a ruleset must be a YAML mapping", source=source)
+        raise RulesetError(_("a ruleset must be a YAML mapping"), source=source)
     probe = Rubric(RulesetSpec.model_construct(), doc, source)
     try:
         spec = RulesetSpec.model_validate(doc.data, strict=True)
     except ValidationError as exc:
         issues = sorted(_issues(probe, exc, (), RulesetSpec), key=lambda i: (i.line or 0, i.path))
-        raise RulesetError(f"{len(issues)} problem(s) in the ruleset", source=source,
-                           issues=tuple(issues)) from exc
+        raise RulesetError(_problems(len(issues)), source=source, issues=tuple(issues)) from exc
     rubric = Rubric(spec, doc, source)
     issues = []
     for index, rule in enumerate(spec.rules):
@@ -178,8 +179,12 @@ def parse(doc: Document, source: str) -> Rubric:
             issues.extend(_issues(rubric, exc.cause, ("rules", index, *exc.path), exc.model)
                           if exc.cause is not None else [rubric.issue(("rules", index, *exc.path), exc.message)])
     if issues:
-        raise RulesetError(f"{len(issues)} problem(s) in the ruleset", source=source, issues=tuple(issues))
+        raise RulesetError(_problems(len(issues)), source=source, issues=tuple(issues))
     return rubric
+
+
+def _problems(count: int) -> str:
+    return ngettext("{count} problem in the ruleset", "{count} problems in the ruleset", count).format(count=count)
 
 
 class _FormError(Exception):
@@ -193,13 +198,15 @@ def _form_use(kind: FormKind, given: Mapping[str, Any]) -> FormUse:
     key = "deduct" if kind == "deduct" else "award"
     allowed = forms.names(kind)
     if len(given) != 1:
-        raise _FormError((key,), f"give exactly one of {', '.join(allowed)} (got {', '.join(map(str, given))})")
+        raise _FormError((key,), _("give exactly one of {forms} (got {given})").format(
+            forms=comma().join(allowed), given=comma().join(map(str, given))))
     name, value = next(iter(given.items()))
     form = forms.FORMS.get(name)
     if form is None or kind not in form.kinds:
-        what = "deduction" if kind == "deduct" else "award"
-        raise _FormError((key, name), f"unknown {what} form {name!r}{did_you_mean(name, allowed)}; "
-                                      f"use one of {', '.join(allowed)}")
+        template = (_("unknown deduction form {name!r}{hint}; use one of {forms}") if kind == "deduct"
+                    else _("unknown award form {name!r}{hint}; use one of {forms}"))
+        raise _FormError((key, name), template.format(name=name, hint=did_you_mean(name, allowed),
+                                                      forms=comma().join(allowed)))
     try:
         validated = TypeAdapter(form.spec).validate_python(value, strict=True)
     except ValidationError as exc:
@@ -214,14 +221,14 @@ def _issues(rubric: Rubric, exc: ValidationError, prefix: Path, model: type[Base
     for error in exc.errors(include_url=False):
         loc = tuple(p for p in error["loc"]
                     if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
-        message = str(error["msg"]).removeprefix("Value error, ")
+        message = pydantic_message(error).removeprefix("Value error, ")
         if error["type"] == "extra_forbidden":
             allowed = fields_at(model, loc[:-1]) if model is not None else []
-            message = "unknown key" + did_you_mean(str(loc[-1]), allowed)
+            message = _("unknown key") + did_you_mean(str(loc[-1]), allowed)
         elif error["type"] == "string_type" and isinstance(error.get("input"), (int, float)):
-            message = f"expected text, got the number {error['input']}; put it in quotes"
+            message = _("expected text, got the number {number}; put it in quotes").format(number=error["input"])
         elif error["type"] == "missing":
-            message = "required key is missing"
+            message = _("required key is missing")
         issues.append(rubric.issue((*prefix, *loc), message))
     return issues
 
@@ -234,53 +241,56 @@ def check(rubric: Rubric) -> None:
     def add(path: Path, message: str) -> None:
         issues.append(rubric.issue(path, message))
 
-    _unique(rubric, [c.id for c in spec.categories], "categories", "category id", add)
-    _unique(rubric, [r.id for r in spec.rules], "rules", "rule id", add)
-    _unique(rubric, [g.name for g in spec.grades], "grades", "grade name", add)
+    _unique(rubric, [c.id for c in spec.categories], "categories",
+            _("duplicate category id {value!r} (first at {first})"), add)
+    _unique(rubric, [r.id for r in spec.rules], "rules", _("duplicate rule id {value!r} (first at {first})"), add)
+    _unique(rubric, [g.name for g in spec.grades], "grades",
+            _("duplicate grade name {value!r} (first at {first})"), add)
     _check_grades(spec, add)
     for path, value in _point_values(spec):
         if abs(value * 100 - round(value * 100)) > 1e-6:
-            add(path, f"{value:g} has more than two decimals; points are counted in hundredths")
+            add(path, _("{value} has more than two decimals; points are counted in hundredths").format(
+                value=f"{value:g}"))
 
     category_total = sum(c.max for c in spec.categories)
     if abs(category_total - spec.total) > 1e-9:
-        add(("categories",), f"category maxima add up to {num(category_total)}, "
-                             f"not the declared total {num(spec.total)}")
+        add(("categories",), _("category maxima add up to {sum}, not the declared total {total}").format(
+            sum=num(category_total), total=num(spec.total)))
     categories = {c.id: c for c in spec.categories}
     options = [*TIE_BREAK_KEYS, *(f"category:{c}" for c in categories)]
     for index, key in enumerate(spec.tie_break):
         if key not in options:
-            add(("tie_break", index), f"unknown tie-break key {key!r}{did_you_mean(key, options)}; "
-                                      f"use {', '.join(TIE_BREAK_KEYS)} or category:<id>")
+            add(("tie_break", index), _("unknown tie-break key {key!r}{hint}; use {keys} or category:<id>").format(
+                key=key, hint=did_you_mean(key, options), keys=comma().join(TIE_BREAK_KEYS)))
     known = {r.id for r in spec.rules}
     for index, rule in enumerate(spec.rules):
         _check_rule(rubric, index, rule, categories, add)
         for a_index, other in enumerate(rule.also_charges):
             if other not in known or other == rule.id:
                 add(rubric.rule_path(index, "also_charges", a_index),
-                    f"also_charges names {other!r}, which is not another rule of the ruleset"
+                    _("also_charges names {rule!r}, which is not another rule of the ruleset").format(rule=other)
                     + did_you_mean(other, known))
         if rule.method is not None and rule.method not in spec.methods:
             add(rubric.rule_path(index, "method"),
-                f"unknown method {rule.method!r}{did_you_mean(rule.method, spec.methods)}; "
-                f"the ruleset's methods are {', '.join(spec.methods)}")
+                _("unknown method {method!r}{hint}; the ruleset's methods are {methods}").format(
+                    method=rule.method, hint=did_you_mean(rule.method, spec.methods),
+                    methods=comma().join(spec.methods)))
 
     for c_index, category in enumerate(spec.categories):
         members = [r for r in spec.rules if r.kind == "deduct" and r.category == category.id]
         points = sum(r.points or 0 for r in members)
-        listed = ", ".join(f"{r.id} {num(r.points or 0)}" for r in members) or "no items"
+        listed = comma().join(f"{r.id} {num(r.points or 0)}" for r in members) or _("no items")
         if points < category.max - 1e-9:
             add(("categories", c_index, "max"),
-                f"items of category {category.id} ({category.name}) add up to {num(points)}, "
-                f"less than its maximum {num(category.max)}: {listed}")
+                _("items of category {id} ({name}) add up to {sum}, less than its maximum {max}: {items}").format(
+                    id=category.id, name=category.name, sum=num(points), max=num(category.max), items=listed))
         elif points > category.max + 1e-9 and not category.capped:
             add(("categories", c_index, "max"),
-                f"items of category {category.id} ({category.name}) add up to {num(points)}, "
-                f"more than its maximum {num(category.max)} ({listed}); if the category is "
-                "扣完为止 as a whole, say so with capped: true")
+                _("items of category {id} ({name}) add up to {sum}, more than its maximum {max} ({items}); "
+                  "if the category is 扣完为止 as a whole, say so with capped: true").format(
+                    id=category.id, name=category.name, sum=num(points), max=num(category.max), items=listed))
     if issues:
-        raise RulesetError(f"{len(issues)} problem(s) in the ruleset", source=rubric.source,
-                           issues=tuple(issues))
+        raise RulesetError(_problems(len(issues)), source=rubric.source, issues=tuple(issues))
 
 
 def _point_values(spec: RulesetSpec) -> list[tuple[Path, float]]:
@@ -299,11 +309,11 @@ def _point_values(spec: RulesetSpec) -> list[tuple[Path, float]]:
     return out
 
 
-def _unique(rubric: Rubric, values: list[str], where: str, what: str, add: Any) -> None:
+def _unique(rubric: Rubric, values: list[str], where: str, duplicate: str, add: Any) -> None:
     seen: dict[str, int] = {}
     for index, value in enumerate(values):
         if value in seen:
-            add((where, index), f"duplicate {what} {value!r} (first at {where}[{seen[value]}])")
+            add((where, index), duplicate.format(value=value, first=f"{where}[{seen[value]}]"))
         else:
             seen[value] = index
 
@@ -313,18 +323,19 @@ def _check_grades(spec: RulesetSpec, add: Any) -> None:
     for index, grade in enumerate(spec.grades):
         if previous is not None and grade.min >= previous:
             add(("grades", index, "min"),
-                f"grade bands are inclusive lower bounds listed from best to worst; "
-                f"{grade.name} ({num(grade.min)}) must be below the band before it ({num(previous)})")
+                _("grade bands are inclusive lower bounds listed from best to worst; "
+                  "{grade} ({min}) must be below the band before it ({previous})").format(
+                    grade=grade.name, min=num(grade.min), previous=num(previous)))
         previous = grade.min
     if spec.grades[-1].min != 0:
         add(("grades", len(spec.grades) - 1, "min"),
-            f"the last grade must start at 0 so that every score has a grade, "
-            f"not at {num(spec.grades[-1].min)}")
+            _("the last grade must start at 0 so that every score has a grade, not at {min}").format(
+                min=num(spec.grades[-1].min)))
     if spec.grades[0].min > spec.total + spec.bonus_cap:
-        add(("grades", 0, "min"), f"no unit can reach {spec.grades[0].name}: it starts at "
-                                  f"{num(spec.grades[0].min)}, above the highest possible score")
+        add(("grades", 0, "min"), _("no unit can reach {grade}: it starts at {min}, above the highest "
+                                    "possible score").format(grade=spec.grades[0].name, min=num(spec.grades[0].min)))
     if spec.veto_grade is not None and spec.veto_grade not in {g.name for g in spec.grades}:
-        add(("veto_grade",), f"veto_grade {spec.veto_grade!r} is not one of the grades"
+        add(("veto_grade",), _("veto_grade {grade!r} is not one of the grades").format(grade=spec.veto_grade)
                              + did_you_mean(spec.veto_grade, [g.name for g in spec.grades]))
 
 
@@ -336,44 +347,45 @@ def _check_rule(rubric: Rubric, index: int, rule: RuleSpec,
     use = rule.use
     if rule.kind == "deduct":
         if rule.category is None:
-            add(at(), "a deduct rule needs a category")
+            add(at(), _("a deduct rule needs a category"))
         elif rule.category not in categories:
-            add(at("category"), f"unknown category {rule.category!r}"
+            add(at("category"), _("unknown category {category!r}").format(category=rule.category)
                                 + did_you_mean(rule.category, categories))
         if rule.points is None:
-            add(at(), "a deduct rule needs points (the item's value)")
+            add(at(), _("a deduct rule needs points (the item's value)"))
         if rule.deduct is None:
-            add(at(), "a deduct rule needs a 'deduct' form")
+            add(at(), _("a deduct rule needs a 'deduct' form"))
         if rule.award is not None:
-            add(at("award"), "only bonus rules have an 'award'")
+            add(at("award"), _("only bonus rules have an 'award'"))
     elif rule.kind == "bonus":
         if rule.points is None:
-            add(at(), "a bonus rule needs points (the most it can award)")
+            add(at(), _("a bonus rule needs points (the most it can award)"))
         if rule.award is None:
-            add(at(), "a bonus rule needs an 'award' form")
+            add(at(), _("a bonus rule needs an 'award' form"))
         if rule.deduct is not None:
-            add(at("deduct"), "a bonus rule awards points; use 'award', not 'deduct'")
+            add(at("deduct"), _("a bonus rule awards points; use 'award', not 'deduct'"))
     else:
         label = "veto" if rule.kind == "veto" else "no_excellent"
         if rule.when is None:
-            add(at(), f"a {label} rule needs a 'when' condition")
+            add(at(), _("a {kind} rule needs a 'when' condition").format(kind=label))
         for key in ("points", "deduct", "award"):
             if getattr(rule, key) is not None:
-                add(at(key), f"a {label} rule decides the grade and has no '{key}'")
+                add(at(key), _("a {kind} rule decides the grade and has no '{key}'").format(kind=label, key=key))
     if use is not None:
         if use.form.needs_when and rule.when is None:
-            what = "deduction" if use.kind == "deduct" else "award"
-            add(at(), f"a {use.form.name} {what} needs a 'when' condition")
+            template = (_("a {form} deduction needs a 'when' condition") if use.kind == "deduct"
+                        else _("a {form} award needs a 'when' condition"))
+            add(at(), template.format(form=use.form.name))
         if rule.points is not None:
             use.form.check(use.value, use.kind, rule.points,
                            lambda path, message: add(at(use.key, use.form.name, *path), message))
     if rule.kind != "deduct":
         if rule.category is not None and rule.kind != "bonus":
-            add(at("category"), f"a {rule.kind} rule belongs to no category")
+            add(at("category"), _("a {kind} rule belongs to no category").format(kind=rule.kind))
         if rule.if_missing == "deduct":
-            add(at("if_missing"), f"a {rule.kind} rule never applies on missing facts; "
-                                  "only deduct rules may use if_missing: deduct")
+            add(at("if_missing"), _("a {kind} rule never applies on missing facts; "
+                                    "only deduct rules may use if_missing: deduct").format(kind=rule.kind))
         if rule.kind == "bonus" and rule.category is not None:
-            add(at("category"), "bonus points sit on top of the categories; remove 'category'")
+            add(at("category"), _("bonus points sit on top of the categories; remove 'category'"))
 
 

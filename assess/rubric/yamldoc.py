@@ -16,6 +16,7 @@ import yaml
 
 from assess import inputs
 from assess.errors import Issue, RulesetError
+from assess.i18n import N_, _
 from assess.paths import Path, json_path
 
 # libyaml's composer when PyYAML was built with it (ten times faster); only nodes are
@@ -64,27 +65,33 @@ class Document:
         return self.origins[probe]
 
 
+_INVALID = {N_("ruleset file"): N_("invalid ruleset YAML"), N_("review file"): N_("invalid review YAML"),
+            N_("golden cases file"): N_("invalid cases YAML")}
+"""The headline of a broken document, by the kind of document it is."""
+
+
 class _Converter:
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, what: str) -> None:
         self.source = source
+        self.what = what
         self.lines: dict[Path, int] = {}
         self.seen: set[int] = set()
         self.count = 0
 
     def fail(self, node: yaml.Node, message: str) -> RulesetError:
         line = node.start_mark.line + 1
-        return RulesetError("invalid ruleset YAML", source=self.source,
+        return RulesetError(_(_INVALID.get(self.what, N_("invalid ruleset YAML"))), source=self.source,
                             issues=(Issue("", message, line=line),))
 
     def convert(self, node: yaml.Node, path: Path) -> Any:
         if id(node) in self.seen:
-            raise self.fail(node, "anchors and aliases are not allowed")
+            raise self.fail(node, _("anchors and aliases are not allowed"))
         self.seen.add(id(node))
         self.count += 1
         if self.count > MAX_NODES:
-            raise self.fail(node, f"document has more than {MAX_NODES} values")
+            raise self.fail(node, _("document has more than {count} values").format(count=MAX_NODES))
         if len(path) > MAX_DEPTH:
-            raise self.fail(node, f"document nested deeper than {MAX_DEPTH} levels")
+            raise self.fail(node, _("document nested deeper than {count} levels").format(count=MAX_DEPTH))
         self.lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             if node.tag != _MAP:
@@ -92,12 +99,13 @@ class _Converter:
             out: dict[str, Any] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (_STR, _INT):
-                    raise self.fail(key_node, "mapping keys must be plain text")
+                    raise self.fail(key_node, _("mapping keys must be plain text"))
                 key = str(key_node.value)
                 if key == "<<":
-                    raise self.fail(key_node, "merge keys (<<) are not allowed")
+                    raise self.fail(key_node, _("merge keys (<<) are not allowed"))
                 if key in out:
-                    raise self.fail(key_node, f"duplicate key {key!r} in {json_path(path)}")
+                    raise self.fail(key_node, _("duplicate key {key!r} in {path}").format(
+                        key=key, path=json_path(path)))
                 out[key] = self.convert(value_node, (*path, key))
             return out
         if isinstance(node, yaml.SequenceNode):
@@ -121,44 +129,47 @@ class _Converter:
             if tag == _INT:
                 value = constructor.construct_yaml_int(node)
                 if abs(value) > 10**15:
-                    raise self.fail(node, f"integer {text} is out of range")
+                    raise self.fail(node, _("integer {text} is out of range").format(text=text))
                 return value
             if tag == _FLOAT:
                 number = constructor.construct_yaml_float(node)
                 if not math.isfinite(number):
-                    raise self.fail(node, f"{text} is not a finite number")
+                    raise self.fail(node, _("{text} is not a finite number").format(text=text))
                 return number
         except (ValueError, yaml.constructor.ConstructorError) as exc:
-            raise self.fail(node, f"cannot read {text!r} as {tag.rsplit(':', 1)[-1]}") from exc
-        raise self.fail(node, f"tag {tag} is not allowed")
+            raise self.fail(node, _("cannot read {text!r} as {kind}").format(
+                text=text, kind=tag.rsplit(":", 1)[-1])) from exc
+        raise self.fail(node, _("tag {tag} is not allowed").format(tag=tag))
 
 
-def load(text: str | bytes, source: str) -> Document:
-    """Parse one YAML document safely; errors name the source and line."""
+def load(text: str | bytes, source: str, what: str = "ruleset file") -> Document:
+    """Parse one YAML document safely; errors name the source, the kind of document
+    (``what``: a key of :data:`assess.inputs.CAPS`) and the line."""
     if isinstance(text, bytes):
-        limit = inputs.cap("ruleset file")
+        limit = inputs.cap(what)
         if len(text) > limit:
-            raise RulesetError(inputs.too_large("ruleset file", limit), source=source)
+            raise RulesetError(inputs.too_large(what, limit), source=source)
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise RulesetError(f"not UTF-8 (invalid byte at offset {exc.start})", source=source) from exc
+            raise RulesetError(_("not UTF-8 (invalid byte at offset {at})").format(at=exc.start),
+                               source=source) from exc
     try:
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        raise RulesetError("invalid YAML", source=source,
+        raise RulesetError(_("invalid YAML"), source=source,
                            issues=(Issue("", str(exc.problem or exc.context), line=line),)) from exc
     except yaml.YAMLError as exc:
-        raise RulesetError(f"invalid YAML: {exc}", source=source) from exc
+        raise RulesetError(_("invalid YAML: {reason}").format(reason=exc), source=source) from exc
     except RecursionError as exc:
-        raise RulesetError("invalid YAML: nested too deeply", source=source) from exc
+        raise RulesetError(_("invalid YAML: nested too deeply"), source=source) from exc
     if node is None:
-        raise RulesetError("empty ruleset file", source=source)
-    converter = _Converter(source)
+        raise RulesetError(_("empty {what}").format(what=_(what)), source=source)
+    converter = _Converter(source, what)
     try:
         data = converter.convert(node, ())
     except RecursionError as exc:
-        raise RulesetError("invalid YAML: nested too deeply", source=source) from exc
+        raise RulesetError(_("invalid YAML: nested too deeply"), source=source) from exc
     return Document(data, converter.lines)

@@ -24,6 +24,7 @@ from typing import Any, Literal
 from assess.engines import Engine, flatten
 from assess.errors import EngineError, FactsError, Issue
 from assess.facts import DOCUMENTED, FIELDS, Adjustment, SourceKind, UnitFacts
+from assess.i18n import _, ngettext
 from assess.paths import did_you_mean
 from assess.rubric.program import Check, CompiledRule, Template
 from assess.ruleset import Ruleset
@@ -58,21 +59,25 @@ def check_adjustments(ruleset: Ruleset, facts: UnitFacts, source: str) -> None:
         rule = rules.get(adjustment.rule)
         if rule is None:
             issues.append(Issue(f"adjustments[{index}].rule",
-                                f"ruleset {ruleset.id} has no rule {adjustment.rule!r}"
-                                + did_you_mean(adjustment.rule, rules)))
+                                _("ruleset {ruleset} has no rule {rule!r}").format(
+                                    ruleset=ruleset.id, rule=adjustment.rule) + did_you_mean(adjustment.rule, rules)))
             continue
         use = rule.use
         bounds = use.form.discretion(use.value) if use is not None else None
         if bounds is None:
             issues.append(Issue(f"adjustments[{index}].rule",
-                                f"rule {rule.id} is not discretionary (only range rules take adjustments)"))
+                                _("rule {rule} is not discretionary (only range rules take adjustments)").format(
+                                    rule=rule.id)))
             continue
         low, high = bounds
         if not low <= adjustment.points <= high:
             issues.append(Issue(f"adjustments[{index}].points",
-                                f"{adjustment.points:g} is outside rule {rule.id}'s range {low:g}-{high:g}"))
+                                _("{points} is outside rule {rule}'s range {low}-{high}").format(
+                                    points=f"{adjustment.points:g}", rule=rule.id, low=f"{low:g}", high=f"{high:g}")))
     if issues:
-        raise FactsError(f"{len(issues)} problem(s) with adjustments under ruleset {ruleset.id}",
+        raise FactsError(ngettext("{count} problem with adjustments under ruleset {ruleset}",
+                                  "{count} problems with adjustments under ruleset {ruleset}", len(issues)).format(
+                                      count=len(issues), ruleset=ruleset.id),
                          source=source, issues=tuple(issues))
 
 
@@ -83,9 +88,10 @@ def score(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable", source: s
     and, in 终评, for office or review data still missing (unless ``missing_records``)."""
     if facts.unit.type not in ruleset.spec.applies_to:
         kinds = ", ".join(ruleset.spec.applies_to)
-        raise FactsError(f"ruleset {ruleset.id} does not score this kind of unit", source=source,
-                         issues=(Issue("unit.type", f"{facts.unit.type!r}; ruleset {ruleset.id} "
-                                                    f"applies to {kinds}"),))
+        raise FactsError(_("ruleset {ruleset} does not score this kind of unit").format(ruleset=ruleset.id),
+                         source=source,
+                         issues=(Issue("unit.type", _("{type!r}; ruleset {ruleset} applies to {kinds}").format(
+                             type=facts.unit.type, ruleset=ruleset.id, kinds=kinds)),))
     check_adjustments(ruleset, facts, source)
     env = flatten(facts)
     claims = _undocumented(env, provenance)
@@ -148,17 +154,21 @@ class Ledger:
         for rule in self.ruleset.program.rules:
             self.rule(rule)
         if self.unrecorded:
-            raise FactsError("终评 needs the office's records (or the review) for every unit: "
-                             f"{len(self.unrecorded)} fact(s) still to enter; give them with --records/--review, "
-                             "or score with --allow-missing-records skip", source=self.source,
+            raise FactsError(ngettext("终评 needs the office's records (or the review) for every unit: {count} fact "
+                                      "still to enter; give it with --records/--review, or score with "
+                                      "--allow-missing-records skip",
+                                      "终评 needs the office's records (or the review) for every unit: {count} facts "
+                                      "still to enter; give them with --records/--review, or score with "
+                                      "--allow-missing-records skip", len(self.unrecorded)).format(
+                                          count=len(self.unrecorded)), source=self.source,
                              issues=tuple(self.unrecorded))
         unused = [(i, r) for r, (i, _) in self.adjustments.items() if r not in self.used_adjustments]
         if unused:
             issues = tuple(Issue(f"adjustments[{i}].rule",
-                                 f"rule {r} did not deduct for this unit (its condition is not met "
-                                 "or its facts are missing); remove the adjustment")
+                                 _("rule {rule} did not deduct for this unit (its condition is not met "
+                                   "or its facts are missing); remove the adjustment").format(rule=r))
                            for i, r in sorted(unused))
-            raise FactsError("adjustments that do not apply", source=self.source, issues=issues)
+            raise FactsError(_("adjustments that do not apply"), source=self.source, issues=issues)
         return assemble(self, engine)
 
     # ------------------------------------------------------------------ per rule
@@ -248,8 +258,9 @@ class Ledger:
             whose = "考核办未录入" if owner == "office" else "考核组未核查"
             self.skip(rule, paths, f"{whose}{labels}，按约定本项不评", owner)
             return
-        self.unrecorded.extend(Issue(p, f"rule {spec.id} ({spec.item}) needs the "
-                                        f"{'office records' if owner == 'office' else 'review'} for {_plain(p)}",
+        needs = (_("rule {rule} ({item}) needs the office records for {fact}") if owner == "office"
+                 else _("rule {rule} ({item}) needs the review for {fact}"))
+        self.unrecorded.extend(Issue(p, needs.format(rule=spec.id, item=spec.item, fact=_plain(p)),
                                      rule=spec.id) for p in paths)
 
     def pend(self, rule: CompiledRule, paths: list[str], owner: SourceKind, points: int | None = None,

@@ -26,6 +26,7 @@ from typing import Any
 from assess import inputs
 from assess.errors import AssessError, Issue, RecordsError
 from assess.facts import FIELDS, OFFICE_FIELDS, decode, parse_json, read_bytes, validate
+from assess.i18n import _, comma, ngettext
 from assess.paths import did_you_mean
 from assess.sources.values import typed
 
@@ -53,8 +54,7 @@ class RecordRow:
 
     def where(self) -> str:
         """``file, sheet S, row N``: for messages and the merged view."""
-        sheet = f", sheet {self.sheet}" if self.sheet is not None else ""
-        return f"{self.file}{sheet}, row {self.row}"
+        return f"{self.file}{comma()}{_place(self.sheet, self.row)}"
 
 
 @dataclass(frozen=True)
@@ -78,20 +78,22 @@ class OfficeRecords:
         """Raise :class:`RecordsError` for every row whose unit is not among ``known``
         (the units being scored together)."""
         issues = [Issue(_place(row.sheet, row.row, "unit.id"),
-                        f"unknown unit {row.unit_id!r}{did_you_mean(row.unit_id, known)}")
+                        _("unknown unit {unit!r}").format(unit=row.unit_id) + did_you_mean(row.unit_id, known))
                   for row in self.rows if row.unit_id not in known]
         if issues:
-            raise RecordsError(f"{len(issues)} row(s) for units that are not being scored",
+            raise RecordsError(ngettext("{count} row for a unit that is not being scored",
+                                        "{count} rows for units that are not being scored", len(issues))
+                               .format(count=len(issues)),
                                source=", ".join(sorted({row.file for row in self.rows if row.unit_id not in known})),
                                issues=tuple(issues[:MAX_ISSUES]))
 
 
 def _place(sheet: str | None, row: int, column: str | None = None) -> str:
-    parts = [f"sheet {sheet}"] if sheet is not None else []
-    parts.append(f"row {row}")
+    parts = [_("sheet {sheet}").format(sheet=sheet)] if sheet is not None else []
+    parts.append(_("row {row}").format(row=row))
     if column is not None:
-        parts.append(f"column {column}")
-    return ", ".join(parts)
+        parts.append(_("column {column}").format(column=column))
+    return comma().join(parts)
 
 
 def load_records(paths: Iterable[str | Path]) -> OfficeRecords:
@@ -106,10 +108,11 @@ def load_records(paths: Iterable[str | Path]) -> OfficeRecords:
         for fact in row.values:
             first = seen.setdefault((row.unit_id, fact), row)
             if first is not row and first.file != row.file:
-                issues.append(Issue(f"{row.where()}, column {fact}",
-                                    f"unit {row.unit_id!r} already has this fact at {first.where()}"))
+                issues.append(Issue(row.where() + comma() + _("column {column}").format(column=fact),
+                                    _("unit {unit!r} already has this fact at {where}").format(
+                                        unit=row.unit_id, where=first.where())))
     if issues:
-        raise RecordsError("a fact recorded twice for one unit", source=rows[0].file if rows else None,
+        raise RecordsError(_("a fact recorded twice for one unit"), source=rows[0].file if rows else None,
                            issues=tuple(issues[:MAX_ISSUES]))
     return OfficeRecords(tuple(rows))
 
@@ -128,14 +131,15 @@ def parse_records(data: bytes, source: str) -> list[RecordRow]:
     elif suffix == ".jsonl":
         tables = [(None, _jsonl_rows(decode(data, source), source))]
     else:
-        raise RecordsError(f"unknown records format {suffix or '(no suffix)'!r}: use .csv, .xlsx, .json or .jsonl",
-                           source=source)
+        raise RecordsError(_("unknown records format {suffix!r}: use .csv, .xlsx, .json or .jsonl").format(
+            suffix=suffix or _("(no suffix)")), source=source)
     rows: list[RecordRow] = []
     issues: list[Issue] = []
     for sheet, table in tables:
         rows.extend(_Table(source, sheet, issues).read(table))
     if issues:
-        raise RecordsError(f"{len(issues)} problem(s) in the office records", source=source,
+        raise RecordsError(ngettext("{count} problem in the office records", "{count} problems in the office records",
+                                    len(issues)).format(count=len(issues)), source=source,
                            issues=tuple(issues[:MAX_ISSUES]))
     return rows
 
@@ -166,9 +170,9 @@ class _Table:
         if heading in OFFICE_LABELS:
             return OFFICE_LABELS[heading]
         if heading in FIELDS:
-            self.fail(row, heading, "the office records do not carry this fact (it is the unit's to submit)")
+            self.fail(row, heading, _("the office records do not carry this fact (it is the unit's to submit)"))
         else:
-            self.fail(row, heading, "unknown column" + _closest(heading))
+            self.fail(row, heading, _("unknown column") + _closest(heading))
         return None
 
     def read(self, rows: Iterator[RawRow]) -> list[RecordRow]:
@@ -178,7 +182,7 @@ class _Table:
         try:
             for number, cells in rows:
                 if number > MAX_ROWS + 1:
-                    self.fail(number, None, f"more than {MAX_ROWS} rows")
+                    self.fail(number, None, _("more than {count} rows").format(count=MAX_ROWS))
                     break
                 for heading in cells:
                     if heading not in resolved:
@@ -187,8 +191,8 @@ class _Table:
                 if record is None:
                     continue
                 if record.unit_id in first_row:
-                    self.fail(number, "unit.id", f"unit {record.unit_id!r} already has a row "
-                                                 f"(row {first_row[record.unit_id]})")
+                    self.fail(number, "unit.id", _("unit {unit!r} already has a row (row {row})").format(
+                        unit=record.unit_id, row=first_row[record.unit_id]))
                     continue
                 first_row[record.unit_id] = number
                 out.append(record)
@@ -203,7 +207,7 @@ class _Table:
         raw_id = cells[ids[0]] if ids else None
         unit_id = str(raw_id).strip() if raw_id is not None else ""
         if not unit_id:
-            self.fail(number, "unit.id", "no unit id: every row names its unit (unit.id or 单位编码)")
+            self.fail(number, "unit.id", _("no unit id: every row names its unit (unit.id or 单位编码)"))
             return None
         values: dict[str, Any] = {}
         columns: dict[str, str] = {}
@@ -212,13 +216,13 @@ class _Table:
             if path is None or path in ID_COLUMNS or path in NAME_COLUMNS:
                 continue
             if path in columns:
-                self.fail(number, heading, f"the same fact as column {columns[path]}")
+                self.fail(number, heading, _("the same fact as column {column}").format(column=columns[path]))
                 continue
             columns[path] = heading
             try:
                 value = typed(FIELDS[path], raw)
             except ValueError as exc:
-                self.fail(number, heading, f"bad value: {exc}")
+                self.fail(number, heading, _("bad value: {reason}").format(reason=exc))
                 continue
             if value is not None:
                 values[path] = value
@@ -232,7 +236,7 @@ class _Table:
         once merged."""
         nested: dict[str, Any] = {"unit": {"id": unit_id, "name": unit_id, "type": "county"}}
         for path, value in values.items():
-            head, _, tail = path.partition(".")
+            head, _dot, tail = path.partition(".")
             if tail:
                 nested.setdefault(head, {})[tail] = value
             else:
@@ -245,7 +249,8 @@ class _Table:
                 owner = next((p for p in sorted(columns, key=len, reverse=True)
                               if plain == p or plain.startswith(p + ".")), None)
                 detail = f" ({issue.path})" if owner is None or issue.path != owner else ""
-                self.fail(number, columns.get(owner or ""), f"bad value: {issue.message}{detail}")
+                self.fail(number, columns.get(owner or ""),
+                          _("bad value: {reason}").format(reason=issue.message) + detail)
             return False
         return True
 
@@ -271,25 +276,26 @@ def _headings(values: Sequence[Any], row: int, source: str) -> list[str]:
     while headings and not headings[-1]:
         headings.pop()
     if len(headings) > MAX_COLUMNS:
-        raise RecordsError(f"more than {MAX_COLUMNS} columns", source=source)
+        raise RecordsError(_("more than {count} columns").format(count=MAX_COLUMNS), source=source)
     blank = [i + 1 for i, h in enumerate(headings) if not h]
     if blank:
-        raise RecordsError("a column without a heading", source=source,
-                           issues=(Issue(_place(None, row, f"#{blank[0]}"), "every column needs a heading"),))
+        raise RecordsError(_("a column without a heading"), source=source,
+                           issues=(Issue(_place(None, row, f"#{blank[0]}"), _("every column needs a heading")),))
     dup = next((h for h in headings if headings.count(h) > 1), None)
     if dup is not None:
-        raise RecordsError("a heading used twice", source=source,
-                           issues=(Issue(_place(None, row, dup), "two columns have this heading"),))
+        raise RecordsError(_("a heading used twice"), source=source,
+                           issues=(Issue(_place(None, row, dup), _("two columns have this heading")),))
     if not ID_COLUMNS & set(headings):
-        raise RecordsError("no unit id column", source=source,
-                           issues=(Issue(_place(None, row), "one column must be unit.id (or 单位编码)"),))
+        raise RecordsError(_("no unit id column"), source=source,
+                           issues=(Issue(_place(None, row), _("one column must be unit.id (or 单位编码)")),))
     return headings
 
 
 def _cells(headings: list[str], values: Sequence[Any], row: int) -> dict[str, Any]:
     extra = [v for v in values[len(headings):] if v is not None and str(v).strip()]
     if extra:
-        raise _Unreadable(row, f"more cells ({len(values)}) than headings ({len(headings)})")
+        raise _Unreadable(row, _("more cells ({cells}) than headings ({headings})").format(
+            cells=len(values), headings=len(headings)))
     return {h: (values[i] if i < len(values) else None) for i, h in enumerate(headings)}
 
 
@@ -307,9 +313,9 @@ def _csv_rows(data: bytes, source: str) -> Iterator[RawRow]:
                 yield start, _cells(headings, values, start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise _Unreadable(start, f"malformed CSV: {exc}") from exc
+        raise _Unreadable(start, _("malformed CSV: {reason}").format(reason=exc)) from exc
     if headings is None:
-        raise RecordsError("empty records file: expected a heading row", source=source)
+        raise RecordsError(_("empty records file: expected a heading row"), source=source)
 
 
 def _xlsx_tables(data: bytes, source: str) -> Iterator[tuple[str | None, Iterator[RawRow]]]:
@@ -323,7 +329,8 @@ def _xlsx_tables(data: bytes, source: str) -> Iterator[tuple[str | None, Iterato
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
-        raise RecordsError(f"not a readable XLSX workbook ({type(exc).__name__})", source=source) from exc
+        raise RecordsError(_("not a readable XLSX workbook ({reason})").format(reason=type(exc).__name__),
+                           source=source) from exc
     try:
         for sheet in book.worksheets:
             rows = sheet.iter_rows(values_only=True)
@@ -333,7 +340,8 @@ def _xlsx_tables(data: bytes, source: str) -> Iterator[tuple[str | None, Iterato
             try:
                 headings = _headings(first, 1, source)
             except RecordsError as exc:
-                raise RecordsError(f"sheet {sheet.title}: {exc.message}", source=source, issues=exc.issues) from exc
+                raise RecordsError(_("sheet {sheet}: {message}").format(sheet=sheet.title, message=exc.message),
+                                   source=source, issues=exc.issues) from exc
             yield sheet.title, _sheet_rows(headings, rows)
     finally:
         book.close()
@@ -345,20 +353,20 @@ def _sheet_rows(headings: list[str], rows: Iterator[tuple[Any, ...]]) -> Iterato
         cells = _cells(headings, values, number)
         for heading, value in cells.items():
             if value is not None and not isinstance(value, (str, int, float, bool)):
-                raise _Unreadable(number, f"column {heading}: a {type(value).__name__} cell; "
-                                          "enter a number, 是/否 or text")
+                raise _Unreadable(number, _("column {column}: a {kind} cell; enter a number, 是/否 or text").format(
+                    column=heading, kind=type(value).__name__))
         yield number, cells
 
 
 def _object_row(value: Any, number: int) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise _Unreadable(number, "expected an object of column: value")
+        raise _Unreadable(number, _("expected an object of column: value"))
     return {str(k).strip(): v for k, v in value.items()}
 
 
 def _json_rows(document: Any, source: str) -> Iterator[RawRow]:
     if not isinstance(document, list):
-        raise RecordsError("expected a JSON list of rows (one object per unit)", source=source)
+        raise RecordsError(_("expected a JSON list of rows (one object per unit)"), source=source)
     for number, value in enumerate(document, start=1):
         yield number, _object_row(value, number)
 

@@ -30,6 +30,8 @@ from pydantic_core import PydanticCustomError
 from assess.errors import AssessError, Issue, ReviewError
 from assess.facts import FIELDS, MAX_LIST, Note, Points, ShortText, decode, parse_json, read_bytes
 from assess.facts.base import cross_error
+from assess.facts.reading import pydantic_message
+from assess.i18n import N_, _, language, ngettext
 from assess.paths import did_you_mean, fields_at, json_path
 from assess.rubric import yamldoc
 from assess.sources.values import FACT_PATHS, typed
@@ -66,11 +68,12 @@ class EvidenceDecision(_Decision):
     @model_validator(mode="after")
     def _target(self) -> EvidenceDecision:
         if (self.path is None) == (self.rule is None):
-            raise cross_error("path", "give exactly one of path (a fact) or rule (a rubric item)")
+            raise cross_error("path", _("give exactly one of path (a fact) or rule (a rubric item)"))
         if self.path is not None and self.path not in FIELDS:
-            raise cross_error("path", f"unknown fact path {self.path!r}{did_you_mean(self.path, FIELDS)}")
+            raise cross_error("path", _("unknown fact path {path!r}").format(path=self.path)
+                              + did_you_mean(self.path, FIELDS))
         if self.decision == "rejected" and self.note is None:
-            raise cross_error("note", "a rejection needs a note saying why the evidence was rejected")
+            raise cross_error("note", _("a rejection needs a note saying why the evidence was rejected"))
         return self
 
 
@@ -85,9 +88,10 @@ class Finding(_Decision):
     @classmethod
     def _known(cls, path: str) -> str:
         if path not in FACT_PATHS:
-            hint = (" (a finding sets a fact a rule reads, not the unit's identity or a section)"
+            hint = (_(" (a finding sets a fact a rule reads, not the unit's identity or a section)")
                     if path in FIELDS else did_you_mean(path, FACT_PATHS))
-            raise PydanticCustomError("fact_path", "{message}", {"message": f"unknown fact path {path!r}{hint}"})
+            raise PydanticCustomError("fact_path", "{message}",
+                                      {"message": _("unknown fact path {path!r}").format(path=path) + hint})
         return path
 
     @field_validator("value")
@@ -101,7 +105,7 @@ class Finding(_Decision):
         except ValueError as exc:
             raise PydanticCustomError("bad_value", "{message}", {"message": str(exc)}) from None
         if result is None:
-            raise PydanticCustomError("bad_value", "{message}", {"message": "a finding needs a value"})
+            raise PydanticCustomError("bad_value", "{message}", {"message": _("a finding needs a value")})
         return result
 
 
@@ -139,7 +143,7 @@ class ReviewEntry:
     decision: EvidenceDecision | Finding | RangePick
 
     def where(self) -> str:
-        line = f" (line {self.line})" if self.line is not None else ""
+        line = _(" (line {line})").format(line=self.line) if self.line is not None else ""
         return f"{self.file}, decisions[{self.index}]{line}"
 
     @property
@@ -176,16 +180,19 @@ class Review:
     def check_units(self, known: Collection[str]) -> None:
         """Raise :class:`ReviewError` for every decision about a unit not among ``known``."""
         issues = [Issue(f"decisions[{e.index}].unit",
-                        f"unknown unit {e.decision.unit!r}{did_you_mean(e.decision.unit, known)}", line=e.line)
+                        _("unknown unit {unit!r}").format(unit=e.decision.unit)
+                        + did_you_mean(e.decision.unit, known), line=e.line)
                   for e in self.entries if e.decision.unit not in known]
         if issues:
-            raise ReviewError(f"{len(issues)} decision(s) about units that are not being scored",
+            raise ReviewError(ngettext("{count} decision about a unit that is not being scored",
+                                       "{count} decisions about units that are not being scored", len(issues))
+                              .format(count=len(issues)),
                               source=self.entries[0].file, issues=tuple(issues[:MAX_ISSUES]))
 
 
 def load_review(path: str | Path) -> Review:
     """Read a review file (``.json``, else YAML; at most 20 MB)."""
-    return parse_review(read_bytes(path, "review file"), str(path))
+    return parse_review(read_bytes(path, N_("review file")), str(path))
 
 
 def parse_review(data: bytes, source: str) -> Review:
@@ -195,18 +202,18 @@ def parse_review(data: bytes, source: str) -> Review:
         if Path(source).suffix.lower() == ".json":
             document = parse_json(decode(data, source), source)
         else:
-            parsed = yamldoc.load(decode(data, source), source)
+            parsed = yamldoc.load(decode(data, source), source, what=N_("review file"))
             document, lines = parsed.data, parsed.lines
     except AssessError as exc:  # the YAML and JSON readers raise the errors of rulesets and facts
-        message = "invalid review YAML" if exc.message == "invalid ruleset YAML" else exc.message
-        raise ReviewError(message, source=source, issues=exc.issues) from exc
+        raise ReviewError(exc.message, source=source, issues=exc.issues) from exc
     if not isinstance(document, dict):
-        raise ReviewError("expected a mapping with a list of decisions", source=source)
+        raise ReviewError(_("expected a mapping with a list of decisions"), source=source)
     try:
         review = ReviewFile.model_validate(document)
     except ValidationError as exc:
         issues = tuple(_issue(e, lines) for e in exc.errors(include_url=False))
-        raise ReviewError(f"{len(issues)} problem(s) in the review", source=source,
+        raise ReviewError(ngettext("{count} problem in the review", "{count} problems in the review", len(issues))
+                          .format(count=len(issues)), source=source,
                           issues=issues[:MAX_ISSUES]) from exc
     entries = tuple(ReviewEntry(source, index, _line(lines, ("decisions", index)), decision)
                     for index, decision in enumerate(review.decisions))
@@ -221,10 +228,10 @@ def _check_ties(entries: Iterable[ReviewEntry], source: str) -> None:
         first = seen.setdefault((entry.key, entry.decision.time), entry)
         if first is not entry:
             issues.append(Issue(f"decisions[{entry.index}].time",
-                                f"decides the same as decisions[{first.index}] at the same time; "
-                                "which one stands cannot be told", line=entry.line))
+                                _("decides the same as decisions[{index}] at the same time; "
+                                  "which one stands cannot be told").format(index=first.index), line=entry.line))
     if issues:
-        raise ReviewError("decisions that contradict each other", source=source, issues=tuple(issues[:MAX_ISSUES]))
+        raise ReviewError(_("decisions that contradict each other"), source=source, issues=tuple(issues[:MAX_ISSUES]))
 
 
 def _line(lines: Mapping[tuple[str | int, ...], int], path: tuple[str | int, ...]) -> int | None:
@@ -243,17 +250,30 @@ def _issue(error: Mapping[str, Any], lines: Mapping[tuple[str | int, ...], int])
     else:
         tag = None
     ctx = error.get("ctx") or {}
-    message = str(ctx.get("message") or error["msg"])
+    message = str(ctx["message"]) if ctx.get("message") else pydantic_message(error)
     if error["type"] == "cross_field":
         loc.append(str(ctx["field"]))
     elif error["type"] == "extra_forbidden":
         model: Any = {"finding": Finding, "points": RangePick}.get(str(tag), EvidenceDecision)
         allowed = list(model.model_fields) if tag is not None else fields_at(ReviewFile, loc[:-1])
-        message = "unknown field" + did_you_mean(str(loc[-1]), allowed)
+        message = _("unknown field") + did_you_mean(str(loc[-1]), allowed)
     elif error["type"] in ("union_tag_invalid", "union_tag_not_found"):
         loc.append("decision")
-        message = f"decision must be one of {', '.join(sorted(_TAGS))}"
+        message = _("decision must be one of {choices}").format(choices=_decision_choices())
     return Issue(json_path(loc), message, line=_line(lines, tuple(loc)))
+
+
+_TAG_WORDS = {"accepted": N_("evidence accepted"), "finding": N_("what was found on site"),
+              "missing": N_("evidence missing"), "points": N_("deduction picked in a range"),
+              "rejected": N_("evidence rejected")}
+"""What each decision means, listed beside its code where a Chinese reader is told the choices
+(the codes are what the file must say)."""
+
+
+def _decision_choices() -> str:
+    if language() == "zh":
+        return "、".join(f"{tag}（{_(_TAG_WORDS[tag])}）" for tag in sorted(_TAGS))
+    return ", ".join(sorted(_TAGS))
 
 
 def review_json_schema() -> dict[str, Any]:

@@ -24,6 +24,7 @@ from assess.engines import flatten
 from assess.engines.native import NativeEngine
 from assess.errors import FactsError
 from assess.facts import FIELDS, validate
+from assess.i18n import _
 from assess.rubric import expr
 from assess.rubric.program import CompiledRule
 from assess.ruleset import Ruleset
@@ -120,8 +121,9 @@ def _missing_twice(ruleset: Ruleset, warn: Warn, reported: set[str]) -> list[Fin
         if shared and not _declared(a, b) and b.id not in reported:
             reported.add(b.id)
             out.append(warn(ruleset, "double-charge",
-                            f"a unit that does not submit {shared[0]} loses points under both {a.id} and {b.id}; "
-                            f"charge it once, or say also_charges: [{a.id}] if that is meant", b, ("when",)))
+                            _("a unit that does not submit {fact} loses points under both {a} and {b}; "
+                              "charge it once, or say also_charges: [{a}] if that is meant").format(
+                                fact=shared[0], a=a.id, b=b.id), b, ("when",)))
     return out
 
 
@@ -138,7 +140,7 @@ def _shortfall_twice(ruleset: Ruleset, warn: Warn, units: Iterable[Mapping[str, 
     sample = [dict(u) for _, u in zip(range(DOUBLE_CHARGE_UNITS), units, strict=False)]
     pool: dict[str, list[Any]] = {}
     for data in sample:
-        for path in {p for _, _, shared in pairs for p in shared}:
+        for path in {p for _a, _b, shared in pairs for p in shared}:
             value = _get(data, path)
             if value is not None and value not in pool.setdefault(path, []):
                 pool[path].append(value)
@@ -154,8 +156,9 @@ def _shortfall_twice(ruleset: Ruleset, warn: Warn, units: Iterable[Mapping[str, 
         if culprit is not None:
             reported.add(b.id)
             out.append(warn(ruleset, "double-charge",
-                            f"one shortfall in {culprit} costs points under both {a.id} and {b.id}; charge it once, "
-                            f"or say also_charges: [{a.id}] if that is meant", b, ("when",)))
+                            _("one shortfall in {fact} costs points under both {a} and {b}; charge it once, "
+                              "or say also_charges: [{a}] if that is meant").format(fact=culprit, a=a.id, b=b.id),
+                            b, ("when",)))
     return out
 
 
@@ -204,9 +207,9 @@ def _misfortune(ruleset: Ruleset, warn: Warn, rule: CompiledRule) -> list[Findin
     if not counts or any(p.startswith(HANDLING) for p in rule.reads):
         return []
     return [warn(ruleset, "misfortune",
-                 f"it charges the unit because {counts[0]} is above zero, however the incident was handled; "
-                 "judge the report (迟报、瞒报), the unit's responsibility or the handling found on review "
-                 "(source: review) instead", rule, ("when",))]
+                 _("it charges the unit because {fact} is above zero, however the incident was handled; "
+                   "judge the report (迟报、瞒报), the unit's responsibility or the handling found on review "
+                   "(source: review) instead").format(fact=counts[0]), rule, ("when",))]
 
 
 def _cycle(ruleset: Ruleset, warn: Warn, rule: CompiledRule) -> list[Finding]:
@@ -214,8 +217,9 @@ def _cycle(ruleset: Ruleset, warn: Warn, rule: CompiledRule) -> list[Finding]:
     if said is None or any(p.endswith("_year") and p != "unit.year" for p in rule.reads):
         return []
     return [warn(ruleset, "cycle-mismatch",
-                 f"the item speaks of a cycle of {said.group(0)}, but the condition reads only this year's facts "
-                 "(compare a year such as plans.last_revised_year with unit.year)", rule, ("item",))]
+                 _("the item speaks of a cycle of {cycle}, but the condition reads only this year's facts "
+                   "(compare a year such as plans.last_revised_year with unit.year)").format(cycle=said.group(0)),
+                 rule, ("item",))]
 
 
 # ---------------------------------------------------------------- pillars
@@ -246,8 +250,10 @@ def _pillars(ruleset: Ruleset, warn: Warn) -> list[Finding]:
         actual, count = Counter(read).most_common(1)[0]
         if actual != labelled and count * 2 > len(members):
             out.append(warn(ruleset, "pillar-mismatch",
-                            f"category {category.id} ({category.name}) is labelled {labelled}, but {count} of its "
-                            f"{len(members)} rules read facts of {actual}; label them {actual}, or move them",
+                            _("category {id} ({name}) is labelled {labelled}, but {count} of its {total} rules "
+                              "read facts of {actual}; label them {actual}, or move them").format(
+                                id=category.id, name=category.name, labelled=labelled, count=count,
+                                total=len(members), actual=actual),
                             None, ("categories", index)))
     return out
 
@@ -264,10 +270,12 @@ def _unread(ruleset: Ruleset, warn: Warn) -> list[Finding]:
         if info.kind == "section" or path.startswith(NOT_ASKED):
             continue
         if path not in read:
-            out.append(warn(ruleset, "unread-field", f"no rule reads {path} ({info.label})", None, ("rules",)))
+            out.append(warn(ruleset, "unread-field", _("no rule reads {path} ({label})").format(
+                path=path, label=info.label), None, ("rules",)))
             continue
         for name, item in info.item_fields.items():
             if f"{path}.{name}" not in read:
-                out.append(warn(ruleset, "unread-field", f"no rule reads {path}[].{name} ({item.label})",
+                out.append(warn(ruleset, "unread-field", _("no rule reads {path} ({label})").format(
+                    path=f"{path}[].{name}", label=item.label),
                                 None, ("rules",)))
     return out

@@ -35,6 +35,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assess import facts, inputs
 from assess.errors import AssessError, Issue, RulesetError
+from assess.facts.reading import pydantic_message
+from assess.i18n import _, ngettext
 from assess.rubric import yamldoc
 from assess.ruleset import Ruleset
 from assess.scoring.assessment import Assessment
@@ -72,7 +74,7 @@ class CasesFile(BaseModel):
 def cases_path(ruleset: Ruleset) -> Path:
     """Where a ruleset's cases are: beside its file, ``<name>.cases.yaml``."""
     if ruleset.path is None:
-        raise RulesetError("a ruleset loaded from text has no cases file beside it", source=ruleset.source)
+        raise RulesetError(_("a ruleset loaded from text has no cases file beside it"), source=ruleset.source)
     source = ruleset.path
     return source.with_name(source.name.removesuffix(".yaml").removesuffix(".yml") + ".cases.yaml")
 
@@ -95,16 +97,17 @@ def load_cases(path: Path) -> CasesFile:
     try:
         data = inputs.read_input(path, what="golden cases file", limit=inputs.cap("golden cases file"))
     except inputs.InputError as exc:
-        message = "no golden cases file (expected beside the ruleset)" if exc.message == "no such file" \
-            else exc.message
+        missing = isinstance(exc.__cause__, FileNotFoundError)
+        message = _("no golden cases file (expected beside the ruleset)") if missing else exc.message
         raise RulesetError(message, source=exc.source) from exc
-    doc = yamldoc.load(data, str(path))
+    doc = yamldoc.load(data, str(path), what="golden cases file")
     try:
         return CasesFile.model_validate(doc.data, strict=True)
     except ValidationError as exc:
-        issues = tuple(Issue(".".join(str(p) for p in e["loc"]), str(e["msg"]),
+        issues = tuple(Issue(".".join(str(p) for p in e["loc"]), pydantic_message(e),
                              line=doc.line(tuple(e["loc"]))) for e in exc.errors(include_url=False))
-        raise RulesetError(f"{len(issues)} problem(s) in the cases", source=str(path), issues=issues) from exc
+        raise RulesetError(ngettext("{count} problem in the cases", "{count} problems in the cases", len(issues))
+                           .format(count=len(issues)), source=str(path), issues=issues) from exc
 
 
 @dataclass
@@ -255,7 +258,7 @@ def check_cases(path: Path, ruleset: Ruleset) -> list[Issue]:
     for index, case in enumerate(spec.cases):
         where = f"cases[{index}] ({case.id})"
         if case.baseline is not None and case.baseline not in spec.baselines:
-            issues.append(Issue(where, f"unknown baseline {case.baseline!r}"))
+            issues.append(Issue(where, _("unknown baseline {name!r}").format(name=case.baseline)))
             continue
         try:
             facts.validate(merged(spec.baselines.get(case.baseline or "", {}), case.facts), where)
@@ -264,5 +267,6 @@ def check_cases(path: Path, ruleset: Ruleset) -> list[Issue]:
         for label in ("deducts", "vetoes", "blocks", "bonuses"):
             for rule in getattr(case, label) or []:
                 if rule not in known:
-                    issues.append(Issue(f"{where}.{label}", f"ruleset {ruleset.id} has no rule {rule!r}"))
+                    issues.append(Issue(f"{where}.{label}", _("ruleset {ruleset} has no rule {rule!r}").format(
+                        ruleset=ruleset.id, rule=rule)))
     return issues

@@ -24,8 +24,9 @@ from typing import Literal
 
 from assess.engines import flatten
 from assess.engines.native import NativeEngine
-from assess.errors import Issue, RulesetError
+from assess.errors import Issue, RulesetError, worded
 from assess.facts import MAX_AMOUNT, MAX_COUNT, MAX_LIST, validate
+from assess.i18n import N_, _, comma
 from assess.rubric import expr
 from assess.rubric.program import CompiledRule, LConst, Placeholder
 from assess.ruleset import Ruleset, load_ruleset
@@ -33,6 +34,8 @@ from assess.tools import fairness, golden
 from assess.tools.generate import PAIRS, Generator
 
 Severity = Literal["error", "warning"]
+SEVERITY_WORDS: dict[str, str] = {"error": N_("error"), "warning": N_("warning")}
+"""Each severity as a reader reads it (the codes stay as they are: a program matches them)."""
 SAMPLE_UNITS = 3000
 INF = math.inf
 
@@ -48,8 +51,8 @@ class Finding:
 
     def render(self) -> str:
         where = f"{self.source}:{self.line}" if self.line is not None else self.source
-        rule = f" rule {self.rule}:" if self.rule else ""
-        return f"{where}: {self.severity}[{self.code}]{rule} {self.message}"
+        rule = " " + _("rule {rule}").format(rule=self.rule) + ":" if self.rule else ""
+        return f"{where}: {_(SEVERITY_WORDS[self.severity])}[{self.code}]{rule} {worded(self.message)}"
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -76,7 +79,8 @@ def check(ref: str | os.PathLike[str], samples: int = SAMPLE_UNITS, unread: bool
 def _check_cases(path: Path) -> list[Finding]:
     errors = check(golden.ruleset_of(path))
     if any(f.severity == "error" for f in errors):
-        return [Finding("error", "cases", f"its ruleset {golden.ruleset_of(path)} does not load", str(path))]
+        return [Finding("error", "cases", _("its ruleset {ruleset} does not load").format(
+            ruleset=golden.ruleset_of(path)), str(path))]
     try:
         with load_ruleset(golden.ruleset_of(path)) as ruleset:
             issues = golden.check_cases(path, ruleset)
@@ -183,13 +187,15 @@ def _points(ruleset: Ruleset, rule: CompiledRule) -> list[Finding]:
     most = most_deducted(rule)
     if most < spec.points - 1e-9:
         return [_warn(ruleset, "unreachable-points",
-                      f"its deductions can never reach the item's {spec.points:g} points (at most {most:g})",
+                      _("its deductions can never reach the item's {points} points (at most {most})").format(
+                          points=f"{spec.points:g}", most=f"{most:g}"),
                       rule, ("deduct",))]
     if most > spec.points + 1e-9 and "扣完为止" not in spec.item:
-        shown = "without limit" if math.isinf(most) else f"up to {most:g}"
+        shown = _("without limit") if math.isinf(most) else _("up to {most}").format(most=f"{most:g}")
         return [_warn(ruleset, "uncapped-excess",
-                      f"its deductions can exceed the item's {spec.points:g} points ({shown}) and are cut "
-                      "there; say 扣完为止 in the item text so units know", rule, ("item",))]
+                      _("its deductions can exceed the item's {points} points ({shown}) and are cut "
+                        "there; say 扣完为止 in the item text so units know").format(points=f"{spec.points:g}",
+                                                                                  shown=shown), rule, ("item",))]
     return []
 
 
@@ -203,8 +209,9 @@ def _templates(ruleset: Ruleset, rule: CompiledRule) -> list[Finding]:
                 unread = [p for p in part.paths if p not in rule.reads]
                 if unread:
                     out.append(_warn(ruleset, "template-unread",
-                                     f"the {key} quotes {{{part.text}}}, but the rule does not read "
-                                     f"{', '.join(unread)}", rule, (key,)))
+                                     _("the {key} quotes {placeholder}, but the rule does not read {paths}").format(
+                                         key=key, placeholder=f"{{{part.text}}}", paths=comma().join(unread)),
+                                     rule, (key,)))
     return out
 
 
@@ -231,7 +238,8 @@ def _grades(ruleset: Ruleset) -> list[Finding]:
             (has_block and index == 1 and spec.grades[0].min <= highest)
         if not reachable:
             out.append(_warn(ruleset, "unreachable-grade",
-                             f"no unit can get {grade.name}: scores run from {lowest:g} to {highest:g}",
+                             _("no unit can get {grade}: scores run from {lowest} to {highest}").format(
+                                 grade=grade.name, lowest=f"{lowest:g}", highest=f"{highest:g}"),
                              None, ("grades", index)))
         upper = grade.min
     return out
@@ -282,15 +290,18 @@ def _sampled(ruleset: Ruleset, samples: int) -> list[Finding]:
         i = rule.index
         proven = [c.lowered for c in rule.checks if c.kind != "missing"]
         if proven and all(isinstance(lowered, LConst) and not lowered.value for lowered in proven):
-            out.append(_warn(ruleset, "never-true", "its condition can never be true", rule, ("when",)))
+            out.append(_warn(ruleset, "never-true", _("its condition can never be true"), rule, ("when",)))
         elif evaluated[i] and not fired[i]:
-            out.append(_warn(ruleset, "never-true", f"its condition was false for all {evaluated[i]} generated "
-                                                    "units that submitted its facts", rule, ("when",)))
+            out.append(_warn(ruleset, "never-true", _("its condition was false for all {count} generated units "
+                                                      "that submitted its facts").format(count=evaluated[i]),
+                             rule, ("when",)))
         elif evaluated[i] >= 50 and fired[i] == evaluated[i]:
-            out.append(_warn(ruleset, "always-true", f"its condition was true for all {evaluated[i]} generated "
-                                                     "units that submitted its facts", rule, ("when",)))
+            out.append(_warn(ruleset, "always-true", _("its condition was true for all {count} generated units "
+                                                       "that submitted its facts").format(count=evaluated[i]),
+                             rule, ("when",)))
         if rule.spec.kind in ("deduct", "no_excellent") and fired[i] and not alone[i]:
-            out.append(_warn(ruleset, "moot-by-veto", f"whenever it applies ({fired[i]} generated units), a veto "
-                                                      "fails the unit anyway", rule, ("when",)))
+            out.append(_warn(ruleset, "moot-by-veto", _("whenever it applies ({count} generated units), a veto "
+                                                        "fails the unit anyway").format(count=fired[i]),
+                             rule, ("when",)))
     return out
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 
 from assess.errors import AssessError
 from assess.facts import UnitFacts
+from assess.i18n import _
 from assess.ranking import Ranker
 from assess.ruleset import Ruleset
 from assess.scoring.assessment import Assessment, RulesetRef, UnitRef
@@ -146,8 +147,9 @@ def diff(old: Ruleset, new: Ruleset, units: Iterable[tuple[str, UnitFacts]], eng
             continue
         if not all(applies):
             which = old if not applies[0] else new
-            raise AssessError(f"{source}: ruleset {which.id} {which.version} does not score units of type "
-                              f"{unit.unit.type}, but the other version does")
+            raise AssessError(_("{source}: ruleset {ruleset} {version} does not score units of type {type}, "
+                                "but the other version does").format(source=source, ruleset=which.id,
+                                                                     version=which.version, type=unit.unit.type))
         scored.append((score(old, unit, engine, source), score(new, unit, engine, source)))
     ranks: list[dict[str, int]] = []
     for side, ruleset in ((0, old), (1, new)):

@@ -9,6 +9,7 @@ ruleset that uses it is loaded.
 from __future__ import annotations
 
 from assess.errors import RulesetError
+from assess.i18n import _
 from assess.rubric.forms.base import Amount, AmountContext, CheckBuilder, Expression, Form, FormKind, FormSpec
 from assess.rubric.forms.fixed import Fixed
 from assess.rubric.forms.graded import GradedForm
@@ -24,7 +25,7 @@ FORMS: dict[str, Form] = {}
 def register(form: Form) -> None:
     """Add a form; a name is registered once."""
     if form.name in FORMS:
-        raise RulesetError(f"deduction form {form.name!r} is registered twice")
+        raise RulesetError(_("deduction form {name!r} is registered twice").format(name=form.name))
     FORMS[form.name] = form
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
+from assess.i18n import _
 from assess.paths import Path
 from assess.points import cents, fmt, num
 from assess.rubric.forms.base import Add, Amount, AmountContext, Bound, Form, FormKind, Phrase
@@ -24,8 +25,9 @@ class Fixed(Form):
 
     def check(self, value: float, kind: FormKind, points: float, add: Add) -> None:
         if value > points:
-            add((), f"fixed deduction {num(value)} exceeds the item's points {num(points)}" if kind == "deduct"
-                else f"award {num(value)} exceeds the rule's points {num(points)}")
+            add((), (_("fixed deduction {value} exceeds the item's points {points}") if kind == "deduct"
+                     else _("award {value} exceeds the rule's points {points}")).format(value=num(value),
+                                                                                       points=num(points)))
 
     def amount(self, value: float, kind: FormKind, rule: CompiledRule, matched: list[Check],
                context: AmountContext) -> Amount:

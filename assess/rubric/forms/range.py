@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from assess.i18n import _
 from assess.paths import Path
 from assess.points import cents, fmt, num
 from assess.rubric.forms.base import Add, Amount, AmountContext, Bound, Form, FormKind, FormSpec, Phrase
@@ -29,12 +30,13 @@ class Range(Form):
 
     def check(self, value: RangeSpec, kind: FormKind, points: float, add: Add) -> None:
         if value.max > points:
-            add(("max",), f"range maximum {num(value.max)} exceeds the item's points {num(points)}")
+            add(("max",), _("range maximum {max} exceeds the item's points {points}").format(
+                max=num(value.max), points=num(points)))
         if not value.min <= value.default <= value.max:
-            add(("default",), f"default {num(value.default)} is outside the range "
-                              f"{num(value.min)}-{num(value.max)}")
+            add(("default",), _("default {default} is outside the range {min}-{max}").format(
+                default=num(value.default), min=num(value.min), max=num(value.max)))
         if value.min > value.max:
-            add(("min",), f"range minimum {num(value.min)} exceeds maximum {num(value.max)}")
+            add(("min",), _("range minimum {min} exceeds maximum {max}").format(min=num(value.min), max=num(value.max)))
 
     def amount(self, value: RangeSpec, kind: FormKind, rule: CompiledRule, matched: list[Check],
                context: AmountContext) -> Amount:

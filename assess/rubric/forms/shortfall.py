@@ -11,6 +11,7 @@ import math
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
 
+from assess.i18n import _
 from assess.paths import Path
 from assess.points import fmt
 from assess.rubric.bounds import BoundError
@@ -54,7 +55,7 @@ class Shortfall(Form):
     def limit(self, value: ShortfallSpec, nodes: Mapping[Path, Node], bound: Limit) -> Fraction:
         target = Fraction(exact(value.target))
         if abs(target) > LIMIT:
-            raise BoundError(f"the target {value.target:g} is beyond 2**53 (about 9e15)")
+            raise BoundError(_("the target {value} is beyond 2**53 (about 9e15)").format(value=f"{value.target:g}"))
         return (abs(target) + bound(nodes[("value",)]).limit) / exact(value.step) * exact(value.points)
 
     def compile(self, value: ShortfallSpec, rule: CompiledRule, build: CheckBuilder) -> Iterator[Check]:

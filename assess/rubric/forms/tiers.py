@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from pydantic import Field
 
 from assess.errors import EngineError
+from assess.i18n import _
 from assess.paths import Path
 from assess.points import cents, fmt, num
 from assess.rubric.bounds import BoundError
@@ -62,21 +63,23 @@ class Tiers(Form):
             last = index == len(levels) - 1
             if level.points > points:
                 add(("levels", index, "points"),
-                    f"tier deduction {num(level.points)} exceeds the item's points {num(points)}")
+                    _("tier deduction {value} exceeds the item's points {points}").format(
+                        value=num(level.points), points=num(points)))
             if last:
                 if level.min is not None:
-                    add(("levels", index, "min"), "the last tier takes every value below the others; "
-                                                  "leave out its min")
+                    add(("levels", index, "min"), _("the last tier takes every value below the others; "
+                                                    "leave out its min"))
             elif level.min is None:
-                add(("levels", index), "every tier but the last needs a min (inclusive lower bound)")
+                add(("levels", index), _("every tier but the last needs a min (inclusive lower bound)"))
             elif previous is not None and level.min >= previous:
                 add(("levels", index, "min"),
-                    f"tiers are listed from the highest min down; {num(level.min)} is not below {num(previous)}")
+                    _("tiers are listed from the highest min down; {min} is not below {previous}").format(
+                        min=num(level.min), previous=num(previous)))
             if level.min is not None:
                 previous = level.min
         deductions = [level.points for level in levels]
         if deductions != sorted(deductions):
-            add(("levels",), "a lower tier must never deduct less than a higher one")
+            add(("levels",), _("a lower tier must never deduct less than a higher one"))
 
     def expressions(self, value: TiersSpec) -> Iterator[Expression]:
         yield Expression(("value",), value.value, "number")
@@ -96,7 +99,8 @@ class Tiers(Form):
     def limit(self, value: TiersSpec, nodes: Mapping[Path, Node], bound: Limit) -> Fraction:
         for level in value.levels:
             if level.min is not None and abs(Fraction(exact(level.min))) > LIMIT:
-                raise BoundError(f"the tier limit {level.min:g} is beyond 2**53 (about 9e15)")
+                raise BoundError(_("the tier limit {value} is beyond 2**53 (about 9e15)").format(
+                    value=f"{level.min:g}"))
         return Fraction(max(exact(level.points) for level in value.levels))
 
     def amount(self, value: TiersSpec, kind: FormKind, rule: CompiledRule, matched: list[Check],
