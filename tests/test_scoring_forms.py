@@ -38,6 +38,14 @@ def test_form_scores_as_computed_by_hand(forms: Ruleset, case: dict[str, Any], e
     assert result.missing == case.get("missing", [])
     assert sorted(d.rule for d in result.deductions if d.defaulted) == case.get("defaulted", [])
     assert sorted(d.rule for d in result.deductions if d.adjusted) == case.get("adjusted", [])
+    # what the reader and the JSON see besides the points: the reason's variables, the
+    # events or units counted, the tier, the assessor's note
+    outcomes = {**{d.rule: d for d in result.deductions}, **{b.rule: b for b in result.bonuses}}
+    assert {r: outcomes[r].reason for r in case.get("reasons", {})} == case.get("reasons", {})
+    deducted = {d.rule: d for d in result.deductions}
+    assert {r: deducted[r].count for r in case.get("counts", {})} == case.get("counts", {})
+    assert {r: deducted[r].tier for r in case.get("tiers", {})} == case.get("tiers", {})
+    assert {d.rule: d.note for d in result.deductions if d.note} == case.get("notes", {})
 
 
 @pytest.mark.parametrize("engine", ENGINES)
