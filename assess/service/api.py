@@ -188,7 +188,7 @@ def round_out(session: DbSession, round_: db.Round) -> dict[str, Any]:
 def decision_out(d: db.Decision) -> dict[str, Any]:
     return {"id": d.id, "unit": d.unit_id, "slot": d.slot, "seq": d.seq, "based_on": d.based_on, "kind": d.kind,
             "rule": d.rule, "path": d.path, "value": d.value, "note": d.note, "method": d.method,
-            "reviewer": d.reviewer, "time": d.created_at.isoformat(), "before": d.before, "after": d.after}
+            "reviewer": d.reviewer, "time": db.aware(d.created_at).isoformat(), "before": d.before, "after": d.after}
 
 
 def assessment_response(assessment: Assessment) -> Response:

@@ -36,6 +36,11 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite gives back the UTC times it was given without their zone."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.timezone.utc)
+
+
 class Base(DeclarativeBase):
     pass
 

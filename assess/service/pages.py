@@ -8,6 +8,7 @@ reviewer decided the item meanwhile the answer is a 409 page showing their decis
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
 from pathlib import Path
@@ -35,6 +36,8 @@ PHASE_LABELS = {"open": "初评", "closed": "终评"}
 
 _templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"),
                          autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+_templates.filters["local"] = lambda moment: db.aware(moment).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
 _templates.globals.update(KIND_LABELS=KIND_LABELS, SOURCE_LABELS=SOURCE_LABELS, PHASE_LABELS=PHASE_LABELS,
                           ROLE_LABELS=db.ROLE_LABELS)
 

@@ -10,6 +10,7 @@ ranking page does not score every unit on every view.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from assess import (
     ruleset_for_type,
 )
 from assess import score as score_unit
+from assess.errors import Issue
 from assess.service import db
 from assess.sources import RecordRow, parse_records, parse_review
 
@@ -101,6 +103,17 @@ def slot_of(kind: str, rule: str | None, path: str | None) -> str:
     if kind == "points":
         return f"points:{rule}"
     return f"evidence:rule:{rule}" if rule is not None else f"evidence:path:{path}"
+
+
+def as_request_error(exc: AssessError) -> AssessError:
+    """The library's refusal of a decision, its paths named by the decision's own fields:
+    the review and the adjustments it was turned into are the service's, not the reviewer's."""
+    issues = []
+    for issue in exc.issues:
+        path = re.sub(r"^decisions\[\d+\]\.?", "", issue.path)
+        path = re.sub(r"^adjustments\[\d+\]\.points$", "value", path)
+        issues.append(Issue(path or "decision", issue.message, rule=issue.rule))
+    return AssessError("复核结论不能采用", source="<decision>", issues=tuple(issues))
 
 
 class Rulesets:
@@ -233,8 +246,8 @@ class Workbench:
         """The standing decisions as the library's review (one per slot, so no two tie)."""
         entries = []
         for d in sorted(decisions, key=lambda d: d.id or 0):
-            entry: dict[str, Any] = {"unit": d.unit_id, "reviewer": d.reviewer, "time": d.created_at.isoformat(),
-                                     "decision": d.kind}
+            entry: dict[str, Any] = {"unit": d.unit_id, "reviewer": d.reviewer, "decision": d.kind,
+                                     "time": db.aware(d.created_at).isoformat()}
             for name, value in (("rule", d.rule), ("path", d.path), ("note", d.note), ("method", d.method)):
                 if value is not None:
                     entry[name] = value
@@ -321,7 +334,10 @@ class Workbench:
         decision = db.Decision(round_id=round_.id, unit_id=unit_id, slot=slot, seq=seq + 1, based_on=base,
                                kind=kind, rule=rule, path=path, value=value, note=note or None,
                                method=method or None, reviewer=who, created_at=db.now())
-        after = self.score_one(session, round_, unit_id, extra=decision)
+        try:
+            after = self.score_one(session, round_, unit_id, extra=decision)
+        except AssessError as exc:
+            raise as_request_error(exc) from exc
         decision.before, decision.after = summary(before), summary(after)
         session.add(decision)
         try:
