@@ -13,7 +13,7 @@ import zipfile
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Header, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Header, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
@@ -37,7 +37,10 @@ from assess import score as score_unit
 from assess.errors import FactsError
 from assess.service import auth, db
 from assess.service.app import bench, database
-from assess.service.rounds import Forbidden, ServiceError, Workbench, grade_shown
+from assess.service.rounds import Conflict, Forbidden, ServiceError, Workbench, grade_shown
+
+RoundId = Annotated[int, Path(ge=1, le=2**31 - 1, description="The round's number.")]
+UnitId = Annotated[str, Path(min_length=1, max_length=64)]
 
 router = APIRouter(prefix="/api")
 
@@ -272,7 +275,7 @@ def create_round(body: NewRound, session: Db, workbench: Bench, request: Request
 
 
 @router.get("/rounds/{round_id}", response_model=RoundDetail, responses={401: {}, 404: {}})
-def show_round(round_id: int, session: Db, workbench: Bench, request: Request,
+def show_round(round_id: RoundId, session: Db, workbench: Bench, request: Request,
                authorization: Authorization = None) -> dict[str, Any]:
     """The round and its units scored in its phase, in ranked order."""
     user_of(request, session, authorization)
@@ -287,7 +290,7 @@ def show_round(round_id: int, session: Db, workbench: Bench, request: Request,
 
 @router.post("/rounds/{round_id}/submissions", status_code=201, openapi_extra=FACTS_BODY,
              responses={201: {"content": {"application/json": {}}}, 401: {}, 403: {}, 404: {}, 409: {}, 422: {}})
-async def submit(round_id: int, request: Request, session: Db, workbench: Bench,
+async def submit(round_id: RoundId, request: Request, session: Db, workbench: Bench,
                  authorization: Authorization = None) -> Response:
     """Add or replace a unit's facts in the round; answers with its assessment."""
     user = allowed(request, session, authorization, "upload")
@@ -300,7 +303,7 @@ async def submit(round_id: int, request: Request, session: Db, workbench: Bench,
 
 @router.post("/rounds/{round_id}/records", response_model=Uploaded, status_code=201,
              responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}})
-def upload_records(round_id: int, file: Annotated[UploadFile, File(description="CSV, XLSX, JSON or JSONL")],
+def upload_records(round_id: RoundId, file: Annotated[UploadFile, File(description="CSV, XLSX, JSON or JSONL")],
                    session: Db, workbench: Bench, request: Request,
                    authorization: Authorization = None) -> dict[str, int]:
     """The office's records (考核办日常考核记录), read as ``assess --records`` reads them."""
@@ -312,7 +315,7 @@ def upload_records(round_id: int, file: Annotated[UploadFile, File(description="
 
 @router.get("/rounds/{round_id}/units/{unit_id}", responses={200: {"content": {"application/json": {}}},
                                                             401: {}, 404: {}, 422: {}})
-def show_unit(round_id: int, unit_id: str, session: Db, workbench: Bench, request: Request,
+def show_unit(round_id: RoundId, unit_id: UnitId, session: Db, workbench: Bench, request: Request,
               authorization: Authorization = None) -> Response:
     """The unit's assessment with the round's standing decisions, in the round's phase."""
     user_of(request, session, authorization)
@@ -320,7 +323,7 @@ def show_unit(round_id: int, unit_id: str, session: Db, workbench: Bench, reques
 
 
 @router.get("/rounds/{round_id}/decisions", response_model=list[DecisionOut], responses={401: {}, 404: {}})
-def list_decisions(round_id: int, session: Db, workbench: Bench, request: Request,
+def list_decisions(round_id: RoundId, session: Db, workbench: Bench, request: Request,
                    unit: Annotated[str | None, Query(max_length=64)] = None,
                    authorization: Authorization = None) -> list[dict[str, Any]]:
     """Every decision of the round (or of one unit), oldest first: the audit history."""
@@ -331,7 +334,7 @@ def list_decisions(round_id: int, session: Db, workbench: Bench, request: Reques
 
 @router.post("/rounds/{round_id}/decisions", response_model=DecisionOut, status_code=201,
              responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}})
-def decide(round_id: int, body: NewDecision, session: Db, workbench: Bench, request: Request,
+def decide(round_id: RoundId, body: NewDecision, session: Db, workbench: Bench, request: Request,
            authorization: Authorization = None) -> dict[str, Any]:
     """Record a decision; 409 when the item moved past ``base`` or the round is closed."""
     user = allowed(request, session, authorization, "decide")
@@ -344,7 +347,7 @@ def decide(round_id: int, body: NewDecision, session: Db, workbench: Bench, requ
 
 
 @router.post("/rounds/{round_id}/close", response_model=RoundOut, responses={401: {}, 403: {}, 404: {}, 409: {}})
-def close_round(round_id: int, session: Db, workbench: Bench, request: Request,
+def close_round(round_id: RoundId, session: Db, workbench: Bench, request: Request,
                 authorization: Authorization = None) -> dict[str, Any]:
     """Close the round to 终评; 409 listing what is missing while any unit cannot be scored as final."""
     allowed(request, session, authorization, "admin")
@@ -355,7 +358,7 @@ def close_round(round_id: int, session: Db, workbench: Bench, request: Request,
 
 @router.get("/rounds/{round_id}/export/{kind}", responses={
     200: {"content": {XLSX: {}, DOCX: {}, "application/zip": {}}}, 401: {}, 404: {}, 409: {}})
-def export(round_id: int, kind: Literal["xlsx", "docx", "letters"], session: Db, workbench: Bench,
+def export(round_id: RoundId, kind: Literal["xlsx", "docx", "letters"], session: Db, workbench: Bench,
            request: Request, authorization: Authorization = None) -> Response:
     """The round's ranking as a workbook, the Word 通报, or every unit's letter in a zip."""
     user_of(request, session, authorization)
@@ -367,7 +370,7 @@ def export(round_id: int, kind: Literal["xlsx", "docx", "letters"], session: Db,
 def exported(workbench: Workbench, session: DbSession, round_: db.Round, kind: str) -> tuple[bytes, str, str]:
     scored = workbench.score_round(session, round_)
     if not scored.results:
-        raise ServiceError("本批次还没有可评分的单位")
+        raise Conflict("本批次还没有可评分的单位")
     assessments = [a for a, _ in scored.results]
     header = NoticeHeader(year=round_.year)
     phase: Phase = scored.phase

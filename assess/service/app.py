@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session as DbSession
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from assess import AssessError, __version__
 from assess.paths import json_path
@@ -128,6 +129,17 @@ def create_app(url: str = db.DEFAULT_URL, *, upgrade: bool = True, engine_name: 
         if wants_html(request):
             return pages.error_page(request, 422, "；".join(f"{i['path']}：{i['message']}" for i in issues))
         return JSONResponse({"error": "请求有误", "issues": issues}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        # FastAPI answers a body it cannot parse with 400; the API's bad input is 422, with a path.
+        status = 422 if exc.status_code == 400 else exc.status_code
+        if wants_html(request):
+            return pages.error_page(request, status, str(exc.detail))
+        body: dict[str, Any] = {"error": "请求体无法解析" if exc.status_code == 400 else str(exc.detail)}
+        if exc.status_code == 400:
+            body["issues"] = [{"path": "body", "message": str(exc.detail)}]
+        return JSONResponse(body, status_code=status, headers=getattr(exc, "headers", None))
 
     app.add_middleware(BodyLimit, limit=max_body)
     return app

@@ -16,6 +16,7 @@ from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
@@ -25,6 +26,9 @@ from assess import Assessment, Ruleset, ruleset_for_type
 from assess.service import auth, db
 from assess.service.app import bench, database
 from assess.service.rounds import Forbidden, ServiceError, Workbench, grade_shown
+
+RoundId = Annotated[int, PathParam(ge=1, le=2**31 - 1, description="The round's number.")]
+UnitId = Annotated[str, PathParam(min_length=1, max_length=64)]
 
 router = APIRouter(include_in_schema=False)
 COOKIE = "assess_session"
@@ -132,7 +136,7 @@ def create_round(request: Request, session: Db, workbench: Bench, who: Who,
 
 
 @router.get("/rounds/{round_id}", response_class=HTMLResponse)
-def show_round(request: Request, round_id: int, session: Db, workbench: Bench, who: Who) -> Response:
+def show_round(request: Request, round_id: RoundId, session: Db, workbench: Bench, who: Who) -> Response:
     round_ = workbench.round(session, round_id)
     scored = workbench.score_round(session, round_)
     ordered = sorted(scored.results, key=lambda p: (-p[0].floor, -p[0].ceiling, p[0].unit.id))
@@ -141,7 +145,7 @@ def show_round(request: Request, round_id: int, session: Db, workbench: Bench, w
 
 
 @router.post("/rounds/{round_id}/close")
-def close_round(request: Request, round_id: int, session: Db, workbench: Bench, who: Who,
+def close_round(request: Request, round_id: RoundId, session: Db, workbench: Bench, who: Who,
                 csrf: Annotated[str, Form(max_length=64)]) -> Response:
     who.check(csrf)
     who.need("admin")
@@ -150,7 +154,7 @@ def close_round(request: Request, round_id: int, session: Db, workbench: Bench, 
 
 
 @router.get("/rounds/{round_id}/export/{kind}")
-def export(request: Request, round_id: int, kind: str, session: Db, workbench: Bench, who: Who) -> Response:
+def export(request: Request, round_id: RoundId, kind: str, session: Db, workbench: Bench, who: Who) -> Response:
     from assess.service.api import disposition, exported
 
     if kind not in ("xlsx", "docx", "letters"):
@@ -160,7 +164,8 @@ def export(request: Request, round_id: int, kind: str, session: Db, workbench: B
 
 
 @router.get("/rounds/{round_id}/units/{unit_id}", response_class=HTMLResponse)
-def show_unit(request: Request, round_id: int, unit_id: str, session: Db, workbench: Bench, who: Who) -> Response:
+def show_unit(request: Request, round_id: RoundId, unit_id: UnitId, session: Db, workbench: Bench,
+              who: Who) -> Response:
     round_ = workbench.round(session, round_id)
     submission = workbench.submission(session, round_id, unit_id)
     assessment = workbench.score_one(session, round_, unit_id)
@@ -174,7 +179,7 @@ def show_unit(request: Request, round_id: int, unit_id: str, session: Db, workbe
 
 
 @router.post("/rounds/{round_id}/units/{unit_id}/decide")
-def decide(request: Request, round_id: int, unit_id: str, session: Db, workbench: Bench, who: Who,
+def decide(request: Request, round_id: RoundId, unit_id: UnitId, session: Db, workbench: Bench, who: Who,
            csrf: Annotated[str, Form(max_length=64)], kind: Annotated[str, Form(max_length=16)],
            base: Annotated[int, Form(ge=0)], rule: Annotated[str, Form(max_length=64)] = "",
            path: Annotated[str, Form(max_length=200)] = "", value: Annotated[str, Form(max_length=2000)] = "",
