@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 pytest.importorskip("fastapi", reason="the serve extra is not installed")
@@ -62,3 +68,38 @@ def service(url: str, records: bool = True, units: tuple[str, ...] = UNITS) -> I
 
 def sqlite_url(folder: Path) -> str:
     return f"sqlite:///{folder / 'serve.db'}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def assess(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "assess", *args], cwd=cwd, input=stdin, capture_output=True,
+                          text=True, timeout=120, env={**os.environ, "LANG": "C.UTF-8"}, check=False)
+
+
+@contextlib.contextmanager
+def running(folder: Path) -> Iterator[str]:
+    """`assess serve` on a free port in ``folder`` (its default database there); the base URL."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "assess", "serve", "--port", str(port)], cwd=folder,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                httpx.get(f"{base}/openapi.json", timeout=2)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"the server did not start: {process.stdout.read() if process.stdout else ''}")
+                time.sleep(0.2)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)

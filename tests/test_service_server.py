@@ -3,32 +3,14 @@ on a free port, and spoken to over HTTP."""
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 
-from .servicekit import PASSWORD, RECORDS, sample
+from .servicekit import PASSWORD, RECORDS, assess, running, sample
 
 pytest.importorskip("uvicorn")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def assess(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "assess", *args], cwd=cwd, input=stdin, capture_output=True,
-                          text=True, timeout=120, env={**os.environ, "LANG": "C.UTF-8"}, check=False)
 
 
 @pytest.fixture(scope="module")
@@ -41,24 +23,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert loaded.returncode == 0, loaded.stderr
     assert "2 unit(s), 15 office record row(s)" in loaded.stderr
     assert (folder / "assess-serve.db").exists()  # the default database: a file in the working folder
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "assess", "serve", "--port", str(port)], cwd=folder,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                httpx.get(f"{base}/openapi.json", timeout=2)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"the server did not start: {process.stdout.read() if process.stdout else ''}")
-                time.sleep(0.2)
+    with running(folder) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_the_server_publishes_its_openapi_contract(server: str) -> None:

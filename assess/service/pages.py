@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
 from assess import Assessment, Ruleset, ruleset_for_type
+from assess.facts import FIELDS
 from assess.service import auth, db
 from assess.service.app import bench, database
 from assess.service.rounds import Forbidden, ServiceError, Workbench, grade_shown
@@ -42,6 +43,7 @@ _templates = Environment(loader=FileSystemLoader(Path(__file__).parent / "templa
                          autoescape=select_autoescape(["html", "j2"]), trim_blocks=True, lstrip_blocks=True)
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 _templates.filters["local"] = lambda moment: db.aware(moment).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+_templates.globals["label"] = lambda path: FIELDS[path].label if path in FIELDS else path
 _templates.globals.update(KIND_LABELS=KIND_LABELS, SOURCE_LABELS=SOURCE_LABELS, PHASE_LABELS=PHASE_LABELS,
                           ROLE_LABELS=db.ROLE_LABELS)
 
@@ -217,13 +219,13 @@ def evidence_named(facts: dict[str, Any]) -> dict[str, list[str]]:
     return out
 
 
-def discretionary(ruleset: Ruleset) -> dict[str, tuple[float, float]]:
-    """The rules whose points the team picks inside a range, and the range."""
-    out = {}
+def discretionary(ruleset: Ruleset) -> list[tuple[str, str, float, float]]:
+    """The rules whose points the team picks inside a range: (rule, item, lowest, highest)."""
+    out = []
     for rule in ruleset.spec.rules:
         bounds = rule.use.form.discretion(rule.use.value) if rule.use is not None else None
         if bounds is not None:
-            out[rule.id] = bounds
+            out.append((rule.id, rule.item, *bounds))
     return out
 
 
