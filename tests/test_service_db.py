@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
+pytest.importorskip("fastapi", reason="the serve extra is not installed")
+
 from assess.service import db
 
 from .servicekit import POSTGRES_URL, sqlite_url
