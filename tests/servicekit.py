@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +33,15 @@ PASSWORD = "correct horse battery"
 RECORDS = SAMPLES / "office-records-example.csv"
 UNITS = ("seed-08-township", "seed-01-township", "seed-04-department")
 POSTGRES_URL = os.environ.get("ASSESS_TEST_POSTGRES")
-"""A PostgreSQL database to run the service's tests on as well (tests/test_service_postgres.py sets it)."""
+"""A PostgreSQL server's URL (a database it may create databases in); without it the tests
+start a throwaway cluster of Debian's PostgreSQL on a socket in a temporary folder."""
+PG_BINS = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+POSTGRES_MISSING = POSTGRES_URL is None and not PG_BINS
+if POSTGRES_MISSING and os.environ.get("CI"):
+    pytest.fail("CI must run the service's tests on PostgreSQL; install Debian's postgresql", pytrace=False)
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    POSTGRES_MISSING, reason="PostgreSQL is not installed (apt-get install postgresql)"))]
+"""The databases every database test runs on."""
 
 
 def sample(name: str) -> Path:
@@ -103,3 +115,63 @@ def running(folder: Path) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+_cluster: dict[str, str] = {}
+
+
+def _postgres_server() -> str:
+    """The URL of a PostgreSQL server: ASSESS_TEST_POSTGRES, or a cluster started once for
+    the test run (initdb and pg_ctl as the postgres user when run as root, trust on a
+    private socket, no TCP) and stopped when the run ends."""
+    if POSTGRES_URL is not None:
+        return POSTGRES_URL
+    if "url" in _cluster:
+        return _cluster["url"]
+    bin_dir = PG_BINS[-1].parent
+    folder = Path(tempfile.mkdtemp(prefix="assess-pg-"))
+    folder.chmod(0o755)
+    data, socket_dir = folder / "data", folder / "socket"
+    data.mkdir()
+    socket_dir.mkdir()
+    as_owner: list[str] = []
+    if os.geteuid() == 0:  # initdb refuses root: the cluster belongs to the postgres user
+        import pwd
+
+        owner = pwd.getpwnam("postgres")
+        for path in (data, socket_dir):
+            os.chown(path, owner.pw_uid, owner.pw_gid)
+        as_owner = ["runuser", "-u", "postgres", "--"]
+    subprocess.run([*as_owner, str(bin_dir / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres",
+                    "--encoding=UTF8", "--locale=C.UTF-8"], check=True, capture_output=True)
+    subprocess.run([*as_owner, str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(data / "server.log"), "-w",
+                    "-o", f"-k {socket_dir} -c listen_addresses= -c fsync=off -c max_connections=200", "start"],
+                   check=True, capture_output=True)
+
+    def stop() -> None:
+        subprocess.run([*as_owner, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                       check=False, capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+
+    atexit.register(stop)
+    _cluster["url"] = f"postgresql://postgres@/postgres?host={socket_dir}"
+    return _cluster["url"]
+
+
+def fresh_database() -> str:
+    """A new, empty PostgreSQL database for one test; its URL."""
+    from sqlalchemy import create_engine, text
+
+    server = _postgres_server()
+    base, _, query = server.partition("?")
+    name = f"assess_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(db.connect(server).url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return f"{base.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
+
+
+def database_url(kind: str, folder: Path) -> str:
+    """A fresh database of that kind (``sqlite``: a file in ``folder``; ``postgresql``)."""
+    return sqlite_url(folder) if kind == "sqlite" else fresh_database()

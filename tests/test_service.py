@@ -1,8 +1,8 @@
 """`assess serve`: the JSON API and the review workbench, through HTTP (FastAPI's TestClient).
 
-Each test gets a fresh database (SQLite; and PostgreSQL too when ASSESS_TEST_POSTGRES names
-one, see test_service_postgres.py) with four accounts and a round of three sample units
-and the example office records.
+Each test runs on a fresh database, SQLite and PostgreSQL (a throwaway cluster of Debian's
+PostgreSQL, or the server ASSESS_TEST_POSTGRES names; see servicekit.py), with four
+accounts and a round of three sample units and the example office records.
 """
 
 from __future__ import annotations
@@ -24,28 +24,18 @@ from assess.cli import run
 from assess.service import create_app
 from assess.sources import parse_review
 
-from .servicekit import POSTGRES_URL, RECORDS, Service, TestClient, sample, service, sqlite_url
-
-BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
-
-
-def database(kind: str, tmp_path: Path) -> str:
-    if kind == "sqlite":
-        return sqlite_url(tmp_path)
-    from .test_service_postgres import fresh_database
-
-    return fresh_database()
+from .servicekit import BACKENDS, RECORDS, Service, TestClient, database_url, sample, service, sqlite_url
 
 
 @pytest.fixture(params=BACKENDS)
 def svc(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
-    yield from service(database(request.param, tmp_path))
+    yield from service(database_url(request.param, tmp_path))
 
 
 @pytest.fixture(params=BACKENDS)
 def bare(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
     """A round without the office's records."""
-    yield from service(database(request.param, tmp_path), records=False)
+    yield from service(database_url(request.param, tmp_path), records=False)
 
 
 def cli_json(*args: str) -> dict[str, object]:

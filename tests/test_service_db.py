@@ -12,22 +12,12 @@ pytest.importorskip("fastapi", reason="the serve extra is not installed")
 
 from assess.service import db
 
-from .servicekit import POSTGRES_URL, sqlite_url
-
-BACKENDS = ["sqlite", *(["postgresql"] if POSTGRES_URL else [])]
-
-
-def url_for(kind: str, tmp_path: Path) -> str:
-    if kind == "sqlite":
-        return sqlite_url(tmp_path)
-    from .test_service_postgres import fresh_database
-
-    return fresh_database()
+from .servicekit import BACKENDS, database_url
 
 
 @pytest.mark.parametrize("kind", BACKENDS)
 def test_upgrading_an_existing_database_keeps_its_data(kind: str, tmp_path: Path) -> None:
-    engine = db.connect(url_for(kind, tmp_path))
+    engine = db.connect(database_url(kind, tmp_path))
     db.upgrade(engine, "0001")  # a database made by the first release, before logins were kept
     assert "sessions" not in inspect(engine).get_table_names()
     when = dt.datetime(2024, 1, 16, 2, 30, tzinfo=dt.timezone.utc)
@@ -58,7 +48,7 @@ def test_a_decision_version_is_written_once_even_by_two_writers(kind: str, tmp_p
     """The unique (round, unit, slot, seq) is what turns a race between two reviewers into a conflict."""
     from sqlalchemy.exc import IntegrityError
 
-    engine = db.connect(url_for(kind, tmp_path))
+    engine = db.connect(database_url(kind, tmp_path))
     db.upgrade(engine)
     with db.sessions(engine)() as session:
         session.add(db.Round(id=1, year=2023, name="x", rulesets=["township"], phase="open"))
