@@ -112,6 +112,7 @@ def as_request_error(exc: AssessError) -> AssessError:
     for issue in exc.issues:
         path = re.sub(r"^decisions\[\d+\]\.?", "", issue.path)
         path = re.sub(r"^adjustments\[\d+\]\.points$", "value", path)
+        path = re.sub(r"^adjustments\[\d+\]\.rule$", "rule", path)
         issues.append(Issue(path or "decision", issue.message, rule=issue.rule))
     return AssessError("复核结论不能采用", source="<decision>", issues=tuple(issues))
 
