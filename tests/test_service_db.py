@@ -59,3 +59,19 @@ def test_a_decision_version_is_written_once_even_by_two_writers(kind: str, tmp_p
         with pytest.raises(IntegrityError):
             session.commit()
     engine.dispose()
+
+
+def test_a_login_lasts_a_working_day(tmp_path: Path) -> None:
+    from assess.service import auth
+
+    engine = db.connect(database_url("sqlite", tmp_path))
+    db.upgrade(engine)
+    with db.sessions(engine)() as session:
+        auth.create_user(session, "王某", "long enough password", "member")
+        made = auth.login(session, "王某", "long enough password")
+        assert made is not None and auth.lookup(session, made[0]) is not None
+        made[1].created_at = db.now() - auth.SESSION_LIFETIME - dt.timedelta(minutes=1)
+        session.commit()
+        assert auth.lookup(session, made[0]) is None
+        assert auth.login(session, "王某", "wrong password") is None
+    engine.dispose()

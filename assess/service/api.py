@@ -156,7 +156,7 @@ class Uploaded(Model):
     rows: int
 
 
-def user_of(request: Request, session: DbSession, authorization: str | None) -> db.User:
+def user_of(session: DbSession, authorization: str | None) -> db.User:
     scheme, _, token = (authorization or "").partition(" ")
     found = auth.lookup(session, token.strip()) if scheme.lower() == "bearer" else None
     if found is None:
@@ -164,8 +164,8 @@ def user_of(request: Request, session: DbSession, authorization: str | None) -> 
     return found[0]
 
 
-def allowed(request: Request, session: DbSession, authorization: str | None, action: str) -> db.User:
-    user = user_of(request, session, authorization)
+def allowed(session: DbSession, authorization: str | None, action: str) -> db.User:
+    user = user_of(session, authorization)
     if not auth.can(user, action):
         raise Forbidden(f"角色“{db.ROLE_LABELS[user.role]}”无权进行此操作")
     return user
@@ -210,8 +210,8 @@ def login(body: Login, session: Db) -> dict[str, str]:
 
 
 @router.post("/users", response_model=UserOut, status_code=201, responses={401: {}, 403: {}, 422: {}})
-def create_user(body: NewUser, session: Db, request: Request, authorization: Authorization = None) -> dict[str, Any]:
-    allowed(request, session, authorization, "admin")
+def create_user(body: NewUser, session: Db, authorization: Authorization = None) -> dict[str, Any]:
+    allowed(session, authorization, "admin")
     user = auth.create_user(session, body.name, body.password, body.role)
     return {"id": user.id, "name": user.name, "role": user.role}
 
@@ -262,23 +262,23 @@ def rank_units(body: RankRequest, workbench: Bench, phase: PhaseQuery = "provisi
 
 
 @router.get("/rounds", response_model=list[RoundOut], responses={401: {}})
-def list_rounds(session: Db, request: Request, authorization: Authorization = None) -> list[dict[str, Any]]:
-    user_of(request, session, authorization)
+def list_rounds(session: Db, authorization: Authorization = None) -> list[dict[str, Any]]:
+    user_of(session, authorization)
     return [round_out(session, r) for r in session.scalars(select(db.Round).order_by(db.Round.id))]
 
 
 @router.post("/rounds", response_model=RoundOut, status_code=201, responses={401: {}, 403: {}, 422: {}})
-def create_round(body: NewRound, session: Db, workbench: Bench, request: Request,
+def create_round(body: NewRound, session: Db, workbench: Bench,
                  authorization: Authorization = None) -> dict[str, Any]:
-    allowed(request, session, authorization, "admin")
+    allowed(session, authorization, "admin")
     return round_out(session, workbench.create_round(session, body.year, body.name, body.rulesets))
 
 
 @router.get("/rounds/{round_id}", response_model=RoundDetail, responses={401: {}, 404: {}})
-def show_round(round_id: RoundId, session: Db, workbench: Bench, request: Request,
+def show_round(round_id: RoundId, session: Db, workbench: Bench,
                authorization: Authorization = None) -> dict[str, Any]:
     """The round and its units scored in its phase, in ranked order."""
-    user_of(request, session, authorization)
+    user_of(session, authorization)
     round_ = workbench.round(session, round_id)
     scored = workbench.score_round(session, round_)
     rows = [{"unit": a.unit.id, "name": a.unit.name, "total": a.total, "floor": a.floor, "ceiling": a.ceiling,
@@ -293,7 +293,7 @@ def show_round(round_id: RoundId, session: Db, workbench: Bench, request: Reques
 async def submit(round_id: RoundId, request: Request, session: Db, workbench: Bench,
                  authorization: Authorization = None) -> Response:
     """Add or replace a unit's facts in the round; answers with its assessment."""
-    user = allowed(request, session, authorization, "upload")
+    user = allowed(session, authorization, "upload")
     round_ = workbench.round(session, round_id)
     submission = workbench.submit(session, round_, await json_body(request), user.name, "<request>")
     response = assessment_response(workbench.score_one(session, round_, submission.unit_id))
@@ -304,10 +304,10 @@ async def submit(round_id: RoundId, request: Request, session: Db, workbench: Be
 @router.post("/rounds/{round_id}/records", response_model=Uploaded, status_code=201,
              responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}})
 def upload_records(round_id: RoundId, file: Annotated[UploadFile, File(description="CSV, XLSX, JSON or JSONL")],
-                   session: Db, workbench: Bench, request: Request,
+                   session: Db, workbench: Bench,
                    authorization: Authorization = None) -> dict[str, int]:
     """The office's records (考核办日常考核记录), read as ``assess --records`` reads them."""
-    user = allowed(request, session, authorization, "upload")
+    user = allowed(session, authorization, "upload")
     round_ = workbench.round(session, round_id)
     name = file.filename or "records.csv"
     return {"rows": workbench.add_records(session, round_, file.file.read(), name, user.name)}
@@ -315,29 +315,29 @@ def upload_records(round_id: RoundId, file: Annotated[UploadFile, File(descripti
 
 @router.get("/rounds/{round_id}/units/{unit_id}", responses={200: {"content": {"application/json": {}}},
                                                             401: {}, 404: {}, 422: {}})
-def show_unit(round_id: RoundId, unit_id: UnitId, session: Db, workbench: Bench, request: Request,
+def show_unit(round_id: RoundId, unit_id: UnitId, session: Db, workbench: Bench,
               authorization: Authorization = None) -> Response:
     """The unit's assessment with the round's standing decisions, in the round's phase."""
-    user_of(request, session, authorization)
+    user_of(session, authorization)
     return assessment_response(workbench.score_one(session, workbench.round(session, round_id), unit_id))
 
 
 @router.get("/rounds/{round_id}/decisions", response_model=list[DecisionOut], responses={401: {}, 404: {}})
-def list_decisions(round_id: RoundId, session: Db, workbench: Bench, request: Request,
+def list_decisions(round_id: RoundId, session: Db, workbench: Bench,
                    unit: Annotated[str | None, Query(max_length=64)] = None,
                    authorization: Authorization = None) -> list[dict[str, Any]]:
     """Every decision of the round (or of one unit), oldest first: the audit history."""
-    user_of(request, session, authorization)
+    user_of(session, authorization)
     workbench.round(session, round_id)
     return [decision_out(d) for d in workbench.decisions(session, round_id, unit)]
 
 
 @router.post("/rounds/{round_id}/decisions", response_model=DecisionOut, status_code=201,
              responses={401: {}, 403: {}, 404: {}, 409: {}, 422: {}})
-def decide(round_id: RoundId, body: NewDecision, session: Db, workbench: Bench, request: Request,
+def decide(round_id: RoundId, body: NewDecision, session: Db, workbench: Bench,
            authorization: Authorization = None) -> dict[str, Any]:
     """Record a decision; 409 when the item moved past ``base`` or the round is closed."""
-    user = allowed(request, session, authorization, "decide")
+    user = allowed(session, authorization, "decide")
     round_ = workbench.round(session, round_id)
     workbench.submission(session, round_id, body.unit)
     decision = workbench.decide(session, round_, body.unit, user.name, kind=body.kind, base=body.base,
@@ -347,10 +347,10 @@ def decide(round_id: RoundId, body: NewDecision, session: Db, workbench: Bench, 
 
 
 @router.post("/rounds/{round_id}/close", response_model=RoundOut, responses={401: {}, 403: {}, 404: {}, 409: {}})
-def close_round(round_id: RoundId, session: Db, workbench: Bench, request: Request,
+def close_round(round_id: RoundId, session: Db, workbench: Bench,
                 authorization: Authorization = None) -> dict[str, Any]:
     """Close the round to 终评; 409 listing what is missing while any unit cannot be scored as final."""
-    allowed(request, session, authorization, "admin")
+    allowed(session, authorization, "admin")
     round_ = workbench.round(session, round_id)
     workbench.close(session, round_)
     return round_out(session, round_)
@@ -359,9 +359,9 @@ def close_round(round_id: RoundId, session: Db, workbench: Bench, request: Reque
 @router.get("/rounds/{round_id}/export/{kind}", responses={
     200: {"content": {XLSX: {}, DOCX: {}, "application/zip": {}}}, 401: {}, 404: {}, 409: {}})
 def export(round_id: RoundId, kind: Literal["xlsx", "docx", "letters"], session: Db, workbench: Bench,
-           request: Request, authorization: Authorization = None) -> Response:
+           authorization: Authorization = None) -> Response:
     """The round's ranking as a workbook, the Word 通报, or every unit's letter in a zip."""
-    user_of(request, session, authorization)
+    user_of(session, authorization)
     round_ = workbench.round(session, round_id)
     data, media, name = exported(workbench, session, round_, kind)
     return Response(data, media_type=media, headers={"Content-Disposition": disposition(name)})

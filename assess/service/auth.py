@@ -7,6 +7,7 @@ database does not log anyone in. Each login has its own CSRF token for the forms
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -20,6 +21,8 @@ from assess.service import db
 
 _HASHER = PasswordHasher()
 MIN_PASSWORD = 8
+SESSION_LIFETIME = dt.timedelta(hours=12)
+"""A login lasts a working day; then the reviewer logs in again."""
 # A verification against this hash costs what a real one does: a wrong name answers as slowly
 # as a wrong password, so response times do not tell which names exist.
 _DUMMY = _HASHER.hash("not a password of anyone")
@@ -66,7 +69,7 @@ def lookup(session: DbSession, token: str | None) -> tuple[db.User, db.Session] 
     if not token:
         return None
     record = session.get(db.Session, _digest(token))
-    if record is None:
+    if record is None or db.now() - db.aware(record.created_at) > SESSION_LIFETIME:
         return None
     user = session.get(db.User, record.user_id)
     return None if user is None else (user, record)
