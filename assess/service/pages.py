@@ -22,7 +22,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from assess import Assessment, Ruleset, ruleset_for_type
+from assess import Assessment, Ruleset, rank, ruleset_for_type
 from assess.facts import FIELDS
 from assess.service import auth, db
 from assess.service.app import bench, database
@@ -141,9 +141,8 @@ def create_round(request: Request, session: Db, workbench: Bench, who: Who,
 def show_round(request: Request, round_id: RoundId, session: Db, workbench: Bench, who: Who) -> Response:
     round_ = workbench.round(session, round_id)
     scored = workbench.score_round(session, round_)
-    ordered = sorted(scored.results, key=lambda p: (-p[0].floor, -p[0].ceiling, p[0].unit.id))
-    return render(request, "round.html.j2", who=who, round=round_, scored=ordered, errors=scored.errors,
-                  grade_shown=grade_shown)
+    tables = rank(list(scored.results)).tables if scored.results else []
+    return render(request, "round.html.j2", who=who, round=round_, tables=tables, errors=scored.errors)
 
 
 @router.post("/rounds/{round_id}/close")
