@@ -7,11 +7,21 @@ import os
 import click
 
 from assess import AssessError
-from assess.cli import cli, current_streams
+from assess.cli import Streams, cli, current_streams
 from assess.i18n import N_, _
 
 DEFAULT_DB = "sqlite:///assess-serve.db"
-PASSWORD_VARIABLE = "ASSESS_ADMIN_PASSWORD"  # noqa: S105 - the name of a variable, not a password
+ADMIN_ENVIRONMENT = "ASSESS_ADMIN_PASSWORD"
+"""The environment variable that may give the first admin's password instead of standard input."""
+
+
+def read_password(streams: Streams) -> str:
+    """One line of standard input (a password, not a file); without echo on a terminal."""
+    if streams.stdin.isatty():
+        return str(click.prompt(_("Password"), hide_input=True, confirmation_prompt=True, err=True))
+    stdin = getattr(streams.stdin, "buffer", streams.stdin)
+    typed = stdin.readline(1024)
+    return (typed.decode("utf-8") if isinstance(typed, bytes) else str(typed)).strip()
 
 
 @cli.command(help=N_(
@@ -39,11 +49,7 @@ def serve(paths: tuple[str, ...], url: str, host: str, port: int, admin: str | N
         raise AssessError(_("assess serve needs the serve extra: pip install 'assess[serve]' ({error})")
                           .format(error=exc)) from exc
     if admin is not None:
-        stdin = getattr(streams.stdin, "buffer", streams.stdin)
-        typed = stdin.readline(1024)  # one line: a password, not a file
-        password = os.environ.get(PASSWORD_VARIABLE) or (typed.decode("utf-8") if isinstance(typed, bytes)
-                                                        else typed).strip()
-        setup.create_admin(url, admin, password)
+        setup.create_admin(url, admin, os.environ.get(ADMIN_ENVIRONMENT) or read_password(streams))
         streams.notice(_("created the admin account {name}").format(name=admin))
         return
     if round_name is not None:
