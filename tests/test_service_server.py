@@ -4,10 +4,12 @@ on a free port, and spoken to over HTTP."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
+from .conftest import cli
 from .servicekit import PASSWORD, RECORDS, assess, running, sample
 
 pytest.importorskip("uvicorn")
@@ -44,3 +46,21 @@ def test_the_server_scores_and_serves_the_loaded_round_over_http(server: str) ->
 def test_the_workbench_login_page_is_served(server: str) -> None:
     page = httpx.get(f"{server}/rounds/1", follow_redirects=True)
     assert page.status_code == 200 and "登录" in page.text
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--year", "2023"], "--load-round"),
+    (["--load-round", "2023年度"], "--load-round needs PATH... and --year"),
+    (["--port", "0"], "0"),
+])
+def test_serve_refuses_options_that_do_not_go_together(args: list[str], message: str, tmp_path: Path) -> None:
+    result = cli("serve", "--db", f"sqlite:///{tmp_path / 'x.db'}", *args)
+    assert result.code == 2 and message in result.err
+    assert not (tmp_path / "x.db").exists()
+
+
+def test_a_second_admin_of_the_same_name_is_refused(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    assert cli("serve", "--db", url, "--create-admin", "admin", stdin=PASSWORD.encode() + b"\n").code == 0
+    again = cli("serve", "--db", url, "--create-admin", "admin", stdin=PASSWORD.encode() + b"\n")
+    assert again.code == 2 and "已存在" in again.err
