@@ -175,11 +175,16 @@ Authorization = Annotated[str | None, Header(description="Bearer TOKEN from POST
 
 
 async def json_body(request: Request) -> Any:
+    """The request's JSON, read here so that the handlers, which score, run in the thread pool
+    instead of holding the event loop."""
     data = await request.body()
     try:
         return json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FactsError(f"请求体不是有效的 JSON：{exc}", source="<request>") from exc
+
+
+FactsJson = Annotated[Any, Depends(json_body)]
 
 
 def round_out(session: DbSession, round_: db.Round) -> dict[str, Any]:
@@ -233,10 +238,10 @@ def facts_schema() -> dict[str, Any]:
 
 
 @router.post("/score", openapi_extra=FACTS_BODY, responses={200: {"content": {"application/json": {}}}, 422: {}})
-async def score(request: Request, workbench: Bench, phase: PhaseQuery = "provisional",
-                ruleset: Annotated[str | None, Query(max_length=64)] = None) -> Response:
+def score(body: FactsJson, workbench: Bench, phase: PhaseQuery = "provisional",
+          ruleset: Annotated[str | None, Query(max_length=64)] = None) -> Response:
     """Score one unit's facts: the same JSON as ``assess score --format json``."""
-    facts = parse_facts(await json_body(request), "<request>")
+    facts = parse_facts(body, "<request>")
     if ruleset is not None and ruleset not in bundled_rulesets():
         raise AssessError(f"没有细则 {ruleset!r}", source="<request>")
     loaded = workbench.rulesets.get(ruleset) if ruleset is not None else None
@@ -290,12 +295,12 @@ def show_round(round_id: RoundId, session: Db, workbench: Bench,
 
 @router.post("/rounds/{round_id}/submissions", status_code=201, openapi_extra=FACTS_BODY,
              responses={201: {"content": {"application/json": {}}}, 401: {}, 403: {}, 404: {}, 409: {}, 422: {}})
-async def submit(round_id: RoundId, request: Request, session: Db, workbench: Bench,
-                 authorization: Authorization = None) -> Response:
+def submit(round_id: RoundId, body: FactsJson, session: Db, workbench: Bench,
+           authorization: Authorization = None) -> Response:
     """Add or replace a unit's facts in the round; answers with its assessment."""
     user = allowed(session, authorization, "upload")
     round_ = workbench.round(session, round_id)
-    submission = workbench.submit(session, round_, await json_body(request), user.name, "<request>")
+    submission = workbench.submit(session, round_, body, user.name, "<request>")
     response = assessment_response(workbench.score_one(session, round_, submission.unit_id))
     response.status_code = 201
     return response
