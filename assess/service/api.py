@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session as DbSession
 from assess import (
     AssessError,
     Assessment,
+    FactsError,
     NoticeHeader,
     NoticeOptions,
     Phase,
@@ -34,7 +35,6 @@ from assess import (
     ruleset_for_type,
 )
 from assess import score as score_unit
-from assess.errors import FactsError
 from assess.service import auth, db
 from assess.service.app import bench, database
 from assess.service.rounds import Conflict, Forbidden, ServiceError, Workbench, grade_shown

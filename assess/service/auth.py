@@ -16,7 +16,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session as DbSession
 
-from assess.errors import AssessError
+from assess import AssessError
 from assess.service import db
 
 _HASHER = PasswordHasher()

@@ -25,6 +25,7 @@ from assess import (
     AssessError,
     Assessment,
     FactsError,
+    Issue,
     OfficeRecords,
     Phase,
     Review,
@@ -35,7 +36,6 @@ from assess import (
     ruleset_for_type,
 )
 from assess import score as score_unit
-from assess.errors import Issue
 from assess.service import db
 from assess.sources import RecordRow, parse_records, parse_review
 
