@@ -23,7 +23,11 @@ from .conftest import ROOT, SAMPLES
 
 # What the command line may import besides the public API: its own modules, the language of
 # what a person reads (gettext catalogs), and the progress bar it draws on a terminal.
-CLI_ALLOWED = ("assess.cli", "assess.i18n", "assess.reports.progress")
+CLI_ALLOWED = ("assess.cli", "assess.i18n", "assess.reports.progress",
+               "assess.service")  # the sibling face `assess serve` starts
+SERVICE_ALLOWED = ("assess.service", "assess.sources", "assess.paths", "assess.facts")
+"""Besides ``assess``: the records and review the decisions become, JSON paths for its
+errors, and the facts' Chinese labels for its pages."""
 
 
 def test_cli_uses_only_the_public_api() -> None:
@@ -42,6 +46,18 @@ def test_cli_uses_only_the_public_api() -> None:
                     assert module.startswith(CLI_ALLOWED), f"{path.name} imports {module}"
             if isinstance(node, ast.Import):
                 assert not any(a.name.startswith("assess") for a in node.names), path.name
+
+
+def test_the_service_uses_only_the_public_api() -> None:
+    files = sorted((ROOT / "assess" / "service").rglob("*.py"))
+    assert files
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("assess"):
+                if node.module == "assess":
+                    assert all(alias.name in assess.__all__ for alias in node.names), path.name
+                else:
+                    assert (node.module or "").startswith(SERVICE_ALLOWED), f"{path.name} imports {node.module}"
 
 
 def test_every_public_name_exists_and_is_documented() -> None:

@@ -22,6 +22,9 @@ def test_wheel_carries_the_rulesets_and_finds_them(tmp_path: Path) -> None:
     assert sorted(n.rsplit("/", 1)[1] for n in names if n.startswith("assess/_rulesets/")) == bundled
     assert "assess/py.typed" in names
     assert "assess/locale/zh_CN/LC_MESSAGES/assess.mo" in names  # Chinese messages need no build step
+    # `assess serve` upgrades its database on start from the migrations, and renders its templates
+    assert {"assess/service/migrations/env.py", "assess/service/migrations/versions/0002_sessions.py",
+            "assess/service/templates/unit.html.j2"} <= set(names)
 
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)

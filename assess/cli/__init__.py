@@ -231,6 +231,6 @@ def main() -> None:
 
 
 # Imported last: the command modules register their commands on the group defined above.
-from assess.cli import rubrics, scoring  # noqa: E402
+from assess.cli import rubrics, scoring, serve  # noqa: E402
 
-__all__ = ["cli", "main", "rubrics", "run", "scoring"]
+__all__ = ["cli", "main", "rubrics", "run", "scoring", "serve"]
