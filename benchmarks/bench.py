@@ -46,7 +46,7 @@ from floor import decide_township, score_township  # noqa: E402
 
 from assess import facts  # noqa: E402
 from assess.ruleset import bundled_names, load_ruleset  # noqa: E402
-from assess.scoring.ledger import score  # noqa: E402
+from assess.scoring.ledger import decide, score  # noqa: E402
 from assess.tools.generate import Generator  # noqa: E402
 
 SEED = 20261129
@@ -103,14 +103,19 @@ def scoring_rows(count: int, repeats: int) -> list[list[str]]:
     def full(engine: str) -> Callable[[facts.UnitFacts], object]:
         return lambda u: score(rs, u, engine, phase="final")
 
+    def decided(engine: str) -> Callable[[facts.UnitFacts], object]:
+        return lambda u: decide(rs, u, engine, phase="final")
+
     decision, whole = "decision floor", "full-output floor"
     # (name, measure, the floor it is compared with)
     plan: list[tuple[str, Callable[[], object], str | None]] = [
         ("fact validation alone", lambda: [facts.validate(d) for d in data], None),
         (decision + " (plain Python, totals and grade)", drop(decide_township, units), decision),
         (whole + " (plain Python, every deduction and reason)", drop(score_township, units), whole),
+        ("native: decide and total", drop(decided("native"), units), decision),
         ("native: full assessment", drop(full("native"), units), whole),
         ("native: full assessment, results kept", keep(full("native"), units), whole),
+        ("durable-rules: decide and total", drop(decided("durable"), units), decision),
         ("durable-rules: full assessment", drop(full("durable"), units), whole),
     ]
     times = rounds({name: fn for name, fn, _ in plan}, repeats)
