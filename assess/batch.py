@@ -254,8 +254,9 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
     """Like :func:`score_units`, spread over ``jobs`` worker processes, in input order.
 
     A batch of fewer than :data:`SERIAL_BELOW` units, or a machine with one core to use, is
-    scored here instead: more processes would only make it slower. Workers are forked where
-    the platform can (they start with everything imported) and each loads a ruleset once.
+    scored here instead: more processes would only make it slower. Workers are spawned (a
+    forked worker did not always end on SIGINT in tests/test_signals.py) and each loads a
+    ruleset once.
     Units go to the workers in chunks, with at most two chunks per worker in flight, so
     a stream of any length is scored with bounded memory. Results refer to rulesets loaded
     here, so they can be ranked. With ``detail="summary"`` workers send back only what
@@ -275,8 +276,7 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
             yield from score_units(itertools.chain(first, stream), local.for_unit, engine, phase, missing_records,
                                    detail)
             return
-        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                  initializer=_start_worker,
                                  initargs=(text_ref, engine, detail, phase, missing_records)) as pool:
             pending: deque[Future[list[Outcome]]] = deque()

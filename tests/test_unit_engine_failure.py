@@ -20,9 +20,8 @@ BROKEN = "seed-07"
 BROKEN_FILE = str(SAMPLES / "seed-07-county.json")
 CITY_FILE = str(SAMPLES / "seed-05-city.json")  # no bundled table: its own error, not an engine's
 
-# Worker processes are forked (they inherit the patched engine) or, where the platform cannot
-# fork, spawned: then the fault is injected where they start, a sitecustomize module on their
-# PYTHONPATH.
+# Worker processes are spawned, so the fault is injected where they start: a
+# sitecustomize module on their PYTHONPATH.
 INJECT = textwrap.dedent(f"""
     import assess.engines.durable as _durable
     from assess.errors import EngineError
