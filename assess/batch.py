@@ -20,11 +20,14 @@ from assess.errors import AssessError, EngineError, FactsError, NoRulesetError
 from assess.i18n import _
 from assess.ruleset import Ruleset, load_ruleset, ruleset_name_for
 from assess.scoring.assessment import Assessment, Phase
-from assess.scoring.ledger import MissingRecords, Provenance, score
+from assess.scoring.ledger import MissingRecords, Provenance, decide, score
 from assess.sources import merge
 
 if TYPE_CHECKING:
     from assess.ranking import Summary
+
+
+Detail = Literal["assessment", "summary"]
 
 
 @dataclass(frozen=True)
@@ -136,13 +139,16 @@ class Rulesets:
 
 def score_units(units: Iterable[Unit], choose: Callable[[facts.UnitFacts], Ruleset],
                 engine: str = "durable", phase: Phase = "final",
-                missing_records: MissingRecords | None = None) -> Iterator[Scored]:
+                missing_records: MissingRecords | None = None, detail: Detail = "assessment") -> Iterator[Scored]:
     """Score each unit with the ruleset ``choose`` picks for it (such as
     :meth:`Rulesets.for_unit`); input errors and an engine's failure on a unit travel
-    along as results.
+    along as results. With ``detail="summary"`` each result carries only what ranking
+    needs, decided and totalled without building the assessment's reasons and records.
 
     A ruleset that cannot be loaded is not a problem of one unit: it is raised.
     """
+    if detail == "summary":
+        from assess.ranking import summarize
     for read in units:
         unit = read.parsed()
         if unit.facts is None:
@@ -157,10 +163,16 @@ def score_units(units: Iterable[Unit], choose: Callable[[facts.UnitFacts], Rules
         # facts the office owns never decide the office's items.
         provenance = unit.provenance or merge(unit.facts, source=unit.source)
         try:
-            yield Scored(unit.source, score(ruleset, unit.facts, engine, source=unit.source, phase=phase,
-                                            provenance=provenance, missing_records=missing_records), ruleset)
+            if detail == "summary":
+                decided = decide(ruleset, unit.facts, engine, source=unit.source, phase=phase,
+                                 provenance=provenance, missing_records=missing_records)
+                scored = Scored(unit.source, ruleset=ruleset, summary=summarize(decided, ruleset))
+            else:
+                scored = Scored(unit.source, score(ruleset, unit.facts, engine, source=unit.source, phase=phase,
+                                                   provenance=provenance, missing_records=missing_records), ruleset)
         except (FactsError, EngineError) as exc:  # this unit's problem, not the batch's
-            yield Scored(unit.source, error=exc)
+            scored = Scored(unit.source, error=exc)
+        yield scored
 
 
 def distinct_units(results: Iterable[Scored]) -> Iterator[Scored]:
@@ -196,20 +208,7 @@ CHUNK = 250
 _WORKER: dict[str, Any] = {}
 
 
-Detail = Literal["assessment", "summary"]
 Outcome = tuple[str, Any, AssessError | None]
-
-
-def summaries(results: Iterable[Scored]) -> Iterator[Scored]:
-    """The same results with each assessment replaced by its summary for ranking, so that
-    a long stream does not keep whole assessments."""
-    from assess.ranking import summarize
-
-    for result in results:
-        if result.assessment is None or result.ruleset is None:
-            yield result
-        else:
-            yield Scored(result.source, ruleset=result.ruleset, summary=summarize(result.assessment, result.ruleset))
 
 
 def _start_worker(ref: str | None, engine: str, detail: Detail, phase: Phase,
@@ -226,12 +225,28 @@ def _start_worker(ref: str | None, engine: str, detail: Detail, phase: Phase,
 
 def _score_chunk(chunk: list[Unit]) -> list[Outcome]:
     rulesets: Rulesets = _WORKER["rulesets"]
-    results = score_units(chunk, rulesets.for_unit, _WORKER["engine"], _WORKER["phase"], _WORKER["missing_records"])
+    results = score_units(chunk, rulesets.for_unit, _WORKER["engine"], _WORKER["phase"], _WORKER["missing_records"],
+                          _WORKER["detail"])
     if _WORKER["detail"] == "summary":
         # a summary's row does not say which ruleset (a sector's overlay) scored it
         return [(s.source, None if s.summary is None else (s.summary, s.ruleset.name if s.ruleset else None),
-                 s.error) for s in summaries(results)]
+                 s.error) for s in results]
     return [(s.source, s.assessment, s.error) for s in results]
+
+
+SERIAL_BELOW = 2000
+"""Batches smaller than this are scored in this process whatever ``jobs`` says: measured on
+two cores (benchmarks/bench.py), starting workers and sending results back costs more than
+they save below it."""
+
+
+def workers_for(jobs: int) -> int:
+    """The worker processes worth starting: no more than the cores this process may use."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        cores = os.cpu_count() or 1
+    return max(1, min(jobs, cores))
 
 
 def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] | None, engine: str,
@@ -239,48 +254,60 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
                              missing_records: MissingRecords | None = None) -> Iterator[Scored]:
     """Like :func:`score_units`, spread over ``jobs`` worker processes, in input order.
 
+    A batch of fewer than :data:`SERIAL_BELOW` units, or a machine with one core to use, is
+    scored here instead: more processes would only make it slower. Workers are spawned (a
+    forked worker did not always end on SIGINT in tests/test_signals.py) and each loads a
+    ruleset once.
     Units go to the workers in chunks, with at most two chunks per worker in flight, so
-    a stream of any length is scored with bounded memory. Each worker loads its own
-    rulesets; results refer to rulesets loaded here, so they can be ranked. With
-    ``detail="summary"`` workers send back only what ranking needs (a whole assessment
-    costs more to send between processes than to compute).
+    a stream of any length is scored with bounded memory. Results refer to rulesets loaded
+    here, so they can be ranked. With ``detail="summary"`` workers send back only what
+    ranking needs (a whole assessment costs more to send between processes than to compute).
     """
+    import itertools
     import multiprocessing
     from collections import deque
     from concurrent.futures import Future, ProcessPoolExecutor
 
+    stream = iter(units)
+    first = list(itertools.islice(stream, SERIAL_BELOW))
+    workers = workers_for(jobs)
     text_ref = str(ref) if ref is not None else None
-    with Rulesets(ref) as local, ProcessPoolExecutor(
-            max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker, initargs=(text_ref, engine, detail, phase, missing_records)) as pool:
-        pending: deque[Future[list[Outcome]]] = deque()
+    with Rulesets(ref) as local:
+        if len(first) < SERIAL_BELOW or workers == 1:
+            yield from score_units(itertools.chain(first, stream), local.for_unit, engine, phase, missing_records,
+                                   detail)
+            return
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=_start_worker,
+                                 initargs=(text_ref, engine, detail, phase, missing_records)) as pool:
+            pending: deque[Future[list[Outcome]]] = deque()
 
-        def drain(until: int) -> Iterator[Scored]:
-            while len(pending) > until:
-                for source, result, error in pending.popleft().result():
-                    if result is None:
-                        yield Scored(source, error=error)
-                    elif detail == "summary":
-                        summary, name = result
-                        ruleset = local.for_name(text_ref or name or ruleset_name_for(summary.row.unit.type))
-                        yield Scored(source, ruleset=ruleset, summary=summary)
-                    else:
-                        yield Scored(source, result, local.for_name(text_ref or result.ruleset.source))
+            def drain(until: int) -> Iterator[Scored]:
+                while len(pending) > until:
+                    for source, result, error in pending.popleft().result():
+                        if result is None:
+                            yield Scored(source, error=error)
+                        elif detail == "summary":
+                            summary, name = result
+                            ruleset = local.for_name(text_ref or name or ruleset_name_for(summary.row.unit.type))
+                            yield Scored(source, ruleset=ruleset, summary=summary)
+                        else:
+                            yield Scored(source, result, local.for_name(text_ref or result.ruleset.source))
 
-        chunk: list[Unit] = []
-        try:
-            for unit in units:
-                chunk.append(unit)
-                if len(chunk) == CHUNK:
+            chunk: list[Unit] = []
+            try:
+                for unit in itertools.chain(first, stream):
+                    chunk.append(unit)
+                    if len(chunk) == CHUNK:
+                        pending.append(pool.submit(_score_chunk, chunk))
+                        chunk = []
+                        yield from drain(2 * workers)
+                if chunk:
                     pending.append(pool.submit(_score_chunk, chunk))
-                    chunk = []
-                    yield from drain(2 * jobs)
-            if chunk:
-                pending.append(pool.submit(_score_chunk, chunk))
-            yield from drain(0)
-        except BaseException:
-            _stop_workers(pool)
-            raise
+                yield from drain(0)
+            except BaseException:
+                _stop_workers(pool)
+                raise
 
 
 def _stop_workers(pool: Any) -> None:

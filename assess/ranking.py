@@ -27,8 +27,9 @@ from assess.errors import AssessError
 from assess.facts import PERIOD_LABELS, UNIT_TYPE_LABELS
 from assess.i18n import _
 from assess.ruleset import Ruleset
-from assess.scoring.assessment import Assessment, CategoryScore, RulesetRef, UnitRef
+from assess.scoring.assessment import Assessment, CategoryScore, Deduction, RulesetRef, UnitRef
 from assess.scoring.pillars import pillar_scores
+from assess.scoring.totals import Capped, Decision
 
 # Rows are slotted dataclasses, not pydantic models: a province ranks tens of thousands of
 # units, and a row costs about 600 bytes this way against 4 KB as a model. Pydantic
@@ -147,7 +148,7 @@ class Ranking(BaseModel):
     tables: list[Table]
 
 
-def _sort_key(a: Assessment, keys: Sequence[str]) -> tuple[float, ...]:
+def _sort_key(a: Assessment | Decision, keys: Sequence[str]) -> tuple[float, ...]:
     """Smaller is better."""
     out = [-a.total, -a.ceiling]
     for key in keys:
@@ -165,14 +166,15 @@ def _sort_key(a: Assessment, keys: Sequence[str]) -> tuple[float, ...]:
     return tuple(out)
 
 
-def main_deductions(a: Assessment, count: int = 3) -> tuple[MainDeduction, ...]:
+def main_deductions(a: Assessment | Decision, count: int = 3) -> tuple[MainDeduction, ...]:
     """The largest deductions (ties in rule order)."""
-    ordered = sorted(enumerate(a.deductions), key=lambda pair: (-pair[1].points, pair[0]))
+    deductions: Sequence[Deduction | Capped] = a.deductions
+    ordered = sorted(enumerate(deductions), key=lambda pair: (-pair[1].points, pair[0]))
     return tuple(MainDeduction(d.rule, d.item, d.points) for _, d in ordered[:count] if d.points > 0)
 
 
-def summarize(assessment: Assessment, ruleset: Ruleset) -> Summary:
-    """The part of an assessment a ranked table shows."""
+def summarize(assessment: Assessment | Decision, ruleset: Ruleset) -> Summary:
+    """The part of an assessment a ranked table shows (a decision, not yet explained, has it all)."""
     return Summary(_sort_key(assessment, ruleset.spec.tie_break),
                    Row(0, assessment.unit, assessment.self_score,
                        assessment.total, tuple(c.score for c in assessment.categories), assessment.bonus,

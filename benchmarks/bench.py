@@ -4,20 +4,28 @@
     python benchmarks/bench.py --units 300 --rss-units 3000 --rank-units 2000   # a smoke run
 
 Units are generated with a fixed seed (assess.tools.generate: complete, partial, nearly empty
-and veto cases). Prints one table:
+and veto cases). Every figure is the median of --repeats runs (at least five) with their
+spread (lowest-highest), the measures taken in turn within each round so that a busy
+machine slows them alike. Prints one table:
 
-- µs per unit and units/s for fact validation alone, the native evaluator and the
-  durable-rules evaluator (full ledger: every deduction, pass and reason), and the
-  hand-written township floor (benchmarks/floor.py), whose totals must equal assess's;
+- µs per unit and units/s for fact validation alone, the hand-written township floors
+  (benchmarks/floor.py: the *decision floor* only totals and grades, the *full-output
+  floor* also writes every deduction with its reason) and each engine, deciding and
+  totalling only, or building the full assessment; results are dropped as they are made,
+  except in the "kept" rows, which hold every assessment until the run ends (as a caller
+  collecting them does: the garbage collector then walks them all);
 - the time to load each bundled ruleset (parse, check, compile, both engines);
 - resident memory after 1,000 and after --rss-units units through each engine;
-- `assess score samples/seed-08-township.json` from process start to exit;
-- `assess rank` over a JSONL file of --rank-units units with --jobs 1 and --jobs 2.
+- `assess score samples/seed-08-township.json` from process start to exit, beside
+  `python -c "import click, pydantic, yaml, tabulate"`;
+- `assess rank` over a JSONL file of --rank-units units with --jobs 1 and 2, beside reading
+  and validating the same units alone.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -34,52 +42,90 @@ from tabulate import tabulate
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from floor import score_township  # noqa: E402
+from floor import decide_township, score_township  # noqa: E402
 
 from assess import facts  # noqa: E402
 from assess.ruleset import bundled_names, load_ruleset  # noqa: E402
-from assess.scoring.ledger import score  # noqa: E402
+from assess.scoring.ledger import decide, score  # noqa: E402
 from assess.tools.generate import Generator  # noqa: E402
 
 SEED = 20261129
+FLOOR_RULESET = str(Path(__file__).resolve().parent / "floor-township.yaml")
+"""The rubric benchmarks/floor.py hand-writes (scored in 终评, where nothing is pending)."""
 
 
-def best(repeats: int, fn: Callable[[], object]) -> float:
-    times = []
+def once(fn: Callable[[], object]) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def rounds(measures: dict[str, Callable[[], object]], repeats: int) -> dict[str, list[float]]:
+    """Each measure timed ``repeats`` times, taken in turn within each round."""
+    times: dict[str, list[float]] = {name: [] for name in measures}
     for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        for name, fn in measures.items():
+            times[name].append(once(fn))
+    return times
 
 
-def per_unit(seconds: float, count: int) -> list[str]:
-    return [f"{seconds / count * 1e6:,.0f}", f"{count / seconds:,.0f}"]
+def spread(values: list[float], scale: float, unit: str, digits: int = 0) -> str:
+    """The median and the lowest-highest of the runs, scaled."""
+    low, mid, high = min(values) * scale, statistics.median(values) * scale, max(values) * scale
+    return f"{mid:,.{digits}f} {unit} ({low:,.{digits}f}-{high:,.{digits}f})"
+
+
+def drop(fn: Callable[[facts.UnitFacts], object], units: list[facts.UnitFacts]) -> Callable[[], None]:
+    def run() -> None:
+        for unit in units:
+            fn(unit)
+    return run
+
+
+def keep(fn: Callable[[facts.UnitFacts], object], units: list[facts.UnitFacts]) -> Callable[[], object]:
+    return lambda: [fn(unit) for unit in units]
 
 
 def scoring_rows(count: int, repeats: int) -> list[list[str]]:
-    rs = load_ruleset("township")
+    rs = load_ruleset(FLOOR_RULESET)
     data = list(Generator("township", SEED).units(count))
     units = [facts.validate(d) for d in data]
     for engine in ("native", "durable"):
         rs.engine(engine)
-    floor = [score_township(u) for u in units]
+    floor = [decide_township(u) for u in units]
     for engine in ("native", "durable"):
-        got = [score(rs, u, engine) for u in units]
+        got = [score(rs, u, engine, phase="final") for u in units]
         wrong = [u.unit.id for u, a, f in zip(units, got, floor, strict=True)
-                 if (a.total, a.grade) != (f["total"], f["grade"])]
+                 if (round(a.total * 100), a.grade) != f]
         assert not wrong, f"{engine} and the floor disagree on {wrong[:5]}"
-    timings = {
-        "fact validation alone": best(repeats, lambda: [facts.validate(d) for d in data]),
-        "hand-written floor (plain Python)": best(repeats, lambda: [score_township(u) for u in units]),
-        "native evaluator": best(repeats, lambda: [score(rs, u, "native") for u in units]),
-        "durable-rules evaluator": best(repeats, lambda: [score(rs, u, "durable") for u in units]),
-    }
-    floor_s = timings["hand-written floor (plain Python)"]
+
+    def full(engine: str) -> Callable[[facts.UnitFacts], object]:
+        return lambda u: score(rs, u, engine, phase="final")
+
+    def decided(engine: str) -> Callable[[facts.UnitFacts], object]:
+        return lambda u: decide(rs, u, engine, phase="final")
+
+    decision, whole = "decision floor", "full-output floor"
+    # (name, measure, the floor it is compared with)
+    plan: list[tuple[str, Callable[[], object], str | None]] = [
+        ("fact validation alone", lambda: [facts.validate(d) for d in data], None),
+        (decision + " (plain Python, totals and grade)", drop(decide_township, units), decision),
+        (whole + " (plain Python, every deduction and reason)", drop(score_township, units), whole),
+        ("native: decide and total", drop(decided("native"), units), decision),
+        ("native: full assessment", drop(full("native"), units), whole),
+        ("native: full assessment, results kept", keep(full("native"), units), whole),
+        ("durable-rules: decide and total", drop(decided("durable"), units), decision),
+        ("durable-rules: full assessment", drop(full("durable"), units), whole),
+    ]
+    times = rounds({name: fn for name, fn, _ in plan}, repeats)
+    medians = {name: statistics.median(t) for name, t in times.items()}
+    floors = {decision: medians[plan[1][0]], whole: medians[plan[2][0]]}
     rows = []
-    for name, seconds in timings.items():
-        ratio = "" if name == "fact validation alone" else f"{seconds / floor_s:.1f}x"
-        rows.append([f"township: {name}", *per_unit(seconds, count), ratio])
+    for name, _, against in plan:
+        ratio = "" if against is None else f"{medians[name] / floors[against]:.2f}x {against}"
+        rows.append([f"township: {name}", spread(times[name], 1e6 / count, "µs"),
+                     f"{count / medians[name]:,.0f}", ratio])
     rs.close()
     return rows
 
@@ -91,8 +137,8 @@ def load_rows() -> list[list[str]]:
             with load_ruleset(name) as rs:
                 rs.engine("native")
                 rs.engine("durable")
-        seconds = statistics.median(best(1, load_both) for _ in range(7))
-        rows.append([f"load {name}.yaml (parse, check, compile, both engines)", f"{seconds * 1e3:.1f} ms", "", ""])
+        times = [once(load_both) for _ in range(7)]
+        rows.append([f"load {name}.yaml (parse, check, compile, both engines)", spread(times, 1e3, "ms", 1), "", ""])
     return rows
 
 
@@ -140,41 +186,72 @@ def timed(command: list[str]) -> tuple[float, float]:
     return seconds, int(done.stderr.strip().splitlines()[-1]) / 1024
 
 
-def cli_rows(rank_units: int) -> list[list[str]]:
+VALIDATE_ALONE = """
+import sys
+from assess import facts
+with open(sys.argv[1], "rb") as lines:
+    for number, line in enumerate(lines, start=1):
+        facts.loads(line, f"units.jsonl:{number}")
+"""
+
+
+def cli_rows(rank_units: int, repeats: int, rank_repeats: int) -> list[list[str]]:
     assess = [sys.executable, "-m", "assess"]
     sample = str(ROOT / "samples" / "seed-08-township.json")
-    starts = [timed([*assess, "score", sample])[0] for _ in range(5)]
-    rows = [["`assess score` one sample, process start to exit (median of 5)",
-             f"{statistics.median(starts) * 1e3:.0f} ms", "", ""]]
+    starts: dict[str, list[float]] = {"score": [], "imports": []}
+    for _ in range(max(repeats, 10)):  # in turn, so that both see the same machine
+        starts["score"].append(timed([*assess, "score", sample])[0])
+        starts["imports"].append(timed([sys.executable, "-c", "import click, pydantic, yaml, tabulate"])[0])
+    ratio = statistics.median(starts["score"]) / statistics.median(starts["imports"])
+    rows = [[f"`assess score` one sample, process start to exit ({len(starts['score'])} runs)",
+             spread(starts["score"], 1e3, "ms"), "", f"{ratio:.2f}x the imports alone"],
+            ['`python -c "import click, pydantic, yaml, tabulate"`', spread(starts["imports"], 1e3, "ms"), "", ""]]
     with tempfile.TemporaryDirectory() as folder:
         batch = Path(folder) / "units.jsonl"
         with batch.open("w", encoding="utf-8") as out:
             for kind, share in (("township", 0.5), ("department", 0.25), ("county", 0.25)):
-                for data in Generator(kind, SEED).units(int(rank_units * share)):
+                for index, data in enumerate(Generator(kind, SEED).units(int(rank_units * share))):
+                    data["unit"]["id"] = f"{kind}-{index}"  # a unit is ranked once: ids differ across kinds
                     out.write(json.dumps(data, ensure_ascii=False) + "\n")
-        for jobs in (1, 2):
-            # A file, not os.devnull: assess refuses to replace a device.
-            seconds, peak = timed([*assess, "rank", str(batch), "--format", "csv", "-o", str(Path(folder) / "r.csv"),
-                                   "--jobs", str(jobs)])
-            rows.append([f"`assess rank` {rank_units:,} units (JSONL) --jobs {jobs}",
-                         f"{seconds:.1f} s", f"{rank_units / seconds:,.0f} units/s", f"peak RSS {peak:.0f} MB"])
+        # A file, not os.devnull: assess refuses to replace a device.
+        rank = [*assess, "rank", str(batch), "--format", "csv", "-o", str(Path(folder) / "r.csv")]
+        commands = {
+            "read and validate alone (no scoring)": [sys.executable, "-c", VALIDATE_ALONE, str(batch)],
+            "`assess rank` --engine native --jobs 1": [*rank, "--engine", "native", "--jobs", "1"],
+            "`assess rank` --engine native --jobs 2": [*rank, "--engine", "native", "--jobs", "2"],
+            "`assess rank` --engine durable --jobs 1": [*rank, "--engine", "durable", "--jobs", "1"],
+        }
+        seconds: dict[str, list[float]] = {name: [] for name in commands}
+        peaks: dict[str, float] = {}
+        for _ in range(rank_repeats):
+            for name, command in commands.items():
+                took, peak = timed(command)
+                seconds[name].append(took)
+                peaks[name] = max(peak, peaks.get(name, 0.0))
+        alone = statistics.median(seconds["read and validate alone (no scoring)"])
+        for name, times in seconds.items():
+            rows.append([f"{name}, {rank_units:,} units (JSONL, {len(times)} runs)", spread(times, 1, "s", 1),
+                         f"{rank_units / statistics.median(times):,.0f}",
+                         f"{statistics.median(times) / alone:.2f}x validation alone; peak RSS {peaks[name]:.0f} MB"])
     return rows
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--units", type=int, default=2000, help="units per timing run")
-    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--repeats", type=int, default=5, help="runs of each measure (at least five)")
+    parser.add_argument("--rank-repeats", type=int, default=3, help="runs of each `assess rank` command")
     parser.add_argument("--rss-units", type=int, default=100_000)
     parser.add_argument("--rank-units", type=int, default=100_000)
     args = parser.parse_args()
     rows = scoring_rows(args.units, args.repeats) + load_rows() + rss_rows(args.rss_units) \
-        + cli_rows(args.rank_units)
+        + cli_rows(args.rank_units, args.repeats, args.rank_repeats)
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor() or "unknown CPU")
-    print(f"assess benchmark: {args.units:,} generated units per timing (best of {args.repeats}); "
+    print(f"assess benchmark: {args.units:,} generated units per timing "
+          f"(median and lowest-highest of {args.repeats} runs); "
           f"Python {platform.python_version()}; {cpu}; {os.cpu_count()} cores")
-    print(tabulate(rows, headers=["measure", "µs per unit / value", "units/s", "vs floor"],
+    print(tabulate(rows, headers=["measure", "median (lowest-highest)", "units/s", "compared with"],
                    tablefmt="github", disable_numparse=True))
     return 0
 

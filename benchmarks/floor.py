@@ -1,9 +1,13 @@
-"""The bundled township rubric hand-written in plain Python: the floor for scoring speed.
+"""A township rubric hand-written in plain Python: the floor for scoring speed.
 
+The rubric is benchmarks/floor-township.yaml, the bundled township rubric as it stood when
+this floor was written (44 rules in 7 categories); the bundled one has since moved on, and
+the benchmark scores the copy, in 终评, so that assess and the floor answer the same rules.
 It reads validated facts and produces what the native evaluator produces in substance:
 the total and grade, every deduction with its points (after the item and category caps)
 and a reason quoting the facts, the bonus, vetoes, 否优项, passed and skipped rules.
 The benchmark checks that its totals and grades equal assess's on every unit.
+:func:`decide_township` is the *decision floor*: the same rules totalled and graded only.
 Amounts are integer cents, so the arithmetic is exact.
 """
 
@@ -144,11 +148,13 @@ def score_township(u: UnitFacts) -> dict[str, Any]:
          f"材料迟报{late_materials}次", skip_missing=True)
 
     bonus = 0
-    if u.honors is None:
+    # An honour counts only with its document's number (文号); without any, the rule is not scored.
+    honors = None if u.honors is None else [h for h in u.honors if h.number] or None
+    if honors is None:
         skipped.append("TS-BON-01")
     else:
         best: dict[str, int] = {}
-        for honor in u.honors:
+        for honor in honors:
             key = honor.achievement or honor.title
             best[key] = max(best.get(key, 0), HONOR.get(honor.level, 0))
         bonus = min(sum(best.values()), 500)
@@ -179,3 +185,122 @@ def score_township(u: UnitFacts) -> dict[str, Any]:
         grade = "良好"
     return {"total": total / 100, "grade": grade, "deductions": ledger_out, "bonus": bonus / 100,
             "passed": passed, "skipped": skipped, "vetoes": vetoes, "blocks": blocks}
+
+
+def decide_township(u: UnitFacts) -> tuple[int, str]:
+    """The same rubric decided and totalled only: the total in hundredths and the grade,
+    with no reasons, evidence or per-rule records (the floor for deciding alone)."""
+    used = dict.fromkeys(CATEGORY_MAX, 0)
+
+    def take(category: str, points: int, amount: int | None, skip_missing: bool = False) -> None:
+        """amount: cents asked for, 0 when met, None when facts are missing."""
+        if amount is None:
+            if skip_missing:
+                return
+            amount = points
+        if amount > 0:
+            used[category] = min(used[category] + min(amount, points), CATEGORY_MAX[category])
+
+    def per(count: int, rate: int) -> int:
+        return max(count, 0) * rate
+
+    def shortfall(value: float, target: int, step: int, rate: int) -> int:
+        return 0 if value >= target else math.floor((target - value) / step) * rate
+
+    def flag(value: bool | None, points: int) -> int | None:
+        return None if value is None else (0 if value else points)
+
+    work, org, plans, hz = u.work, u.organization, u.plans, u.hazards
+    duty, sup, teams, pub = u.duty, u.supplies, u.teams, u.publicity
+    rep, inc, tasks, legal, warn, funds = u.reporting, u.incidents, u.tasks, u.legal, u.warning, u.funds
+
+    def f(section: Any, name: str) -> Any:
+        return None if section is None else getattr(section, name)
+
+    meetings = f(work, "meetings")
+    take("deployment", 200, flag(f(work, "plan"), 200))
+    take("deployment", 400, None if meetings is None else per(2 - meetings, 200))
+    assigned, completed = f(tasks, "assigned"), f(tasks, "completed")
+    take("deployment", 400, None if assigned is None or completed is None else per(assigned - completed, 100))
+    group, leads = f(org, "leadership_group"), f(org, "principal_leads")
+    take("organization", 300, None if group is None or leads is None else (0 if group and leads else 300))
+    staff = f(org, "staff")
+    take("organization", 200, flag(f(org, "office"), 200))
+    take("organization", 400, None if staff is None else per(2 - staff, 200))
+    take("organization", 100, flag(f(org, "posted"), 100))
+    total_sub, with_office = f(org, "subunits_total"), f(org, "subunits_with_office")
+    take("organization", 200, None if total_sub is None or with_office is None
+         else shortfall(_pct(with_office, total_sub), 100, 1, 10))
+    take("organization", 300, flag(f(org, "in_appraisal"), 300))
+    special, revised = f(plans, "special"), f(plans, "revised")
+    take("plans", 300, flag(f(plans, "overall"), 300))
+    take("plans", 300, None if special is None else per(5 - special, 100))
+    g_total, g_with = f(plans, "grassroots_total"), f(plans, "grassroots_with_plans")
+    take("plans", 300, None if g_total is None or g_with is None else shortfall(_pct(g_with, g_total), 100, 1, 20))
+    take("plans", 200, flag(f(plans, "filed"), 200))
+    take("plans", 200, None if revised is None else (200 if revised < 1 else 0))
+    drills = u.drills
+    take("plans", 600, None if drills is None else per(4 - len(drills), 200))
+    drilled = f(plans, "special_drilled")
+    if special is None or drilled is None:
+        take("plans", 300, None)
+    else:
+        share = _pct(drilled, special)
+        take("plans", 300, 0 if share >= 60 else 100 if share >= 40 else 200 if share >= 20 else 300)
+    general = f(inc, "general")
+    take("plans", 300, None if general is None else (100 if general > 0 else 0), skip_missing=True)
+    inspections = f(hz, "inspections")
+    take("hazards", 300, None if inspections is None else per(4 - inspections, 100))
+    found, rectified = f(hz, "found"), f(hz, "rectified")
+    take("hazards", 400, None if found is None or rectified is None else shortfall(_pct(rectified, found), 100, 1, 20))
+    take("hazards", 200, flag(f(warn, "system"), 200))
+    clock, leader = f(duty, "round_the_clock"), f(duty, "leader_on_duty")
+    take("hazards", 200, None if clock is None or leader is None else (0 if clock and leader else 200))
+    take("hazards", 200, flag(f(duty, "log_kept"), 200))
+    absences = f(duty, "absences")
+    take("hazards", 200, None if absences is None else per(absences, 100), skip_missing=True)
+    members = f(teams, "members")
+    take("support", 300, None if members is None else shortfall(members, 30, 5, 50))
+    squads, squad_members = f(teams, "grassroots_teams"), f(teams, "grassroots_members")
+    take("support", 200, None if total_sub is None or squads is None else per(total_sub - squads, 50))
+    take("support", 100, None if total_sub is None or squad_members is None
+         else (100 if squad_members < 10 * total_sub else 0))
+    ledger, custodian = f(sup, "ledger"), f(sup, "custodian")
+    take("support", 300, flag(f(sup, "storage"), 300))
+    take("support", 200, None if ledger is None or custodian is None else (0 if ledger and custodian else 200))
+    take("support", 200, flag(f(funds, "budgeted"), 200))
+    shelters = u.shelters
+    take("support", 200, None if shelters is None else per(2 - shelters, 100))
+    events, materials = f(pub, "events"), f(pub, "materials")
+    take("training", 300, flag(f(pub, "law_publicity"), 300))
+    take("training", 300, None if events is None else per(3 - events, 100))
+    take("training", 200, None if materials is None else shortfall(materials, 1000, 100, 20))
+    trainings, regulations = f(pub, "trainings"), f(legal, "regulations")
+    take("training", 400, None if trainings is None else per(2 - trainings, 200))
+    take("training", 300, None if regulations is None else per(3 - regulations, 100))
+    counts = [f(rep, k) for k in ("late", "false", "missed", "concealed")]
+    take("materials", 300, None if None in counts
+         else sum(c * r for c, r in zip(counts, (100, 200, 300, 400), strict=True)), skip_missing=True)
+    late_materials = f(work, "materials_late")
+    take("materials", 100, flag(f(work, "summary"), 100))
+    take("materials", 100, None if late_materials is None else per(late_materials, 100), skip_missing=True)
+
+    bonus = 0
+    honors = None if u.honors is None else [h for h in u.honors if h.number]
+    if honors:
+        best: dict[str, int] = {}
+        for honor in honors:
+            key = honor.achievement or honor.title
+            best[key] = max(best.get(key, 0), HONOR.get(honor.level, 0))
+        bonus = min(sum(best.values()), 500)
+    major, concealed, deaths, limit, missed = (f(inc, "major"), f(rep, "concealed"), f(inc, "deaths"),
+                                              f(inc, "death_limit"), f(rep, "missed"))
+    vetoed = bool(major) or bool(concealed) or (deaths is not None and limit is not None and deaths > limit)
+    blocked = bool(missed) or (found is not None and rectified is not None and _pct(rectified, found) < 80)
+    total = sum(CATEGORY_MAX.values()) - sum(used.values()) + bonus
+    grade = "优秀" if total >= 9000 else "良好" if total >= 8000 else "合格" if total >= 6000 else "不合格"
+    if vetoed:
+        grade = "不合格"
+    elif blocked and grade == "优秀":
+        grade = "良好"
+    return total, grade

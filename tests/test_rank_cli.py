@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from assess import batch as batch_module
+
 from .conftest import SAMPLES, cli
 
 SAMPLE_NAMES = sorted(p.stem for p in SAMPLES.glob("*.json"))
@@ -245,7 +247,8 @@ def test_progress_goes_to_a_terminal_only(tmp_path: Path) -> None:
     assert cli("rank", str(batch), "--engine", "native").err == ""
 
 
-def test_jobs_spread_over_processes_give_the_same_table(tmp_path: Path) -> None:
+def test_jobs_spread_over_processes_give_the_same_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(batch_module, "SERIAL_BELOW", 100)  # so that these 600 units do go to workers
     units = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(SAMPLES.glob("*.json"))]
     lines = []
     for i in range(40):  # 600 units: several chunks per worker

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from assess import api
+from assess import api, batch
 from assess.engines import durable
 from assess.errors import EngineError
 
@@ -47,6 +47,7 @@ def failing_engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         return run(self, env)
 
     monkeypatch.setattr(durable.DurableEngine, "run", failing)
+    monkeypatch.setattr(batch, "SERIAL_BELOW", 1)  # the samples are few: send them to workers all the same
     (tmp_path / "sitecustomize.py").write_text(INJECT, encoding="utf-8")
     monkeypatch.setenv("PYTHONPATH", str(tmp_path))
 
@@ -93,3 +94,14 @@ def test_self_score_threshold_must_be_finite_and_not_negative(threshold: str) ->
     result = cli("rank", str(SAMPLES), "--self-score-threshold", threshold)
     assert result.code == 2
     assert "--self-score-threshold" in result.err and result.out == ""
+
+
+def test_a_batch_smaller_than_the_measured_size_is_scored_without_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a worker pool was started for a small batch")
+
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", no_pool)
+    serial = list(api.score_many(api.read_units([SAMPLES]), jobs=1, detail="summary", engine="native"))
+    asked = list(api.score_many(api.read_units([SAMPLES]), jobs=4, detail="summary", engine="native"))
+    assert len(asked) == 15 and batch.SERIAL_BELOW > 15
+    assert [(r.source, r.summary) for r in asked] == [(r.source, r.summary) for r in serial]

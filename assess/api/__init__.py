@@ -211,12 +211,10 @@ def score_many(units: Iterable[FactsInput | batch.Unit], ruleset: Ruleset | str 
         return
     if isinstance(ruleset, Ruleset):
         fixed = ruleset
-        results = batch.score_units(units, lambda _: fixed, engine, phase, missing_records)
-        yield from batch.summaries(results) if detail == "summary" else results
+        yield from batch.score_units(units, lambda _: fixed, engine, phase, missing_records, detail)
         return
     with batch.Rulesets(ruleset) as rulesets:
-        results = batch.score_units(units, rulesets.for_unit, engine, phase, missing_records)
-        yield from batch.summaries(results) if detail == "summary" else results
+        yield from batch.score_units(units, rulesets.for_unit, engine, phase, missing_records, detail)
 
 
 def read_units(paths: Sequence[str | os.PathLike[str]], *, defer: bool = False) -> Iterator[batch.Unit]:

@@ -143,7 +143,8 @@ def batch_options(command: Callable[..., None]) -> Callable[..., None]:
     for option in reversed([
         click.option("--engine", type=click.Choice(ENGINES), default="durable", show_default=True),
         click.option("--jobs", type=click.IntRange(min=1, max=256), default=1, show_default=True,
-                     help=N_("Score in this many worker processes.")),
+                     help=N_("Score in up to this many worker processes, no more than the cores "
+                             "available; a batch under 2,000 units is scored in one.")),
         click.option("--records", multiple=True, metavar="FILE", help=RECORDS_HELP),
         click.option("--review", metavar="FILE", help=REVIEW_HELP),
     ]):

@@ -7,8 +7,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TypeVar
 
-from tqdm import tqdm
-
 T = TypeVar("T")
 
 
@@ -44,6 +42,8 @@ class Progress:
         if not self.enabled:
             yield from items
             return
+        from tqdm import tqdm  # only a terminal shows bars: a command's start does not wait for tqdm
+
         with tqdm(items, total=total, desc=f"assess: {what}", unit="个", file=self.stream, dynamic_ncols=True,
                   mininterval=0.5) as bar:
             yield from bar

@@ -267,9 +267,7 @@ class _Builder:
         i = rule.index
         required = rule.required
         if required:
-            def missing(env: Mapping[str, Any], paths: tuple[str, ...] = required) -> bool:
-                return any(p not in env for p in paths)
-            yield Check(f"r{i}.missing", i, "missing", None, missing,
+            yield Check(f"r{i}.missing", i, "missing", None, _missing(required),
                         group("or", [LPresent(self.key(p), False) for p in required]))
         use = rule.spec.use
         context = _RuleChecks(self, rule, when, nodes)
@@ -303,6 +301,15 @@ class _Builder:
                        {c.id: round(c.max * 100) for c in self.rubric.spec.categories},
                        {r.id: r.cents for r in rules},
                        tuple((g.name, round(g.min * 100)) for g in self.rubric.spec.grades))
+
+
+def _missing(required: tuple[str, ...]) -> Fn:
+    """Whether a fact the rule needs is not submitted: asked of every rule for every unit."""
+    if len(required) == 1:
+        path = required[0]
+        return lambda env: path not in env
+    needed = frozenset(required)
+    return lambda env: not env.keys() >= needed
 
 
 def _compare(op: str, left: Any, right: Any) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from functools import lru_cache
 
 Exact = int | Fraction
 
@@ -23,6 +24,13 @@ def exact(value: int | float | Fraction) -> Exact:
     """The exact number a value stands for; a float means the decimal it prints as."""
     if isinstance(value, (int, Fraction)):
         return int(value) if isinstance(value, bool) else value
+    return _decimal(value)
+
+
+@lru_cache(maxsize=4096)
+def _decimal(value: float) -> Fraction:
+    # Parsing the float's text is the slow part, and the same few constants and shares
+    # come back for every unit a ruleset scores; a Fraction is immutable, so it is shared.
     return Fraction(repr(value))
 
 

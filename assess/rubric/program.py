@@ -28,7 +28,7 @@ from assess.rubric.expr import Fn, NodeType, Op
 
 if TYPE_CHECKING:
     from assess.rubric.forms.base import Form
-    from assess.rubric.spec import Rubric, RuleSpec
+    from assess.rubric.spec import FormUse, Rubric, RuleSpec
 
 CheckKind = Literal["missing", "match", "tier", "graded"]
 Scalar = bool | int | float
@@ -155,6 +155,11 @@ class CompiledRule:
     @property
     def id(self) -> str:
         return self.spec.id
+
+    @cached_property
+    def use(self) -> FormUse | None:
+        """The rule's form and its value (the spec's, read once: scoring asks for every unit)."""
+        return self.spec.use
 
     @cached_property
     def missing_check(self) -> str:

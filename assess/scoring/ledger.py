@@ -18,7 +18,8 @@ the policy (``missing_records="skip"``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, Literal
 
 from assess.engines import Engine, flatten
@@ -40,7 +41,7 @@ from assess.scoring.assessment import (
     Skipped,
 )
 from assess.scoring.records import record
-from assess.scoring.totals import assemble
+from assess.scoring.totals import Decision, assemble, decision
 from assess.sources import EvidenceStatus, Merged
 
 Provenance = Merged
@@ -86,6 +87,36 @@ def score(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable", source: s
           missing_records: MissingRecords | None = None) -> Assessment:
     """Score one unit's facts in a phase; raises FactsError for adjustments that do not fit
     and, in 终评, for office or review data still missing (unless ``missing_records``)."""
+    env, claims, chosen = _prepare(ruleset, facts, source, provenance, engine)
+    with _named(facts, source):
+        fired = chosen.run(env)
+        ledger = Ledger(ruleset, facts, env, fired, source, phase, provenance, missing_records, claims)
+        return ledger.build(chosen)
+
+
+def decide(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable", source: str = "<facts>", *,
+           phase: Phase = "provisional", provenance: Provenance | None = None,
+           missing_records: MissingRecords | None = None) -> Decision:
+    """Decide and total one unit as :func:`score` does, with the same errors; reasons,
+    evidence and per-rule records are built only when its assessment is asked for."""
+    env, claims, chosen = _prepare(ruleset, facts, source, provenance, engine)
+    with _named(facts, source):
+        fired = chosen.run(env)
+        ledger = Ledger(ruleset, facts, env, fired, source, phase, provenance, missing_records, claims,
+                        explain=False)
+        ledger.decide()
+
+    def explained() -> Assessment:
+        with _named(facts, source):
+            full = Ledger(ruleset, facts, env, fired, source, phase, provenance, missing_records, claims)
+            return full.build(chosen)
+
+    return decision(ledger, explained)
+
+
+def _prepare(ruleset: Ruleset, facts: UnitFacts, source: str, provenance: Provenance | None,
+             engine: str) -> tuple[dict[str, Any], dict[str, list[Any]], Engine]:
+    """The checks before scoring, the flat facts, the claims taken out of them and the engine."""
     if facts.unit.type not in ruleset.spec.applies_to:
         kinds = ", ".join(ruleset.spec.applies_to)
         raise FactsError(_("ruleset {ruleset} does not score this kind of unit").format(ruleset=ruleset.id),
@@ -95,13 +126,15 @@ def score(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable", source: s
     check_adjustments(ruleset, facts, source)
     env = flatten(facts)
     claims = _undocumented(env, provenance)
-    chosen = ruleset.engine(engine)
+    return env, claims, ruleset.engine(engine)
+
+
+@contextmanager
+def _named(facts: UnitFacts, source: str) -> Iterator[None]:
+    """An engine's failure named by file and unit, so that a batch can report it as that unit's error."""
     try:
-        fired = chosen.run(env)
-        ledger = Ledger(ruleset, facts, env, fired, source, phase, provenance, missing_records, claims)
-        return ledger.build(chosen)
+        yield
     except EngineError as exc:
-        # Named by file and unit so that a batch can report it as that unit's error.
         raise EngineError(f"unit {facts.unit.id}: {exc.message}", source=source) from exc
 
 
@@ -126,8 +159,8 @@ def _undocumented(env: dict[str, Any], provenance: Provenance | None) -> dict[st
 class Ledger:
     def __init__(self, ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], fired: frozenset[str],
                  source: str, phase: Phase = "final", provenance: Provenance | None = None,
-                 missing_records: MissingRecords | None = None, claims: Mapping[str, list[Any]] | None = None
-                 ) -> None:
+                 missing_records: MissingRecords | None = None, claims: Mapping[str, list[Any]] | None = None,
+                 *, explain: bool = True) -> None:
         self.ruleset = ruleset
         self.spec = ruleset.spec
         self.facts = facts
@@ -149,8 +182,24 @@ class Ledger:
         self.pending: list[Pending] = []
         self.missing: list[str] = []
         self.unrecorded: list[Issue] = []
+        self.stakes: list[tuple[str, str | None, int]] = []
+        """Per pending rule: its kind, its category and the points at stake in hundredths."""
+        # Most units come alone, with no office record or review decision: then every rule is
+        # decided by its own source and no evidence was refused, with no look-up per fact.
+        self.others = provenance is not None and any(s.source != "unit" for s in provenance.sources)
+        self.refusals = provenance is not None and any(e.status in ("missing", "rejected")
+                                                       for e in provenance.evidence)
+        self.explain = explain
+        """False to decide and total only: no reasons, evidence or records of passed,
+        skipped and pending rules (the totals and the errors are the same)."""
 
     def build(self, engine: Engine) -> Assessment:
+        self.decide()
+        return assemble(self, engine)
+
+    def decide(self) -> None:
+        """Every rule's outcome; raises FactsError for missing office data (终评) and for
+        adjustments that did not apply, as scoring does."""
         for rule in self.ruleset.program.rules:
             self.rule(rule)
         if self.unrecorded:
@@ -169,19 +218,19 @@ class Ledger:
                                    "or its facts are missing); remove the adjustment").format(rule=r))
                            for i, r in sorted(unused))
             raise FactsError(_("adjustments that do not apply"), source=self.source, issues=issues)
-        return assemble(self, engine)
 
     # ------------------------------------------------------------------ per rule
 
     def rule(self, rule: CompiledRule) -> None:
         spec = rule.spec
-        evidence = self.evidence(rule)
+        explain = self.explain
+        evidence = self.evidence(rule) if explain else _UNEXPLAINED
         source = self.decided_by(rule)
         decision = self.decision(rule)
         if decision is not None and spec.kind == "deduct":
             note = f"：{decision.note}" if decision.note else ""
-            reason = (f"考核组未采信佐证材料{note}" if decision.status == "rejected"
-                      else f"考核组核查无佐证材料，该项不得分{note}")
+            reason = "" if not explain else (f"考核组未采信佐证材料{note}" if decision.status == "rejected"
+                                             else f"考核组核查无佐证材料，该项不得分{note}")
             self.deductions.append(self._deduction(rule, rule.cents, reason, evidence, "review", missing=True))
             return
         unsettled = self.unsettled(rule)
@@ -189,7 +238,7 @@ class Ledger:
             # Every item of the list was claimed without its document (an honour with no 文号).
             if self.phase == "provisional":
                 self.claimed_bonus(rule)
-            else:
+            elif explain:
                 self.skip(rule, unsettled, "未提供" + "、".join(f"{_plain(p)}的文件文号" for p in unsettled)
                           + "，不予认定", "unit")
             return
@@ -198,27 +247,30 @@ class Ledger:
             return
         matched = [c for c in rule.checks if c.name in self.fired]
         if not matched:
-            self.passed.append(record(Passed, {"rule": spec.id, "reason": self.pass_reason(rule),
-                                               "evidence": evidence, "source": source, "status": "passed"}))
+            if explain:
+                self.passed.append(record(Passed, {"rule": spec.id, "reason": self.pass_reason(rule),
+                                                   "evidence": evidence, "source": source, "status": "passed"}))
             self.claimed_bonus(rule)
             return
         kind = spec.kind
         if kind == "veto" or kind == "no_excellent":
             finding = record(GradeFinding, {"rule": spec.id, "pillar": spec.pillar, "item": spec.item,
-                                            "reason": self.render(rule.reason, {}), "evidence": evidence,
-                                            "source": source, "status": kind})
+                                            "reason": self.render(rule.reason, {}) if explain else "",
+                                            "evidence": evidence, "source": source, "status": kind})
             (self.vetoes if kind == "veto" else self.blocks).append(finding)
             return
-        use = spec.use
+        use = rule.use
         assert use is not None  # only vetoes and 否优项 have no form, and they returned above
         found = use.form.amount(use.value, use.kind, rule, matched, self)
-        reason = self.render(rule.reason, found.variables)
+        reason = self.render(rule.reason, found.variables) if explain else ""
         if kind == "bonus":
             self.bonuses.append({"rule": spec.id, "pillar": spec.pillar, "item": spec.item, "raw": found.cents,
                                  "reason": reason, "evidence": evidence, "source": source})
             self.claimed_bonus(rule, found.cents)
             return
         if found.cents <= 0:
+            if not explain:
+                return
             self.passed.append(record(Passed, {"rule": spec.id, "reason": self.pass_reason(rule),
                                                "evidence": evidence, "source": source, "status": "passed"}))
             return
@@ -241,7 +293,7 @@ class Ledger:
     def unsettled_rule(self, rule: CompiledRule, paths: list[str], evidence: dict[str, JsonValue]) -> None:
         spec = rule.spec
         owner = spec.source
-        labels = "、".join(_plain(p) for p in paths)
+        labels = "、".join(_plain(p) for p in paths) if self.explain else ""
         policy = spec.if_missing or (self.spec.if_missing if spec.kind == "deduct" else "skip")
         if owner == "unit" and (policy == "skip" or spec.kind != "deduct"):
             self.skip(rule, paths, f"未提交{labels}，本项未评", owner)
@@ -250,8 +302,8 @@ class Ledger:
             self.pend(rule, paths, owner)
             return
         if owner == "unit":
-            self.deductions.append(self._deduction(rule, rule.cents, f"未提交{labels}，无佐证材料，该项不得分",
-                                                   evidence, "unit", missing=True))
+            reason = f"未提交{labels}，无佐证材料，该项不得分" if self.explain else ""
+            self.deductions.append(self._deduction(rule, rule.cents, reason, evidence, "unit", missing=True))
             self.missing.extend(p for p in paths if p not in self.missing)
             return
         if self.missing_records == "skip":
@@ -266,14 +318,20 @@ class Ledger:
     def pend(self, rule: CompiledRule, paths: list[str], owner: SourceKind, points: int | None = None,
              needs: str | None = None) -> None:
         spec = rule.spec
+        stake = rule.cents if points is None else points
+        self.stakes.append((spec.kind, spec.category, stake))
+        if not self.explain:
+            return
         what = {"unit": "请补充佐证材料：", "office": "考核办待录入：", "review": "考核组待核查："}[owner]
         self.pending.append(record(Pending, {
             "rule": spec.id, "item": spec.item, "category": spec.category, "pillar": spec.pillar,
-            "kind": spec.kind, "source": owner, "points": (rule.cents if points is None else points) / 100,
+            "kind": spec.kind, "source": owner, "points": stake / 100,
             "paths": paths, "needs": needs or what + "、".join(_plain(p) for p in paths),
             "method": spec.method, "status": "pending"}))
 
     def skip(self, rule: CompiledRule, paths: list[str], reason: str, owner: SourceKind) -> None:
+        if not self.explain:
+            return
         self.skipped.append(record(Skipped, {"rule": rule.spec.id, "item": rule.spec.item, "paths": paths,
                                              "reason": reason, "source": owner, "status": "skipped"}))
 
@@ -291,14 +349,14 @@ class Ledger:
 
     def decided_by(self, rule: CompiledRule) -> SourceKind:
         """Whose facts decide the rule: the most direct source among the facts it reads."""
-        if self.provenance is None:
+        if self.provenance is None or not self.others:
             return rule.spec.source
         found = {self.provenance.source_of(p) for p in rule.reads}
         return "review" if "review" in found else "office" if "office" in found else rule.spec.source
 
     def decision(self, rule: CompiledRule) -> EvidenceStatus | None:
         """A review decision that the evidence for the rule, or a fact it reads, is missing or rejected."""
-        if self.provenance is None:
+        if self.provenance is None or not self.refusals:
             return None
         for found in (self.provenance.evidence_for(rule=rule.spec.id),
                       *(self.provenance.evidence_for(path=p) for p in rule.reads)):
@@ -369,9 +427,13 @@ class Ledger:
         return "".join(out)
 
 
+_UNEXPLAINED: dict[str, JsonValue] = {}
+"""The evidence of a rule decided without its explanation (never filled in)."""
+
+
 def _plain(path: str) -> str:
     info = FIELDS.get(path)
     return info.label if info is not None else path
 
 
-__all__ = ["Check", "Ledger", "Provenance", "check_adjustments", "score"]
+__all__ = ["Check", "Decision", "Ledger", "Provenance", "check_adjustments", "decide", "score"]

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from assess.points import cents
 from assess.rubric.spec import PILLARS, RulesetSpec
-from assess.scoring.assessment import Deduction, PillarScore
+from assess.scoring.assessment import PillarScore
 from assess.scoring.records import record
 
 
@@ -36,7 +36,26 @@ def category_pillars(spec: RulesetSpec) -> dict[str, str]:
     return out
 
 
-def pillar_scores(spec: RulesetSpec, deductions: Iterable[Deduction]) -> list[PillarScore]:
+def pillar_scores(spec: RulesetSpec, deductions: Iterable[tuple[str, str, int]]) -> list[PillarScore]:
+    """Pillar subtotals from the deductions as (category, pillar, points in hundredths after caps)."""
+    whole, maximum = _layout(spec)
+    deducted: Counter[str] = Counter()
+    for category_id, pillar, points in deductions:
+        deducted[whole.get(category_id, pillar)] += points
+    return [record(PillarScore, {"id": p, "max": maximum[p] / 100, "deducted": deducted[p] / 100,
+                                 "score": (maximum[p] - deducted[p]) / 100})
+            for p in PILLARS if maximum[p]]
+
+
+_LAYOUTS: dict[int, tuple[RulesetSpec, dict[str, str], Counter[str]]] = {}
+
+
+def _layout(spec: RulesetSpec) -> tuple[dict[str, str], Counter[str]]:
+    """The pillar of each capped category and each pillar's maximum, worked out once per ruleset
+    (every unit it scores asks; the spec is frozen, and kept here so that its id is not reused)."""
+    found = _LAYOUTS.get(id(spec))
+    if found is not None and found[0] is spec:
+        return found[1], found[2]
     whole = category_pillars(spec)
     maximum: Counter[str] = Counter()
     for category in spec.categories:
@@ -45,9 +64,5 @@ def pillar_scores(spec: RulesetSpec, deductions: Iterable[Deduction]) -> list[Pi
     for rule in spec.rules:
         if rule.kind == "deduct" and rule.category not in whole:
             maximum[rule.pillar] += cents(rule.points or 0)
-    deducted: Counter[str] = Counter()
-    for d in deductions:
-        deducted[whole.get(d.category, d.pillar)] += cents(d.points)
-    return [record(PillarScore, {"id": p, "max": maximum[p] / 100, "deducted": deducted[p] / 100,
-                                 "score": (maximum[p] - deducted[p]) / 100})
-            for p in PILLARS if maximum[p]]
+    _LAYOUTS[id(spec)] = (spec, whole, maximum)
+    return whole, maximum

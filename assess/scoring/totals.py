@@ -10,6 +10,8 @@ decided or still pending. In 终评 nothing is pending and floor = ceiling = tot
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from assess.engines import Engine
@@ -20,6 +22,9 @@ from assess.scoring.assessment import (
     Bonus,
     CategoryScore,
     Deduction,
+    GradeFinding,
+    Phase,
+    PillarScore,
     RulesetRef,
     SubmissionFlag,
     UnitRef,
@@ -33,58 +38,82 @@ if TYPE_CHECKING:
     from assess.scoring.ledger import Ledger
 
 
-def assemble(ledger: Ledger, engine: Engine) -> Assessment:
+@dataclass(frozen=True, slots=True)
+class Capped:
+    """One deduction after its caps, in hundredths: what ranking's 主要扣分 shows."""
+
+    rule: str
+    item: str
+    cents: int
+
+    @property
+    def points(self) -> float:
+        return self.cents / 100
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """The decided totals of one unit, in hundredths, before any record is built."""
+
+    used: dict[str, int]
+    """Points deducted per category, after the caps."""
+    deducted: list[tuple[int, int, str | None]]
+    """Per deduction of the ledger, in order: points after caps, before caps, the cap that limited it."""
+    pending_by_category: dict[str, int]
+    bonuses: list[tuple[int, int, str | None]]
+    bonus_total: int
+    floor: int
+    ceiling: int
+    grade: str
+    grade_by_score: str
+    possible: list[str]
+
+
+def tally(ledger: Ledger) -> Tally:
+    """Caps, bonus, floor and ceiling and the grades, from the ledger's amounts alone."""
     spec = ledger.spec
     program = ledger.ruleset.program
-    used = dict.fromkeys(program.category_cents, 0)
-    deductions: list[Deduction] = []
+    category_cents = program.category_cents
+    rule_cents = program.rule_cents
+    used = dict.fromkeys(category_cents, 0)
+    deducted: list[tuple[int, int, str | None]] = []
     for entry in ledger.deductions:
         raw = entry["raw"]
-        item_points = program.rule_cents[entry["rule"]]
+        item_points = rule_cents[entry["rule"]]
         capped = None
         points = raw
         if points > item_points:
             points, capped = item_points, "item"
         category = entry["category"]
-        room = program.category_cents[category] - used[category]
+        room = category_cents[category] - used[category]
         if points > room:
             points, capped = room, "category"
         used[category] += points
-        entry["points"] = points / 100
-        entry["raw"] = raw / 100
-        entry["capped"] = capped
-        deductions.append(record(Deduction, entry))
+        deducted.append((points, raw, capped))
 
-    at_stake = dict.fromkeys(program.category_cents, 0)
+    at_stake = dict.fromkeys(category_cents, 0)
     bonus_at_stake = 0
-    for pending in ledger.pending:
-        if pending.kind == "deduct" and pending.category is not None:
-            at_stake[pending.category] += cents(pending.points)
-        elif pending.kind == "bonus":
-            bonus_at_stake += cents(pending.points)
-    pending_by_category = {c: min(at_stake[c], program.category_cents[c] - used[c]) for c in used}
+    for kind, category, stake in ledger.stakes:
+        if kind == "deduct" and category is not None:
+            at_stake[category] += stake
+        elif kind == "bonus":
+            bonus_at_stake += stake
+    pending_by_category = {c: min(at_stake[c], category_cents[c] - used[c]) for c in used}
 
-    categories = [record(CategoryScore, {"id": c.id, "name": c.name, "max": maximum / 100,
-                                         "score": (maximum - used[c.id]) / 100, "deducted": used[c.id] / 100,
-                                         "pending": pending_by_category[c.id] / 100})
-                  for c, maximum in zip(spec.categories, program.category_cents.values(), strict=True)]
-    bonuses: list[Bonus] = []
+    bonuses: list[tuple[int, int, str | None]] = []
     bonus_total = 0
     cap = cents(spec.bonus_cap)
     for entry in ledger.bonuses:
         raw = entry["raw"]
-        limit = program.rule_cents[entry["rule"]]
+        limit = rule_cents[entry["rule"]]
         points, capped_b = raw, None
         if points > limit:
             points, capped_b = limit, "item"
         if points > cap - bonus_total:
             points, capped_b = cap - bonus_total, "bonus_cap"
         bonus_total += points
-        bonuses.append(record(Bonus, {"rule": entry["rule"], "pillar": entry["pillar"], "item": entry["item"],
-                                      "points": points / 100, "raw": raw / 100, "reason": entry["reason"],
-                                      "evidence": entry["evidence"], "capped": capped_b,
-                                      "source": entry["source"], "status": "bonus"}))
-    decided = sum(program.category_cents.values()) - sum(used.values())
+        bonuses.append((points, raw, capped_b))
+    decided = sum(category_cents.values()) - sum(used.values())
     floor = decided - sum(pending_by_category.values()) + bonus_total
     ceiling = decided + min(cap, bonus_total + bonus_at_stake)
     by_score = _grade(program.grade_cents, floor)
@@ -94,28 +123,114 @@ def assemble(ledger: Ledger, engine: Engine) -> Assessment:
     elif ledger.blocks and grade == spec.top_grade:
         grade = spec.grades[1].name
     possible = grades_possible(spec, program.grade_cents, floor, ceiling, ledger)
+    return Tally(used, deducted, pending_by_category, bonuses, bonus_total, floor, ceiling, grade, by_score, possible)
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """One unit decided and totalled, without reasons, evidence or per-rule records: what
+    ranking reads, under the names an :class:`Assessment` gives it. :meth:`assessment`
+    builds the full assessment (the same totals, with every record) when it is asked for."""
+
+    unit: UnitRef
+    phase: Phase
+    total: float
+    ceiling: float
+    pending_points: float
+    bonus: float
+    grade: str
+    grades_possible: list[str]
+    categories: list[CategoryScore]
+    pillars: list[PillarScore]
+    deductions: list[Capped]
+    vetoes: list[GradeFinding]
+    blocks_excellent: list[GradeFinding]
+    missing: list[str]
+    self_score: float | None
+    flags: list[SubmissionFlag]
+    explained: Callable[[], Assessment]
+
+    def assessment(self) -> Assessment:
+        """The full assessment: reasons, evidence and every rule's record."""
+        return self.explained()
+
+
+def decision(ledger: Ledger, explained: Callable[[], Assessment]) -> Decision:
+    """The decided ledger's totals, with ``explained`` to build its full assessment."""
+    spec = ledger.spec
+    program = ledger.ruleset.program
+    found = tally(ledger)
+    used = found.used
+    floor, ceiling = found.floor, found.ceiling
+    pending = found.pending_by_category
+    return Decision(
+        unit_ref(ledger), ledger.phase, floor / 100, ceiling / 100, (ceiling - floor) / 100,
+        found.bonus_total / 100, found.grade, found.possible,
+        [record(CategoryScore, {"id": c.id, "name": c.name, "max": maximum / 100,
+                                "score": (maximum - used[c.id]) / 100, "deducted": used[c.id] / 100,
+                                "pending": pending[c.id] / 100})
+         for c, maximum in zip(spec.categories, program.category_cents.values(), strict=True)],
+        pillar_scores(spec, [(entry["category"], entry["pillar"], points)
+                             for entry, (points, _, _) in zip(ledger.deductions, found.deducted, strict=True)]),
+        [Capped(entry["rule"], entry["item"], points)
+         for entry, (points, _, _) in zip(ledger.deductions, found.deducted, strict=True)],
+        ledger.vetoes, ledger.blocks, ledger.missing, ledger.facts.self_score, flags(ledger), explained)
+
+
+def unit_ref(ledger: Ledger) -> UnitRef:
     unit = ledger.facts.unit
+    return record(UnitRef, {"id": unit.id, "name": unit.name, "type": unit.type, "year": unit.year,
+                            "period": unit.period, "parent": unit.parent})
+
+
+def flags(ledger: Ledger) -> list[SubmissionFlag]:
+    return [record(SubmissionFlag, {"code": f.code, "message": f.message, "quote": f.quote})
+            for f in (ledger.facts.extraction.flags if ledger.facts.extraction else [])]
+
+
+def assemble(ledger: Ledger, engine: Engine) -> Assessment:
+    spec = ledger.spec
+    program = ledger.ruleset.program
+    found = tally(ledger)
+    used = found.used
+    deductions: list[Deduction] = []
+    for entry, (points, raw, capped) in zip(ledger.deductions, found.deducted, strict=True):
+        entry["points"] = points / 100
+        entry["raw"] = raw / 100
+        entry["capped"] = capped
+        deductions.append(record(Deduction, entry))
+    categories = [record(CategoryScore, {"id": c.id, "name": c.name, "max": maximum / 100,
+                                         "score": (maximum - used[c.id]) / 100, "deducted": used[c.id] / 100,
+                                         "pending": found.pending_by_category[c.id] / 100})
+                  for c, maximum in zip(spec.categories, program.category_cents.values(), strict=True)]
+    bonuses = [record(Bonus, {"rule": entry["rule"], "pillar": entry["pillar"], "item": entry["item"],
+                              "points": points / 100, "raw": raw / 100, "reason": entry["reason"],
+                              "evidence": entry["evidence"], "capped": capped_b,
+                              "source": entry["source"], "status": "bonus"})
+               for entry, (points, raw, capped_b) in zip(ledger.bonuses, found.bonuses, strict=True)]
+    floor, ceiling = found.floor, found.ceiling
+    cap = cents(spec.bonus_cap)
     self_score = ledger.facts.self_score
     return record(Assessment, {
         "schema_version": ASSESSMENT_SCHEMA_VERSION,
-        "unit": record(UnitRef, {"id": unit.id, "name": unit.name, "type": unit.type, "year": unit.year,
-                                 "period": unit.period, "parent": unit.parent}),
+        "unit": unit_ref(ledger),
         "ruleset": record(RulesetRef, {"id": spec.id, "title": spec.title, "version": spec.version,
                                        "sha256": ledger.ruleset.sha256, "source": ledger.ruleset.name}),
         "engine": engine.name, "engine_version": engine.version, "assess_version": __version__,
         "phase": ledger.phase, "total": floor / 100, "floor": floor / 100, "ceiling": ceiling / 100,
-        "pending_points": (ceiling - floor) / 100, "grades_possible": possible,
-        "max": cents(spec.total) / 100, "bonus": bonus_total / 100,
-        "bonus_cap": cap / 100, "grade": grade, "grade_by_score": by_score,
-        "categories": categories, "pillars": pillar_scores(spec, deductions),
+        "pending_points": (ceiling - floor) / 100, "grades_possible": found.possible,
+        "max": cents(spec.total) / 100, "bonus": found.bonus_total / 100,
+        "bonus_cap": cap / 100, "grade": found.grade, "grade_by_score": found.grade_by_score,
+        "categories": categories,
+        "pillars": pillar_scores(spec, [(entry["category"], entry["pillar"], points) for entry, (points, _, _)
+                                        in zip(ledger.deductions, found.deducted, strict=True)]),
         "deductions": deductions, "bonuses": bonuses,
         "vetoes": ledger.vetoes, "blocks_excellent": ledger.blocks, "passed": ledger.passed,
         "skipped": ledger.skipped, "pending": ledger.pending, "conflicts": ledger.conflicts(),
         "missing_records_policy": ledger.missing_records, "missing": ledger.missing,
         "self_score": self_score,
         "self_score_diff": None if self_score is None else (cents(self_score) - floor) / 100,
-        "flags": [record(SubmissionFlag, {"code": f.code, "message": f.message, "quote": f.quote})
-                  for f in (ledger.facts.extraction.flags if ledger.facts.extraction else [])],
+        "flags": flags(ledger),
     })
 
 
@@ -135,7 +250,7 @@ def grades_possible(spec: RulesetSpec, grade_cents: tuple[tuple[str, int], ...],
         if (upper is None or floor < upper) and ceiling >= minimum:
             names.add(name)
         upper = minimum
-    pending_kinds = {p.kind for p in ledger.pending}
+    pending_kinds = {kind for kind, _, _ in ledger.stakes}
     top, second = spec.top_grade, spec.grades[1].name
     if top in names and (ledger.blocks or "no_excellent" in pending_kinds):
         names.add(second)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 from assess.facts import EvidenceRef, SourceKind, UnitFacts, validate
@@ -69,7 +70,15 @@ class Merged:
 
     def source_of(self, path: str) -> SourceKind | None:
         """The source of a fact's value, or None when no source gave one."""
-        return next((s.source for s in self.sources if s.path == path), None)
+        return self._source_by_path.get(path)
+
+    @cached_property
+    def _source_by_path(self) -> dict[str, SourceKind]:
+        # Scoring asks for every fact each rule reads: one look-up, not a scan of the sources.
+        found: dict[str, SourceKind] = {}
+        for s in self.sources:
+            found.setdefault(s.path, s.source)
+        return found
 
     def evidence_for(self, *, path: str | None = None, rule: str | None = None) -> EvidenceStatus | None:
         """The team's standing decision on the evidence for a fact or a rule, if any."""
