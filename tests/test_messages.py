@@ -224,6 +224,10 @@ BAD_INPUTS = {
                           ["1 problem in the ruleset", "line 10, rule CT-RSP-01, rules[0].deduct.per.count: "
                            "in '4 - work.meeting': unknown fact path 'work.meeting' (did you mean 'work.meetings'?) "
                            "(column 5)"]),
+    "a part above its whole": ({"unit.json": '{"unit": {"id": "U-1", "name": "某乡", "type": "township"}, '
+                                             '"tasks": {"assigned": 3, "completed": 5}}'}, ["score", "unit.json"], {},
+                               ["tasks.completed：完成任务（5）大于交办任务（3）"],
+                               ["tasks.completed: completed (5) exceeds assigned (3)"]),
     "oversized facts": ({"unit.json": "{}"}, ["score", "unit.json"], {"ASSESS_MAX_FACTS_MB": "0"},
                         ["unit.json: 超过 0 字节，即报送数据文件的大小上限；"
                          "可用环境变量 ASSESS_MAX_FACTS_MB 调高（单位：MB，默认 20）"],

@@ -16,7 +16,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from assess.i18n import _
+from assess.i18n import _, language
 
 FACTS_SCHEMA_VERSION = "1.0"
 FACTS_SCHEMA_ID = f"https://assess.invalid/schema/facts/{FACTS_SCHEMA_VERSION}"
@@ -79,9 +79,14 @@ def not_above(section: BaseModel, pairs: tuple[tuple[str, str], ...]) -> None:
     for part, whole in pairs:
         low, high = getattr(section, part), getattr(section, whole)
         if low is not None and high is not None and low > high:
-            raise cross_error(part, exceeds(part, low, whole, high))
+            raise cross_error(part, exceeds(section, part, low, whole, high))
 
 
-def exceeds(part: str, value: object, whole: str, limit: object) -> str:
-    """``part (value) exceeds whole (limit)``: a part of a fact above its whole."""
-    return _("{part} ({value}) exceeds {whole} ({limit})").format(part=part, value=value, whole=whole, limit=limit)
+def exceeds(section: BaseModel, part: str, value: object, whole: str, limit: object) -> str:
+    """``part (value) exceeds whole (limit)``: a part of a fact above its whole, the two
+    named by their Chinese labels when the reader reads Chinese (完成任务（5）大于交办任务（3）)."""
+    def name(field: str) -> str:
+        title = type(section).model_fields[field].title
+        return title if language() == "zh" and title else field
+    return _("{part} ({value}) exceeds {whole} ({limit})").format(part=name(part), value=value, whole=name(whole),
+                                                                   limit=limit)

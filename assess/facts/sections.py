@@ -78,7 +78,7 @@ class Organization(Section):
     def _subunits(self) -> Organization:
         if (self.subunits_total is not None and self.subunits_with_office is not None
                 and self.subunits_with_office > self.subunits_total):
-            raise cross_error("subunits_with_office", exceeds("subunits_with_office", self.subunits_with_office,
+            raise cross_error("subunits_with_office", exceeds(self, "subunits_with_office", self.subunits_with_office,
                                                               "subunits_total", self.subunits_total))
         return self
 
@@ -116,11 +116,11 @@ class Plans(Section):
     def _consistent(self) -> Plans:
         if (self.grassroots_total is not None and self.grassroots_with_plans is not None
                 and self.grassroots_with_plans > self.grassroots_total):
-            raise cross_error("grassroots_with_plans", exceeds("grassroots_with_plans", self.grassroots_with_plans,
-                                                               "grassroots_total", self.grassroots_total))
+            raise cross_error("grassroots_with_plans", exceeds(
+                self, "grassroots_with_plans", self.grassroots_with_plans, "grassroots_total", self.grassroots_total))
         if (self.special is not None and self.special_drilled is not None
                 and self.special_drilled > self.special):
-            raise cross_error("special_drilled", exceeds("special_drilled", self.special_drilled,
+            raise cross_error("special_drilled", exceeds(self, "special_drilled", self.special_drilled,
                                                          "special", self.special))
         if self.revised is not None and None not in (self.overall, self.special, self.department):
             existing = int(bool(self.overall)) + (self.special or 0) + (self.department or 0)
@@ -224,7 +224,7 @@ class Reporting(Section):
             for name in ("late", "false"):
                 value = getattr(self, name)
                 if value is not None and value > self.reported:
-                    raise cross_error(name, exceeds(name, value, "reported", self.reported))
+                    raise cross_error(name, exceeds(self, name, value, "reported", self.reported))
         return self
 
 
@@ -322,7 +322,7 @@ class Hazards(Section):
     @model_validator(mode="after")
     def _rectified(self) -> Hazards:
         if self.found is not None and self.rectified is not None and self.rectified > self.found:
-            raise cross_error("rectified", exceeds("rectified", self.rectified, "found", self.found))
+            raise cross_error("rectified", exceeds(self, "rectified", self.rectified, "found", self.found))
         return self
 
 
@@ -345,7 +345,7 @@ class Tasks(Section):
     @model_validator(mode="after")
     def _completed(self) -> Tasks:
         if self.assigned is not None and self.completed is not None and self.completed > self.assigned:
-            raise cross_error("completed", exceeds("completed", self.completed, "assigned", self.assigned))
+            raise cross_error("completed", exceeds(self, "completed", self.completed, "assigned", self.assigned))
         return self
 
 
