@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import gettext
-import importlib
+import sys
 from collections.abc import Iterator
 from types import ModuleType
 
@@ -66,7 +66,11 @@ def translated() -> Iterator[None]:
     """click's messages follow :func:`assess.i18n.language` inside the block."""
     saved: list[tuple[ModuleType, str, object]] = []
     for name in MODULES:
-        module = importlib.import_module(name)
+        # only modules click has loaded: importing the others (the editor and pager of
+        # _termui_impl, shell completion) would add to every start for paths assess never takes
+        module = sys.modules.get(name)
+        if module is None:
+            continue
         for attribute, ours in (("_", click_text), ("ngettext", _ngettext)):
             if hasattr(module, attribute):
                 saved.append((module, attribute, getattr(module, attribute)))
