@@ -115,26 +115,25 @@ from assess.scoring.assessment import (
     Skipped,
     assessment_json_schema,
 )
-from assess.sources import (
-    Merged,
-    OfficeRecords,
-    Review,
-    records_json_schema,
-    review_json_schema,
-)
+from assess.sources import Merged
 from assess.version import __version__
 
-# Result types of ranking, rubric checks and diffs load on first use, so that scoring one
-# unit from the command line does not pay for them.
+# Result types of ranking, rubric checks and diffs, and the readers of the office's records
+# and the team's review, load on first use, so that scoring one unit from the command line
+# does not pay for them.
 _LAZY = {"CasesReport": ("tools.golden", "Report"), "Comparison": ("ranking", "Comparison"),
          "Draft": ("extract", "Draft"), "NoticeOptions": ("reports.publish", "NoticeOptions"),
          "Finding": ("tools.lint", "Finding"), "Ranking": ("ranking", "Ranking"),
-         "RulesetDiff": ("tools.rulediff", "RulesetDiff")}
+         "RulesetDiff": ("tools.rulediff", "RulesetDiff"),
+         "OfficeRecords": ("sources", "OfficeRecords"), "Review": ("sources", "Review"),
+         "records_json_schema": ("sources", "records_json_schema"),
+         "review_json_schema": ("sources", "review_json_schema")}
 
 if TYPE_CHECKING:
     from assess.extract import Draft
     from assess.ranking import Comparison, Ranking
     from assess.reports.publish import NoticeOptions
+    from assess.sources import OfficeRecords, Review, records_json_schema, review_json_schema
     from assess.tools.golden import Report as CasesReport
     from assess.tools.lint import Finding
     from assess.tools.rulediff import RulesetDiff

@@ -16,14 +16,16 @@ import io
 import os
 import select
 import stat
-import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from assess.errors import AssessError
 from assess.i18n import N_, _, semicolon
+
+if TYPE_CHECKING:
+    import zipfile
 
 MB = 1024 * 1024
 CHUNK = 64 * 1024
@@ -197,6 +199,8 @@ def check_office_zip(data: bytes, *, what: str, source: str) -> zipfile.ZipFile:
     for signature, message in _REFUSED:
         if data.startswith(signature):
             raise InputError(_(message).format(what=what), source=source)
+    import zipfile  # with shutil, lzma and bz2: only office files pay for it, not a JSON unit
+
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         entries = archive.infolist()
@@ -236,6 +240,8 @@ def check_office_zip(data: bytes, *, what: str, source: str) -> zipfile.ZipFile:
 
 def count_paragraphs(archive: zipfile.ZipFile, source: str) -> int:
     """Paragraphs of a .docx counted in its XML before it is parsed; refused over the cap."""
+    import zipfile
+
     try:
         xml = archive.read("word/document.xml")
     except KeyError as exc:
@@ -256,6 +262,8 @@ def read_workbook(source: str | os.PathLike[str] | BinaryIO) -> Any:
     name = "<stdin>" if not isinstance(source, (str, os.PathLike)) or str(source) == "-" else str(source)
     data = read_input(source, what="workbook", limit=cap("workbook"))
     check_office_zip(data, what=".xlsx", source=name).close()
+    import zipfile
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 

@@ -19,15 +19,13 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import IO, Any, BinaryIO, cast
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, cast
 
 import click
 
 from assess import (
     AssessError,
     Assessment,
-    OfficeRecords,
-    Review,
     UnitFacts,
     durable_unavailable_reason,
     input_cap,
@@ -40,6 +38,9 @@ from assess import (
 from assess import score as score_unit
 from assess.cli.clicktext import Group, translated
 from assess.i18n import LANGUAGES, N_, _, from_environment, language, set_language
+
+if TYPE_CHECKING:  # read only when --records or --review is given
+    from assess import OfficeRecords, Review
 
 EXIT_OK = 0
 EXIT_FAILED = 1

@@ -25,10 +25,8 @@ from assess import (
     parse_facts,
     read_summary,
     read_units,
-    records_json_schema,
     render_cases,
     render_diff,
-    review_json_schema,
     review_sheet,
     ruleset_of_cases,
     run_cases,
@@ -166,6 +164,8 @@ def schema(which: str, fmt: str) -> None:
             raise click.UsageError(_("--format markdown is available for the facts schema only"))
         current_streams().out(facts_reference())
         return
+    from assess import records_json_schema, review_json_schema  # their readers load on first use
+
     data = {"assessment": assessment_json_schema, "records": records_json_schema, "review": review_json_schema,
             "facts": facts_json_schema}[which]()
     current_streams().out(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

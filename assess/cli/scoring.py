@@ -20,7 +20,6 @@ from assess import (
     Assessment,
     NoRulesetError,
     NoticeHeader,
-    NoticeOptions,
     Phase,
     Scored,
     Unranked,
@@ -58,7 +57,6 @@ from assess.cli import (
     score_path,
 )
 from assess.i18n import N_, _
-from assess.reports.progress import Progress, count_units
 
 
 @cli.command(help=N_(
@@ -154,6 +152,8 @@ def batch_options(command: Callable[..., None]) -> Callable[..., None]:
 
 def score_all(batch: Batch, skip_invalid: bool, streams: Streams, tally: Tally) -> Iterator[Scored]:
     """Score the inputs with a progress bar; errors go to standard error and the tally."""
+    from assess.reports.progress import Progress, count_units  # batches only: `assess score` starts faster
+
     progress = Progress(streams.stderr)
     office, team = read_sources(batch.records, batch.review)
     units = read_units(batch.paths, defer=batch.jobs > 1 and office is None and team is None)
@@ -213,6 +213,8 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str | No
     tally.failed(skip_invalid, _("ranks the others"))
     if not ranking.tables:
         raise AssessError(_("no units to rank"))
+    from assess import NoticeOptions  # with the ranking module: not for `assess score`
+
     notice = None if notice_header is None else NoticeOptions(header=notice_header, phase=phase,
                                                                unranked=tally.unranked + tally.apart)
     kept = tally.kept
@@ -251,6 +253,8 @@ def letters(paths: tuple[str, ...], folder: str, combined: bool, ruleset_ref: st
     tally.failed(skip_invalid, _("writes the others' letters"))
     written = render_letters(tally.kept, notice_header, combined)
     target.mkdir(exist_ok=True)
+    from assess.reports.progress import Progress
+
     progress = Progress(streams.stderr)
     for name, data in progress.track(written, len(written), "写入"):
         write_atomically(target / name, data)

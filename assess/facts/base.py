@@ -66,7 +66,7 @@ def fact_field(label: str, description: str, better: str | None = None, **kwargs
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True)
 
 
 def cross_error(field: str, message: str) -> PydanticCustomError:

@@ -67,7 +67,7 @@ class UnitFacts(BaseModel):
     """Everything one unit submits for one assessment."""
 
     model_config = ConfigDict(
-        extra="forbid", strict=True, frozen=True, allow_inf_nan=False,
+        extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True,
         title="assess unit facts",
         json_schema_extra={"$id": FACTS_SCHEMA_ID, "x-schema-version": FACTS_SCHEMA_VERSION},
     )

@@ -11,7 +11,6 @@ cell. Every problem names the file, sheet and cell (``预案!C7``).
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Iterator
 from typing import Any
 
@@ -50,6 +49,8 @@ def is_workbook(data: bytes) -> bool:
 
 def loads_workbook(data: bytes, source: str) -> UnitFacts:
     """A unit's facts from the bytes of a filled template."""
+    import zipfile  # here, not at the top: reading a JSON unit should not load it
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 

@@ -40,7 +40,7 @@ DEFAULT_METHODS = ("查阅资料", "实地检查", "日常考核")
 
 
 class Spec(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True)
 
 
 class CategorySpec(Spec):

@@ -21,7 +21,7 @@ Phase = Literal["provisional", "final"]
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class UnitRef(Record):

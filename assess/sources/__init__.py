@@ -9,24 +9,46 @@ from and every disagreement between sources.
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from assess.facts import OFFICE_FIELDS, SourceKind
 from assess.sources.merge import PRECEDENCE, Conflict, EvidenceStatus, FactSource, Merged, merge
-from assess.sources.records import (
-    OFFICE_LABELS,
-    OfficeRecords,
-    RecordRow,
-    load_records,
-    parse_records,
-    records_json_schema,
-)
-from assess.sources.review import (
-    EVIDENCE_STATUSES,
-    Review,
-    ReviewEntry,
-    load_review,
-    parse_review,
-    review_json_schema,
-)
+
+# The office's records and the team's review load on first use: scoring a unit on its
+# own facts (`assess score unit.json`) reads neither, and their readers bring zipfile,
+# difflib and the review's models.
+_LAZY = {name: "records" for name in ("OFFICE_LABELS", "OfficeRecords", "RecordRow", "load_records",
+                                      "parse_records", "records_json_schema")} \
+    | {name: "review" for name in ("EVIDENCE_STATUSES", "Review", "ReviewEntry", "load_review", "parse_review",
+                                   "review_json_schema")}
+
+if TYPE_CHECKING:
+    from assess.sources.records import (
+        OFFICE_LABELS,
+        OfficeRecords,
+        RecordRow,
+        load_records,
+        parse_records,
+        records_json_schema,
+    )
+    from assess.sources.review import (
+        EVIDENCE_STATUSES,
+        Review,
+        ReviewEntry,
+        load_review,
+        parse_review,
+        review_json_schema,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'assess.sources' has no attribute {name!r}")
+
 
 __all__ = [
     "EVIDENCE_STATUSES",

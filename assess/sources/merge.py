@@ -13,12 +13,14 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from assess.facts import EvidenceRef, SourceKind, UnitFacts, validate
-from assess.sources.records import OfficeRecords
-from assess.sources.review import EvidenceDecision, Finding, RangePick, Review
 from assess.sources.values import FACT_PATHS
+
+if TYPE_CHECKING:  # a unit scored on its own facts loads neither reader
+    from assess.sources.records import OfficeRecords
+    from assess.sources.review import Review
 
 PRECEDENCE: tuple[SourceKind, ...] = ("review", "office", "unit")
 """Who stands when sources disagree, first to last."""
@@ -134,6 +136,8 @@ def merge(unit: UnitFacts, records: OfficeRecords | None = None, review: Review 
         "review": {},
     }
     decisions = review.for_unit(unit_id) if review is not None else ()
+    if decisions:
+        from assess.sources.review import EvidenceDecision, Finding, RangePick
     picks: dict[str, tuple[float, str, str]] = {}
     evidence: list[EvidenceStatus] = []
     for entry in decisions:

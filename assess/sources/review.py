@@ -43,7 +43,7 @@ MAX_ISSUES = 50
 
 
 class _Decision(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True)
 
     unit: ShortText = Field(title="单位编码")
     reviewer: ShortText = Field(title="复核人")
@@ -126,7 +126,7 @@ class ReviewFile(BaseModel):
     """A review file: the team's decisions."""
 
     model_config = ConfigDict(
-        extra="forbid", strict=True, frozen=True, title="assess review (考核组复核)",
+        extra="forbid", strict=True, frozen=True, defer_build=True, title="assess review (考核组复核)",
         json_schema_extra={"$id": REVIEW_SCHEMA_ID})
 
     title: ShortText | None = Field(default=None, title="标题")
