@@ -7,8 +7,10 @@ their error instead of stopping the batch, so that every bad file can be listed.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -206,17 +208,23 @@ def _unit_id(result: Scored) -> str | None:
 
 CHUNK = 250
 _WORKER: dict[str, Any] = {}
+_HELD = frozenset({signal.SIGINT, signal.SIGTERM})
 
 
 Outcome = tuple[str, Any, AssessError | None]
 
 
 def _start_worker(ref: str | None, engine: str, detail: Detail, phase: Phase,
-                  missing_records: MissingRecords | None) -> None:
+                  missing_records: MissingRecords | None, rulesets: Rulesets | None) -> None:
     # Ctrl-C reaches the whole process group: the parent stops the workers, which would
-    # otherwise each print a traceback of their own.
+    # otherwise each print a traceback of their own. A forked worker also drops the parent's
+    # SIGTERM handler (it raises into the parent's stack, which the worker does not run):
+    # the parent's terminate() then simply ends it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER["rulesets"] = Rulesets(ref)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _HELD)  # held by the parent while it forked
+    _WORKER["rulesets"] = rulesets if rulesets is not None else Rulesets(ref)
     _WORKER["engine"] = engine
     _WORKER["detail"] = detail
     _WORKER["phase"] = phase
@@ -249,15 +257,39 @@ def workers_for(jobs: int) -> int:
     return max(1, min(jobs, cores))
 
 
+def start_method() -> str:
+    """``fork`` on Linux: a worker starts with this process's modules and compiled rulesets,
+    in milliseconds; elsewhere ``spawn`` (fork is unsafe on macOS and absent on Windows),
+    where each worker imports assess and loads its rulesets once."""
+    import multiprocessing
+
+    return "fork" if sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+@contextlib.contextmanager
+def _signals_held(forking: bool) -> Iterator[None]:
+    """SIGINT and SIGTERM held while workers are forked, so that none lands in a worker
+    before it has set its own handlers (it would run the parent's); the parent gets any
+    held signal as soon as they are released."""
+    if not forking or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] | None, engine: str,
                              jobs: int, detail: Detail = "assessment", phase: Phase = "final",
                              missing_records: MissingRecords | None = None) -> Iterator[Scored]:
     """Like :func:`score_units`, spread over ``jobs`` worker processes, in input order.
 
     A batch of fewer than :data:`SERIAL_BELOW` units, or a machine with one core to use, is
-    scored here instead: more processes would only make it slower. Workers are spawned (a
-    forked worker did not always end on SIGINT in tests/test_signals.py) and each loads a
-    ruleset once.
+    scored here instead: more processes would only make it slower. Workers are forked where
+    that is safe (:func:`start_method`) after the rulesets are loaded here, so that they
+    start with them compiled; spawned workers load each ruleset once.
     Units go to the workers in chunks, with at most two chunks per worker in flight, so
     a stream of any length is scored with bounded memory. Results refer to rulesets loaded
     here, so they can be ranked. With ``detail="summary"`` workers send back only what
@@ -277,9 +309,26 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
             yield from score_units(itertools.chain(first, stream), local.for_unit, engine, phase, missing_records,
                                    detail)
             return
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_start_worker,
-                                 initargs=(text_ref, engine, detail, phase, missing_records)) as pool:
+        method = start_method()
+        forking = method == "fork"
+        if forking:
+            # Loaded here once, as the results need them anyway, and inherited compiled by the
+            # workers (each makes its engines on first use); a ruleset met only later, or only
+            # in units left for the workers to parse, is loaded once per worker.
+            if text_ref is not None:
+                local.for_name(text_ref)
+            for unit in first:
+                if unit.facts is not None:
+                    with contextlib.suppress(NoRulesetError):  # that unit's own error, in its worker
+                        local.for_unit(unit.facts)
+            for stream_ in (sys.stdout, sys.stderr):  # a forked worker flushes what it inherits on exit
+                with contextlib.suppress(Exception):
+                    stream_.flush()
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
+                                   initializer=_start_worker,
+                                   initargs=(text_ref, engine, detail, phase, missing_records,
+                                             local if forking else None))
+        with pool:
             pending: deque[Future[list[Outcome]]] = deque()
 
             def drain(until: int) -> Iterator[Scored]:
@@ -299,11 +348,16 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
                 for unit in itertools.chain(first, stream):
                     chunk.append(unit)
                     if len(chunk) == CHUNK:
-                        pending.append(pool.submit(_score_chunk, chunk))
+                        if pending:
+                            pending.append(pool.submit(_score_chunk, chunk))
+                        else:  # the first submit starts the workers
+                            with _signals_held(forking):
+                                pending.append(pool.submit(_score_chunk, chunk))
                         chunk = []
                         yield from drain(2 * workers)
                 if chunk:
-                    pending.append(pool.submit(_score_chunk, chunk))
+                    with _signals_held(forking and not pending):
+                        pending.append(pool.submit(_score_chunk, chunk))
                 yield from drain(0)
             except BaseException:
                 _stop_workers(pool)
