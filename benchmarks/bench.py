@@ -16,7 +16,8 @@ machine slows them alike. Prints one table:
   collecting them does: the garbage collector then walks them all);
 - the time to load each bundled ruleset (parse, check, compile, both engines);
 - resident memory after 1,000 and after --rss-units units through each engine;
-- `assess score samples/seed-08-township.json` from process start to exit, beside
+- `assess score samples/seed-08-township.json` from process start to exit (its bytecode
+  compiled first, as an installed package has it), beside
   `python -c "import click, pydantic, yaml, tabulate"`;
 - `assess rank` over a JSONL file of --rank-units units with --jobs 1 and 2, beside reading
   and validating the same units alone.
@@ -25,6 +26,7 @@ machine slows them alike. Prints one table:
 from __future__ import annotations
 
 import argparse
+import compileall
 import gc
 import json
 import os
@@ -198,6 +200,9 @@ with open(sys.argv[1], "rb") as lines:
 def cli_rows(rank_units: int, repeats: int, rank_repeats: int) -> list[list[str]]:
     assess = [sys.executable, "-m", "assess"]
     sample = str(ROOT / "samples" / "seed-08-township.json")
+    # An installed assess has its bytecode (pip compiles it); a checkout run with
+    # PYTHONDONTWRITEBYTECODE would otherwise compile every module on every start.
+    compileall.compile_dir(ROOT / "assess", quiet=1)
     starts: dict[str, list[float]] = {"score": [], "imports": []}
     for _ in range(max(repeats, 10)):  # in turn, so that both see the same machine
         starts["score"].append(timed([*assess, "score", sample])[0])
@@ -236,6 +241,14 @@ def cli_rows(rank_units: int, repeats: int, rank_repeats: int) -> list[list[str]
     return rows
 
 
+def load_average() -> str:
+    """The 1-minute load average: on a shared machine, how many cores the figures had."""
+    try:
+        return f"{os.getloadavg()[0]:.1f}"
+    except (AttributeError, OSError):
+        return "unknown"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--units", type=int, default=2000, help="units per timing run")
@@ -244,13 +257,15 @@ def main() -> int:
     parser.add_argument("--rss-units", type=int, default=100_000)
     parser.add_argument("--rank-units", type=int, default=100_000)
     args = parser.parse_args()
+    load_before = load_average()
     rows = scoring_rows(args.units, args.repeats) + load_rows() + rss_rows(args.rss_units) \
         + cli_rows(args.rank_units, args.repeats, args.rank_repeats)
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor() or "unknown CPU")
     print(f"assess benchmark: {args.units:,} generated units per timing "
           f"(median and lowest-highest of {args.repeats} runs); "
-          f"Python {platform.python_version()}; {cpu}; {os.cpu_count()} cores")
+          f"Python {platform.python_version()}; {cpu}; {os.cpu_count()} cores; "
+          f"load average {load_before} at the start, {load_average()} at the end")
     print(tabulate(rows, headers=["measure", "median (lowest-highest)", "units/s", "compared with"],
                    tablefmt="github", disable_numparse=True))
     return 0
