@@ -195,8 +195,10 @@ def score_many(units: Iterable[FactsInput | batch.Unit], ruleset: Ruleset | str 
     A unit that cannot be scored comes out with its ``error`` set instead of stopping
     the stream. Rulesets named here are loaded once and freed when the iterator is
     exhausted or closed; a :class:`Ruleset` passed in stays open. ``jobs`` > 1 spreads
-    the scoring over that many worker processes (each loads its own rulesets; memory
-    stays bounded whatever the length of the stream). ``detail="summary"`` gives each
+    the scoring over that many worker processes, no more than the cores available and only
+    for a batch of 2,000 units or more (workers are forked on Linux, started once with
+    this process's modules and the rulesets it has loaded; elsewhere each loads its own;
+    memory stays bounded whatever the length of the stream). ``detail="summary"`` gives each
     result only the summary :func:`rank` needs, not the whole assessment: the way to
     rank very many units. ``phase``, ``records``, ``review`` and ``missing_records`` are as
     for :func:`score`.
