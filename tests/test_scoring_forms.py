@@ -46,6 +46,7 @@ def test_form_scores_as_computed_by_hand(forms: Ruleset, case: dict[str, Any], e
     assert {r: deducted[r].count for r in case.get("counts", {})} == case.get("counts", {})
     assert {r: deducted[r].tier for r in case.get("tiers", {})} == case.get("tiers", {})
     assert {d.rule: d.note for d in result.deductions if d.note} == case.get("notes", {})
+    assert {r: outcomes[r].evidence for r in case.get("evidence", {})} == case.get("evidence", {})
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -111,3 +112,22 @@ def test_unit_type_outside_the_ruleset_is_refused(forms: Ruleset) -> None:
     forms_township.spec = township_only
     with pytest.raises(FactsError, match="applies to township"):
         score(forms_township, unit, "native")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_honour_evidence_lists_the_levels_from_the_highest_down(engine: str) -> None:
+    from assess.ruleset import load_text
+
+    from .conftest import fixture_ruleset
+    written = "honors: {national: 5, provincial: 3, municipal: 1}"
+    text = fixture_ruleset("forms").read_text(encoding="utf-8")
+    assert written in text
+    text = text.replace(written, "honors: {municipal: 0.5, national: 5, provincial: 2.5}")
+    unit = facts.validate(patched(CASES["baseline"], {"honors": [
+        {"title": "省级先进集体", "level": "provincial", "number": "某应急〔2026〕1号"},
+        {"title": "市级平安单位", "level": "municipal", "number": "某应急〔2026〕4号"}]}))
+    with load_text(text, "forms.yaml") as ruleset:
+        bonus = next(b for b in score(ruleset, unit, engine, phase="final").bonuses if b.rule == "B-HON")
+    assert bonus.points == 3          # 2.5 + 0.5
+    assert bonus.evidence == {"honors": ["市级平安单位（市级）", "省级先进集体（省级）"],
+                              "honor_points(national=5, provincial=2.5, municipal=0.5)": 3}
