@@ -131,3 +131,22 @@ def test_honour_evidence_lists_the_levels_from_the_highest_down(engine: str) -> 
     assert bonus.points == 3          # 2.5 + 0.5
     assert bonus.evidence == {"honors": ["市级平安单位（市级）", "省级先进集体（省级）"],
                               "honor_points(national=5, provincial=2.5, municipal=0.5)": 3}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("drilled", "points", "tier"), [(3, 0.5, 0), (2, 1, 1), (1, 4, 2), (0, 6, 3)])
+def test_every_tier_deducts_even_the_top_one_and_a_fraction_of_a_point(
+        engine: str, drilled: int, points: float, tier: int) -> None:
+    from assess.ruleset import load_text
+
+    from .conftest import fixture_ruleset
+    written = "- {min: 60, points: 0}\n          - {min: 40, points: 2}"
+    text = fixture_ruleset("forms").read_text(encoding="utf-8")
+    assert written in text
+    text = text.replace(written, "- {min: 60, points: 0.5}\n          - {min: 40, points: 1}")
+    unit = facts.validate(patched(CASES["baseline"], {"plans": {"special": 5, "special_drilled": drilled}}))
+    with load_text(text, "forms.yaml") as ruleset:
+        result = score(ruleset, unit, engine, phase="final")
+    # 60 % and above 0.5; 40 % to 60 % 1; 20 % to 40 % 4; below 20 % 6
+    assert [(d.rule, d.points, d.tier) for d in result.deductions] == [("F-TIER", points, tier)]
+    assert result.total == 100 - points
