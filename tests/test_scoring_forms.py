@@ -150,3 +150,22 @@ def test_every_tier_deducts_even_the_top_one_and_a_fraction_of_a_point(
     # 60 % and above 0.5; 40 % to 60 % 1; 20 % to 40 % 4; below 20 % 6
     assert [(d.rule, d.points, d.tier) for d in result.deductions] == [("F-TIER", points, tier)]
     assert result.total == 100 - points
+
+
+@pytest.mark.parametrize("extra_tiers", [1, 2])
+def test_an_engine_placing_a_value_in_several_tiers_is_an_engine_error(
+        forms: Ruleset, monkeypatch: pytest.MonkeyPatch, extra_tiers: int) -> None:
+    from assess.engines.native import NativeEngine
+    from assess.errors import EngineError
+
+    rule = next(r for r in forms.program.rules if r.id == "F-TIER")
+    tiers = [c.name for c in rule.checks if c.kind == "tier"]   # the tiers that deduct: 1, 2 and 3
+    run = NativeEngine.run
+
+    def confused(self: NativeEngine, env: Any) -> frozenset[str]:
+        return run(self, env) | frozenset(tiers[:extra_tiers])
+
+    monkeypatch.setattr(NativeEngine, "run", confused)
+    unit = facts.validate(patched(CASES["baseline"], {"plans": {"special": 5, "special_drilled": 0}}))
+    with pytest.raises(EngineError, match=f"rule F-TIER: the engine placed the value in {extra_tiers + 1} tiers"):
+        score(forms, unit, "native", phase="final")
