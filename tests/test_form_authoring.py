@@ -65,8 +65,9 @@ MOST = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def forms_ruleset() -> Ruleset:
+    # per test, like conftest's `forms`, so that mutation testing maps load-time code to each test
     return load_text(FORMS_TEXT, "forms.yaml")
 
 
