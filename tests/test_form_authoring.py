@@ -106,10 +106,12 @@ M2 = 'per: {count: "2 - organization.staff", points: 2}'
     ("shortfall: {value: organization.staff, target: 2.5, points: 1.5}", 3),               # 2 whole steps
     ("shortfall: {value: organization.staff, target: 2.5, points: 1.5, whole: false}", 3.75),
     ("shortfall: {value: organization.staff, target: 2.5, points: 1.5, step: 0.5}", 7.5),  # 5 steps
+    ("shortfall: {value: organization.staff, target: 2.5, points: 1.5, step: 0.5, whole: false}", 7.5),
     ("shortfall: {value: organization.staff, target: -1, points: 1.5}", 0),                # never short
     ('shortfall: {value: "0 - ratio(organization.staff, shelters)", target: 1, points: 1}', math.inf),
     ('graded: {"2 - organization.staff": 1.5, "-1 - organization.staff": 2}', 3),          # 2 x 1.5 + 0
-], ids=["per-never-positive", "shortfall-whole", "shortfall-fraction", "shortfall-step", "shortfall-never",
+], ids=["per-never-positive", "shortfall-whole", "shortfall-fraction", "shortfall-step", "shortfall-step-fraction",
+        "shortfall-never",
         "shortfall-unbounded", "graded-part-never-positive"])
 def test_most_at_the_edges_of_each_form(form: str, most: float) -> None:
     assert M2 in MINIMAL_TEXT
@@ -125,3 +127,12 @@ def test_lint_generates_units_around_each_tier_bound_and_target(forms_ruleset: R
     assert thresholds("F-TIER") == [60, 40, 20]
     assert thresholds("F-SHORT") == [100]
     assert thresholds("F-FIXED") == []
+
+
+def test_golden_cases_must_show_a_tier_of_a_fraction_of_a_point() -> None:
+    written = "- {min: 60, points: 0}\n          - {min: 40, points: 2}"
+    assert written in FORMS_TEXT
+    ruleset = load_text(FORMS_TEXT.replace(written, "- {min: 60, points: 0}\n          - {min: 40, points: 0.5}"),
+                        "forms.yaml")
+    needed = {c.rule: c.needed for c in obligations(ruleset)}
+    assert needed["F-TIER"] == ["tier 1", "tier 2", "tier 3", "passes"]

@@ -48,6 +48,8 @@ def test_load_error(case: dict[str, Any]) -> None:
         assert issue.rule == case["rule"], rendered
     if "path" in case:
         assert issue.path == case["path"], rendered
+    if case.get("exact"):
+        assert issue.message == case["message"], rendered
 
 
 @pytest.mark.parametrize("case", LOADS, ids=lambda c: c["id"])
