@@ -169,3 +169,23 @@ def test_an_engine_placing_a_value_in_several_tiers_is_an_engine_error(
     unit = facts.validate(patched(CASES["baseline"], {"plans": {"special": 5, "special_drilled": 0}}))
     with pytest.raises(EngineError, match=f"rule F-TIER: the engine placed the value in {extra_tiers + 1} tiers"):
         score(forms, unit, "native", phase="final")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_two_honours_rules_each_count_by_their_own_levels(engine: str) -> None:
+    from assess.ruleset import load_text
+
+    from .conftest import fixture_ruleset
+    text = fixture_ruleset("forms").read_text(encoding="utf-8")
+    before = "  - id: B-FIX\n"
+    assert before in text
+    text = text.replace(before, "  - id: B-NAT\n    kind: bonus\n    pillar: 机制\n    item: 国家级表彰\n"
+                                "    points: 1\n    award:\n      honors: {national: 1}\n"
+                                "    reason: 获得国家级表彰\n    basis: 测试\n" + before)
+    unit = facts.validate(patched(CASES["baseline"], {"honors": [
+        {"title": "省级先进集体", "level": "provincial", "number": "某应急〔2026〕1号"}]}))
+    with load_text(text, "forms.yaml") as ruleset:
+        result = score(ruleset, unit, engine, phase="final")
+    # a provincial honour: B-HON's 3 points; B-NAT lists only national honours and passes
+    assert {b.rule: b.points for b in result.bonuses} == {"B-HON": 3}
+    assert "B-NAT" in [p.rule for p in result.passed]
