@@ -189,3 +189,20 @@ def test_two_honours_rules_each_count_by_their_own_levels(engine: str) -> None:
     # a provincial honour: B-HON's 3 points; B-NAT lists only national honours and passes
     assert {b.rule: b.points for b in result.bonuses} == {"B-HON": 3}
     assert "B-NAT" in [p.rule for p in result.passed]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_honour_evidence_keeps_what_the_rules_condition_read(engine: str) -> None:
+    from assess.ruleset import load_text
+
+    from .conftest import fixture_ruleset
+    written = "    award:\n      honors: {national: 5, provincial: 3, municipal: 1}"
+    text = fixture_ruleset("forms").read_text(encoding="utf-8")
+    assert written in text
+    text = text.replace(written, "    when: organization.leadership_group\n" + written)
+    unit = facts.validate(patched(CASES["baseline"], {"honors": [
+        {"title": "省级先进集体", "level": "provincial", "number": "某应急〔2026〕1号"}]}))
+    with load_text(text, "forms.yaml") as ruleset:
+        bonus = next(b for b in score(ruleset, unit, engine, phase="final").bonuses if b.rule == "B-HON")
+    assert bonus.evidence == {"organization.leadership_group": True, "honors": ["省级先进集体（省级）"],
+                              "honor_points(national=5, provincial=3, municipal=1)": 3}
