@@ -206,3 +206,20 @@ def test_honour_evidence_keeps_what_the_rules_condition_read(engine: str) -> Non
         bonus = next(b for b in score(ruleset, unit, engine, phase="final").bonuses if b.rule == "B-HON")
     assert bonus.evidence == {"organization.leadership_group": True, "honors": ["省级先进集体（省级）"],
                               "honor_points(national=5, provincial=3, municipal=1)": 3}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_honour_worth_one_hundredth_of_a_point_counts(engine: str) -> None:
+    from assess.ruleset import load_text
+
+    from .conftest import fixture_ruleset
+    written = "honors: {national: 5, provincial: 3, municipal: 1}"
+    text = fixture_ruleset("forms").read_text(encoding="utf-8")
+    assert written in text
+    text = text.replace(written, "honors: {national: 5, provincial: 3, municipal: 0.01}")
+    unit = facts.validate(patched(CASES["baseline"], {"honors": [
+        {"title": "市级平安单位", "level": "municipal", "number": "某应急〔2026〕4号"}]}))
+    with load_text(text, "forms.yaml") as ruleset:
+        result = score(ruleset, unit, engine, phase="final")
+    assert {b.rule: b.points for b in result.bonuses} == {"B-HON": 0.01}
+    assert result.total == 100.01
