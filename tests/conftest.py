@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,9 +47,13 @@ def cli(*args: str, stdin: bytes = b"") -> Result:
     return Result(code, stdout.getvalue(), stderr.getvalue())
 
 
-@pytest.fixture(scope="session")
-def forms() -> Ruleset:
-    return load_ruleset(fixture_ruleset("forms"))
+@pytest.fixture
+def forms() -> Iterator[Ruleset]:
+    # Loaded for each test (about 30 ms): mutation testing (benchmarks/mutation.sh) then
+    # runs each form's load-time code (its compile) against every test that relies on it,
+    # not only against the first test that happened to load the ruleset.
+    with load_ruleset(fixture_ruleset("forms")) as ruleset:
+        yield ruleset
 
 
 @pytest.fixture

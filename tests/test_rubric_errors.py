@@ -13,6 +13,7 @@ from .conftest import fixture_ruleset, load_cases
 
 BASE = fixture_ruleset("minimal").read_text(encoding="utf-8")
 CASES = load_cases("ruleset_errors")["cases"]
+LOADS = load_cases("ruleset_errors")["loads"]
 
 
 def edited(case: dict[str, Any]) -> str:
@@ -45,6 +46,15 @@ def test_load_error(case: dict[str, Any]) -> None:
         assert issue.line == case["line"], rendered
     if "rule" in case:
         assert issue.rule == case["rule"], rendered
+    if "path" in case:
+        assert issue.path == case["path"], rendered
+    if case.get("exact"):
+        assert issue.message == case["message"], rendered
+
+
+@pytest.mark.parametrize("case", LOADS, ids=lambda c: c["id"])
+def test_value_at_the_edge_of_a_load_check_loads(case: dict[str, Any]) -> None:
+    assert load_text(edited(case), "edge.yaml").id == "minimal"
 
 
 def test_every_problem_is_reported_at_once() -> None:

@@ -46,6 +46,7 @@ def test_form_scores_as_computed_by_hand(forms: Ruleset, case: dict[str, Any], e
     assert {r: deducted[r].count for r in case.get("counts", {})} == case.get("counts", {})
     assert {r: deducted[r].tier for r in case.get("tiers", {})} == case.get("tiers", {})
     assert {d.rule: d.note for d in result.deductions if d.note} == case.get("notes", {})
+    assert {r: outcomes[r].evidence for r in case.get("evidence", {})} == case.get("evidence", {})
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -111,3 +112,114 @@ def test_unit_type_outside_the_ruleset_is_refused(forms: Ruleset) -> None:
     forms_township.spec = township_only
     with pytest.raises(FactsError, match="applies to township"):
         score(forms_township, unit, "native")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_honour_evidence_lists_the_levels_from_the_highest_down(engine: str) -> None:
+    from assess.ruleset import load_text
+
+    from .conftest import fixture_ruleset
+    written = "honors: {national: 5, provincial: 3, municipal: 1}"
+    text = fixture_ruleset("forms").read_text(encoding="utf-8")
+    assert written in text
+    text = text.replace(written, "honors: {municipal: 0.5, national: 5, provincial: 2.5}")
+    unit = facts.validate(patched(CASES["baseline"], {"honors": [
+        {"title": "省级先进集体", "level": "provincial", "number": "某应急〔2026〕1号"},
+        {"title": "市级平安单位", "level": "municipal", "number": "某应急〔2026〕4号"}]}))
+    with load_text(text, "forms.yaml") as ruleset:
+        bonus = next(b for b in score(ruleset, unit, engine, phase="final").bonuses if b.rule == "B-HON")
+    assert bonus.points == 3          # 2.5 + 0.5
+    assert bonus.evidence == {"honors": ["市级平安单位（市级）", "省级先进集体（省级）"],
+                              "honor_points(national=5, provincial=2.5, municipal=0.5)": 3}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize(("drilled", "points", "tier"), [(3, 0.5, 0), (2, 1, 1), (1, 4, 2), (0, 6, 3)])
+def test_every_tier_deducts_even_the_top_one_and_a_fraction_of_a_point(
+        engine: str, drilled: int, points: float, tier: int) -> None:
+    from assess.ruleset import load_text
+
+    from .conftest import fixture_ruleset
+    written = "- {min: 60, points: 0}\n          - {min: 40, points: 2}"
+    text = fixture_ruleset("forms").read_text(encoding="utf-8")
+    assert written in text
+    text = text.replace(written, "- {min: 60, points: 0.5}\n          - {min: 40, points: 1}")
+    unit = facts.validate(patched(CASES["baseline"], {"plans": {"special": 5, "special_drilled": drilled}}))
+    with load_text(text, "forms.yaml") as ruleset:
+        result = score(ruleset, unit, engine, phase="final")
+    # 60 % and above 0.5; 40 % to 60 % 1; 20 % to 40 % 4; below 20 % 6
+    assert [(d.rule, d.points, d.tier) for d in result.deductions] == [("F-TIER", points, tier)]
+    assert result.total == 100 - points
+
+
+@pytest.mark.parametrize("extra_tiers", [1, 2])
+def test_an_engine_placing_a_value_in_several_tiers_is_an_engine_error(
+        forms: Ruleset, monkeypatch: pytest.MonkeyPatch, extra_tiers: int) -> None:
+    from assess.engines.native import NativeEngine
+    from assess.errors import EngineError
+
+    rule = next(r for r in forms.program.rules if r.id == "F-TIER")
+    tiers = [c.name for c in rule.checks if c.kind == "tier"]   # the tiers that deduct: 1, 2 and 3
+    run = NativeEngine.run
+
+    def confused(self: NativeEngine, env: Any) -> frozenset[str]:
+        return run(self, env) | frozenset(tiers[:extra_tiers])
+
+    monkeypatch.setattr(NativeEngine, "run", confused)
+    unit = facts.validate(patched(CASES["baseline"], {"plans": {"special": 5, "special_drilled": 0}}))
+    with pytest.raises(EngineError, match=f"rule F-TIER: the engine placed the value in {extra_tiers + 1} tiers"):
+        score(forms, unit, "native", phase="final")
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_two_honours_rules_each_count_by_their_own_levels(engine: str) -> None:
+    from assess.ruleset import load_text
+
+    from .conftest import fixture_ruleset
+    text = fixture_ruleset("forms").read_text(encoding="utf-8")
+    before = "  - id: B-FIX\n"
+    assert before in text
+    text = text.replace(before, "  - id: B-NAT\n    kind: bonus\n    pillar: 机制\n    item: 国家级表彰\n"
+                                "    points: 1\n    award:\n      honors: {national: 1}\n"
+                                "    reason: 获得国家级表彰\n    basis: 测试\n" + before)
+    unit = facts.validate(patched(CASES["baseline"], {"honors": [
+        {"title": "省级先进集体", "level": "provincial", "number": "某应急〔2026〕1号"}]}))
+    with load_text(text, "forms.yaml") as ruleset:
+        result = score(ruleset, unit, engine, phase="final")
+    # a provincial honour: B-HON's 3 points; B-NAT lists only national honours and passes
+    assert {b.rule: b.points for b in result.bonuses} == {"B-HON": 3}
+    assert "B-NAT" in [p.rule for p in result.passed]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_honour_evidence_keeps_what_the_rules_condition_read(engine: str) -> None:
+    from assess.ruleset import load_text
+
+    from .conftest import fixture_ruleset
+    written = "    award:\n      honors: {national: 5, provincial: 3, municipal: 1}"
+    text = fixture_ruleset("forms").read_text(encoding="utf-8")
+    assert written in text
+    text = text.replace(written, "    when: organization.leadership_group\n" + written)
+    unit = facts.validate(patched(CASES["baseline"], {"honors": [
+        {"title": "省级先进集体", "level": "provincial", "number": "某应急〔2026〕1号"}]}))
+    with load_text(text, "forms.yaml") as ruleset:
+        bonus = next(b for b in score(ruleset, unit, engine, phase="final").bonuses if b.rule == "B-HON")
+    assert bonus.evidence == {"organization.leadership_group": True, "honors": ["省级先进集体（省级）"],
+                              "honor_points(national=5, provincial=3, municipal=1)": 3}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_an_honour_worth_one_hundredth_of_a_point_counts(engine: str) -> None:
+    from assess.ruleset import load_text
+
+    from .conftest import fixture_ruleset
+    written = "honors: {national: 5, provincial: 3, municipal: 1}"
+    text = fixture_ruleset("forms").read_text(encoding="utf-8")
+    assert written in text
+    text = text.replace(written, "honors: {national: 5, provincial: 3, municipal: 0.01}")
+    unit = facts.validate(patched(CASES["baseline"], {"honors": [
+        {"title": "市级平安单位", "level": "municipal", "number": "某应急〔2026〕4号"}]}))
+    with load_text(text, "forms.yaml") as ruleset:
+        result = score(ruleset, unit, engine, phase="final")
+    assert {b.rule: b.points for b in result.bonuses} == {"B-HON": 0.01}
+    assert result.total == 100.01
