@@ -1,0 +1,325 @@
+"""初评 and 终评 of one small rubric whose items are answered by the unit, the office and the
+review, worked out by hand: what is pending and for how much, who decided what, what is
+skipped or refused, and the words a person reads. Fast enough for the mutation selection
+(tests/test_phases.py reaches the same paths with property runs too slow to repeat per mutant).
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+import assess
+from assess.i18n import set_language
+from assess.ruleset import Ruleset, load_text
+from assess.scoring.ledger import decide
+from assess.sources import OfficeRecords, Review, parse_records, parse_review
+
+RUBRIC = textwrap.dedent("""\
+    id: sources
+    title: 来源测试
+    version: "1"
+    applies_to: [township]
+    total: 100
+    bonus_cap: 4
+    grades: [{name: 优秀, min: 90}, {name: 良好, min: 80}, {name: 合格, min: 60}, {name: 不合格, min: 0}]
+    categories:
+      - {id: org, name: 体制建设, max: 10, capped: true}
+      - {id: work, name: 日常工作, max: 8}
+      - {id: plan, name: 预案体系, max: 82}
+    rules:
+      - id: U-LEAD
+        category: org
+        pillar: 体制
+        item: 成立应急管理领导小组
+        points: 4
+        when: not organization.leadership_group
+        deduct: {fixed: 4}
+        reason: 未成立应急管理领导小组
+        basis: 测试
+      - id: U-FUND
+        method: 查阅资料
+        category: org
+        pillar: 保障
+        item: 应急经费列入预算
+        points: 8
+        when: not funds.budgeted
+        deduct: {fixed: 8}
+        reason: 应急经费未列入预算
+        basis: 测试
+      - id: U-SHEL
+        category: work
+        pillar: 保障
+        item: 建成避难场所
+        points: 2
+        if_missing: skip
+        when: shelters < 1
+        deduct: {fixed: 2}
+        reason: 未建成避难场所
+        basis: 测试
+      - id: U-PLAN
+        category: plan
+        pillar: 预案
+        item: 制定总体应急预案
+        points: 82
+        if_missing: skip
+        when: not plans.overall
+        deduct: {fixed: 82}
+        reason: 未制定总体应急预案
+        basis: 测试
+      - id: O-TASK
+        source: office
+        method: 日常考核
+        category: work
+        pillar: 机制
+        item: 完成交办任务
+        points: 3
+        deduct: {per: {count: tasks.assigned - tasks.completed, points: 1}}
+        reason: 未完成交办任务{count}项，扣{points}分
+        basis: 测试
+      - id: R-ABS
+        source: review
+        method: 实地检查
+        category: work
+        pillar: 机制
+        item: 值班人员在岗
+        points: 3
+        deduct: {per: {count: duty.absences, points: 1}}
+        reason: 脱岗{count}次，扣{points}分
+        basis: 测试
+      - id: B-HON
+        kind: bonus
+        pillar: 机制
+        item: 获得表彰
+        points: 3
+        award: {honors: {provincial: 3, municipal: 1}}
+        reason: 获得表彰，加{points}分
+        basis: 测试
+      - id: V-MAJ
+        source: office
+        kind: veto
+        pillar: 机制
+        item: 发生较大及以上责任事故
+        when: incidents.major_responsible > 0
+        reason: 发生较大及以上责任事故{incidents.major_responsible}起
+        basis: 测试
+      - id: N-MISS
+        source: office
+        kind: no_excellent
+        pillar: 机制
+        item: 漏报信息
+        when: reporting.missed > 0
+        reason: 漏报{reporting.missed}次
+        basis: 测试
+    """)
+
+UNIT = {"id": "S-1", "name": "某乡", "type": "township", "year": 2026}
+HONOUR = {"title": "省级先进集体", "level": "provincial"}
+
+
+@pytest.fixture(scope="module")
+def rubric() -> Ruleset:
+    return load_text(RUBRIC, "sources.yaml")
+
+
+@pytest.fixture
+def chinese() -> Iterator[None]:
+    set_language("zh")
+    yield
+    set_language("en")
+
+
+def alone() -> dict[str, Any]:
+    """A unit that has no leading group, has not sent its funds, shelters, tasks or duty facts,
+    and claims a provincial honour without the document's 文号."""
+    return {"unit": UNIT, "organization": {"leadership_group": False}, "honors": [HONOUR]}
+
+
+def records(**values: Any) -> OfficeRecords:
+    rows = [{"unit.id": "S-1", **values}]
+    return OfficeRecords(tuple(parse_records(json.dumps(rows, ensure_ascii=False).encode(), "records.json")))
+
+
+def review(*decisions: dict[str, Any]) -> Review:
+    signed = [{"unit": "S-1", "reviewer": "张三", "time": "2026-12-01T10:00:00+08:00", **d} for d in decisions]
+    return parse_review(json.dumps({"decisions": signed}, ensure_ascii=False).encode(), "review.json")
+
+
+def pending(rule: str, item: str, category: str | None, pillar: str, kind: str, source: str, points: float,
+            paths: list[str], needs: str, method: str | None = None) -> dict[str, Any]:
+    return {"rule": rule, "item": item, "category": category, "pillar": pillar, "kind": kind, "source": source,
+            "points": points, "paths": paths, "needs": needs, "method": method, "status": "pending"}
+
+
+# 初评 of the unit alone. Decided: U-LEAD 4 (体制建设); U-SHEL and U-PLAN skipped (if_missing:
+# skip). Pending: U-FUND 8 in 体制建设, of which 10 - 4 = 6 are left; O-TASK 3 and R-ABS 3 in
+# 日常工作 (8 points); the honour's 3 points; the veto and the 否优项, which put 不合格 and 良好
+# among the grades possible. Floor 100 - 4 - 6 - 6 = 84 (良好), ceiling 100 - 4 + 3 = 99 (优秀),
+# 15 points pending.
+PROVISIONAL_PENDING = [
+    pending("U-FUND", "应急经费列入预算", "org", "保障", "deduct", "unit", 8.0, ["funds.budgeted"],
+            "请补充佐证材料：经费预算", "查阅资料"),
+    pending("O-TASK", "完成交办任务", "work", "机制", "deduct", "office", 3.0, ["tasks.assigned", "tasks.completed"],
+            "考核办待录入：交办任务、完成任务", "日常考核"),
+    pending("R-ABS", "值班人员在岗", "work", "机制", "deduct", "review", 3.0, ["duty.absences"],
+            "考核组待核查：脱岗", "实地检查"),
+    pending("B-HON", "获得表彰", None, "机制", "bonus", "unit", 3.0, ["honors"], "请补充佐证材料：荣誉的文件文号"),
+    pending("V-MAJ", "发生较大及以上责任事故", None, "机制", "veto", "office", 0.0,
+            ["incidents.major_responsible"], "考核办待录入：较大及以上责任事故"),
+    pending("N-MISS", "漏报信息", None, "机制", "no_excellent", "office", 0.0, ["reporting.missed"],
+            "考核办待录入：漏报"),
+]
+PROVISIONAL_CATEGORIES = [
+    {"id": "org", "name": "体制建设", "max": 10.0, "score": 6.0, "deducted": 4.0, "pending": 6.0},
+    {"id": "work", "name": "日常工作", "max": 8.0, "score": 8.0, "deducted": 0.0, "pending": 6.0},
+    {"id": "plan", "name": "预案体系", "max": 82.0, "score": 82.0, "deducted": 0.0, "pending": 0.0},
+]
+
+
+def test_provisional_lists_what_each_source_still_owes_and_the_totals_still_possible(rubric: Ruleset) -> None:
+    a = assess.score(alone(), rubric, engine="native")
+
+    assert [p.model_dump() for p in a.pending] == PROVISIONAL_PENDING
+    assert (a.total, a.floor, a.ceiling, a.pending_points) == (84, 84, 99, 15)
+    assert (a.grade, a.grade_by_score, a.grades_possible) == ("良好", "良好", ["优秀", "良好", "不合格"])
+    assert [c.model_dump() for c in a.categories] == PROVISIONAL_CATEGORIES
+    assert [(d.rule, d.raw, d.points, d.source) for d in a.deductions] == [("U-LEAD", 4, 4, "unit")]
+    assert [s.model_dump() for s in a.skipped] == [
+        {"rule": "U-SHEL", "item": "建成避难场所", "paths": ["shelters"], "reason": "未提交避难场所，本项未评",
+         "source": "unit", "status": "skipped"},
+        {"rule": "U-PLAN", "item": "制定总体应急预案", "paths": ["plans.overall"], "reason": "未提交总体预案，本项未评",
+         "source": "unit", "status": "skipped"}]
+    assert a.bonuses == [] and a.missing == [] and a.vetoes == [] and a.blocks_excellent == []
+
+
+def test_decide_totals_the_unit_as_score_does_and_explains_on_demand(rubric: Ruleset) -> None:
+    merged = assess.merge_sources(alone())
+    d = decide(rubric, merged.facts, "native", phase="provisional", provenance=merged)
+
+    assert (d.phase, d.total, d.ceiling, d.pending_points, d.bonus) == ("provisional", 84, 99, 15, 0)
+    assert (d.grade, d.grades_possible) == ("良好", ["优秀", "良好", "不合格"])
+    assert [c.model_dump() for c in d.categories] == PROVISIONAL_CATEGORIES
+    assert [(c.rule, c.item, c.points) for c in d.deductions] == [("U-LEAD", "成立应急管理领导小组", 4)]
+    assert (d.unit.id, d.vetoes, d.blocks_excellent, d.missing) == ("S-1", [], [], [])
+    full = d.assessment()
+    assert [p.model_dump() for p in full.pending] == PROVISIONAL_PENDING
+    assert full.deductions[0].reason == "未成立应急管理领导小组"
+    assert full.skipped[0].reason == "未提交避难场所，本项未评"
+
+
+def test_decide_refuses_an_adjustment_that_did_not_apply_as_score_does(rubric: Ruleset) -> None:
+    merged = assess.merge_sources({**alone(), "adjustments": [{"rule": "U-LEAD", "points": 1, "note": "x"}]})
+    with pytest.raises(assess.FactsError, match="U-LEAD is not discretionary"):
+        decide(rubric, merged.facts, "native", source="s.json")
+
+
+# 终评 with the office's records and the team's review. The office: 5 tasks assigned, 3 done
+# (the unit claimed 5), no major accident, 1 missed report. The review: 2 absences found, the
+# leading group's evidence rejected, the budget's evidence missing. 体制建设: U-LEAD 4 (review),
+# U-FUND 8 of which 10 - 4 = 6 are left (review); 日常工作: U-SHEL 2 (no shelter), O-TASK 5 - 3
+# = 2 x 1 (office), R-ABS 2 x 1 (review); the documented honour adds 3. 100 - 10 - 6 + 3 = 87.
+def test_final_with_the_offices_records_and_the_review(rubric: Ruleset) -> None:
+    unit = {"unit": UNIT, "organization": {"leadership_group": True}, "funds": {"budgeted": True}, "shelters": 0,
+            "plans": {"overall": True}, "tasks": {"assigned": 5, "completed": 5},
+            "honors": [{**HONOUR, "number": "某应急〔2026〕1号"}]}
+    a = assess.score(unit, rubric, engine="native", phase="final",
+                     records=records(**{"tasks.assigned": 5, "tasks.completed": 3,
+                                        "incidents.major_responsible": 0, "reporting.missed": 1}),
+                     review=review({"decision": "finding", "path": "duty.absences", "value": 2},
+                                   {"decision": "rejected", "rule": "U-LEAD", "note": "文件为往年印发"},
+                                   {"decision": "missing", "path": "funds.budgeted"}))
+
+    assert [(d.rule, d.raw, d.points, d.capped, d.source, d.missing, d.reason) for d in a.deductions] == [
+        ("U-LEAD", 4, 4, None, "review", True, "考核组未采信佐证材料：文件为往年印发"),
+        ("U-FUND", 8, 6, "category", "review", True, "考核组核查无佐证材料，该项不得分"),
+        ("U-SHEL", 2, 2, None, "unit", False, "未建成避难场所"),
+        ("O-TASK", 2, 2, None, "office", False, "未完成交办任务2项，扣2分"),
+        ("R-ABS", 2, 2, None, "review", False, "脱岗2次，扣2分")]
+    assert [(b.rule, b.points, b.source) for b in a.bonuses] == [("B-HON", 3, "unit")]
+    assert (a.total, a.floor, a.ceiling, a.grade, a.grades_possible) == (87, 87, 87, "良好", ["良好"])
+    assert [p.model_dump() for p in a.passed] == [
+        {"rule": "U-PLAN", "reason": "制定总体应急预案：符合要求", "evidence": {"plans.overall": True},
+         "source": "unit", "status": "passed"},
+        {"rule": "V-MAJ", "reason": "发生较大及以上责任事故：符合要求",
+         "evidence": {"incidents.major_responsible": 0}, "source": "office", "status": "passed"}]
+    assert [b.model_dump() for b in a.blocks_excellent] == [
+        {"rule": "N-MISS", "pillar": "机制", "item": "漏报信息", "reason": "漏报1次",
+         "evidence": {"reporting.missed": 1}, "source": "office", "status": "no_excellent"}]
+    assert [c.model_dump() for c in a.conflicts] == [
+        {"path": "tasks.completed", "label": "完成任务", "values": {"unit": 5, "office": 3}, "winner": "office"}]
+    assert a.pending == [] and a.skipped == [] and a.missing == []
+
+
+def test_final_with_a_blocked_top_grade_keeps_the_second(rubric: Ruleset) -> None:
+    """Everything met but one missed report: 100 points, 良好 instead of 优秀."""
+    unit = {"unit": UNIT, "organization": {"leadership_group": True}, "funds": {"budgeted": True}, "shelters": 1,
+            "plans": {"overall": True}}
+    a = assess.score(unit, rubric, engine="native", phase="final",
+                     records=records(**{"tasks.assigned": 2, "tasks.completed": 2,
+                                        "incidents.major_responsible": 0, "reporting.missed": 1,
+                                        "duty.absences": 0}))
+    assert (a.total, a.grade, a.grade_by_score, a.grades_possible) == (100, "良好", "优秀", ["良好"])
+    assert [b.rule for b in a.blocks_excellent] == ["N-MISS"]
+
+
+# 终评 of the unit alone, the missing records skipped by request: the office's and the
+# review's items are not scored; the budget the unit did not send deducts its 8 points, of
+# which 10 - 4 = 6 are left in 体制建设; the undocumented honour does not count. 100 - 10 = 90.
+def test_final_skipping_the_missing_records_says_whose_data_is_missing(rubric: Ruleset) -> None:
+    a = assess.score(alone(), rubric, engine="native", phase="final", missing_records="skip")
+
+    assert [(s.rule, s.paths, s.source, s.reason) for s in a.skipped] == [
+        ("U-SHEL", ["shelters"], "unit", "未提交避难场所，本项未评"),
+        ("U-PLAN", ["plans.overall"], "unit", "未提交总体预案，本项未评"),
+        ("O-TASK", ["tasks.assigned", "tasks.completed"], "office", "考核办未录入交办任务、完成任务，按约定本项不评"),
+        ("R-ABS", ["duty.absences"], "review", "考核组未核查脱岗，按约定本项不评"),
+        ("B-HON", ["honors"], "unit", "未提供荣誉的文件文号，不予认定"),
+        ("V-MAJ", ["incidents.major_responsible"], "office", "考核办未录入较大及以上责任事故，按约定本项不评"),
+        ("N-MISS", ["reporting.missed"], "office", "考核办未录入漏报，按约定本项不评")]
+    assert [(d.rule, d.raw, d.points, d.capped, d.missing, d.reason) for d in a.deductions] == [
+        ("U-LEAD", 4, 4, None, False, "未成立应急管理领导小组"),
+        ("U-FUND", 8, 6, "category", True, "未提交经费预算，无佐证材料，该项不得分")]
+    assert a.deductions[1].evidence == {"funds.budgeted": None}
+    assert (a.missing, a.missing_records_policy) == (["funds.budgeted"], "skip")
+    assert (a.total, a.grade, a.pending, a.bonuses) == (90, "优秀", [], [])
+
+
+REFUSAL = ("<facts>: 终评 needs the office's records (or the review) for every unit: 5 facts still to enter; "
+           "give them with --records/--review, or score with --allow-missing-records skip\n"
+           "  rule O-TASK, tasks.assigned: rule O-TASK (完成交办任务) needs the office records for 交办任务\n"
+           "  rule O-TASK, tasks.completed: rule O-TASK (完成交办任务) needs the office records for 完成任务\n"
+           "  rule R-ABS, duty.absences: rule R-ABS (值班人员在岗) needs the review for 脱岗\n"
+           "  rule V-MAJ, incidents.major_responsible: rule V-MAJ (发生较大及以上责任事故) needs the office "
+           "records for 较大及以上责任事故\n"
+           "  rule N-MISS, reporting.missed: rule N-MISS (漏报信息) needs the office records for 漏报")
+
+
+def test_final_refuses_without_the_offices_records_and_lists_every_fact_to_enter(rubric: Ruleset) -> None:
+    with pytest.raises(assess.FactsError) as caught:
+        assess.score(alone(), rubric, engine="native", phase="final")
+    assert caught.value.render() == REFUSAL
+
+
+def test_final_refusal_for_one_fact_in_chinese(rubric: Ruleset, chinese: None) -> None:
+    with pytest.raises(assess.FactsError) as caught:
+        assess.score(alone(), rubric, engine="native", phase="final",
+                     records=records(**{"tasks.assigned": 2, "tasks.completed": 2,
+                                        "incidents.major_responsible": 0, "reporting.missed": 0}))
+    assert caught.value.render() == (
+        "<facts>: 终评需要每个单位的考核办记录（或考核组复核）：还有 1 项待录入；请用 --records/--review 提供，"
+        "或用 --allow-missing-records skip 评分\n"
+        "  规则R-ABS、duty.absences：规则 R-ABS（值班人员在岗）需要考核组复核的脱岗")
+
+
+def test_final_refusal_for_one_fact_in_english(rubric: Ruleset) -> None:
+    with pytest.raises(assess.FactsError) as caught:
+        assess.score(alone(), rubric, engine="native", phase="final",
+                     records=records(**{"tasks.assigned": 2, "tasks.completed": 2,
+                                        "incidents.major_responsible": 0, "reporting.missed": 0}))
+    assert caught.value.message == (
+        "终评 needs the office's records (or the review) for every unit: 1 fact still to enter; "
+        "give it with --records/--review, or score with --allow-missing-records skip")
