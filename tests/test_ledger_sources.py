@@ -196,6 +196,20 @@ def test_provisional_lists_what_each_source_still_owes_and_the_totals_still_poss
     assert a.bonuses == [] and a.missing == [] and a.vetoes == [] and a.blocks_excellent == []
 
 
+def test_provisional_bonus_pending_is_what_the_undocumented_claims_would_add(rubric: Ruleset) -> None:
+    """A documented municipal honour earns 1 now; an undocumented provincial one would bring the
+    item to 3 + 1 = 4, held to its 3 points: 2 more are pending. Floor 100 - 16 + 1 = 85, ceiling
+    100 - 4 + 3 = 99."""
+    documented = {"title": "市级先进集体", "level": "municipal", "number": "某应急〔2026〕2号"}
+    unit = {**alone(), "honors": [documented, HONOUR]}
+    a = assess.score(unit, rubric, engine="native")
+
+    assert [(b.rule, b.raw, b.points) for b in a.bonuses] == [("B-HON", 1, 1)]
+    assert [(p.rule, p.points, p.source, p.needs) for p in a.pending if p.kind == "bonus"] == [
+        ("B-HON", 2.0, "unit", "请补充佐证材料：荣誉的文件文号")]
+    assert (a.total, a.ceiling, a.pending_points, a.bonus) == (85, 99, 14, 1)
+
+
 def test_decide_totals_the_unit_as_score_does_and_explains_on_demand(rubric: Ruleset) -> None:
     merged = assess.merge_sources(alone())
     d = decide(rubric, merged.facts, "native", phase="provisional", provenance=merged)
@@ -280,9 +294,9 @@ def test_final_skipping_the_missing_records_says_whose_data_is_missing(rubric: R
         ("B-HON", ["honors"], "unit", "未提供荣誉的文件文号，不予认定"),
         ("V-MAJ", ["incidents.major_responsible"], "office", "考核办未录入较大及以上责任事故，按约定本项不评"),
         ("N-MISS", ["reporting.missed"], "office", "考核办未录入漏报，按约定本项不评")]
-    assert [(d.rule, d.raw, d.points, d.capped, d.missing, d.reason) for d in a.deductions] == [
-        ("U-LEAD", 4, 4, None, False, "未成立应急管理领导小组"),
-        ("U-FUND", 8, 6, "category", True, "未提交经费预算，无佐证材料，该项不得分")]
+    assert [(d.rule, d.raw, d.points, d.capped, d.source, d.missing, d.reason) for d in a.deductions] == [
+        ("U-LEAD", 4, 4, None, "unit", False, "未成立应急管理领导小组"),
+        ("U-FUND", 8, 6, "category", "unit", True, "未提交经费预算，无佐证材料，该项不得分")]
     assert a.deductions[1].evidence == {"funds.budgeted": None}
     assert (a.missing, a.missing_records_policy) == (["funds.budgeted"], "skip")
     assert (a.total, a.grade, a.pending, a.bonuses) == (90, "优秀", [], [])
