@@ -23,7 +23,7 @@ RUBRIC = textwrap.dedent("""\
     id: sources
     title: 来源测试
     version: "1"
-    applies_to: [township]
+    applies_to: [township, street]
     total: 100
     bonus_cap: 4
     grades: [{name: 优秀, min: 90}, {name: 良好, min: 80}, {name: 合格, min: 60}, {name: 不合格, min: 0}]
@@ -337,3 +337,62 @@ def test_final_refusal_for_one_fact_in_english(rubric: Ruleset) -> None:
     assert caught.value.message == (
         "终评 needs the office's records (or the review) for every unit: 1 fact still to enter; "
         "give it with --records/--review, or score with --allow-missing-records skip")
+
+
+def bad_adjustments(forms: Ruleset) -> assess.FactsError:
+    unit = {"unit": UNIT, "incidents": {"general": 1},
+            "adjustments": [{"rule": "F-RANG", "points": 3, "note": "处置迟缓"},
+                            {"rule": "F-FIXED", "points": 3, "note": "处置迟缓"},
+                            {"rule": "F-RANGE", "points": 5.5, "note": "处置迟缓"}]}
+    with pytest.raises(assess.FactsError) as caught:
+        assess.score(unit, forms, engine="native", source="unit.json", phase="final")
+    return caught.value
+
+
+def test_adjustments_that_do_not_fit_the_rubric_are_each_named(forms: Ruleset) -> None:
+    assert bad_adjustments(forms).render() == (
+        "unit.json: 3 problems with adjustments under ruleset forms\n"
+        "  adjustments[0].rule: ruleset forms has no rule 'F-RANG' (did you mean 'F-RANGE'?)\n"
+        "  adjustments[1].rule: rule F-FIXED is not discretionary (only range rules take adjustments)\n"
+        "  adjustments[2].points: 5.5 is outside rule F-RANGE's range 1-5")
+
+
+def test_adjustments_that_do_not_fit_the_rubric_in_chinese(forms: Ruleset, chinese: None) -> None:
+    assert bad_adjustments(forms).render() == (
+        "unit.json: 按考核细则 forms，扣分调整有 3 处问题\n"
+        "  adjustments[0].rule：考核细则 forms 中没有规则 'F-RANG'（是不是要写 'F-RANGE'？）\n"
+        "  adjustments[1].rule：规则 F-FIXED 不是幅度扣分（只有幅度扣分规则可以调整）\n"
+        "  adjustments[2].points：5.5 不在规则 F-RANGE 的幅度 1-5 之内")
+
+
+def test_one_adjustment_that_does_not_fit(forms: Ruleset) -> None:
+    unit = {"unit": UNIT, "adjustments": [{"rule": "F-RANGE", "points": 0.5, "note": "处置得当"}]}
+    with pytest.raises(assess.FactsError) as caught:
+        assess.score(unit, forms, engine="native")
+    assert caught.value.render() == ("<facts>: 1 problem with adjustments under ruleset forms\n"
+                                     "  adjustments[0].points: 0.5 is outside rule F-RANGE's range 1-5")
+
+
+def test_an_adjustment_of_a_rule_that_did_not_deduct_is_refused(forms: Ruleset, chinese: None) -> None:
+    """F-RANGE deducts only after a general incident: with none, the assessor's pick is refused."""
+    unit = {"unit": UNIT, "incidents": {"general": 0},
+            "adjustments": [{"rule": "F-RANGE", "points": 2, "note": "处置迟缓"}]}
+    with pytest.raises(assess.FactsError) as caught:
+        assess.score(unit, forms, engine="native", phase="final")
+    assert caught.value.render() == (
+        "<facts>: 有不适用的扣分调整\n"
+        "  adjustments[0].rule：规则 F-RANGE 对该单位没有扣分（条件不成立或缺少数据）；请删去该调整")
+    set_language("en")
+    with pytest.raises(assess.FactsError) as caught:
+        assess.score(unit, forms, engine="native", phase="final")
+    assert caught.value.render() == (
+        "<facts>: adjustments that do not apply\n"
+        "  adjustments[0].rule: rule F-RANGE did not deduct for this unit (its condition is not met or its facts "
+        "are missing); remove the adjustment")
+
+
+def test_a_unit_of_a_kind_the_rubric_does_not_score_is_refused(rubric: Ruleset) -> None:
+    with pytest.raises(assess.FactsError) as caught:
+        assess.score({"unit": {**UNIT, "type": "county"}}, rubric, engine="native", source="u.json")
+    assert caught.value.render() == ("u.json: ruleset sources does not score this kind of unit\n"
+                                     "  unit.type: 'county'; ruleset sources applies to township, street")
