@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import json
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
 
 import assess
+from assess.engines.native import NativeEngine
+from assess.errors import EngineError
 from assess.i18n import set_language
 from assess.ruleset import Ruleset, load_text
 from assess.scoring.ledger import decide
@@ -396,3 +398,29 @@ def test_a_unit_of_a_kind_the_rubric_does_not_score_is_refused(rubric: Ruleset) 
         assess.score({"unit": {**UNIT, "type": "county"}}, rubric, engine="native", source="u.json")
     assert caught.value.render() == ("u.json: ruleset sources does not score this kind of unit\n"
                                      "  unit.type: 'county'; ruleset sources applies to township, street")
+
+
+def test_an_engine_failure_names_the_unit(rubric: Ruleset, monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing(self: NativeEngine, env: Mapping[str, Any]) -> frozenset[str]:
+        raise EngineError("injected fault")
+
+    monkeypatch.setattr(NativeEngine, "run", failing)
+    with pytest.raises(EngineError) as caught:
+        assess.score(alone(), rubric, engine="native", source="s.json")
+    assert caught.value.render() == "s.json: unit S-1: injected fault"
+    merged = assess.merge_sources(alone())
+    with pytest.raises(EngineError) as caught:
+        decide(rubric, merged.facts, "native", source="s.json", provenance=merged)
+    assert caught.value.render() == "s.json: unit S-1: injected fault"
+
+
+def test_the_reviews_pick_in_a_range_stands_over_the_units_and_is_listed_as_a_conflict(forms: Ruleset) -> None:
+    """F-RANGE (1-5 after a general incident): the unit wrote 4, the team picked 2."""
+    unit = {"unit": UNIT, "incidents": {"general": 1},
+            "adjustments": [{"rule": "F-RANGE", "points": 4, "note": "处置迟缓"}]}
+    a = assess.score(unit, forms, engine="native", phase="final",
+                     review=review({"decision": "points", "rule": "F-RANGE", "points": 2, "note": "处置基本得当"}))
+    ranged = next(d for d in a.deductions if d.rule == "F-RANGE")
+    assert (ranged.points, ranged.adjusted, ranged.note) == (2, True, "处置基本得当")
+    assert [c.model_dump() for c in a.conflicts] == [
+        {"path": "adjustments", "label": "F-RANGE评审扣分", "values": {"unit": 4, "review": 2}, "winner": "review"}]
