@@ -238,16 +238,21 @@ def test_decide_refuses_an_adjustment_that_did_not_apply_as_score_does(rubric: R
 # leading group's evidence rejected, the budget's evidence missing. 体制建设: U-LEAD 4 (review),
 # U-FUND 8 of which 10 - 4 = 6 are left (review); 日常工作: U-SHEL 2 (no shelter), O-TASK 5 - 3
 # = 2 x 1 (office), R-ABS 2 x 1 (review); the documented honour adds 3. 100 - 10 - 6 + 3 = 87.
+CHECKED = {"unit": UNIT, "organization": {"leadership_group": True}, "funds": {"budgeted": True}, "shelters": 0,
+           "plans": {"overall": True}, "tasks": {"assigned": 5, "completed": 5},
+           "honors": [{**HONOUR, "number": "某应急〔2026〕1号"}]}
+
+
+def office_and_review() -> dict[str, Any]:
+    return {"records": records(**{"tasks.assigned": 5, "tasks.completed": 3, "incidents.major_responsible": 0,
+                                  "reporting.missed": 1}),
+            "review": review({"decision": "finding", "path": "duty.absences", "value": 2},
+                             {"decision": "rejected", "rule": "U-LEAD", "note": "文件为往年印发"},
+                             {"decision": "missing", "path": "funds.budgeted"})}
+
+
 def test_final_with_the_offices_records_and_the_review(rubric: Ruleset) -> None:
-    unit = {"unit": UNIT, "organization": {"leadership_group": True}, "funds": {"budgeted": True}, "shelters": 0,
-            "plans": {"overall": True}, "tasks": {"assigned": 5, "completed": 5},
-            "honors": [{**HONOUR, "number": "某应急〔2026〕1号"}]}
-    a = assess.score(unit, rubric, engine="native", phase="final",
-                     records=records(**{"tasks.assigned": 5, "tasks.completed": 3,
-                                        "incidents.major_responsible": 0, "reporting.missed": 1}),
-                     review=review({"decision": "finding", "path": "duty.absences", "value": 2},
-                                   {"decision": "rejected", "rule": "U-LEAD", "note": "文件为往年印发"},
-                                   {"decision": "missing", "path": "funds.budgeted"}))
+    a = assess.score(CHECKED, rubric, engine="native", phase="final", **office_and_review())
 
     assert [(d.rule, d.raw, d.points, d.capped, d.source, d.missing, d.reason) for d in a.deductions] == [
         ("U-LEAD", 4, 4, None, "review", True, "考核组未采信佐证材料：文件为往年印发"),
@@ -424,3 +429,58 @@ def test_the_reviews_pick_in_a_range_stands_over_the_units_and_is_listed_as_a_co
     assert (ranged.points, ranged.adjusted, ranged.note) == (2, True, "处置基本得当")
     assert [c.model_dump() for c in a.conflicts] == [
         {"path": "adjustments", "label": "F-RANGE评审扣分", "values": {"unit": 4, "review": 2}, "winner": "review"}]
+
+
+def test_decide_in_final_reads_the_office_and_the_review_as_score_does(rubric: Ruleset) -> None:
+    """The unit of test_final_with_the_offices_records_and_the_review: 87, 良好."""
+    merged = assess.merge_sources(CHECKED, **office_and_review())
+    d = decide(rubric, merged.facts, "native", phase="final", provenance=merged)
+    assert (d.phase, d.total, d.ceiling, d.bonus, d.grade) == ("final", 87, 87, 3, "良好")
+    assert [(c.rule, c.points) for c in d.deductions] == [
+        ("U-LEAD", 4), ("U-FUND", 6), ("U-SHEL", 2), ("O-TASK", 2), ("R-ABS", 2)]
+    full = d.assessment()
+    assert (full.total, full.phase) == (87, "final")
+    assert [(x.rule, x.source, x.reason) for x in full.deductions[:2]] == [
+        ("U-LEAD", "review", "考核组未采信佐证材料：文件为往年印发"),
+        ("U-FUND", "review", "考核组核查无佐证材料，该项不得分")]
+
+
+def test_decide_skips_the_missing_records_when_asked_as_score_does(rubric: Ruleset) -> None:
+    """The unit of test_final_skipping_the_missing_records_says_whose_data_is_missing: 90."""
+    merged = assess.merge_sources(alone())
+    d = decide(rubric, merged.facts, "native", phase="final", provenance=merged, missing_records="skip")
+    assert (d.total, d.grade, d.missing) == (90, "优秀", ["funds.budgeted"])
+    full = d.assessment()
+    assert (full.total, full.missing_records_policy) == (90, "skip")
+    assert [s.rule for s in full.skipped] == ["U-SHEL", "U-PLAN", "O-TASK", "R-ABS", "B-HON", "V-MAJ", "N-MISS"]
+
+
+def test_decide_refuses_without_the_offices_records_naming_the_file(rubric: Ruleset) -> None:
+    merged = assess.merge_sources(alone())
+    with pytest.raises(assess.FactsError) as caught:
+        decide(rubric, merged.facts, "native", source="s.json", phase="final", provenance=merged)
+    assert caught.value.source == "s.json"
+    assert caught.value.render() == REFUSAL.replace("<facts>", "s.json")
+    with pytest.raises(assess.FactsError) as caught:
+        decide(rubric, merged.facts, "native", phase="final", provenance=merged)
+    assert caught.value.render() == REFUSAL
+
+
+def test_decide_by_default_is_provisional_on_the_durable_engine(rubric: Ruleset) -> None:
+    merged = assess.merge_sources(alone())
+    d = decide(rubric, merged.facts, provenance=merged)
+    assert (d.phase, d.total, d.ceiling) == ("provisional", 84, 99)
+    assert d.assessment().engine == "durable"
+
+
+def test_an_honour_the_team_found_on_site_needs_no_document(rubric: Ruleset) -> None:
+    """A finding is the team's own record: its honour counts in 终评 without a 文号 (3 points),
+    where the unit's own undocumented claim does not."""
+    found = review({"decision": "finding", "path": "honors", "value": [HONOUR]})
+    unit = {**CHECKED, "honors": None}
+    a = assess.score(unit, rubric, engine="native", phase="final", records=office_and_review()["records"],
+                     review=found, missing_records="skip")
+    assert [(b.rule, b.points, b.source) for b in a.bonuses] == [("B-HON", 3, "review")]
+    merged = assess.merge_sources(unit, office_and_review()["records"], found)
+    d = decide(rubric, merged.facts, "native", phase="final", provenance=merged, missing_records="skip")
+    assert d.bonus == 3
