@@ -484,3 +484,28 @@ def test_an_honour_the_team_found_on_site_needs_no_document(rubric: Ruleset) -> 
     merged = assess.merge_sources(unit, office_and_review()["records"], found)
     d = decide(rubric, merged.facts, "native", phase="final", provenance=merged, missing_records="skip")
     assert d.bonus == 3
+
+
+def test_the_assessment_names_the_unit_the_rubric_the_engine_and_the_self_score_gap(rubric: Ruleset) -> None:
+    """The unit of test_final_with_a_blocked_top_grade_keeps_the_second (100 points) scored
+    itself 98.5: 1.5 below the assessment. Its drafted facts carry one flag for a person."""
+    flag = {"code": "template_blank", "message": "模板空白未填", "quote": "（此处填写）"}
+    unit = {"unit": {**UNIT, "period": "annual", "parent": "某县"}, "organization": {"leadership_group": True},
+            "funds": {"budgeted": True}, "shelters": 1, "plans": {"overall": True}, "self_score": 98.5,
+            "extraction": {"tool": "assess extract", "flags": [flag]}}
+    a = assess.score(unit, rubric, engine="native", phase="final",
+                     records=records(**{"tasks.assigned": 2, "tasks.completed": 2, "incidents.major_responsible": 0,
+                                        "reporting.missed": 1, "duty.absences": 0}))
+    assert a.unit.model_dump() == {"id": "S-1", "name": "某乡", "type": "township", "year": 2026,
+                                   "period": "annual", "parent": "某县"}
+    assert a.ruleset.model_dump() == {"id": "sources", "title": "来源测试", "version": "1",
+                                      "sha256": rubric.sha256, "source": "sources"}
+    assert (a.engine, a.engine_version, a.assess_version) == (
+        "native", f"native {assess.__version__}", assess.__version__)
+    assert (a.max, a.bonus_cap, a.total, a.self_score, a.self_score_diff) == (100, 4, 100, 98.5, -1.5)
+    assert [f.model_dump() for f in a.flags] == [flag]
+    merged = assess.merge_sources(unit, records(**{"tasks.assigned": 2, "tasks.completed": 2,
+                                                   "incidents.major_responsible": 0, "reporting.missed": 1,
+                                                   "duty.absences": 0}))
+    d = decide(rubric, merged.facts, "native", phase="final", provenance=merged)
+    assert (d.unit, d.self_score, d.flags, d.pending_points) == (a.unit, 98.5, a.flags, 0)
