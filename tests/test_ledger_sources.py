@@ -18,6 +18,16 @@ from assess.engines.native import NativeEngine
 from assess.errors import EngineError
 from assess.i18n import set_language
 from assess.ruleset import Ruleset, load_text
+from assess.scoring.assessment import (
+    Bonus,
+    CategoryScore,
+    Conflict,
+    Deduction,
+    GradeFinding,
+    Passed,
+    Pending,
+    Skipped,
+)
 from assess.scoring.ledger import decide
 from assess.sources import OfficeRecords, Review, parse_records, parse_review
 
@@ -509,3 +519,38 @@ def test_the_assessment_names_the_unit_the_rubric_the_engine_and_the_self_score_
                                                    "duty.absences": 0}))
     d = decide(rubric, merged.facts, "native", phase="final", provenance=merged)
     assert (d.unit, d.self_score, d.flags, d.pending_points) == (a.unit, 98.5, a.flags, 0)
+
+
+RECORDS = {"deductions": Deduction, "bonuses": Bonus, "vetoes": GradeFinding, "blocks_excellent": GradeFinding,
+           "passed": Passed, "skipped": Skipped, "pending": Pending, "conflicts": Conflict,
+           "categories": CategoryScore}
+
+
+def test_json_lists_every_records_fields_in_their_declared_order(rubric: Ruleset) -> None:
+    """The JSON of an assessment is byte-identical from run to run and release to release:
+    a record's fields come in the order its model declares them."""
+    provisional = assess.score(alone(), rubric, engine="native")
+    final = assess.score(CHECKED, rubric, engine="native", phase="final", **office_and_review())
+    seen = set()
+    for a in (provisional, final):
+        document = json.loads(a.model_dump_json())
+        for key, model in RECORDS.items():
+            for item in document[key]:
+                assert list(item) == list(model.model_fields), key
+                seen.add(key)
+    assert seen == set(RECORDS) - {"vetoes"}
+    assert document["deductions"][0] == {
+        "rule": "U-LEAD", "category": "org", "pillar": "体制", "item": "成立应急管理领导小组", "points": 4.0,
+        "raw": 4.0, "reason": "考核组未采信佐证材料：文件为往年印发",
+        "evidence": {"organization.leadership_group": True}, "capped": None, "missing": True, "adjusted": False,
+        "defaulted": False, "note": None, "count": None, "tier": None, "source": "review", "status": "deducted"}
+
+
+def test_a_passed_reason_has_no_form_variable_to_quote(rubric: Ruleset) -> None:
+    """A rule that passed deducted nothing: a form variable in its passed text reads 未提交
+    rather than failing the unit."""
+    text = RUBRIC.replace("    reason: 未成立应急管理领导小组\n",
+                          "    reason: 未成立应急管理领导小组\n    passed: 已成立应急管理领导小组，扣{points}分\n")
+    unit = {"unit": UNIT, "organization": {"leadership_group": True}}
+    a = assess.score(unit, load_text(text, "passed.yaml"), engine="native")
+    assert [p.reason for p in a.passed if p.rule == "U-LEAD"] == ["已成立应急管理领导小组，扣未提交分"]
