@@ -61,6 +61,7 @@ def test_per_award_gives_its_points_for_each_counted_item(engine: str, shelters:
     result = score(rs, unit, engine)
     assert [b.points for b in result.bonuses] == ([] if bonus is None else [bonus])
     assert result.total == total
+    assert result.pending == [] and result.ceiling == total  # every fact is in: nothing left open
 
 
 # 终评 with the office's records not in (missing_records="skip"): rules the office answers

@@ -71,7 +71,7 @@ RUBRIC = textwrap.dedent("""\
         if_missing: skip
         when: shelters < 1
         deduct: {fixed: 2}
-        reason: 未建成避难场所
+        reason: 未建成避难场所（{unit.type}）
         basis: 测试
       - id: U-PLAN
         category: plan
@@ -107,8 +107,8 @@ RUBRIC = textwrap.dedent("""\
         kind: bonus
         pillar: 机制
         item: 获得表彰
-        points: 3
-        award: {honors: {provincial: 3, municipal: 1}}
+        points: 5
+        award: {honors: {provincial: 3, municipal: 1, county: 0.01}}
         reason: 获得表彰，加{points}分
         basis: 测试
       - id: V-MAJ
@@ -209,17 +209,31 @@ def test_provisional_lists_what_each_source_still_owes_and_the_totals_still_poss
 
 
 def test_provisional_bonus_pending_is_what_the_undocumented_claims_would_add(rubric: Ruleset) -> None:
-    """A documented municipal honour earns 1 now; an undocumented provincial one would bring the
-    item to 3 + 1 = 4, held to its 3 points: 2 more are pending. Floor 100 - 16 + 1 = 85, ceiling
-    100 - 4 + 3 = 99."""
+    """A documented municipal honour earns 1 now; an undocumented provincial one would add 3
+    more. Floor 100 - 16 + 1 = 85, ceiling 100 - 4 + 4 = 100 (the bonus cap is 4)."""
     documented = {"title": "市级先进集体", "level": "municipal", "number": "某应急〔2026〕2号"}
     unit = {**alone(), "honors": [documented, HONOUR]}
     a = assess.score(unit, rubric, engine="native")
 
     assert [(b.rule, b.raw, b.points) for b in a.bonuses] == [("B-HON", 1, 1)]
     assert [(p.rule, p.points, p.source, p.needs) for p in a.pending if p.kind == "bonus"] == [
-        ("B-HON", 2.0, "unit", "请补充佐证材料：荣誉的文件文号")]
-    assert (a.total, a.ceiling, a.pending_points, a.bonus) == (85, 99, 14, 1)
+        ("B-HON", 3.0, "unit", "请补充佐证材料：荣誉的文件文号")]
+    assert (a.total, a.ceiling, a.pending_points, a.bonus) == (85, 100, 15, 1)
+
+    final = assess.score(unit, rubric, engine="native", phase="final", missing_records="skip")
+    assert [(b.rule, b.points) for b in final.bonuses] == [("B-HON", 1)]
+    assert (final.total, final.ceiling, final.pending) == (91, 91, [])  # 100 - 4 - 6 + 1
+
+
+@pytest.mark.parametrize(("level", "pending"), [
+    ("county", [("B-HON", 0.01)]),   # the smallest amount there is: one hundredth
+    ("national", []),                # a level B-HON does not list would add nothing
+])
+def test_provisional_bonus_pending_only_for_what_a_claim_would_add(rubric: Ruleset, level: str,
+                                                                   pending: list[tuple[str, float]]) -> None:
+    unit = {**alone(), "honors": [{"title": "先进集体", "level": level}]}
+    a = assess.score(unit, rubric, engine="native")
+    assert [(p.rule, p.points) for p in a.pending if p.kind == "bonus"] == pending
 
 
 def test_decide_totals_the_unit_as_score_does_and_explains_on_demand(rubric: Ruleset) -> None:
@@ -267,7 +281,7 @@ def test_final_with_the_offices_records_and_the_review(rubric: Ruleset) -> None:
     assert [(d.rule, d.raw, d.points, d.capped, d.source, d.missing, d.reason) for d in a.deductions] == [
         ("U-LEAD", 4, 4, None, "review", True, "考核组未采信佐证材料：文件为往年印发"),
         ("U-FUND", 8, 6, "category", "review", True, "考核组核查无佐证材料，该项不得分"),
-        ("U-SHEL", 2, 2, None, "unit", False, "未建成避难场所"),
+        ("U-SHEL", 2, 2, None, "unit", False, "未建成避难场所（乡镇）"),
         ("O-TASK", 2, 2, None, "office", False, "未完成交办任务2项，扣2分"),
         ("R-ABS", 2, 2, None, "review", False, "脱岗2次，扣2分")]
     assert [(b.rule, b.points, b.source) for b in a.bonuses] == [("B-HON", 3, "unit")]
