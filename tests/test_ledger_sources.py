@@ -568,3 +568,20 @@ def test_a_passed_reason_has_no_form_variable_to_quote(rubric: Ruleset) -> None:
     unit = {"unit": UNIT, "organization": {"leadership_group": True}}
     a = assess.score(unit, load_text(text, "passed.yaml"), engine="native")
     assert [p.reason for p in a.passed if p.rule == "U-LEAD"] == ["已成立应急管理领导小组，扣未提交分"]
+
+
+def test_an_honour_in_the_offices_records_needs_no_document(rubric: Ruleset) -> None:
+    """The office's records are its own register of honours: 3 points in 终评 without a 文号."""
+    office = records(**{"honors": [HONOUR], "tasks.assigned": 1, "tasks.completed": 1,
+                        "incidents.major_responsible": 0, "reporting.missed": 0})
+    a = assess.score({**CHECKED, "honors": None}, rubric, engine="native", phase="final", records=office,
+                     missing_records="skip")
+    assert [(b.rule, b.points, b.source) for b in a.bonuses] == [("B-HON", 3, "office")]
+
+
+def test_a_reason_quoting_a_fact_not_submitted_says_so(rubric: Ruleset) -> None:
+    """U-LEAD's condition does not need the staff count its reason quotes."""
+    text = RUBRIC.replace("    reason: 未成立应急管理领导小组\n",
+                          "    reason: 未成立应急管理领导小组（专职人员{organization.staff}名）\n")
+    a = assess.score(alone(), load_text(text, "staff.yaml"), engine="native")
+    assert [(d.rule, d.reason) for d in a.deductions] == [("U-LEAD", "未成立应急管理领导小组（专职人员未提交名）")]
