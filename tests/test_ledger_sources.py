@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 import assess
+from assess.engines import flatten
 from assess.engines.native import NativeEngine
 from assess.errors import EngineError
 from assess.i18n import set_language
@@ -28,7 +29,7 @@ from assess.scoring.assessment import (
     Pending,
     Skipped,
 )
-from assess.scoring.ledger import decide
+from assess.scoring.ledger import Ledger, decide
 from assess.sources import OfficeRecords, Review, parse_records, parse_review
 
 RUBRIC = textwrap.dedent("""\
@@ -585,3 +586,34 @@ def test_a_reason_quoting_a_fact_not_submitted_says_so(rubric: Ruleset) -> None:
                           "    reason: 未成立应急管理领导小组（专职人员{organization.staff}名）\n")
     a = assess.score(alone(), load_text(text, "staff.yaml"), engine="native")
     assert [(d.rule, d.reason) for d in a.deductions] == [("U-LEAD", "未成立应急管理领导小组（专职人员未提交名）")]
+
+
+@pytest.mark.parametrize(("decision", "deducted"), [
+    ({"decision": "missing", "path": "funds.budgeted"}, ("U-FUND", 8, "考核组核查无佐证材料，该项不得分")),
+    ({"decision": "rejected", "rule": "U-LEAD", "note": "无印发文件"},
+     ("U-LEAD", 4, "考核组未采信佐证材料：无印发文件")),
+])
+def test_one_refusal_by_the_review_deducts_the_item(rubric: Ruleset, decision: dict[str, Any],
+                                                    deducted: tuple[str, float, str]) -> None:
+    office = records(**{"tasks.assigned": 1, "tasks.completed": 1, "incidents.major_responsible": 0,
+                        "reporting.missed": 0, "duty.absences": 0})
+    a = assess.score({**CHECKED, "shelters": 1}, rubric, engine="native", phase="final", records=office,
+                     review=review(decision))
+    assert [(d.rule, d.points, d.reason) for d in a.deductions] == [deducted]
+
+
+def test_a_unit_item_the_team_checked_on_site_is_decided_by_the_review(rubric: Ruleset) -> None:
+    """The unit sent nothing but its name; the team found no shelter: U-SHEL deducts 2, on the
+    team's word."""
+    a = assess.score({"unit": UNIT}, rubric, engine="native",
+                     review=review({"decision": "finding", "path": "shelters", "value": 0}))
+    assert [(d.rule, d.points, d.source) for d in a.deductions] == [("U-SHEL", 2, "review")]
+
+
+def test_a_ledger_made_by_hand_scores_the_final_phase(rubric: Ruleset) -> None:
+    facts = assess.merge_sources(CHECKED).facts
+    engine = rubric.engine("native")
+    env = flatten(facts)
+    a = Ledger(rubric, facts, env, engine.run(env), "s.json", missing_records="skip").build(engine)
+    assert (a.phase, a.pending) == ("final", [])
+    assert [s.rule for s in a.skipped] == ["R-ABS", "V-MAJ", "N-MISS"]  # facts nobody sent, skipped as asked
