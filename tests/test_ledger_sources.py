@@ -457,14 +457,17 @@ def test_the_reviews_pick_in_a_range_stands_over_the_units_and_is_listed_as_a_co
 
 
 def test_decide_in_final_reads_the_office_and_the_review_as_score_does(rubric: Ruleset) -> None:
-    """The unit of test_final_with_the_offices_records_and_the_review: 87, 良好."""
+    """The unit of test_final_with_the_offices_records_and_the_review: 87, 良好. Its 否优项 is
+    named without its reason, which the full assessment gives."""
     merged = assess.merge_sources(CHECKED, **office_and_review())
     d = decide(rubric, merged.facts, "native", phase="final", provenance=merged)
     assert (d.phase, d.total, d.ceiling, d.bonus, d.grade) == ("final", 87, 87, 3, "良好")
+    assert [(b.rule, b.item, b.reason, b.evidence) for b in d.blocks_excellent] == [("N-MISS", "漏报信息", "", {})]
     assert [(c.rule, c.points) for c in d.deductions] == [
         ("U-LEAD", 4), ("U-FUND", 6), ("U-SHEL", 2), ("O-TASK", 2), ("R-ABS", 2)]
     full = d.assessment()
     assert (full.total, full.phase) == (87, "final")
+    assert [b.reason for b in full.blocks_excellent] == ["漏报1次"]
     assert [(x.rule, x.source, x.reason) for x in full.deductions[:2]] == [
         ("U-LEAD", "review", "考核组未采信佐证材料：文件为往年印发"),
         ("U-FUND", "review", "考核组核查无佐证材料，该项不得分")]
@@ -561,14 +564,16 @@ def test_json_lists_every_records_fields_in_their_declared_order(rubric: Ruleset
         "defaulted": False, "note": None, "count": None, "tier": None, "source": "review", "status": "deducted"}
 
 
-def test_a_passed_reason_has_no_form_variable_to_quote(rubric: Ruleset) -> None:
-    """A rule that passed deducted nothing: a form variable in its passed text reads 未提交
-    rather than failing the unit."""
+def test_a_passed_or_grade_reason_has_no_form_variable_to_quote(rubric: Ruleset) -> None:
+    """A rule that passed, and a 否优项, deduct nothing: a form variable in their text reads
+    未提交 rather than failing the unit."""
     text = RUBRIC.replace("    reason: 未成立应急管理领导小组\n",
                           "    reason: 未成立应急管理领导小组\n    passed: 已成立应急管理领导小组，扣{points}分\n")
+    text = text.replace("reason: 漏报{reporting.missed}次\n", "reason: 漏报{reporting.missed}次，共{count}次\n")
     unit = {"unit": UNIT, "organization": {"leadership_group": True}}
-    a = assess.score(unit, load_text(text, "passed.yaml"), engine="native")
+    a = assess.score(unit, load_text(text, "passed.yaml"), engine="native", records=records(**{"reporting.missed": 1}))
     assert [p.reason for p in a.passed if p.rule == "U-LEAD"] == ["已成立应急管理领导小组，扣未提交分"]
+    assert [b.reason for b in a.blocks_excellent] == ["漏报1次，共未提交次"]
 
 
 def test_an_honour_in_the_offices_records_needs_no_document(rubric: Ruleset) -> None:
