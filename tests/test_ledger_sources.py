@@ -32,6 +32,8 @@ from assess.scoring.assessment import (
 from assess.scoring.ledger import Ledger, decide
 from assess.sources import OfficeRecords, Review, parse_records, parse_review
 
+from .conftest import load_cases, patched
+
 RUBRIC = textwrap.dedent("""\
     id: sources
     title: 来源测试
@@ -130,6 +132,7 @@ RUBRIC = textwrap.dedent("""\
         basis: 测试
     """)
 
+FORMS = load_cases("forms")
 UNIT = {"id": "S-1", "name": "某乡", "type": "township", "year": 2026}
 HONOUR = {"title": "省级先进集体", "level": "provincial"}
 
@@ -544,19 +547,29 @@ RECORDS = {"deductions": Deduction, "bonuses": Bonus, "vetoes": GradeFinding, "b
            "categories": CategoryScore}
 
 
-def test_json_lists_every_records_fields_in_their_declared_order(rubric: Ruleset) -> None:
+STATUS = {"deductions": "deducted", "bonuses": "bonus", "vetoes": "veto", "blocks_excellent": "no_excellent",
+          "passed": "passed", "skipped": "skipped", "pending": "pending"}
+
+
+def test_json_lists_every_records_fields_in_their_declared_order(rubric: Ruleset, forms: Ruleset) -> None:
     """The JSON of an assessment is byte-identical from run to run and release to release:
-    a record's fields come in the order its model declares them."""
+    a record's fields come in the order its model declares them, whichever way the ledger
+    reached it (here and in every forms case)."""
     provisional = assess.score(alone(), rubric, engine="native")
     final = assess.score(CHECKED, rubric, engine="native", phase="final", **office_and_review())
+    assessed = [provisional, final] + [
+        assess.score(patched(FORMS["baseline"], case["patch"]), forms, engine="native", phase="final")
+        for case in FORMS["cases"] if "error" not in case]
     seen = set()
-    for a in (provisional, final):
+    for a in assessed:
         document = json.loads(a.model_dump_json())
         for key, model in RECORDS.items():
             for item in document[key]:
                 assert list(item) == list(model.model_fields), key
+                assert item.get("status", STATUS.get(key)) == STATUS.get(key), key
                 seen.add(key)
-    assert seen == set(RECORDS) - {"vetoes"}
+    assert seen == set(RECORDS)
+    document = json.loads(final.model_dump_json())
     assert document["deductions"][0] == {
         "rule": "U-LEAD", "category": "org", "pillar": "体制", "item": "成立应急管理领导小组", "points": 4.0,
         "raw": 4.0, "reason": "考核组未采信佐证材料：文件为往年印发",
