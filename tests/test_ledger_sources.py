@@ -635,3 +635,26 @@ def test_a_ledger_made_by_hand_scores_the_final_phase(rubric: Ruleset) -> None:
     a = Ledger(rubric, facts, env, engine.run(env), "s.json", missing_records="skip").build(engine)
     assert (a.phase, a.pending) == ("final", [])
     assert [s.rule for s in a.skipped] == ["R-ABS", "V-MAJ", "N-MISS"]  # facts nobody sent, skipped as asked
+
+
+def test_provisional_does_not_take_the_units_word_for_the_offices_item(rubric: Ruleset) -> None:
+    """The unit says all 5 tasks are done; the task register is the office's: O-TASK stays
+    pending for both counts, 3 points at stake."""
+    a = assess.score({**alone(), "tasks": {"assigned": 5, "completed": 5}}, rubric, engine="native")
+    assert [(p.rule, p.paths, p.source, p.points) for p in a.pending if p.rule == "O-TASK"] == [
+        ("O-TASK", ["tasks.assigned", "tasks.completed"], "office", 3.0)]
+
+
+@pytest.mark.parametrize(("patch", "rule", "evidence"), [
+    # 3 drills of the 4 required: the count the reason quotes
+    ({"drills": [{"kind": "flood"}, {"kind": "fire"}, {"kind": "geologic"}]}, "F-DRILL", {"count(drills)": 3}),
+    # no drills sent: the count cannot be taken
+    ({"drills": None}, "F-DRILL", {"count(drills)": None}),
+    # 5 of 7 hazards rectified: 71.43 %, and the two counts
+    ({"hazards": {"found": 7, "rectified": 5}}, "F-EXACT",
+     {"pct(hazards.rectified, hazards.found)": 71.43, "hazards.rectified": 5, "hazards.found": 7}),
+])
+def test_evidence_gives_the_values_the_reason_computes(forms: Ruleset, patch: dict[str, Any], rule: str,
+                                                       evidence: dict[str, Any]) -> None:
+    a = assess.score(patched(FORMS["baseline"], patch), forms, engine="native", phase="final")
+    assert [d.evidence for d in a.deductions if d.rule == rule] == [evidence]
