@@ -29,7 +29,7 @@ from assess.scoring.assessment import (
     Pending,
     Skipped,
 )
-from assess.scoring.ledger import Ledger, decide
+from assess.scoring.ledger import Ledger, decide, score
 from assess.sources import OfficeRecords, Review, parse_records, parse_review
 
 from .conftest import load_cases, patched
@@ -658,3 +658,12 @@ def test_evidence_gives_the_values_the_reason_computes(forms: Ruleset, patch: di
                                                        evidence: dict[str, Any]) -> None:
     a = assess.score(patched(FORMS["baseline"], patch), forms, engine="native", phase="final")
     assert [d.evidence for d in a.deductions if d.rule == rule] == [evidence]
+
+
+def test_score_by_default_is_provisional_on_the_durable_engine(rubric: Ruleset) -> None:
+    merged = assess.merge_sources(alone())
+    a = score(rubric, merged.facts, provenance=merged)
+    assert (a.engine, a.phase, a.total, a.ceiling) == ("durable", "provisional", 84, 99)
+    with pytest.raises(assess.FactsError) as caught:
+        score(rubric, merged.facts, phase="final", provenance=merged)
+    assert caught.value.render() == REFUSAL
