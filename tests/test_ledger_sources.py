@@ -667,3 +667,20 @@ def test_score_by_default_is_provisional_on_the_durable_engine(rubric: Ruleset) 
     with pytest.raises(assess.FactsError) as caught:
         score(rubric, merged.facts, phase="final", provenance=merged)
     assert caught.value.render() == REFUSAL
+
+
+@pytest.mark.parametrize("points", [1, 5])
+def test_an_adjustment_may_pick_either_end_of_the_range(forms: Ruleset, points: float) -> None:
+    """F-RANGE deducts 1-5 after a general incident, both ends included."""
+    unit = {"unit": UNIT, "incidents": {"general": 1},
+            "adjustments": [{"rule": "F-RANGE", "points": points, "note": "处置情况"}]}
+    a = assess.score(unit, forms, engine="native", phase="final")
+    assert [(d.rule, d.points, d.adjusted) for d in a.deductions if d.rule == "F-RANGE"] == [("F-RANGE", points, True)]
+
+
+def test_an_adjustment_of_a_veto_is_refused(forms: Ruleset) -> None:
+    unit = {"unit": UNIT, "adjustments": [{"rule": "V-MAJOR", "points": 1, "note": "处置情况"}]}
+    with pytest.raises(assess.FactsError) as caught:
+        assess.score(unit, forms, engine="native")
+    assert [i.render() for i in caught.value.issues] == [
+        "adjustments[0].rule: rule V-MAJOR is not discretionary (only range rules take adjustments)"]
