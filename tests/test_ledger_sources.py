@@ -195,6 +195,14 @@ PROVISIONAL_CATEGORIES = [
     {"id": "plan", "name": "预案体系", "max": 82.0, "score": 82.0, "deducted": 0.0, "pending": 0.0},
 ]
 
+# 体制建设 is capped (扣完为止) and most of its item points are 保障's (U-FUND 8 against U-LEAD's
+# 4 for 体制): its 10 points and U-LEAD's deduction count toward 保障, with U-SHEL's 2.
+PROVISIONAL_PILLARS = [
+    {"id": "预案", "max": 82.0, "deducted": 0.0, "score": 82.0},
+    {"id": "机制", "max": 6.0, "deducted": 0.0, "score": 6.0},
+    {"id": "保障", "max": 12.0, "deducted": 4.0, "score": 8.0},
+]
+
 
 def test_provisional_lists_what_each_source_still_owes_and_the_totals_still_possible(rubric: Ruleset) -> None:
     a = assess.score(alone(), rubric, engine="native")
@@ -203,6 +211,7 @@ def test_provisional_lists_what_each_source_still_owes_and_the_totals_still_poss
     assert (a.total, a.floor, a.ceiling, a.pending_points) == (84, 84, 99, 15)
     assert (a.grade, a.grade_by_score, a.grades_possible) == ("良好", "良好", ["优秀", "良好", "不合格"])
     assert [c.model_dump() for c in a.categories] == PROVISIONAL_CATEGORIES
+    assert [p.model_dump() for p in a.pillars] == PROVISIONAL_PILLARS
     assert [(d.rule, d.raw, d.points, d.source) for d in a.deductions] == [("U-LEAD", 4, 4, "unit")]
     assert [s.model_dump() for s in a.skipped] == [
         {"rule": "U-SHEL", "item": "建成避难场所", "paths": ["shelters"], "reason": "未提交避难场所，本项未评",
@@ -247,6 +256,7 @@ def test_decide_totals_the_unit_as_score_does_and_explains_on_demand(rubric: Rul
     assert (d.phase, d.total, d.ceiling, d.pending_points, d.bonus) == ("provisional", 84, 99, 15, 0)
     assert (d.grade, d.grades_possible) == ("良好", ["优秀", "良好", "不合格"])
     assert [c.model_dump() for c in d.categories] == PROVISIONAL_CATEGORIES
+    assert [p.model_dump() for p in d.pillars] == PROVISIONAL_PILLARS
     assert [(c.rule, c.item, c.points) for c in d.deductions] == [("U-LEAD", "成立应急管理领导小组", 4)]
     assert (d.unit.id, d.vetoes, d.blocks_excellent, d.missing) == ("S-1", [], [], [])
     full = d.assessment()
