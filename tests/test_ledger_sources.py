@@ -694,3 +694,24 @@ def test_an_adjustment_of_a_veto_is_refused(forms: Ruleset) -> None:
         assess.score(unit, forms, engine="native")
     assert [i.render() for i in caught.value.issues] == [
         "adjustments[0].rule: rule V-MAJOR is not discretionary (only range rules take adjustments)"]
+
+
+B_PROV = """\
+  - id: B-PROV
+    kind: bonus
+    pillar: 机制
+    item: 获得省级表彰
+    points: 2
+    award: {honors: {provincial: 2}}
+    reason: 获得省级表彰，加{points}分
+    basis: 测试
+"""
+
+
+def test_pending_bonuses_add_up_to_the_bonus_cap(rubric: Ruleset) -> None:
+    """A second bonus for the same undocumented provincial honour: 3 + 2 = 5 pending, of which
+    the bonus cap lets 4 count. Ceiling 100 - 4 + 4 = 100; floor 84 as before."""
+    a = assess.score(alone(), load_text(RUBRIC + B_PROV, "two.yaml"), engine="native")
+    assert [(p.rule, p.points) for p in a.pending if p.kind == "bonus"] == [("B-HON", 3), ("B-PROV", 2)]
+    assert (a.total, a.ceiling, a.pending_points) == (84, 100, 16)
+
