@@ -715,3 +715,16 @@ def test_pending_bonuses_add_up_to_the_bonus_cap(rubric: Ruleset) -> None:
     assert [(p.rule, p.points) for p in a.pending if p.kind == "bonus"] == [("B-HON", 3), ("B-PROV", 2)]
     assert (a.total, a.ceiling, a.pending_points) == (84, 100, 16)
 
+
+
+@pytest.mark.parametrize(("patch", "bonuses"), [
+    # B-FIX gives its 1 point, exactly the item's points: nothing held back
+    ({"shelters": 3}, [("B-FIX", 1, 1, None)]),
+    # B-HON 5 (national) and B-FIX 1 against a bonus cap of 4: 4 and 0
+    ({"shelters": 3, "honors": [{"title": "全国先进", "level": "national", "number": "某应急〔2026〕5号"}]},
+     [("B-HON", 5, 4, "bonus_cap"), ("B-FIX", 1, 0, "bonus_cap")]),
+])
+def test_bonuses_say_which_cap_held_them_back(forms: Ruleset, patch: dict[str, Any],
+                                              bonuses: list[tuple[str, float, float, str | None]]) -> None:
+    a = assess.score(patched(FORMS["baseline"], patch), forms, engine="native", phase="final")
+    assert [(b.rule, b.raw, b.points, b.capped) for b in a.bonuses] == bonuses
