@@ -720,6 +720,9 @@ def test_pending_bonuses_add_up_to_the_bonus_cap(rubric: Ruleset) -> None:
 @pytest.mark.parametrize(("patch", "bonuses"), [
     # B-FIX gives its 1 point, exactly the item's points: nothing held back
     ({"shelters": 3}, [("B-FIX", 1, 1, None)]),
+    # B-HON 3 (provincial) and B-FIX 1 fill the bonus cap of 4 exactly: nothing held back
+    ({"shelters": 3, "honors": [{"title": "省级先进", "level": "provincial", "number": "某应急〔2026〕4号"}]},
+     [("B-HON", 3, 3, None), ("B-FIX", 1, 1, None)]),
     # B-HON 5 (national) and B-FIX 1 against a bonus cap of 4: 4 and 0
     ({"shelters": 3, "honors": [{"title": "全国先进", "level": "national", "number": "某应急〔2026〕5号"}]},
      [("B-HON", 5, 4, "bonus_cap"), ("B-FIX", 1, 0, "bonus_cap")]),
