@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
+from pydantic import BaseModel
 
 import assess
 from assess.engines import flatten
@@ -552,9 +553,10 @@ def test_the_assessment_names_the_unit_the_rubric_the_engine_and_the_self_score_
     assert (d.unit, d.self_score, d.flags, d.pending_points) == (a.unit, 98.5, a.flags, 0)
 
 
-RECORDS = {"deductions": Deduction, "bonuses": Bonus, "vetoes": GradeFinding, "blocks_excellent": GradeFinding,
-           "passed": Passed, "skipped": Skipped, "pending": Pending, "conflicts": Conflict,
-           "categories": CategoryScore}
+RECORDS: dict[str, type[BaseModel]] = {
+    "deductions": Deduction, "bonuses": Bonus, "vetoes": GradeFinding, "blocks_excellent": GradeFinding,
+    "passed": Passed, "skipped": Skipped, "pending": Pending, "conflicts": Conflict,
+    "categories": CategoryScore}
 
 
 STATUS = {"deductions": "deducted", "bonuses": "bonus", "vetoes": "veto", "blocks_excellent": "no_excellent",
