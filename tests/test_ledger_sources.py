@@ -21,6 +21,8 @@ from assess.errors import EngineError
 from assess.i18n import set_language
 from assess.ruleset import Ruleset, load_text
 from assess.scoring.assessment import (
+    ASSESSMENT_SCHEMA_VERSION,
+    Assessment,
     Bonus,
     CategoryScore,
     Conflict,
@@ -575,6 +577,8 @@ def test_json_lists_every_records_fields_in_their_declared_order(rubric: Ruleset
     seen = set()
     for a in assessed:
         document = json.loads(a.model_dump_json())
+        assert list(document) == list(Assessment.model_fields)
+        assert document["schema_version"] == ASSESSMENT_SCHEMA_VERSION
         for key, model in RECORDS.items():
             for item in document[key]:
                 assert list(item) == list(model.model_fields), key
