@@ -737,3 +737,28 @@ def test_bonuses_say_which_cap_held_them_back(forms: Ruleset, patch: dict[str, A
                                               bonuses: list[tuple[str, float, float, str | None]]) -> None:
     a = assess.score(patched(FORMS["baseline"], patch), forms, engine="native", phase="final")
     assert [(b.rule, b.raw, b.points, b.capped) for b in a.bonuses] == bonuses
+
+
+MET = {"unit": UNIT, "organization": {"leadership_group": True}, "funds": {"budgeted": True}, "shelters": 1,
+       "plans": {"overall": True}}
+IN_ORDER = {"tasks.assigned": 2, "tasks.completed": 2, "incidents.major_responsible": 0, "reporting.missed": 0}
+
+
+@pytest.mark.parametrize(("unit", "office", "totals", "possible"), [
+    # Everything of the unit's own met; the office's and the team's items pending: O-TASK 3 and
+    # R-ABS 3 at stake, the veto and the 否优项 open. 94-100: 优秀, or 良好 by the 否优项, or 不合格.
+    (MET, None, (94, 100), ["优秀", "良好", "不合格"]),
+    # U-LEAD deducts 4, U-FUND's 8 pending with 6 left in 体制建设, everything else decided:
+    # the floor 90 is 优秀's own lower bound, so 良好 is out of reach. 90-96.
+    ({**MET, "organization": {"leadership_group": False}, "funds": None}, {**IN_ORDER, "duty.absences": 0},
+     (90, 96), ["优秀"]),
+    # U-LEAD 4 and U-FUND 8 deduct the whole 10 of 体制建设; R-ABS's 3 pending: the ceiling 90
+    # just reaches 优秀. 87-90.
+    ({**MET, "organization": {"leadership_group": False}, "funds": {"budgeted": False}}, IN_ORDER,
+     (87, 90), ["优秀", "良好"]),
+])
+def test_grades_possible_at_the_edges_of_the_bands(rubric: Ruleset, unit: dict[str, Any],
+                                                   office: dict[str, Any] | None, totals: tuple[float, float],
+                                                   possible: list[str]) -> None:
+    a = assess.score(unit, rubric, engine="native", records=None if office is None else records(**office))
+    assert ((a.floor, a.ceiling), a.grades_possible) == (totals, possible)
