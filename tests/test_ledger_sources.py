@@ -268,10 +268,13 @@ def test_decide_totals_the_unit_as_score_does_and_explains_on_demand(rubric: Rul
     assert full.skipped[0].reason == "未提交避难场所，本项未评"
 
 
-def test_decide_refuses_an_adjustment_that_did_not_apply_as_score_does(rubric: Ruleset) -> None:
+def test_decide_refuses_an_adjustment_that_does_not_fit_as_score_does(rubric: Ruleset) -> None:
     merged = assess.merge_sources({**alone(), "adjustments": [{"rule": "U-LEAD", "points": 1, "note": "x"}]})
-    with pytest.raises(assess.FactsError, match="U-LEAD is not discretionary"):
+    with pytest.raises(assess.FactsError) as caught:
         decide(rubric, merged.facts, "native", source="s.json")
+    assert caught.value.render() == (
+        "s.json: 1 problem with adjustments under ruleset sources\n"
+        "  adjustments[0].rule: rule U-LEAD is not discretionary (only range rules take adjustments)")
 
 
 # 终评 with the office's records and the team's review. The office: 5 tasks assigned, 3 done
