@@ -765,3 +765,23 @@ def test_grades_possible_at_the_edges_of_the_bands(rubric: Ruleset, unit: dict[s
                                                    possible: list[str]) -> None:
     a = assess.score(unit, rubric, engine="native", records=None if office is None else records(**office))
     assert ((a.floor, a.ceiling), a.grades_possible) == (totals, possible)
+
+
+B_COUNT = """\
+  - id: B-COUNT
+    kind: bonus
+    pillar: 机制
+    item: 每项表彰加0.5分
+    points: 2
+    award: {per: {count: count(honors), points: 0.5}}
+    reason: 表彰{count}项，加{points}分
+    basis: 测试
+"""
+
+
+def test_honours_that_all_carry_their_document_leave_nothing_pending(rubric: Ruleset) -> None:
+    """One documented municipal honour: B-HON 1 and B-COUNT 1 x 0.5 decided, no bonus pending."""
+    documented = {"title": "市级先进集体", "level": "municipal", "number": "某应急〔2026〕2号"}
+    a = assess.score({**alone(), "honors": [documented]}, load_text(RUBRIC + B_COUNT, "count.yaml"), engine="native")
+    assert [(b.rule, b.points) for b in a.bonuses] == [("B-HON", 1), ("B-COUNT", 0.5)]
+    assert [p.rule for p in a.pending if p.kind == "bonus"] == []
