@@ -47,20 +47,22 @@ PER_BONUS = textwrap.dedent("""\
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize(("shelters", "bonus", "total"), [
-    (0, None, 80),       # no shelter: no bonus, 100 - 20
-    (1, 0.5, 80.5),      # 1 x 0.5
-    (3, 1.5, 81.5),      # 3 x 0.5
-    (5, 2, 82),          # 5 x 0.5 = 2.5, held to the item's 2 points
+@pytest.mark.parametrize(("shelters", "bonus", "capped", "total"), [
+    (0, None, None, 80),      # no shelter: no bonus, 100 - 20
+    (1, 0.5, None, 80.5),     # 1 x 0.5
+    (3, 1.5, None, 81.5),     # 3 x 0.5
+    (4, 2, None, 82),         # 4 x 0.5 = 2, exactly the item's 2 points: nothing held back
+    (5, 2, "item", 82),       # 5 x 0.5 = 2.5, held to the item's 2 points
 ])
 def test_per_award_gives_its_points_for_each_counted_item(engine: str, shelters: int, bonus: float | None,
-                                                          total: float) -> None:
+                                                          capped: str | None, total: float) -> None:
     rs = load_text(PER_BONUS, "probe.yaml")
     unit = facts.validate({"unit": {"id": "u", "name": "某乡", "type": "township"},
                            "organization": {"staff": 0}, "shelters": shelters})
     result = score(rs, unit, engine)
-    assert [b.points for b in result.bonuses] == ([] if bonus is None else [bonus])
+    assert [(b.points, b.capped) for b in result.bonuses] == ([] if bonus is None else [(bonus, capped)])
     assert result.total == total
+    assert result.pending == [] and result.ceiling == total  # every fact is in: nothing left open
 
 
 # 终评 with the office's records not in (missing_records="skip"): rules the office answers
