@@ -79,30 +79,31 @@ def _flatten(model: BaseModel, prefix: str, env: dict[str, Any]) -> None:
             env[path] = True
             _flatten(value, path + ".", env)
         elif isinstance(value, list):
-            env[path] = [_dump(item) for item in value]
+            env[path] = [dump(item) for item in value]
         elif isinstance(value, dict):
             env[path] = True
-            _flatten_dict(_dump(value), path + ".", env)
+            flatten_dict(dump(value), path + ".", env)
         else:
             env[path] = value
 
 
-def _flatten_dict(data: Mapping[str, Any], prefix: str, env: dict[str, Any]) -> None:
+def flatten_dict(data: Mapping[str, Any], prefix: str, env: dict[str, Any]) -> None:
+    """A dumped mapping's entries under ``prefix``, as :func:`flatten` keys them."""
     for key, value in data.items():
         path = prefix + key
         if isinstance(value, dict):
             env[path] = True
-            _flatten_dict(value, path + ".", env)
+            flatten_dict(value, path + ".", env)
         else:
             env[path] = value
 
 
-def _dump(value: Any) -> Any:
-    """A list item as ``model_dump(exclude_none=True)`` gives it."""
+def dump(value: Any) -> Any:
+    """A value as ``model_dump(exclude_none=True)`` gives it."""
     if isinstance(value, BaseModel):
-        return {k: _dump(v) for k, v in value.__dict__.items() if v is not None}
+        return {k: dump(v) for k, v in value.__dict__.items() if v is not None}
     if isinstance(value, list):
-        return [_dump(item) for item in value]
+        return [dump(item) for item in value]
     if isinstance(value, dict):
-        return {k: _dump(v) for k, v in value.items() if v is not None}
+        return {k: dump(v) for k, v in value.items() if v is not None}
     return value
