@@ -99,13 +99,18 @@ def _freeze(node: dict[str, Any], prefix: str) -> _Tree:
     return tuple((key, prefix + key, _freeze(sub, prefix + key + ".")) for key, sub in node.items())
 
 
+_SCALARS = frozenset({bool, int, float, str})
+
+
 def _read(model: BaseModel, tree: _Tree, env: dict[str, Any]) -> None:
     values = model.__dict__
     for key, path, under in tree:
         value = values.get(key)
         if value is None:
             continue
-        if isinstance(value, BaseModel):
+        if value.__class__ in _SCALARS:  # most facts: tested first
+            env[path] = value
+        elif isinstance(value, BaseModel):
             env[path] = True
             if under:
                 _read(value, under, env)

@@ -26,6 +26,7 @@ from assess.engines import Engine
 from assess.engines.compiled import Reader, RuleEval, compile_rule, needed_paths
 from assess.facts import DOCUMENTED, Adjustment, UnitFacts
 from assess.points import cents
+from assess.rubric.forms.base import CentsFn
 from assess.rubric.program import Check, CompiledRule
 from assess.rubric.spec import PILLARS, FormUse
 from assess.ruleset import Ruleset
@@ -70,6 +71,8 @@ class _Rule:
     checks: tuple[Check, ...]
     finding: GradeFinding | None
     """A veto's or 否优项's finding, unexplained: the same for every unit it holds for."""
+    amount: CentsFn | None
+    """The form's amount in hundredths alone, where the form offers it."""
 
 
 class _Plan:
@@ -86,7 +89,9 @@ class _Plan:
             rules.append(_Rule(rule, s.id, s.kind, s.category, s.pillar, s.item, s.source, rule.required,
                                rule.cents, policy == "skip" or s.kind != "deduct", rule.use,
                                compile_rule(rule) if compiled else None, rule.missing_check,
-                               tuple(c for c in rule.checks if c.kind != "missing"), finding))
+                               tuple(c for c in rule.checks if c.kind != "missing"), finding,
+                               rule.use.form.cents_function(rule.use.value, rule.use.kind, rule)
+                               if rule.use is not None else None))
         self.rules = tuple(rules)
         self.reader = Reader([*needed_paths(ruleset.program), *DOCUMENTED])
         program = ruleset.program
@@ -99,18 +104,11 @@ class _Plan:
         self.grade_cents = program.grade_cents
         whole, maximum = pillar_layout(spec)
         self.pillar_of = {r.id: whole.get(r.category, r.pillar) for r in self.rules if r.category is not None}
-        self.pillars = tuple((p, maximum[p]) for p in PILLARS if maximum[p])
+        self.pillar_max = {p: maximum[p] for p in PILLARS if maximum[p]}
+        self.pillars_met = {*self.pillar_max, *self.pillar_of.values()}
         # Frozen records the same for many units (a category's subtotal, a capped deduction)
         # are made once and shared; bounded, since a category's subtotals are few.
         self._shared: dict[tuple[Any, ...], Any] = {}
-
-    def shared(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
-        found = self._shared.get(key)
-        if found is None:
-            if len(self._shared) > _SHARED_MAX:
-                self._shared.clear()
-            found = self._shared[key] = make()
-        return found
 
     def total(self, out: _Decided, facts: UnitFacts, phase: Phase, explained: Callable[[], Assessment]) -> Decision:
         """Caps, bonus, floor and ceiling and the grades, as :func:`assess.scoring.totals.tally`
@@ -118,8 +116,10 @@ class _Plan:
         category_cents = self.category_cents
         used = dict.fromkeys(category_cents, 0)
         pillar_of = self.pillar_of
-        by_pillar = dict.fromkeys(pillar_of.values(), 0)
-        shared = self.shared
+        by_pillar: dict[str, int] = dict.fromkeys(self.pillars_met, 0)
+        shared = self._shared
+        if len(shared) > _SHARED_MAX:
+            shared.clear()
         capped: list[Capped] = []
         for r, raw in out.deductions:
             points = raw if raw <= r.cents else r.cents
@@ -130,8 +130,11 @@ class _Plan:
                 points = room
             used[category] += points
             by_pillar[pillar_of[r.id]] += points
-            capped.append(shared(("capped", r.id, points),
-                                 lambda r=r, points=points: Capped(r.id, r.item, points)))  # type: ignore[misc]
+            key: tuple[Any, ...] = ("deduction", r.id, points)
+            found = shared.get(key)
+            if found is None:
+                found = shared[key] = Capped(r.id, r.item, points)
+            capped.append(found)
         at_stake = dict.fromkeys(category_cents, 0)
         bonus_at_stake = 0
         for kind, category, stake in out.stakes:
@@ -154,10 +157,22 @@ class _Plan:
             held = min(at_stake[cid], most - spent)
             decided -= spent
             pending += held
-            categories.append(shared(("category", index, spent, held), lambda cid=cid, name=name, most=most,  # type: ignore[misc]
-                                     spent=spent, held=held: record(CategoryScore, {
-                                         "id": cid, "name": name, "max": most / 100, "score": (most - spent) / 100,
-                                         "deducted": spent / 100, "pending": held / 100})))
+            key = ("category", index, spent, held)
+            found = shared.get(key)
+            if found is None:
+                found = shared[key] = record(CategoryScore, {
+                    "id": cid, "name": name, "max": most / 100, "score": (most - spent) / 100,
+                    "deducted": spent / 100, "pending": held / 100})
+            categories.append(found)
+        pillars: list[PillarScore] = []
+        for p, most in self.pillar_max.items():
+            spent = by_pillar[p]
+            key = ("pillar", p, spent)
+            found = shared.get(key)
+            if found is None:
+                found = shared[key] = record(PillarScore, {"id": p, "max": most / 100, "deducted": spent / 100,
+                                                           "score": (most - spent) / 100})
+            pillars.append(found)
         floor = decided - pending + bonus
         ceiling = decided + min(cap, bonus + bonus_at_stake)
         spec = self.spec
@@ -166,9 +181,6 @@ class _Plan:
             grade = spec.fail_grade
         elif out.blocks and grade == spec.top_grade:
             grade = spec.grades[1].name
-        pillars = [shared(("pillar", p, by_pillar.get(p, 0)), lambda p=p, most=most: record(  # type: ignore[misc]
-            PillarScore, {"id": p, "max": most / 100, "deducted": by_pillar.get(p, 0) / 100,
-                          "score": (most - by_pillar.get(p, 0)) / 100})) for p, most in self.pillars]
         unit = facts.unit
         return Decision(
             record(UnitRef, {"id": unit.id, "name": unit.name, "type": unit.type, "year": unit.year,
@@ -281,7 +293,9 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
                 continue
             if r.owner == "unit":
                 deductions.append((r, r.cents))
-                out.missing.extend(p for p in paths if p not in out.missing)
+                for p in paths:
+                    if p not in out.missing:
+                        out.missing.append(p)
                 continue
             if missing_records == "skip":
                 continue
@@ -293,9 +307,12 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
         if r.finding is not None:
             (out.vetoes if r.kind == "veto" else out.blocks).append(r.finding)
             continue
-        use = r.use
-        assert use is not None  # only vetoes and 否优项 have no form
-        cents = use.form.amount(use.value, use.kind, r.rule, list(matched), out).cents
+        if r.amount is not None:
+            cents = r.amount(matched, out)
+        else:
+            use = r.use
+            assert use is not None  # only vetoes and 否优项 have no form
+            cents = use.form.amount(use.value, use.kind, r.rule, list(matched), out).cents
         if r.kind == "bonus":
             out.bonuses.append((r, cents))
             if claims and provisional:
