@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal
 
+from pydantic import BaseModel
+
 from assess.facts import EvidenceRef, SourceKind, UnitFacts, validate
 from assess.sources.records import OfficeRecords
 from assess.sources.review import EvidenceDecision, Finding, RangePick, Review
@@ -117,6 +119,15 @@ def _leaves(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _given(unit: UnitFacts, path: str) -> bool:
+    """Whether the unit gave a value for the path: :func:`_leaves` of its dump, read directly."""
+    head, _, tail = path.partition(".")
+    value = getattr(unit, head, None)
+    if tail:
+        return isinstance(value, BaseModel) and getattr(value, tail, None) is not None
+    return value is not None
+
+
 def merge(unit: UnitFacts, records: OfficeRecords | None = None, review: Review | None = None,
           source: str = "<facts>") -> Merged:
     """The merged view of ``unit``: its own facts, the office's row for its ``unit.id``
@@ -126,14 +137,18 @@ def merge(unit: UnitFacts, records: OfficeRecords | None = None, review: Review 
     model, such as an office count of completed tasks above the unit's assigned tasks.
     """
     unit_id = unit.unit.id
+    office = records.for_unit(unit_id) if records is not None else {}
+    decisions = review.for_unit(unit_id) if review is not None else ()
+    if not office and not decisions:
+        # A unit alone (what ranking merges every unit into): every fact it gave is its own.
+        return Merged(unit, tuple(FactSource(path, "unit", source) for path in FACT_PATHS if _given(unit, path)),
+                      (), (), tuple(unit.evidence or ()), dict(unit.self_scores or {}))
     dump = unit.model_dump(exclude_none=True)
     given: dict[SourceKind, dict[str, tuple[Any, str]]] = {
         "unit": {path: (value, source) for path, value in _leaves(dump).items()},
-        "office": {path: (value, row.where()) for path, (value, row) in
-                   (records.for_unit(unit_id) if records is not None else {}).items()},
+        "office": {path: (value, row.where()) for path, (value, row) in office.items()},
         "review": {},
     }
-    decisions = review.for_unit(unit_id) if review is not None else ()
     picks: dict[str, tuple[float, str, str]] = {}
     evidence: list[EvidenceStatus] = []
     for entry in decisions:
