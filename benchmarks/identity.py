@@ -7,11 +7,12 @@ For every bundled ruleset, --units generated units of its kind (assess.tools.gen
 fixed seed), each scored in 初评 and 终评 (every fifth unit also in 终评 without the
 missing-records policy, where the office's items refuse), in turn with no provenance,
 merged alone (as ``assess rank`` and ``score_many`` merge a unit) and merged with an
-office row, on both engines. For each case one line: the SHA-256 of ``score(...)``'s JSON (or the error's kind
-and message), of the JSON of ``decide(...).assessment()``, and the decision's totals as a
-ranking reads them. In this checkout the two JSONs and the decision must agree with each
-other; with --against, every line must equal the other checkout's (run in a subprocess
-with that checkout first on the import path). Exits 1 on any difference.
+office row, on both engines. For each case one line: the SHA-256 of ``score(...)``'s JSON and of the decision's
+totals as a ranking reads them (or of each one's error). In this checkout, besides,
+``decide(...).assessment()`` must be ``score(...)``'s JSON byte for byte and the decision's
+totals the assessment's; with --against, every line must equal the other checkout's (run
+at the same time in a subprocess with that checkout first on the import path). Exits 1 on
+any difference.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -41,8 +43,9 @@ def _office_row(data: dict[str, Any]) -> list[dict[str, Any]]:
              "tasks.completed": min(assigned, tasks.get("completed", assigned))}]
 
 
-def cases(units: int) -> Iterator[str]:
-    """One line per case (see the module's docstring)."""
+def cases(units: int, explain: bool) -> Iterator[tuple[str, str]]:
+    """One line per case (see the module's docstring), and what this checkout found wrong
+    between ``score`` and ``decide`` in it ("" when nothing; only when ``explain``)."""
     from assess import facts
     from assess.ruleset import bundled_names, load_ruleset
     from assess.scoring.ledger import decide, score
@@ -63,13 +66,13 @@ def cases(units: int) -> Iterator[str]:
                 phases.append(("final", None))
             for engine in ("native", "durable"):
                 for phase, policy in phases:
-                    yield f"{name} {index} {engine} {label} {phase} {policy}: " + _case(
-                        rs, unit, engine, phase, provenance, policy, score, decide)
+                    line, wrong = _case(rs, unit, engine, phase, provenance, policy, score, decide, explain)
+                    yield f"{name} {index} {engine} {label} {phase} {policy}: {line}", wrong
         rs.close()
 
 
 def _case(rs: Any, unit: Any, engine: str, phase: str, provenance: Any, policy: str | None,
-          score: Any, decide: Any) -> str:
+          score: Any, decide: Any, explain: bool) -> tuple[str, str]:
     from assess.errors import AssessError
 
     def attempt(fn: Any) -> Any:
@@ -82,15 +85,21 @@ def _case(rs: Any, unit: Any, engine: str, phase: str, provenance: Any, policy: 
     full = attempt(lambda: score(rs, unit, engine, **kwargs))
     decided = attempt(lambda: decide(rs, unit, engine, **kwargs))
     if isinstance(full, str) or isinstance(decided, str):
-        return f"error {_sha(str(full))} {_sha(str(decided))} {isinstance(full, str) and isinstance(decided, str)}"
-    full_json = full.model_dump_json()
-    explained = decided.assessment().model_dump_json()
+        same = isinstance(full, str) and isinstance(decided, str) and full == decided
+        return f"error {_sha(str(full))} {_sha(str(decided))}", "" if same else "score and decide refuse differently"
     summary = (decided.total, decided.ceiling, decided.pending_points, decided.bonus, decided.grade,
                decided.grades_possible, [c.model_dump() for c in decided.categories],
                [p.model_dump() for p in decided.pillars], [(d.rule, d.item, d.cents) for d in decided.deductions],
                [v.rule for v in decided.vetoes], [b.rule for b in decided.blocks_excellent], decided.missing,
                decided.self_score, [f.model_dump() for f in decided.flags], decided.unit.model_dump())
-    return f"{_sha(full_json)} {_sha(explained)} {_sha(repr(summary))} {_sha(repr(_expected(full)))}"
+    full_json = full.model_dump_json()
+    wrong = ""
+    if explain:
+        if decided.assessment().model_dump_json() != full_json:
+            wrong = "decide(...).assessment() differs from score(...)"
+        elif repr(summary) != repr(_expected(full)):
+            wrong = "the decision's totals differ from the assessment's"
+    return f"{_sha(full_json)} {_sha(repr(summary))}", wrong
 
 
 def _expected(full: Any) -> tuple[Any, ...]:
@@ -109,31 +118,31 @@ def main() -> int:
     parser.add_argument("--emit", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.emit:
-        for line in cases(args.units):
+        for line, _ in cases(args.units, explain=False):
             print(line)
         return 0
     other = None
-    if args.against is not None:  # the other checkout's cases, computed meanwhile
+    if args.against is not None:  # the other checkout's cases, computed meanwhile into a file
         env = {**os.environ, "PYTHONPATH": str(args.against.resolve())}
         probe = subprocess.run([sys.executable, "-c", "import assess; print(assess.__file__)"], env=env,
                                cwd=args.against, capture_output=True, text=True, check=True).stdout.strip()
         if not probe.startswith(str(args.against.resolve())):
             print(f"--against: assess imports from {probe}, not {args.against}", file=sys.stderr)
             return 2
+        spool = tempfile.TemporaryFile("w+")
         other = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--emit", "--units", str(args.units)],
-                                 env=env, cwd=args.against, stdout=subprocess.PIPE, text=True)
-    ours = list(cases(args.units))
+                                 env=env, cwd=args.against, stdout=spool, text=True)
+    ours = []
     bad = []
-    for line in ours:
-        parts = line.split(": ", 1)[1].split()
-        if parts[0] == "error":
-            if parts[1] != parts[2] or parts[3] != "True":
-                bad.append(f"score and decide refuse differently: {line}")
-        elif parts[0] != parts[1] or parts[2] != parts[3]:
-            bad.append(f"decide differs from score: {line}")
+    for line, wrong in cases(args.units, explain=True):
+        ours.append(line)
+        if wrong:
+            bad.append(f"{wrong}: {line}")
     count = len(ours)
     if other is not None:
-        theirs = other.communicate()[0].splitlines()
+        other.wait()
+        spool.seek(0)
+        theirs = spool.read().splitlines()
         if other.returncode != 0:
             bad.append(f"the run in {args.against} failed")
         if len(theirs) != len(ours):
