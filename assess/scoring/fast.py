@@ -6,7 +6,10 @@ outcomes, amounts, stakes and grade findings), from a plan made once per ruleset
 engine: per rule what its spec says, read once, and with the native engine the rule's
 compiled evaluator (:mod:`assess.engines.compiled`), which answers the rule's checks
 without the engine's set of names. Other engines answer as usual and their answers are
-read per rule. The totals are :mod:`assess.scoring.totals`' own.
+read per rule. The totals are worked out as :mod:`assess.scoring.totals` works them out, in
+hundredths, and the frozen subtotal records that many units share (a category's, a
+pillar's, a capped deduction's) are made once. The flat facts read are only those the
+rules read (:func:`read`); the full assessment, asked for, is the ledger's, over them all.
 
 Only what is common is taken here: a unit with no office record or review decision
 among its sources (what ``assess rank`` and ``score_many`` merge a unit alone into). A
