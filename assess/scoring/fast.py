@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from assess.engines import Engine
+from assess.engines import Engine, flatten
 from assess.engines.compiled import Reader, RuleEval, compile_rule, needed_paths
 from assess.facts import DOCUMENTED, Adjustment, UnitFacts
 from assess.points import cents
@@ -228,8 +228,12 @@ def _plan(ruleset: Ruleset, engine: Engine) -> _Plan:
 
 
 def read(ruleset: Ruleset, engine: Engine, facts: UnitFacts) -> dict[str, Any]:
-    """The flat facts deciding reads: those the program's rules and terms read, and the
-    documented lists (an honour's 文号), each as :func:`~assess.engines.base.flatten` has it."""
+    """The flat facts deciding reads. With the native engine (its compiled evaluator), those
+    the program's rules and terms read and the documented lists (an honour's 文号), each as
+    :func:`~assess.engines.base.flatten` has it; another engine is given them all, as the
+    :class:`~assess.engines.Engine` protocol promises."""
+    if engine.name != "native":
+        return flatten(facts)
     return _plan(ruleset, engine).reader.read(facts)
 
 
