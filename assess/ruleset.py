@@ -214,8 +214,8 @@ def ruleset_name_for(unit_type: str, sector: str | None = None) -> str:
     zone is scored on the county table, and a city is refused: scoring it on the county
     table would rank it among the counties it oversees.
     """
-    names = bundled_names()
-    if unit_type in OWN_TABLES and unit_type in names:
+    # Listing the bundled folder is asked only where it decides: ranking asks for every unit.
+    if unit_type in OWN_TABLES and unit_type in bundled_names():
         return unit_type
     if unit_type == "city":
         raise NoRulesetError("地级市不能按区县考核细则评分：请用 --ruleset 指定适用于地级市的考核细则")

@@ -11,7 +11,8 @@ machine slows them alike. Prints one table:
 - µs per unit and units/s for fact validation alone, the hand-written township floors
   (benchmarks/floor.py: the *decision floor* only totals and grades, the *full-output
   floor* also writes every deduction with its reason) and each engine, deciding and
-  totalling only, or building the full assessment; results are dropped as they are made,
+  totalling only (assess.scoring.fast, and beside it the ledger's own way of deciding,
+  the path before it), or building the full assessment; results are dropped as they are made,
   except in the "kept" rows, which hold every assessment until the run ends (as a caller
   collecting them does: the garbage collector then walks them all);
 - the time to load each bundled ruleset (parse, check, compile, both engines);
@@ -48,7 +49,8 @@ from floor import decide_township, score_township  # noqa: E402
 
 from assess import facts  # noqa: E402
 from assess.ruleset import bundled_names, load_ruleset  # noqa: E402
-from assess.scoring.ledger import decide, score  # noqa: E402
+from assess.scoring.ledger import Ledger, decide, score  # noqa: E402
+from assess.scoring.totals import decision as ledger_decision  # noqa: E402
 from assess.tools.generate import Generator  # noqa: E402
 
 SEED = 20261129
@@ -89,6 +91,21 @@ def keep(fn: Callable[[facts.UnitFacts], object], units: list[facts.UnitFacts]) 
     return lambda: [fn(unit) for unit in units]
 
 
+def flatten_dumped(unit: facts.UnitFacts) -> dict[str, object]:
+    """The flat facts as assess.engines.flatten made them before it read the models directly."""
+    env: dict[str, object] = {}
+
+    def walk(data: dict[str, object], prefix: str) -> None:
+        for key, value in data.items():
+            if isinstance(value, dict):
+                env[prefix + key] = True
+                walk(value, prefix + key + ".")
+            else:
+                env[prefix + key] = value
+    walk(unit.model_dump(exclude_none=True), "")
+    return env
+
+
 def scoring_rows(count: int, repeats: int) -> list[list[str]]:
     rs = load_ruleset(FLOOR_RULESET)
     data = list(Generator("township", SEED).units(count))
@@ -108,16 +125,37 @@ def scoring_rows(count: int, repeats: int) -> list[list[str]]:
     def decided(engine: str) -> Callable[[facts.UnitFacts], object]:
         return lambda u: decide(rs, u, engine, phase="final")
 
+    def explained(engine: str) -> Callable[[facts.UnitFacts], object]:
+        return lambda u: decide(rs, u, engine, phase="final").assessment()
+
+    def through_ledger(engine: str) -> Callable[[facts.UnitFacts], object]:
+        """Deciding as before assess.scoring.fast: the flat facts from the models' dump, every
+        check answered by the engine, the ledger deciding without its records."""
+        chosen = rs.engine(engine)
+
+        def run(u: facts.UnitFacts) -> object:
+            env = flatten_dumped(u)
+            ledger = Ledger(rs, u, env, chosen.run(env), "<facts>", "final", explain=False)
+            ledger.decide()
+            return ledger_decision(ledger, lambda: score(rs, u, engine, phase="final"))
+        return run
+
     decision, whole = "decision floor", "full-output floor"
     # (name, measure, the floor it is compared with)
     plan: list[tuple[str, Callable[[], object], str | None]] = [
         ("fact validation alone", lambda: [facts.validate(d) for d in data], None),
         (decision + " (plain Python, totals and grade)", drop(decide_township, units), decision),
         (whole + " (plain Python, every deduction and reason)", drop(score_township, units), whole),
-        ("native: decide and total", drop(decided("native"), units), decision),
+        ("native: decide and total (compiled evaluator, scoring/fast)", drop(decided("native"), units), decision),
+        ("native: decide and total through the ledger (the path before)", drop(through_ledger("native"), units),
+         decision),
+        ("native: decide and total, results kept", keep(decided("native"), units), decision),
+        ("native: decide, then the full assessment asked for", drop(explained("native"), units), whole),
         ("native: full assessment", drop(full("native"), units), whole),
         ("native: full assessment, results kept", keep(full("native"), units), whole),
         ("durable-rules: decide and total", drop(decided("durable"), units), decision),
+        ("durable-rules: decide and total through the ledger (the path before)",
+         drop(through_ledger("durable"), units), decision),
         ("durable-rules: full assessment", drop(full("durable"), units), whole),
     ]
     times = rounds({name: fn for name, fn, _ in plan}, repeats)

@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from pydantic import BaseModel
+
 from assess.errors import EngineError
 from assess.facts import UnitFacts
 from assess.rubric.program import Program
@@ -57,17 +59,51 @@ def register(spec: EngineSpec) -> None:
 
 
 def flatten(facts: UnitFacts) -> dict[str, Any]:
-    """Submitted facts keyed by path; sections map to True, lists keep their items."""
+    """Submitted facts keyed by path; sections map to True, lists keep their items (as dicts).
+
+    The same as walking ``facts.model_dump(exclude_none=True)``, read straight from the
+    validated (frozen, extra-forbidding, serializer-free) models: dumping first cost as much
+    as deciding every rule.
+    """
     env: dict[str, Any] = {}
-    _flatten(facts.model_dump(exclude_none=True), "", env)
+    _flatten(facts, "", env)
     return env
 
 
-def _flatten(data: Mapping[str, Any], prefix: str, env: dict[str, Any]) -> None:
+def _flatten(model: BaseModel, prefix: str, env: dict[str, Any]) -> None:
+    for key, value in model.__dict__.items():
+        if value is None:
+            continue
+        path = prefix + key
+        if isinstance(value, BaseModel):
+            env[path] = True
+            _flatten(value, path + ".", env)
+        elif isinstance(value, list):
+            env[path] = [dump(item) for item in value]
+        elif isinstance(value, dict):
+            env[path] = True
+            flatten_dict(dump(value), path + ".", env)
+        else:
+            env[path] = value
+
+
+def flatten_dict(data: Mapping[str, Any], prefix: str, env: dict[str, Any]) -> None:
+    """A dumped mapping's entries under ``prefix``, as :func:`flatten` keys them."""
     for key, value in data.items():
         path = prefix + key
         if isinstance(value, dict):
             env[path] = True
-            _flatten(value, path + ".", env)
+            flatten_dict(value, path + ".", env)
         else:
             env[path] = value
+
+
+def dump(value: Any) -> Any:
+    """A value as ``model_dump(exclude_none=True)`` gives it."""
+    if isinstance(value, BaseModel):
+        return {k: dump(v) for k, v in value.__dict__.items() if v is not None}
+    if isinstance(value, list):
+        return [dump(item) for item in value]
+    if isinstance(value, dict):
+        return {k: dump(v) for k, v in value.items() if v is not None}
+    return value

@@ -539,10 +539,16 @@ def _compile_arith(op: str, left: Callable[[Any], Any], right: Callable[[Any], A
 
 
 def ratio(part: Exact, whole: Exact) -> Fraction:
-    return Fraction(1) if whole == 0 else Fraction(part) / whole
+    if whole == 0:
+        return Fraction(1)
+    if part.__class__ is int and whole.__class__ is int:  # counts, mostly: one Fraction, not three
+        return Fraction(part, whole)
+    return Fraction(part) / whole
 
 
 def pct(part: Exact, whole: Exact) -> Fraction:
+    if whole != 0 and part.__class__ is int and whole.__class__ is int:
+        return Fraction(100 * part, whole)
     return 100 * ratio(part, whole)
 
 

@@ -18,7 +18,7 @@ the policy (``missing_records="skip"``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, Literal
 
@@ -29,7 +29,7 @@ from assess.i18n import _, ngettext
 from assess.paths import did_you_mean
 from assess.rubric.program import Check, CompiledRule, Template
 from assess.ruleset import Ruleset
-from assess.scoring import reasons
+from assess.scoring import fast, reasons
 from assess.scoring.assessment import (
     Assessment,
     Conflict,
@@ -99,24 +99,44 @@ def decide(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable", source: 
            missing_records: MissingRecords | None = None) -> Decision:
     """Decide and total one unit as :func:`score` does, with the same errors; reasons,
     evidence and per-rule records are built only when its assessment is asked for."""
-    env, claims, chosen = _prepare(ruleset, facts, source, provenance, engine)
+    _admit(ruleset, facts, source)
+    chosen = ruleset.engine(engine)
+
+    def explainer(fired: frozenset[str] | None) -> Callable[[], Assessment]:
+        def explained() -> Assessment:
+            whole, claims, _ = _prepare(ruleset, facts, source, provenance, engine)
+            with _named(facts, source):
+                answers = fired if fired is not None else chosen.run(whole)
+                full = Ledger(ruleset, facts, whole, answers, source, phase, provenance, missing_records, claims)
+                return full.build(chosen)
+        return explained
+
     with _named(facts, source):
+        # The facts deciding reads (see assess.scoring.fast); explaining reads them all.
+        env = fast.read(ruleset, chosen, facts)
+        quick = fast.decide(ruleset, facts, env, _undocumented(env, provenance), chosen, phase, provenance,
+                            missing_records, explainer)
+        if quick is not None:
+            return quick
+        env, claims, _ = _prepare(ruleset, facts, source, provenance, engine)
         fired = chosen.run(env)
         ledger = Ledger(ruleset, facts, env, fired, source, phase, provenance, missing_records, claims,
                         explain=False)
         ledger.decide()
-
-    def explained() -> Assessment:
-        with _named(facts, source):
-            full = Ledger(ruleset, facts, env, fired, source, phase, provenance, missing_records, claims)
-            return full.build(chosen)
-
-    return decision(ledger, explained)
+    return decision(ledger, explainer(fired))
 
 
 def _prepare(ruleset: Ruleset, facts: UnitFacts, source: str, provenance: Provenance | None,
              engine: str) -> tuple[dict[str, Any], dict[str, list[Any]], Engine]:
     """The checks before scoring, the flat facts, the claims taken out of them and the engine."""
+    _admit(ruleset, facts, source)
+    env = flatten(facts)
+    claims = _undocumented(env, provenance)
+    return env, claims, ruleset.engine(engine)
+
+
+def _admit(ruleset: Ruleset, facts: UnitFacts, source: str) -> None:
+    """The checks before scoring: the kind of unit, the adjustments."""
     if facts.unit.type not in ruleset.spec.applies_to:
         kinds = ", ".join(ruleset.spec.applies_to)
         raise FactsError(_("ruleset {ruleset} does not score this kind of unit").format(ruleset=ruleset.id),
@@ -124,9 +144,6 @@ def _prepare(ruleset: Ruleset, facts: UnitFacts, source: str, provenance: Proven
                          issues=(Issue("unit.type", _("{type!r}; ruleset {ruleset} applies to {kinds}").format(
                              type=facts.unit.type, ruleset=ruleset.id, kinds=kinds)),))
     check_adjustments(ruleset, facts, source)
-    env = flatten(facts)
-    claims = _undocumented(env, provenance)
-    return env, claims, ruleset.engine(engine)
 
 
 @contextmanager

@@ -38,7 +38,7 @@ def category_pillars(spec: RulesetSpec) -> dict[str, str]:
 
 def pillar_scores(spec: RulesetSpec, deductions: Iterable[tuple[str, str, int]]) -> list[PillarScore]:
     """Pillar subtotals from the deductions as (category, pillar, points in hundredths after caps)."""
-    whole, maximum = _layout(spec)
+    whole, maximum = pillar_layout(spec)
     deducted: Counter[str] = Counter()
     for category_id, pillar, points in deductions:
         deducted[whole.get(category_id, pillar)] += points
@@ -50,7 +50,7 @@ def pillar_scores(spec: RulesetSpec, deductions: Iterable[tuple[str, str, int]])
 _LAYOUTS: dict[int, tuple[RulesetSpec, dict[str, str], Counter[str]]] = {}
 
 
-def _layout(spec: RulesetSpec) -> tuple[dict[str, str], Counter[str]]:
+def pillar_layout(spec: RulesetSpec) -> tuple[dict[str, str], Counter[str]]:
     """The pillar of each capped category and each pillar's maximum, worked out once per ruleset
     (every unit it scores asks; the spec is frozen, and kept here so that its id is not reused)."""
     found = _LAYOUTS.get(id(spec))

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
+from pydantic import BaseModel
+
 from assess.facts import EvidenceRef, SourceKind, UnitFacts, validate
 from assess.sources.values import FACT_PATHS
 
@@ -119,6 +121,41 @@ def _leaves(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _given(unit: UnitFacts) -> tuple[str, ...]:
+    """The fact paths the unit gave a value for: :func:`_leaves` of its dump, read directly."""
+    values = unit.__dict__
+    out: list[str] = []
+    for head, path, tails in _PATHS_BY_HEAD:
+        value = values.get(head)
+        if value is None:
+            continue
+        if path is not None:
+            out.append(path)
+        if tails and isinstance(value, BaseModel):
+            section = value.__dict__
+            out.extend(p for tail, p in tails if section.get(tail) is not None)
+    return tuple(out) if _IN_ORDER else tuple(sorted(out, key=_PATH_ORDER.__getitem__))
+
+
+def _by_head() -> tuple[tuple[str, str | None, tuple[tuple[str, str], ...]], ...]:
+    heads: dict[str, tuple[list[str | None], list[tuple[str, str]]]] = {}
+    for path in FACT_PATHS:
+        head, _, tail = path.partition(".")
+        whole, tails = heads.setdefault(head, ([None], []))
+        if tail:
+            tails.append((tail, path))
+        else:
+            whole[0] = path
+    return tuple((head, whole[0], tuple(tails)) for head, (whole, tails) in heads.items())
+
+
+_PATHS_BY_HEAD = _by_head()
+_PATH_ORDER = {path: index for index, path in enumerate(FACT_PATHS)}
+_IN_ORDER = [p for _, whole, tails in _PATHS_BY_HEAD for p in ([whole] if whole else []) + [p for _, p in tails]] \
+    == list(FACT_PATHS)
+"""Whether the paths grouped by their head keep FACT_PATHS' order (then nothing is sorted)."""
+
+
 def merge(unit: UnitFacts, records: OfficeRecords | None = None, review: Review | None = None,
           source: str = "<facts>") -> Merged:
     """The merged view of ``unit``: its own facts, the office's row for its ``unit.id``
@@ -128,15 +165,19 @@ def merge(unit: UnitFacts, records: OfficeRecords | None = None, review: Review 
     model, such as an office count of completed tasks above the unit's assigned tasks.
     """
     unit_id = unit.unit.id
+    office = records.for_unit(unit_id) if records is not None else {}
+    decisions = review.for_unit(unit_id) if review is not None else ()
+    if not office and not decisions:
+        # A unit alone (what ranking merges every unit into): every fact it gave is its own.
+        return Merged(unit, tuple(FactSource(path, "unit", source) for path in _given(unit)),
+                      (), (), tuple(unit.evidence or ()), dict(unit.self_scores or {}))
     dump = unit.model_dump(exclude_none=True)
     given: dict[SourceKind, dict[str, tuple[Any, str]]] = {
         "unit": {path: (value, source) for path, value in _leaves(dump).items()},
-        "office": {path: (value, row.where()) for path, (value, row) in
-                   (records.for_unit(unit_id) if records is not None else {}).items()},
+        "office": {path: (value, row.where()) for path, (value, row) in office.items()},
         "review": {},
     }
-    decisions = review.for_unit(unit_id) if review is not None else ()
-    if decisions:
+    if decisions:  # the review's reader is loaded only when a review is given
         from assess.sources.review import EvidenceDecision, Finding, RangePick
     picks: dict[str, tuple[float, str, str]] = {}
     evidence: list[EvidenceStatus] = []

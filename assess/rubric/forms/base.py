@@ -12,7 +12,7 @@ on a form's name; a new form is one new module, registered with
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
@@ -101,6 +101,8 @@ class AmountContext(Protocol):
         ...
 
 
+CentsFn = Callable[[Sequence["Check"], AmountContext], int]
+"""The hundredths :meth:`Form.amount` gives, alone (see :meth:`Form.cents_function`)."""
 Bound = Callable[[str], tuple[float, float]]
 """The least and greatest value an expression text can take (for lint)."""
 Limit = Callable[[Node], "bounds.Bound"]
@@ -149,6 +151,11 @@ class Form:
                context: AmountContext) -> Amount:
         """What a matched rule deducts or awards for this unit."""
         raise NotImplementedError
+
+    def cents_function(self, value: Any, kind: FormKind, rule: CompiledRule) -> CentsFn | None:
+        """For deciding without the reasons (:mod:`assess.scoring.fast`): a function, made once
+        per rule, giving the hundredths :meth:`amount` gives; None to call :meth:`amount`."""
+        return None
 
     def most(self, value: Any, bound: Bound) -> float:
         """The largest deduction the form can ask for, before the item's cap (lint)."""

@@ -10,7 +10,7 @@ from pydantic import Field
 from assess.i18n import _
 from assess.paths import Path
 from assess.points import cents, fmt, num
-from assess.rubric.forms.base import Add, Amount, AmountContext, Bound, Form, FormKind, Phrase
+from assess.rubric.forms.base import Add, Amount, AmountContext, Bound, CentsFn, Form, FormKind, Phrase
 from assess.rubric.program import Check, CompiledRule
 
 
@@ -33,6 +33,10 @@ class Fixed(Form):
                context: AmountContext) -> Amount:
         amount = cents(value)
         return Amount(amount, {"points": amount})
+
+    def cents_function(self, value: float, kind: FormKind, rule: CompiledRule) -> CentsFn:
+        amount = cents(value)
+        return lambda matched, context: amount
 
     def most(self, value: float, bound: Bound) -> float:
         return value

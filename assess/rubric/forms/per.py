@@ -13,6 +13,7 @@ from assess.rubric.forms.base import (
     Amount,
     AmountContext,
     Bound,
+    CentsFn,
     CheckBuilder,
     Expression,
     Form,
@@ -56,6 +57,11 @@ class Per(Form):
         amount = count * cents(value.points)
         return Amount(amount, {"points": amount, "count": count},
                       {"count": float(count)} if kind == "deduct" else {})
+
+    def cents_function(self, value: PerSpec, kind: FormKind, rule: CompiledRule) -> CentsFn:
+        count, each = rule.quantity, cents(value.points)
+        assert count is not None
+        return lambda matched, context: count(context.env) * each
 
     def most(self, value: PerSpec, bound: Bound) -> float:
         return max(0.0, bound(value.count)[1]) * value.points

@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from assess.i18n import _
 from assess.paths import Path
-from assess.points import fmt
+from assess.points import cents, fmt
 from assess.rubric.bounds import BoundError
 from assess.rubric.exact import LIMIT, Exact, exact, hundredths
 from assess.rubric.expr import Fn, Node
@@ -21,6 +21,7 @@ from assess.rubric.forms.base import (
     Amount,
     AmountContext,
     Bound,
+    CentsFn,
     CheckBuilder,
     Expression,
     Form,
@@ -75,6 +76,15 @@ class Shortfall(Form):
         amount = hundredths(units * exact(value.points))
         return Amount(amount, {"points": amount, "value": reached, "shortfall": gap, "target": value.target},
                       {"count": float(units)})
+
+    def cents_function(self, value: ShortfallSpec, kind: FormKind, rule: CompiledRule) -> CentsFn | None:
+        if not value.whole:
+            return None
+        # Whole steps times the points, which have at most two decimals: whole hundredths
+        # already, so nothing is left to round.
+        quantity, target, step, each = rule.quantity, exact(value.target), exact(value.step), cents(value.points)
+        assert quantity is not None
+        return lambda matched, context: ((target - exact(quantity(context.env))) // step) * each
 
     def most(self, value: ShortfallSpec, bound: Bound) -> float:
         gap = value.target - bound(value.value)[0]

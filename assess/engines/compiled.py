@@ -1,0 +1,123 @@
+"""The compiled native evaluator: each rule of a program compiled once into one closure that
+answers all of the rule's checks for a unit's flat facts.
+
+The native engine (:mod:`assess.engines.native`) answers every check of the program and
+returns their names, which the ledger then looks up again rule by rule. The decide-and-
+total path (:mod:`assess.scoring.fast`) asks instead, per rule, for the checks that hold,
+or None when a fact the rule needs is not submitted (the rule's ``missing`` check holds,
+and then, as in the native engine, no other check of the rule is asked). The closures are
+made of the checks' own compiled functions (no text is evaluated), specialised to the
+shapes that occur: one needed fact or several, one check or several.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from pydantic import BaseModel
+
+from assess.engines.base import dump, flatten_dict
+from assess.facts import UnitFacts
+from assess.rubric.program import Check, CompiledRule, Program
+
+Matched = tuple[Check, ...] | None
+"""The checks of a rule that hold, or None when a fact the rule needs is missing."""
+RuleEval = Callable[[Mapping[str, Any]], Matched]
+
+_NONE: tuple[Check, ...] = ()
+
+
+def compile_program(program: Program) -> tuple[RuleEval, ...]:
+    """One evaluator per rule of the program, in the program's order."""
+    return tuple(compile_rule(rule) for rule in program.rules)
+
+
+def compile_rule(rule: CompiledRule) -> RuleEval:
+    """The rule's checks as one closure (see the module's docstring)."""
+    checks = tuple(c for c in rule.checks if c.kind != "missing")
+    answer = _answer(checks)
+    if not any(c.kind == "missing" for c in rule.checks):
+        return answer
+    required = rule.required
+    if len(required) == 1:
+        path = required[0]
+
+        def one(env: Mapping[str, Any]) -> Matched:
+            return None if path not in env else answer(env)
+        return one
+    needed = frozenset(required)
+
+    def several(env: Mapping[str, Any]) -> Matched:
+        return None if not env.keys() >= needed else answer(env)
+    return several
+
+
+def _answer(checks: tuple[Check, ...]) -> RuleEval:
+    """The checks that hold, in the rule's order."""
+    if len(checks) == 1:
+        only = checks[0]
+        test, held = only.native, (only,)
+        return lambda env: held if test(env) else _NONE
+    return lambda env: tuple(c for c in checks if c.native(env))
+
+
+_Tree = tuple[tuple[str, str, "_Tree"], ...]
+"""Per attribute to read: its name, its fact path and what to read under it."""
+
+
+def needed_paths(program: Program) -> list[str]:
+    """Every fact path the program's checks, quantities and terms can read."""
+    paths = dict.fromkeys(program.keys)
+    for rule in program.rules:
+        paths.update(dict.fromkeys(rule.required))
+        paths.update(dict.fromkeys(rule.reads))
+    for term in program.terms:
+        paths.update(dict.fromkeys(term.paths))
+    return list(paths)
+
+
+class Reader:
+    """The flat facts at the given paths only (and the sections above them), each value as
+    :func:`~assess.engines.base.flatten` gives it: what deciding reads, without the rest."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        root: dict[str, Any] = {}
+        for path in paths:
+            node = root
+            for part in path.split("."):
+                node = node.setdefault(part, {})
+        self._tree = _freeze(root, "")
+
+    def read(self, facts: UnitFacts) -> dict[str, Any]:
+        env: dict[str, Any] = {}
+        _read(facts, self._tree, env)
+        return env
+
+
+def _freeze(node: dict[str, Any], prefix: str) -> _Tree:
+    return tuple((key, prefix + key, _freeze(sub, prefix + key + ".")) for key, sub in node.items())
+
+
+_SCALARS = frozenset({bool, int, float, str})
+
+
+def _read(model: BaseModel, tree: _Tree, env: dict[str, Any]) -> None:
+    values = model.__dict__
+    for key, path, under in tree:
+        value = values.get(key)
+        if value is None:
+            continue
+        if value.__class__ in _SCALARS:  # most facts: tested first
+            env[path] = value
+        elif isinstance(value, BaseModel):
+            env[path] = True
+            if under:
+                _read(value, under, env)
+        elif isinstance(value, list):
+            env[path] = [dump(item) for item in value]
+        elif isinstance(value, dict):
+            env[path] = True
+            flatten_dict(dump(value), path + ".", env)
+        else:
+            env[path] = value

@@ -1,0 +1,345 @@
+"""Deciding and totalling a unit without the ledger's records: the path ranking takes.
+
+:func:`assess.scoring.ledger.decide` asks :func:`decide` first. It decides every rule as
+the :class:`~assess.scoring.ledger.Ledger` does with ``explain=False`` (the same order,
+outcomes, amounts, stakes and grade findings), from a plan made once per ruleset and
+engine: per rule what its spec says, read once, and with the native engine the rule's
+compiled evaluator (:mod:`assess.engines.compiled`), which answers the rule's checks
+without the engine's set of names. Other engines answer as usual and their answers are
+read per rule. The totals are worked out as :mod:`assess.scoring.totals` works them out, in
+hundredths, and the frozen subtotal records that many units share (a category's, a
+pillar's, a capped deduction's) are made once. The flat facts read are only those the
+rules read (:func:`read`); the full assessment, asked for, is the ledger's, over them all.
+
+Only what is common is taken here: a unit with no office record or review decision
+among its sources (what ``assess rank`` and ``score_many`` merge a unit alone into). A
+unit with them, and a unit the ledger would refuse (office data missing in 终评,
+adjustments that do not apply), returns None and the ledger decides it, so that its
+errors are the ledger's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from assess.engines import Engine, flatten
+from assess.engines.compiled import Reader, RuleEval, compile_rule, needed_paths
+from assess.facts import DOCUMENTED, Adjustment, UnitFacts
+from assess.points import cents
+from assess.rubric.forms.base import CentsFn
+from assess.rubric.program import Check, CompiledRule
+from assess.rubric.spec import PILLARS, FormUse
+from assess.ruleset import Ruleset
+from assess.scoring.assessment import (
+    Assessment,
+    CategoryScore,
+    GradeFinding,
+    JsonValue,
+    Phase,
+    PillarScore,
+    SubmissionFlag,
+    UnitRef,
+)
+from assess.scoring.pillars import pillar_layout
+from assess.scoring.records import record
+from assess.scoring.totals import Capped, Decision
+from assess.sources import Merged
+
+_UNEXPLAINED: dict[str, JsonValue] = {}
+_SHARED_MAX = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    """One rule as deciding needs it, read once from its spec."""
+
+    rule: CompiledRule
+    id: str
+    kind: str
+    category: str | None
+    pillar: str
+    item: str
+    owner: str
+    required: tuple[str, ...]
+    cents: int
+    skips: bool
+    """A missing fact of the unit's own skips the rule (rather than deduct it)."""
+    use: FormUse | None
+    evaluate: RuleEval | None
+    """The compiled evaluator (native engine), or None to read the engine's answers."""
+    missing: str
+    checks: tuple[Check, ...]
+    finding: GradeFinding | None
+    """A veto's or 否优项's finding, unexplained: the same for every unit it holds for."""
+    amount: CentsFn | None
+    """The form's amount in hundredths alone, where the form offers it."""
+
+
+class _Plan:
+    def __init__(self, ruleset: Ruleset, compiled: bool) -> None:
+        spec = ruleset.spec
+        rules = []
+        for rule in ruleset.program.rules:
+            s = rule.spec
+            policy = s.if_missing or (spec.if_missing if s.kind == "deduct" else "skip")
+            finding = None
+            if s.kind in ("veto", "no_excellent"):
+                finding = record(GradeFinding, {"rule": s.id, "pillar": s.pillar, "item": s.item, "reason": "",
+                                                "evidence": _UNEXPLAINED, "source": s.source, "status": s.kind})
+            rules.append(_Rule(rule, s.id, s.kind, s.category, s.pillar, s.item, s.source, rule.required,
+                               rule.cents, policy == "skip" or s.kind != "deduct", rule.use,
+                               compile_rule(rule) if compiled else None, rule.missing_check,
+                               tuple(c for c in rule.checks if c.kind != "missing"), finding,
+                               rule.use.form.cents_function(rule.use.value, rule.use.kind, rule)
+                               if rule.use is not None else None))
+        self.rules = tuple(rules)
+        self.reader = Reader([*needed_paths(ruleset.program), *DOCUMENTED])
+        program = ruleset.program
+        self.spec = spec
+        self.categories = tuple((c.id, c.name, cents) for c, cents in
+                                zip(spec.categories, program.category_cents.values(), strict=True))
+        self.category_cents = program.category_cents
+        self.most = sum(program.category_cents.values())
+        self.bonus_cap = cents(spec.bonus_cap)
+        self.grade_cents = program.grade_cents
+        whole, maximum = pillar_layout(spec)
+        self.pillar_of = {r.id: whole.get(r.category, r.pillar) for r in self.rules if r.category is not None}
+        self.pillar_max = {p: maximum[p] for p in PILLARS if maximum[p]}
+        self.pillars_met = {*self.pillar_max, *self.pillar_of.values()}
+        # Frozen records the same for many units (a category's subtotal, a capped deduction)
+        # are made once and shared; bounded, since a category's subtotals are few.
+        self._shared: dict[tuple[Any, ...], Any] = {}
+
+    def total(self, out: _Decided, facts: UnitFacts, phase: Phase, explained: Callable[[], Assessment]) -> Decision:
+        """Caps, bonus, floor and ceiling and the grades, as :func:`assess.scoring.totals.tally`
+        works them out, and the decision :func:`assess.scoring.totals.decision` makes of them."""
+        category_cents = self.category_cents
+        used = dict.fromkeys(category_cents, 0)
+        pillar_of = self.pillar_of
+        by_pillar: dict[str, int] = dict.fromkeys(self.pillars_met, 0)
+        shared = self._shared
+        if len(shared) > _SHARED_MAX:
+            shared.clear()
+        capped: list[Capped] = []
+        for r, raw in out.deductions:
+            points = raw if raw <= r.cents else r.cents
+            category = r.category
+            assert category is not None  # a deduction's rule has its category
+            room = category_cents[category] - used[category]
+            if points > room:
+                points = room
+            used[category] += points
+            by_pillar[pillar_of[r.id]] += points
+            key: tuple[Any, ...] = ("deduction", r.id, points)
+            found = shared.get(key)
+            if found is None:
+                found = shared[key] = Capped(r.id, r.item, points)
+            capped.append(found)
+        at_stake = dict.fromkeys(category_cents, 0)
+        bonus_at_stake = 0
+        for kind, category, stake in out.stakes:
+            if kind == "deduct" and category is not None:
+                at_stake[category] += stake
+            elif kind == "bonus":
+                bonus_at_stake += stake
+        cap = self.bonus_cap
+        bonus = 0
+        for r, raw in out.bonuses:
+            points = raw if raw <= r.cents else r.cents
+            if points > cap - bonus:
+                points = cap - bonus
+            bonus += points
+        categories: list[CategoryScore] = []
+        decided = self.most
+        pending = 0
+        for index, (cid, name, most) in enumerate(self.categories):
+            spent = used[cid]
+            held = min(at_stake[cid], most - spent)
+            decided -= spent
+            pending += held
+            key = ("category", index, spent, held)
+            found = shared.get(key)
+            if found is None:
+                found = shared[key] = record(CategoryScore, {
+                    "id": cid, "name": name, "max": most / 100, "score": (most - spent) / 100,
+                    "deducted": spent / 100, "pending": held / 100})
+            categories.append(found)
+        pillars: list[PillarScore] = []
+        for p, most in self.pillar_max.items():
+            spent = by_pillar[p]
+            key = ("pillar", p, spent)
+            found = shared.get(key)
+            if found is None:
+                found = shared[key] = record(PillarScore, {"id": p, "max": most / 100, "deducted": spent / 100,
+                                                           "score": (most - spent) / 100})
+            pillars.append(found)
+        floor = decided - pending + bonus
+        ceiling = decided + min(cap, bonus + bonus_at_stake)
+        spec = self.spec
+        grade = next(name for name, minimum in self.grade_cents if floor >= minimum)
+        if out.vetoes:
+            grade = spec.fail_grade
+        elif out.blocks and grade == spec.top_grade:
+            grade = spec.grades[1].name
+        unit = facts.unit
+        return Decision(
+            record(UnitRef, {"id": unit.id, "name": unit.name, "type": unit.type, "year": unit.year,
+                             "period": unit.period, "parent": unit.parent}),
+            phase, floor / 100, ceiling / 100, (ceiling - floor) / 100, bonus / 100, grade,
+            self.possible(floor, ceiling, out), categories, pillars, capped, out.vetoes, out.blocks, out.missing,
+            facts.self_score,
+            [record(SubmissionFlag, {"code": f.code, "message": f.message, "quote": f.quote})
+             for f in (facts.extraction.flags if facts.extraction else [])], explained)
+
+    def possible(self, floor: int, ceiling: int, out: _Decided) -> list[str]:
+        """As :func:`assess.scoring.totals.grades_possible`."""
+        spec = self.spec
+        if out.vetoes:
+            return [spec.fail_grade]
+        upper = None
+        names: set[str] = set()
+        for name, minimum in self.grade_cents:
+            if (upper is None or floor < upper) and ceiling >= minimum:
+                names.add(name)
+            upper = minimum
+        pending_kinds = {kind for kind, _, _ in out.stakes}
+        top, second = spec.top_grade, spec.grades[1].name
+        if top in names and (out.blocks or "no_excellent" in pending_kinds):
+            names.add(second)
+            if out.blocks:
+                names.discard(top)
+        if "veto" in pending_kinds:
+            names.add(spec.fail_grade)
+        return [g.name for g in spec.grades if g.name in names]
+
+
+_PLANS: WeakKeyDictionary[Engine, _Plan] = WeakKeyDictionary()
+
+
+def _plan(ruleset: Ruleset, engine: Engine) -> _Plan:
+    # One plan per engine object: a ruleset makes each of its engines once.
+    plan = _PLANS.get(engine)
+    if plan is None:
+        plan = _PLANS[engine] = _Plan(ruleset, engine.name == "native")
+    return plan
+
+
+def read(ruleset: Ruleset, engine: Engine, facts: UnitFacts) -> dict[str, Any]:
+    """The flat facts deciding reads. With the native engine (its compiled evaluator), those
+    the program's rules and terms read and the documented lists (an honour's 文号), each as
+    :func:`~assess.engines.base.flatten` has it; another engine is given them all, as the
+    :class:`~assess.engines.Engine` protocol promises."""
+    if engine.name != "native":
+        return flatten(facts)
+    return _plan(ruleset, engine).reader.read(facts)
+
+
+@dataclass(slots=True)
+class _Decided:
+    """A unit's outcomes, in hundredths: what the totals read."""
+
+    adjustments: dict[str, tuple[int, Adjustment]]
+    env: Mapping[str, Any]
+    deductions: list[tuple[_Rule, int]] = field(default_factory=list)
+    bonuses: list[tuple[_Rule, int]] = field(default_factory=list)
+    vetoes: list[GradeFinding] = field(default_factory=list)
+    blocks: list[GradeFinding] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+    stakes: list[tuple[str, str | None, int]] = field(default_factory=list)
+    used_adjustments: set[str] = field(default_factory=set)
+
+    def adjustment(self, rule: str) -> Adjustment | None:
+        """The assessor's pick for a discretionary rule, marked as used (a form asks)."""
+        found = self.adjustments.get(rule)
+        if found is None:
+            return None
+        self.used_adjustments.add(rule)
+        return found[1]
+
+
+def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: Mapping[str, list[Any]],
+           engine: Engine, phase: Phase, provenance: Merged | None,
+           missing_records: str | None,
+           explained: Callable[[frozenset[str] | None], Callable[[], Assessment]]) -> Decision | None:
+    """The unit decided and totalled; None when the ledger must decide it (see the module's
+    docstring). ``explained`` makes the full assessment's builder from the engine's answers
+    (None when the compiled evaluator answered and the engine was not asked)."""
+    if provenance is not None and (any(s.source != "unit" for s in provenance.sources)
+                                   or any(e.status in ("missing", "rejected") for e in provenance.evidence)):
+        return None
+    plan = _plan(ruleset, engine)
+    fired = None if engine.name == "native" else engine.run(env)
+    out = _Decided({a.rule: (i, a) for i, a in enumerate(facts.adjustments or [])}, env)
+    provisional = phase == "provisional"
+    # Merged, a unit's own claim of a fact the office or the review answers settles nothing.
+    untrusted = provenance is not None
+    deductions, stakes = out.deductions, out.stakes
+    for r in plan.rules:
+        evaluate = r.evaluate
+        if evaluate is not None:
+            matched = evaluate(env)
+        elif fired is not None and r.missing in fired:
+            matched = None
+        else:
+            matched = tuple(c for c in r.checks if c.name in fired)  # type: ignore[operator]
+        if matched is None or (untrusted and r.owner != "unit" and r.required):
+            paths = [p for p in r.required if p not in env] if matched is None else []
+            if untrusted and r.owner != "unit":
+                paths += [p for p in r.required if p in env and p not in paths]
+            if r.kind == "bonus" and all(p in claims for p in paths):
+                if provisional:
+                    _claimed_bonus(r.rule, env, claims, out)
+                continue
+            if r.owner == "unit" and r.skips:
+                continue
+            if provisional:
+                stakes.append((r.kind, r.category, r.cents))
+                continue
+            if r.owner == "unit":
+                deductions.append((r, r.cents))
+                for p in paths:
+                    if p not in out.missing:
+                        out.missing.append(p)
+                continue
+            if missing_records == "skip":
+                continue
+            return None  # the ledger names the office's data still to enter
+        if not matched:
+            if claims and provisional:
+                _claimed_bonus(r.rule, env, claims, out)
+            continue
+        if r.finding is not None:
+            (out.vetoes if r.kind == "veto" else out.blocks).append(r.finding)
+            continue
+        if r.amount is not None:
+            cents = r.amount(matched, out)
+        else:
+            use = r.use
+            assert use is not None  # only vetoes and 否优项 have no form
+            cents = use.form.amount(use.value, use.kind, r.rule, list(matched), out).cents
+        if r.kind == "bonus":
+            out.bonuses.append((r, cents))
+            if claims and provisional:
+                _claimed_bonus(r.rule, env, claims, out, cents)
+        elif cents > 0:
+            deductions.append((r, cents))
+    if len(out.used_adjustments) < len(out.adjustments):
+        return None  # the ledger names the adjustments that did not apply
+    return plan.total(out, facts, phase, explained(fired))
+
+
+def _claimed_bonus(rule: CompiledRule, env: Mapping[str, Any], claims: Mapping[str, list[Any]], out: _Decided,
+                   decided: int = 0) -> None:
+    """As :meth:`Ledger.claimed_bonus <assess.scoring.ledger.Ledger.claimed_bonus>`: a bonus some
+    of whose claims lack their document is pending in 初评 for what they would add."""
+    claimed = [p for p in rule.required if p in claims]
+    if not claimed or rule.quantity is None:
+        return
+    full = dict(env)
+    full.update({p: claims[p] for p in claimed})
+    extra = min(round(rule.quantity(full) * 100), rule.cents) - decided
+    if extra > 0:
+        out.stakes.append((rule.spec.kind, rule.spec.category, extra))

@@ -1,0 +1,157 @@
+"""Deciding and totalling without the records (assess.scoring.fast, assess.engines.compiled)
+gives what the full assessment gives: the same totals and grades, the same refusals, and an
+explanation byte for byte the assessment ``score`` builds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from assess import facts
+from assess.engines import durable
+from assess.engines.base import flatten
+from assess.engines.compiled import Reader, compile_program, needed_paths
+from assess.errors import AssessError
+from assess.ruleset import Ruleset, load_ruleset
+from assess.scoring.ledger import decide, score
+from assess.scoring.totals import Decision
+from assess.sources import merge
+from assess.sources.merge import FactSource, _leaves
+
+from .conftest import base_rulesets, fixture_ruleset
+from .strategies import units
+
+RULESETS = {name: load_ruleset(name) for name in base_rulesets()}
+RULESETS["forms"] = load_ruleset(fixture_ruleset("forms"))
+ENGINES = ["native"] + ([] if durable.unavailable_reason() is not None else ["durable"])
+
+
+def _outcome(fn: Any) -> Any:
+    try:
+        return fn()
+    except AssessError as exc:
+        return f"{type(exc).__name__}: {exc.message} {exc.issues}"
+
+
+def _as_decided(full: Any) -> tuple[Any, ...]:
+    return (full.unit, full.phase, full.total, full.ceiling, full.pending_points, full.bonus, full.grade,
+            full.grades_possible, full.categories, full.pillars,
+            [(d.rule, d.item, round(d.points * 100)) for d in full.deductions],
+            [v.rule for v in full.vetoes], [b.rule for b in full.blocks_excellent], full.missing,
+            full.self_score, full.flags)
+
+
+def _decided(found: Decision) -> tuple[Any, ...]:
+    return (found.unit, found.phase, found.total, found.ceiling, found.pending_points, found.bonus, found.grade,
+            found.grades_possible, found.categories, found.pillars,
+            [(d.rule, d.item, d.cents) for d in found.deductions],
+            [v.rule for v in found.vetoes], [b.rule for b in found.blocks_excellent], found.missing,
+            found.self_score, found.flags)
+
+
+@pytest.mark.parametrize("name", sorted(RULESETS))
+def test_a_decision_totals_and_explains_as_the_full_assessment(name: str) -> None:
+    rs = RULESETS[name]
+    checked = [0]
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(units(list(rs.spec.applies_to)))
+    def agree(data: dict[str, Any]) -> None:
+        unit = facts.validate(data)
+        for provenance in (None, merge(unit)):
+            for engine in ENGINES:
+                for phase, policy in (("provisional", None), ("final", "skip"), ("final", None)):
+                    kwargs: dict[str, Any] = {"phase": phase, "provenance": provenance, "missing_records": policy}
+                    full = _outcome(lambda: score(rs, unit, engine, **kwargs))
+                    found = _outcome(lambda: decide(rs, unit, engine, **kwargs))
+                    if isinstance(full, str) or isinstance(found, str):
+                        assert found == full
+                        continue
+                    assert _decided(found) == _as_decided(full)
+                    assert found.assessment().model_dump_json() == full.model_dump_json()
+        checked[0] += 1
+
+    agree()
+    assert checked[0] >= 60
+
+
+@pytest.mark.parametrize("name", sorted(RULESETS))
+def test_the_compiled_evaluator_answers_as_the_native_engine(name: str) -> None:
+    rs = RULESETS[name]
+    native = rs.engine("native")
+    evaluators = compile_program(rs.program)
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(units(list(rs.spec.applies_to)))
+    def agree(data: dict[str, Any]) -> None:
+        env = flatten(facts.validate(data))
+        fired = native.run(env)
+        for rule, evaluate in zip(rs.program.rules, evaluators, strict=True):
+            matched = evaluate(env)
+            if matched is None:
+                assert rule.missing_check in fired
+            else:
+                assert {c.name for c in matched} == {c.name for c in rule.checks if c.name in fired}
+
+    agree()
+
+
+@pytest.mark.parametrize("name", sorted(RULESETS))
+def test_the_reader_gives_the_flat_facts_a_program_reads(name: str) -> None:
+    rs: Ruleset = RULESETS[name]
+    paths = needed_paths(rs.program)
+    reader = Reader(paths)
+
+    @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(units(list(rs.spec.applies_to)))
+    def agree(data: dict[str, Any]) -> None:
+        unit = facts.validate(data)
+        whole, read = flatten(unit), reader.read(unit)
+        assert {k: whole[k] for k in read} == read
+        assert {p for p in paths if p in whole} <= read.keys()
+
+    agree()
+
+
+def _walked(unit: facts.UnitFacts) -> dict[str, Any]:
+    """flatten as it was: a walk of model_dump(exclude_none=True)."""
+    env: dict[str, Any] = {}
+
+    def walk(data: dict[str, Any], prefix: str) -> None:
+        for key, value in data.items():
+            if isinstance(value, dict):
+                env[prefix + key] = True
+                walk(value, prefix + key + ".")
+            else:
+                env[prefix + key] = value
+    walk(unit.model_dump(exclude_none=True), "")
+    return env
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(units())
+def test_flatten_reads_the_models_as_their_dump(data: dict[str, Any]) -> None:
+    unit = facts.validate(data)
+    env = flatten(unit)
+    walked = _walked(unit)
+    assert list(env.items()) == list(walked.items())
+
+
+def test_flatten_keeps_the_extraction_evidence_keyed_by_path() -> None:
+    unit = facts.loads((Path(__file__).resolve().parent.parent / "samples" / "seed-06-department.json")
+                       .read_bytes(), "seed-06")
+    assert list(flatten(unit).items()) == list(_walked(unit).items())
+    assert "extraction.evidence.work.plan.quote" in flatten(unit)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+@given(units())
+def test_a_unit_merged_alone_is_the_source_of_every_fact_it_gave(data: dict[str, Any]) -> None:
+    unit = facts.validate(data)
+    merged = merge(unit, source="u.json")
+    assert merged.facts is unit and not merged.conflicts and not merged.evidence
+    assert merged.sources == tuple(FactSource(path, "unit", "u.json")
+                                   for path in _leaves(unit.model_dump(exclude_none=True)))
