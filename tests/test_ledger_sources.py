@@ -20,6 +20,7 @@ from assess.engines.native import NativeEngine
 from assess.errors import EngineError
 from assess.i18n import set_language
 from assess.ruleset import Ruleset, load_text
+from assess.scoring import fast
 from assess.scoring.assessment import (
     ASSESSMENT_SCHEMA_VERSION,
     Assessment,
@@ -453,10 +454,15 @@ def test_an_engine_failure_names_the_unit(rubric: Ruleset, monkeypatch: pytest.M
     def failing(self: NativeEngine, env: Mapping[str, Any]) -> frozenset[str]:
         raise EngineError("injected fault")
 
+    def failing_decision(*args: Any) -> None:
+        raise EngineError("injected fault")
+
     monkeypatch.setattr(NativeEngine, "run", failing)
     with pytest.raises(EngineError) as caught:
         assess.score(alone(), rubric, engine="native", source="s.json")
     assert caught.value.render() == "s.json: unit S-1: injected fault"
+    # decide answers the native engine's checks through the compiled evaluator (scoring/fast)
+    monkeypatch.setattr(fast, "decide", failing_decision)
     merged = assess.merge_sources(alone())
     with pytest.raises(EngineError) as caught:
         decide(rubric, merged.facts, "native", source="s.json", provenance=merged)
@@ -785,3 +791,68 @@ def test_honours_that_all_carry_their_document_leave_nothing_pending(rubric: Rul
     a = assess.score({**alone(), "honors": [documented]}, load_text(RUBRIC + B_COUNT, "count.yaml"), engine="native")
     assert [(b.rule, b.points) for b in a.bonuses] == [("B-HON", 1), ("B-COUNT", 0.5)]
     assert [p.rule for p in a.pending if p.kind == "bonus"] == []
+
+
+PER_HONOUR = textwrap.dedent("""\
+    id: per-honour
+    title: 按项加分
+    version: "1"
+    applies_to: [township]
+    total: 100
+    bonus_cap: 5
+    grades: [{name: 优秀, min: 90}, {name: 良好, min: 80}, {name: 合格, min: 60}, {name: 不合格, min: 0}]
+    categories:
+      - {id: work, name: 日常工作, max: 100}
+    rules:
+      - id: U-LEAD
+        category: work
+        pillar: 体制
+        item: 成立应急管理领导小组
+        points: 100
+        when: not organization.leadership_group
+        deduct: {fixed: 100}
+        reason: 未成立应急管理领导小组
+        basis: 测试
+      - id: B-EACH
+        kind: bonus
+        pillar: 机制
+        item: 每项表彰加分
+        points: 2
+        award: {per: {count: count(honors), points: 0.5}}
+        reason: 获得表彰{count}项，加{points}分
+        basis: 测试
+      - id: B-ANY
+        kind: bonus
+        pillar: 机制
+        item: 获得表彰
+        points: 1
+        when: count(honors) > 0
+        award: {fixed: 1}
+        reason: 获得表彰，加1分
+        basis: 测试
+    """)
+
+
+@pytest.mark.parametrize("engine", ["native", "durable"])
+@pytest.mark.parametrize(("documented", "undocumented", "bonuses", "pending"), [
+    # one honour with its 文号 earns 0.5 (per) and 1 (fixed); the other, without, would add
+    # one more 0.5 per honour, not 1.5 (its count is 2, not 2 points), and nothing to the fixed 1
+    (1, 1, [("B-EACH", 0.5), ("B-ANY", 1.0)], [("B-EACH", 0.5)]),
+    # no honour documented: the per bonus would give 1.0 for two, the fixed bonus its 1 point
+    (0, 2, [], [("B-EACH", 1.0), ("B-ANY", 1.0)]),
+    # five claimed, none documented: 2.5 by count, held to the rule's 2 points
+    (0, 5, [], [("B-EACH", 2.0), ("B-ANY", 1.0)]),
+])
+def test_provisional_pending_bonus_is_the_rules_own_amount_for_the_claims(
+        engine: str, documented: int, undocumented: int, bonuses: list[tuple[str, float]],
+        pending: list[tuple[str, float]]) -> None:
+    rubric = load_text(PER_HONOUR, "per-honour.yaml")
+    honours = ([{"title": f"先进{i}", "level": "county", "number": f"某〔2026〕{i}号"} for i in range(documented)]
+               + [{"title": f"表彰{i}", "level": "county"} for i in range(undocumented)])
+    unit = {"unit": UNIT, "organization": {"leadership_group": True}, "honors": honours}
+    for a in (assess.score(unit, rubric, engine=engine),
+              decide(rubric, assess.facts.validate(unit), engine=engine).assessment()):
+        assert [(b.rule, b.points) for b in a.bonuses] == bonuses
+        assert [(p.rule, p.points) for p in a.pending] == pending
+        earned = sum(points for _, points in bonuses)
+        assert (a.total, a.ceiling) == (100 + earned, 100 + earned + sum(points for _, points in pending))

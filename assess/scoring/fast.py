@@ -43,6 +43,7 @@ from assess.scoring.assessment import (
     SubmissionFlag,
     UnitRef,
 )
+from assess.scoring.claims import claimed_extra, claimed_paths
 from assess.scoring.pillars import pillar_layout
 from assess.scoring.records import record
 from assess.scoring.totals import Capped, Decision
@@ -335,11 +336,9 @@ def _claimed_bonus(rule: CompiledRule, env: Mapping[str, Any], claims: Mapping[s
                    decided: int = 0) -> None:
     """As :meth:`Ledger.claimed_bonus <assess.scoring.ledger.Ledger.claimed_bonus>`: a bonus some
     of whose claims lack their document is pending in 初评 for what they would add."""
-    claimed = [p for p in rule.required if p in claims]
-    if not claimed or rule.quantity is None:
+    claimed = claimed_paths(rule, claims)
+    if not claimed:
         return
-    full = dict(env)
-    full.update({p: claims[p] for p in claimed})
-    extra = min(round(rule.quantity(full) * 100), rule.cents) - decided
+    extra = claimed_extra(rule, env, claims, claimed, decided)
     if extra > 0:
         out.stakes.append((rule.spec.kind, rule.spec.category, extra))

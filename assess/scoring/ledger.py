@@ -40,6 +40,7 @@ from assess.scoring.assessment import (
     Phase,
     Skipped,
 )
+from assess.scoring.claims import claimed_extra, claimed_paths
 from assess.scoring.records import record
 from assess.scoring.totals import Decision, assemble, decision
 from assess.sources import EvidenceStatus, Merged
@@ -354,12 +355,10 @@ class Ledger:
 
     def claimed_bonus(self, rule: CompiledRule, decided: int = 0) -> None:
         """A bonus some of whose claims lack their document: pending in 初评 for what they would add."""
-        claimed = [p for p in rule.required if p in self.claims]
-        if not claimed or self.phase != "provisional" or rule.quantity is None:
+        claimed = claimed_paths(rule, self.claims)
+        if not claimed or self.phase != "provisional":
             return
-        env = dict(self.env)
-        env.update({p: self.claims[p] for p in claimed})
-        extra = min(round(rule.quantity(env) * 100), rule.cents) - decided
+        extra = claimed_extra(rule, self.env, self.claims, claimed, decided)
         if extra > 0:
             self.pend(rule, claimed, "unit", extra,
                       "请补充佐证材料：" + "、".join(f"{_plain(p)}的文件文号" for p in claimed))
