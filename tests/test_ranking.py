@@ -117,6 +117,28 @@ def test_compare_names_the_rules_that_decide(ruleset: Ruleset) -> None:
     honour = {"title": "省级先进", "level": "provincial", "number": "某应急〔2026〕3号"}
     b = assessed(ruleset, "乙", {"funds": None, "honors": [honour]})  # -22 +3
     result = compare(a, b)
-    assert result.diff == 96 - 81
-    assert [(r.rule, r.effect) for r in result.rules] == [("F-MISS", 22), ("F-PER", -4), ("B-HON", -3)]
-    assert {c.id: c.diff for c in result.categories}["rest"] == 22
+    assert (result.a.name, result.b.name, result.ruleset.id) == ("甲", "乙", ruleset.id)
+    assert (result.total_a, result.total_b, result.diff) == (96, 81, 15)
+    assert (result.grade_a, result.grade_b, result.bonus_diff) == ("优秀", "良好", -3)
+    # 甲 keeps every category but 体制建设 (20 - 4); 乙 loses 22 of 其他's 32
+    assert [c.model_dump() for c in result.categories] == [
+        {"id": "org", "name": "体制建设", "max": 20, "a": 16, "b": 20, "diff": -4},
+        {"id": "plan", "name": "预案体系", "max": 30, "a": 30, "b": 30, "diff": 0},
+        {"id": "mech", "name": "运行机制", "max": 10, "a": 10, "b": 10, "diff": 0},
+        {"id": "cap", "name": "封顶测试", "max": 8, "a": 8, "b": 8, "diff": 0},
+        {"id": "rest", "name": "其他", "max": 32, "a": 32, "b": 10, "diff": 22}]
+    # largest effect first; a deduction counts against its side, a bonus for it
+    assert [r.model_dump() for r in result.rules] == [
+        {"rule": "F-MISS", "item": "应急经费列入预算", "category": "rest", "a": 0, "b": -22, "effect": 22},
+        {"rule": "F-PER", "item": "配备专职人员不少于3名", "category": "org", "a": -4, "b": 0, "effect": -4},
+        {"rule": "B-HON", "item": "获得表彰或经验推广", "category": None, "a": 0, "b": 3, "effect": -3}]
+    assert compare(a, a).rules == [] and compare(a, a).diff == 0
+
+
+def test_compare_refuses_units_scored_under_different_rulesets(ruleset: Ruleset) -> None:
+    other = load_ruleset("township")
+    township_unit = score(other, facts.validate({"unit": {"id": "t", "name": "乙乡", "type": "township"}}), "native")
+    with pytest.raises(AssessError) as caught:
+        compare(assessed(ruleset, "甲"), township_unit)
+    assert caught.value.message == (f"甲 and 乙乡 were scored under different rulesets ({ruleset.id} and township); "
+                                    "compare them under one with --ruleset")
