@@ -98,8 +98,12 @@ def assess(*args: str, cwd: Path, stdin: str = "") -> subprocess.CompletedProces
 def running(folder: Path) -> Iterator[str]:
     """`assess serve` on a free port in ``folder`` (its default database there); the base URL."""
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "assess", "serve", "--port", str(port)], cwd=folder,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # The server's output goes to a file, not a pipe: a pipe nobody reads fills up (64 KB of
+    # warnings, say) and blocks the server mid-request.
+    log = folder / "serve.log"
+    with log.open("w") as out:
+        process = subprocess.Popen([sys.executable, "-m", "assess", "serve", "--port", str(port)], cwd=folder,
+                                   stdout=out, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -109,7 +113,7 @@ def running(folder: Path) -> Iterator[str]:
                 break
             except httpx.TransportError:
                 if process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"the server did not start: {process.stdout.read() if process.stdout else ''}")
+                    raise AssertionError(f"the server did not start: {log.read_text()}")
                 time.sleep(0.2)
         yield base
     finally:
