@@ -856,3 +856,42 @@ def test_provisional_pending_bonus_is_the_rules_own_amount_for_the_claims(
         assert [(p.rule, p.points) for p in a.pending] == pending
         earned = sum(points for _, points in bonuses)
         assert (a.total, a.ceiling) == (100 + earned, 100 + earned + sum(points for _, points in pending))
+
+
+TWO_HONOURS = PER_HONOUR + """\
+  - id: B-TWO
+    kind: bonus
+    pillar: 机制
+    item: 获得两项以上表彰
+    points: 1
+    when: count(honors) >= 2
+    award: {fixed: 1}
+    reason: 获得两项以上表彰，加1分
+    basis: 测试
+"""
+
+
+@pytest.mark.parametrize("engine", ["native", "durable"])
+@pytest.mark.parametrize(("documented", "undocumented", "earned", "pending"), [
+    # one claim alone would make one honour, not the two B-TWO asks for: nothing pending for it
+    (0, 1, [], [("B-EACH", 0.5), ("B-ANY", 1.0)]),
+    # one documented and one claimed would make two: B-TWO's 1 point is pending
+    (1, 1, [("B-EACH", 0.5), ("B-ANY", 1.0)], [("B-EACH", 0.5), ("B-TWO", 1.0)]),
+    # two documented earn it; nothing is pending
+    (2, 0, [("B-EACH", 1.0), ("B-ANY", 1.0), ("B-TWO", 1.0)], []),
+])
+def test_provisional_pending_bonus_only_when_the_claims_would_meet_its_condition(
+        engine: str, documented: int, undocumented: int, earned: list[tuple[str, float]],
+        pending: list[tuple[str, float]]) -> None:
+    rubric = load_text(TWO_HONOURS, "two-honours.yaml")
+    honours = ([{"title": f"先进{i}", "level": "county", "number": f"某〔2026〕{i}号"} for i in range(documented)]
+               + [{"title": f"表彰{i}", "level": "county"} for i in range(undocumented)])
+    unit = {"unit": UNIT, "organization": {"leadership_group": True}, "honors": honours}
+    total = 100 + sum(points for _, points in earned)
+    ceiling = total + sum(points for _, points in pending)
+    d = decide(rubric, assess.facts.validate(unit), engine=engine)
+    assert (d.total, d.ceiling) == (total, ceiling)
+    for a in (assess.score(unit, rubric, engine=engine), d.assessment()):
+        assert [(b.rule, b.points) for b in a.bonuses] == earned
+        assert [(p.rule, p.points) for p in a.pending] == pending
+        assert (a.total, a.ceiling) == (total, ceiling)
