@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 import assess
 from assess.engines import flatten
+from assess.engines.durable import DurableEngine
 from assess.engines.native import NativeEngine
 from assess.errors import EngineError
 from assess.i18n import set_language
@@ -469,6 +470,41 @@ def test_an_engine_failure_names_the_unit(rubric: Ruleset, monkeypatch: pytest.M
     assert caught.value.render() == "s.json: unit S-1: injected fault"
 
 
+def test_an_engine_failure_while_explaining_a_decided_unit_names_the_unit(
+        rubric: Ruleset, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Deciding answers the native engine's checks through the compiled evaluator; the engine
+    itself first runs when the assessment is asked for, and its failure is the unit's."""
+    def failing(self: NativeEngine, env: Mapping[str, Any]) -> frozenset[str]:
+        raise EngineError("injected fault")
+
+    monkeypatch.setattr(NativeEngine, "run", failing)
+    d = decide(rubric, assess.facts.validate(alone()), "native", source="s.json")
+    assert d.total == 84
+    with pytest.raises(EngineError) as caught:
+        d.assessment()
+    assert caught.value.render() == "s.json: unit S-1: injected fault"
+
+
+@pytest.mark.parametrize("office", [False, True])
+def test_explaining_a_decided_unit_reuses_the_engines_answers(rubric: Ruleset, monkeypatch: pytest.MonkeyPatch,
+                                                              office: bool) -> None:
+    """durable-rules is asked once per unit, whether the fast path or the ledger decided it
+    (the office's records send the unit to the ledger)."""
+    asked: list[int] = []
+    run = DurableEngine.run
+
+    def counted(self: DurableEngine, env: Mapping[str, Any]) -> frozenset[str]:
+        asked.append(1)
+        return run(self, env)
+
+    monkeypatch.setattr(DurableEngine, "run", counted)
+    extra = {"records": records(**{"tasks.assigned": 1, "tasks.completed": 1})} if office else {}
+    merged = assess.merge_sources(alone(), **extra)
+    d = decide(rubric, merged.facts, "durable", provenance=merged)
+    assert d.assessment().total == d.total == (87 if office else 84)
+    assert len(asked) == 1
+
+
 def test_the_reviews_pick_in_a_range_stands_over_the_units_and_is_listed_as_a_conflict(forms: Ruleset) -> None:
     """F-RANGE (1-5 after a general incident): the unit wrote 4, the team picked 2."""
     unit = {"unit": UNIT, "incidents": {"general": 1},
@@ -895,3 +931,34 @@ def test_provisional_pending_bonus_only_when_the_claims_would_meet_its_condition
         assert [(b.rule, b.points) for b in a.bonuses] == earned
         assert [(p.rule, p.points) for p in a.pending] == pending
         assert (a.total, a.ceiling) == (total, ceiling)
+
+
+def test_decide_with_the_offices_records_in_provisional_keeps_the_units_claim_pending(rubric: Ruleset) -> None:
+    """The unit alone() with the office's records (1 task of 1 done, no accident, no missed
+    report): U-LEAD 4 deducted; pending U-FUND 6 (10 - 4 left in 体制建设), R-ABS 3 and the
+    claimed provincial honour's 3. Floor 100 - 4 - 6 - 3 = 87, ceiling 100 - 4 + 3 = 99."""
+    office = records(**{"tasks.assigned": 1, "tasks.completed": 1, "incidents.major_responsible": 0,
+                        "reporting.missed": 0})
+    merged = assess.merge_sources(alone(), records=office)
+    d = decide(rubric, merged.facts, "native", provenance=merged)
+    assert (d.total, d.ceiling, d.pending_points, d.bonus) == (87, 99, 12, 0)
+    assert (d.grade, d.grades_possible) == ("良好", ["优秀", "良好"])
+    full = d.assessment()
+    assert [(p.rule, p.points) for p in full.pending] == [("U-FUND", 8), ("R-ABS", 3), ("B-HON", 3)]
+    assert (full.total, full.ceiling) == (87, 99)
+
+
+@pytest.mark.parametrize("phase", ["provisional", "final"])
+def test_decide_counts_an_honour_in_the_offices_records_without_a_document(rubric: Ruleset, phase: str) -> None:
+    """As test_an_honour_in_the_offices_records_needs_no_document, through decide(): CHECKED
+    without its own honours, the office's tasks 1 of 1: U-SHEL 2 deducted, B-HON 3 from the
+    office, and R-ABS (the review's) skipped in 终评 (100 - 2 + 3 = 101) or pending 3 in 初评
+    (its floor 101 - 3 = 98)."""
+    office = records(**{"honors": [HONOUR], "tasks.assigned": 1, "tasks.completed": 1,
+                        "incidents.major_responsible": 0, "reporting.missed": 0})
+    merged = assess.merge_sources({**CHECKED, "honors": None}, records=office)
+    d = decide(rubric, merged.facts, "native", phase=phase, provenance=merged, missing_records="skip")
+    assert (d.total, d.bonus) == (101 if phase == "final" else 98, 3)
+    full = d.assessment()
+    assert [(b.rule, b.points, b.source) for b in full.bonuses] == [("B-HON", 3, "office")]
+    assert [p.rule for p in full.pending] == ([] if phase == "final" else ["R-ABS"])

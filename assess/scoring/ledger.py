@@ -88,7 +88,9 @@ def score(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable", source: s
           missing_records: MissingRecords | None = None) -> Assessment:
     """Score one unit's facts in a phase; raises FactsError for adjustments that do not fit
     and, in 终评, for office or review data still missing (unless ``missing_records``)."""
-    env, claims, chosen = _prepare(ruleset, facts, source, provenance, engine)
+    _admit(ruleset, facts, source)
+    env, claims = _flat(facts, provenance)
+    chosen = ruleset.engine(engine)
     with _named(facts, source):
         fired = chosen.run(env)
         ledger = Ledger(ruleset, facts, env, fired, source, phase, provenance, missing_records, claims)
@@ -105,7 +107,7 @@ def decide(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable", source: 
 
     def explainer(fired: frozenset[str] | None) -> Callable[[], Assessment]:
         def explained() -> Assessment:
-            whole, claims, _ = _prepare(ruleset, facts, source, provenance, engine)
+            whole, claims = _flat(facts, provenance)
             with _named(facts, source):
                 answers = fired if fired is not None else chosen.run(whole)
                 full = Ledger(ruleset, facts, whole, answers, source, phase, provenance, missing_records, claims)
@@ -119,7 +121,7 @@ def decide(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable", source: 
                             missing_records, explainer)
         if quick is not None:
             return quick
-        env, claims, _ = _prepare(ruleset, facts, source, provenance, engine)
+        env, claims = _flat(facts, provenance)
         fired = chosen.run(env)
         ledger = Ledger(ruleset, facts, env, fired, source, phase, provenance, missing_records, claims,
                         explain=False)
@@ -127,13 +129,10 @@ def decide(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable", source: 
     return decision(ledger, explainer(fired))
 
 
-def _prepare(ruleset: Ruleset, facts: UnitFacts, source: str, provenance: Provenance | None,
-             engine: str) -> tuple[dict[str, Any], dict[str, list[Any]], Engine]:
-    """The checks before scoring, the flat facts, the claims taken out of them and the engine."""
-    _admit(ruleset, facts, source)
+def _flat(facts: UnitFacts, provenance: Provenance | None) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """The flat facts of an admitted unit and the claims taken out of them."""
     env = flatten(facts)
-    claims = _undocumented(env, provenance)
-    return env, claims, ruleset.engine(engine)
+    return env, _undocumented(env, provenance)
 
 
 def _admit(ruleset: Ruleset, facts: UnitFacts, source: str) -> None:
