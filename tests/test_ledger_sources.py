@@ -866,60 +866,37 @@ PER_HONOUR = textwrap.dedent("""\
         award: {fixed: 1}
         reason: 获得表彰，加1分
         basis: 测试
+      - id: B-TWO
+        kind: bonus
+        pillar: 机制
+        item: 获得两项以上表彰
+        points: 1
+        when: count(honors) >= 2
+        award: {fixed: 1}
+        reason: 获得两项以上表彰，加1分
+        basis: 测试
     """)
 
 
 @pytest.mark.parametrize("engine", ["native", "durable"])
-@pytest.mark.parametrize(("documented", "undocumented", "bonuses", "pending"), [
-    # one honour with its 文号 earns 0.5 (per) and 1 (fixed); the other, without, would add
-    # one more 0.5 per honour, not 1.5 (its count is 2, not 2 points), and nothing to the fixed 1
-    (1, 1, [("B-EACH", 0.5), ("B-ANY", 1.0)], [("B-EACH", 0.5)]),
-    # no honour documented: the per bonus would give 1.0 for two, the fixed bonus its 1 point
-    (0, 2, [], [("B-EACH", 1.0), ("B-ANY", 1.0)]),
-    # five claimed, none documented: 2.5 by count, held to the rule's 2 points
-    (0, 5, [], [("B-EACH", 2.0), ("B-ANY", 1.0)]),
-])
-def test_provisional_pending_bonus_is_the_rules_own_amount_for_the_claims(
-        engine: str, documented: int, undocumented: int, bonuses: list[tuple[str, float]],
-        pending: list[tuple[str, float]]) -> None:
-    rubric = load_text(PER_HONOUR, "per-honour.yaml")
-    honours = ([{"title": f"先进{i}", "level": "county", "number": f"某〔2026〕{i}号"} for i in range(documented)]
-               + [{"title": f"表彰{i}", "level": "county"} for i in range(undocumented)])
-    unit = {"unit": UNIT, "organization": {"leadership_group": True}, "honors": honours}
-    for a in (assess.score(unit, rubric, engine=engine),
-              decide(rubric, assess.facts.validate(unit), engine=engine).assessment()):
-        assert [(b.rule, b.points) for b in a.bonuses] == bonuses
-        assert [(p.rule, p.points) for p in a.pending] == pending
-        earned = sum(points for _, points in bonuses)
-        assert (a.total, a.ceiling) == (100 + earned, 100 + earned + sum(points for _, points in pending))
-
-
-TWO_HONOURS = PER_HONOUR + """\
-  - id: B-TWO
-    kind: bonus
-    pillar: 机制
-    item: 获得两项以上表彰
-    points: 1
-    when: count(honors) >= 2
-    award: {fixed: 1}
-    reason: 获得两项以上表彰，加1分
-    basis: 测试
-"""
-
-
-@pytest.mark.parametrize("engine", ["native", "durable"])
 @pytest.mark.parametrize(("documented", "undocumented", "earned", "pending"), [
-    # one claim alone would make one honour, not the two B-TWO asks for: nothing pending for it
+    # one claim alone: 0.5 per honour, B-ANY's 1 point; not B-TWO, whose two honours it does not make
     (0, 1, [], [("B-EACH", 0.5), ("B-ANY", 1.0)]),
-    # one documented and one claimed would make two: B-TWO's 1 point is pending
+    # one honour with its 文号 earns 0.5 (per) and 1 (fixed); the other, without, would add
+    # one more 0.5 per honour, not 1.5 (its count is 2, not 2 points), nothing to the fixed 1,
+    # and B-TWO's 1 point, the two honours making its condition
     (1, 1, [("B-EACH", 0.5), ("B-ANY", 1.0)], [("B-EACH", 0.5), ("B-TWO", 1.0)]),
-    # two documented earn it; nothing is pending
+    # no honour documented: the per bonus would give 1.0 for two, the fixed bonuses their 1 point
+    (0, 2, [], [("B-EACH", 1.0), ("B-ANY", 1.0), ("B-TWO", 1.0)]),
+    # five claimed, none documented: 2.5 by count, held to the rule's 2 points
+    (0, 5, [], [("B-EACH", 2.0), ("B-ANY", 1.0), ("B-TWO", 1.0)]),
+    # two documented earn all three; nothing is pending
     (2, 0, [("B-EACH", 1.0), ("B-ANY", 1.0), ("B-TWO", 1.0)], []),
 ])
-def test_provisional_pending_bonus_only_when_the_claims_would_meet_its_condition(
+def test_provisional_pending_bonus_is_the_rules_own_amount_for_the_claims(
         engine: str, documented: int, undocumented: int, earned: list[tuple[str, float]],
         pending: list[tuple[str, float]]) -> None:
-    rubric = load_text(TWO_HONOURS, "two-honours.yaml")
+    rubric = load_text(PER_HONOUR, "per-honour.yaml")
     honours = ([{"title": f"先进{i}", "level": "county", "number": f"某〔2026〕{i}号"} for i in range(documented)]
                + [{"title": f"表彰{i}", "level": "county"} for i in range(undocumented)])
     unit = {"unit": UNIT, "organization": {"leadership_group": True}, "honors": honours}
