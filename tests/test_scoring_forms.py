@@ -7,14 +7,23 @@ from typing import Any
 import pytest
 
 from assess import facts
-from assess.errors import FactsError
-from assess.ruleset import Ruleset
+from assess.engines.native import NativeEngine
+from assess.errors import EngineError, FactsError
+from assess.ruleset import Ruleset, load_ruleset, load_text
 from assess.scoring.ledger import score
 
-from .conftest import load_cases, patched
+from .conftest import fixture_ruleset, load_cases, patched
 
 CASES = load_cases("forms")
 ENGINES = ["durable", "native"]
+HONOURS = "honors: {national: 5, provincial: 3, municipal: 1}"  # B-HON's award in the forms fixture
+
+
+def forms_edited(written: str, instead: str) -> Ruleset:
+    """The forms fixture with one passage of its YAML, which must be there, written otherwise."""
+    text = fixture_ruleset("forms").read_text(encoding="utf-8")
+    assert written in text
+    return load_text(text.replace(written, instead), "forms.yaml")
 
 
 def _facts(case: dict[str, Any]) -> facts.UnitFacts:
@@ -101,9 +110,6 @@ def test_self_score_difference_is_reported(forms: Ruleset) -> None:
 
 
 def test_unit_type_outside_the_ruleset_is_refused(forms: Ruleset) -> None:
-    from assess.ruleset import load_ruleset
-
-    from .conftest import fixture_ruleset
     with load_ruleset(fixture_ruleset("forms")) as rs:
         unit = facts.validate({"unit": {"id": "x", "name": "某局", "type": "department"}})
         assert score(rs, unit, "native").unit.type == "department"
@@ -116,17 +122,10 @@ def test_unit_type_outside_the_ruleset_is_refused(forms: Ruleset) -> None:
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_honour_evidence_lists_the_levels_from_the_highest_down(engine: str) -> None:
-    from assess.ruleset import load_text
-
-    from .conftest import fixture_ruleset
-    written = "honors: {national: 5, provincial: 3, municipal: 1}"
-    text = fixture_ruleset("forms").read_text(encoding="utf-8")
-    assert written in text
-    text = text.replace(written, "honors: {municipal: 0.5, national: 5, provincial: 2.5}")
     unit = facts.validate(patched(CASES["baseline"], {"honors": [
         {"title": "省级先进集体", "level": "provincial", "number": "某应急〔2026〕1号"},
         {"title": "市级平安单位", "level": "municipal", "number": "某应急〔2026〕4号"}]}))
-    with load_text(text, "forms.yaml") as ruleset:
+    with forms_edited(HONOURS, "honors: {municipal: 0.5, national: 5, provincial: 2.5}") as ruleset:
         bonus = next(b for b in score(ruleset, unit, engine, phase="final").bonuses if b.rule == "B-HON")
     assert bonus.points == 3          # 2.5 + 0.5
     assert bonus.evidence == {"honors": ["市级平安单位（市级）", "省级先进集体（省级）"],
@@ -137,15 +136,9 @@ def test_honour_evidence_lists_the_levels_from_the_highest_down(engine: str) -> 
 @pytest.mark.parametrize(("drilled", "points", "tier"), [(3, 0.5, 0), (2, 1, 1), (1, 4, 2), (0, 6, 3)])
 def test_every_tier_deducts_even_the_top_one_and_a_fraction_of_a_point(
         engine: str, drilled: int, points: float, tier: int) -> None:
-    from assess.ruleset import load_text
-
-    from .conftest import fixture_ruleset
-    written = "- {min: 60, points: 0}\n          - {min: 40, points: 2}"
-    text = fixture_ruleset("forms").read_text(encoding="utf-8")
-    assert written in text
-    text = text.replace(written, "- {min: 60, points: 0.5}\n          - {min: 40, points: 1}")
     unit = facts.validate(patched(CASES["baseline"], {"plans": {"special": 5, "special_drilled": drilled}}))
-    with load_text(text, "forms.yaml") as ruleset:
+    with forms_edited("- {min: 60, points: 0}\n          - {min: 40, points: 2}",
+                      "- {min: 60, points: 0.5}\n          - {min: 40, points: 1}") as ruleset:
         result = score(ruleset, unit, engine, phase="final")
     # 60 % and above 0.5; 40 % to 60 % 1; 20 % to 40 % 4; below 20 % 6
     assert [(d.rule, d.points, d.tier) for d in result.deductions] == [("F-TIER", points, tier)]
@@ -155,9 +148,6 @@ def test_every_tier_deducts_even_the_top_one_and_a_fraction_of_a_point(
 @pytest.mark.parametrize("extra_tiers", [1, 2])
 def test_an_engine_placing_a_value_in_several_tiers_is_an_engine_error(
         forms: Ruleset, monkeypatch: pytest.MonkeyPatch, extra_tiers: int) -> None:
-    from assess.engines.native import NativeEngine
-    from assess.errors import EngineError
-
     rule = next(r for r in forms.program.rules if r.id == "F-TIER")
     tiers = [c.name for c in rule.checks if c.kind == "tier"]   # the tiers that deduct: 1, 2 and 3
     run = NativeEngine.run
@@ -173,18 +163,12 @@ def test_an_engine_placing_a_value_in_several_tiers_is_an_engine_error(
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_two_honours_rules_each_count_by_their_own_levels(engine: str) -> None:
-    from assess.ruleset import load_text
-
-    from .conftest import fixture_ruleset
-    text = fixture_ruleset("forms").read_text(encoding="utf-8")
     before = "  - id: B-FIX\n"
-    assert before in text
-    text = text.replace(before, "  - id: B-NAT\n    kind: bonus\n    pillar: 机制\n    item: 国家级表彰\n"
-                                "    points: 1\n    award:\n      honors: {national: 1}\n"
-                                "    reason: 获得国家级表彰\n    basis: 测试\n" + before)
     unit = facts.validate(patched(CASES["baseline"], {"honors": [
         {"title": "省级先进集体", "level": "provincial", "number": "某应急〔2026〕1号"}]}))
-    with load_text(text, "forms.yaml") as ruleset:
+    with forms_edited(before, "  - id: B-NAT\n    kind: bonus\n    pillar: 机制\n    item: 国家级表彰\n"
+                              "    points: 1\n    award:\n      honors: {national: 1}\n"
+                              "    reason: 获得国家级表彰\n    basis: 测试\n" + before) as ruleset:
         result = score(ruleset, unit, engine, phase="final")
     # a provincial honour: B-HON's 3 points; B-NAT lists only national honours and passes
     assert {b.rule: b.points for b in result.bonuses} == {"B-HON": 3}
@@ -193,16 +177,10 @@ def test_two_honours_rules_each_count_by_their_own_levels(engine: str) -> None:
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_honour_evidence_keeps_what_the_rules_condition_read(engine: str) -> None:
-    from assess.ruleset import load_text
-
-    from .conftest import fixture_ruleset
-    written = "    award:\n      honors: {national: 5, provincial: 3, municipal: 1}"
-    text = fixture_ruleset("forms").read_text(encoding="utf-8")
-    assert written in text
-    text = text.replace(written, "    when: organization.leadership_group\n" + written)
+    award = "    award:\n      " + HONOURS
     unit = facts.validate(patched(CASES["baseline"], {"honors": [
         {"title": "省级先进集体", "level": "provincial", "number": "某应急〔2026〕1号"}]}))
-    with load_text(text, "forms.yaml") as ruleset:
+    with forms_edited(award, "    when: organization.leadership_group\n" + award) as ruleset:
         bonus = next(b for b in score(ruleset, unit, engine, phase="final").bonuses if b.rule == "B-HON")
     assert bonus.evidence == {"organization.leadership_group": True, "honors": ["省级先进集体（省级）"],
                               "honor_points(national=5, provincial=3, municipal=1)": 3}
@@ -210,16 +188,9 @@ def test_honour_evidence_keeps_what_the_rules_condition_read(engine: str) -> Non
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_an_honour_worth_one_hundredth_of_a_point_counts(engine: str) -> None:
-    from assess.ruleset import load_text
-
-    from .conftest import fixture_ruleset
-    written = "honors: {national: 5, provincial: 3, municipal: 1}"
-    text = fixture_ruleset("forms").read_text(encoding="utf-8")
-    assert written in text
-    text = text.replace(written, "honors: {national: 5, provincial: 3, municipal: 0.01}")
     unit = facts.validate(patched(CASES["baseline"], {"honors": [
         {"title": "市级平安单位", "level": "municipal", "number": "某应急〔2026〕4号"}]}))
-    with load_text(text, "forms.yaml") as ruleset:
+    with forms_edited(HONOURS, "honors: {national: 5, provincial: 3, municipal: 0.01}") as ruleset:
         result = score(ruleset, unit, engine, phase="final")
     assert {b.rule: b.points for b in result.bonuses} == {"B-HON": 0.01}
     assert result.total == 100.01
