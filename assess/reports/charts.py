@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assess.ranking import Table
@@ -19,8 +20,11 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 # The first font found wins; Noto Sans CJK comes with Debian's fonts-noto-cjk.
-_FONTS = ["Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Zen Hei", "SimHei",
-          "Microsoft YaHei", "DejaVu Sans"]
+_CHINESE = ["Noto Sans CJK SC", "Noto Sans CJK JP", "Source Han Sans SC", "WenQuanYi Zen Hei", "SimHei",
+            "Microsoft YaHei"]
+_FONTS = [*_CHINESE, "DejaVu Sans"]
+# How the files of those fonts are named, to find them when matplotlib's list lacks them.
+_CHINESE_FILES = ("notosanscjk", "sourcehansans", "wqy-zenhei", "simhei", "msyh")
 _COLOUR = "#3c6e9f"
 _OTHER = "#d98c3a"
 
@@ -90,9 +94,27 @@ def _wrap(label: str, width: int = 5) -> str:
     return "\n".join(label[i:i + width] for i in range(0, len(label), width))
 
 
+def _chinese_font_known() -> None:
+    """matplotlib keeps its list of the system's fonts in a per-user cache and never rebuilds
+    it: made before a Chinese font was installed, it lists none, and every character would be
+    drawn as an empty box. The Chinese fonts installed since are added to the list in memory."""
+    from matplotlib import font_manager
+
+    manager = font_manager.fontManager
+    if any(font.name in _CHINESE for font in manager.ttflist):
+        return
+    for path in font_manager.findSystemFonts():
+        if any(mark in Path(path).name.lower() for mark in _CHINESE_FILES):
+            try:
+                manager.addfont(path)
+            except (OSError, RuntimeError, ValueError):  # a file FreeType cannot read is not a font to use
+                continue
+
+
 def _render(charts: Sequence[Bars], kind: str, width: float, height: float) -> bytes:
     import matplotlib
 
+    _chinese_font_known()
     with matplotlib.rc_context({"font.family": "sans-serif", "font.sans-serif": _FONTS, "svg.fonttype": "path",
                                 "svg.hashsalt": "assess", "axes.unicode_minus": False}):
         figure = _draw(charts, width, height)
