@@ -85,15 +85,30 @@ class Flag(Section):
     quote: Annotated[str, Field(max_length=2000)] | None = Field(default=None, title="原文")
 
 
+# Python functions, not the builtins dict and list: pydantic reads a default factory's
+# signature, and a builtin's is parsed from its text with the tokenize module, which every
+# start of the command line would otherwise import and compile for these fields.
+def _no_evidence() -> dict[str, ExtractedValue]:
+    return {}
+
+
+def _no_paths() -> list[str]:
+    return []
+
+
+def _no_flags() -> list[Flag]:
+    return []
+
+
 class Extraction(Section):
     """Where drafted facts came from (``assess extract``): provenance, never scored."""
 
     tool: ShortText = Field(title="抽取工具")
     document: ShortText | None = Field(default=None, title="来源文件")
     evidence: Annotated[dict[str, ExtractedValue], Field(max_length=MAX_LIST)] = Field(
-        default_factory=dict, title="证据", description="The text behind each drafted value, by JSON path.")
+        default_factory=_no_evidence, title="证据", description="The text behind each drafted value, by JSON path.")
     unsupported: Annotated[list[str], Field(max_length=MAX_LIST)] = Field(
-        default_factory=list, title="缺少佐证", description="Rubric facts no sentence supports.")
+        default_factory=_no_paths, title="缺少佐证", description="Rubric facts no sentence supports.")
     flags: Annotated[list[Flag], Field(max_length=MAX_LIST)] = Field(
-        default_factory=list, title="审核标记",
+        default_factory=_no_flags, title="审核标记",
         description="Template blanks, half-year periods, shared passages and the like: for a person, never scored.")
