@@ -1,7 +1,6 @@
 """What travels with the facts but is never scored: assessor adjustments, the unit's own
 evidence pointers and self-scores, and where drafted values came from (extraction)."""
 
-from __future__ import annotations
 
 from typing import Annotated, Literal
 
@@ -51,7 +50,7 @@ class EvidenceRef(Section):
     note: Note | None = Field(default=None, title="说明")
 
     @model_validator(mode="after")
-    def _pointed(self) -> EvidenceRef:
+    def _pointed(self) -> "EvidenceRef":
         if (self.path is None) == (self.rule is None):
             raise cross_error("path", _("give exactly one of path (a fact) or rule (a rubric item)"))
         if self.document is None and self.number is None and self.note is None:

@@ -7,7 +7,6 @@ category, deductions that fit their items, and grade bands. Every problem is rep
 at once, each naming the rule and the line.
 """
 
-from __future__ import annotations
 
 import functools
 from collections.abc import Mapping

@@ -5,7 +5,6 @@ and the cap that limited it. ``assess score --format json`` writes this model; i
 Schema is ``assess schema --assessment``.
 """
 
-from __future__ import annotations
 
 from typing import Any, Literal
 

@@ -1,6 +1,5 @@
 """``per``: points for each counted event or shortfall ("每少一次演练扣2分", "每项加1分")."""
 
-from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from fractions import Fraction

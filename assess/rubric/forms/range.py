@@ -1,6 +1,5 @@
 """``range``: a discretionary deduction the assessor picks ("视情况扣1-5分")."""
 
-from __future__ import annotations
 
 from collections.abc import Iterator
 

@@ -5,7 +5,6 @@ fractions is rounded half up to hundredths of a point. The gap is worked out in 
 fractions (:mod:`assess.rubric.exact`), so 11 of 20 is 55 % and 45 whole points short.
 """
 
-from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping

@@ -5,7 +5,6 @@ value below the others. Each band that deducts is one check, so the engines plac
 value in exactly one band.
 """
 
-from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
