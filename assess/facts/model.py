@@ -5,7 +5,8 @@ The building blocks are in :mod:`assess.facts.base`, the sections in
 :mod:`assess.facts.provenance`.
 """
 
-
+# Annotations are not postponed (no `from __future__ import annotations`): pydantic would
+# compile and evaluate each field's annotation text when the models are made, at every start.
 from typing import Annotated
 
 from pydantic import (

@@ -1,7 +1,8 @@
 """What travels with the facts but is never scored: assessor adjustments, the unit's own
 evidence pointers and self-scores, and where drafted values came from (extraction)."""
 
-
+# Annotations are not postponed (no `from __future__ import annotations`): pydantic would
+# compile and evaluate each field's annotation text when the models are made, at every start.
 from typing import Annotated, Literal
 
 from pydantic import (

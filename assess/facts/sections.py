@@ -1,7 +1,7 @@
 """The sections of a unit's facts: one model per part of the rubric's evidence."""
 
-
-
+# Annotations are not postponed (no `from __future__ import annotations`): pydantic would
+# compile and evaluate each field's annotation text when the models are made, at every start.
 import datetime as _dt
 from collections import Counter
 from typing import Annotated, Literal

@@ -7,7 +7,8 @@ category, deductions that fit their items, and grade bands. Every problem is rep
 at once, each naming the rule and the line.
 """
 
-
+# Annotations are not postponed (no `from __future__ import annotations`): pydantic would
+# compile and evaluate each field's annotation text when the models are made, at every start.
 import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
