@@ -8,115 +8,126 @@ shared between threads; close it (or use ``with``) to free durable-rules' memory
 """
 from __future__ import annotations
 
+import gc
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from assess.api import (
-    FactsInput,
-    bundled_rulesets,
-    check_ruleset,
-    compare,
-    diff_rulesets,
-    durable_unavailable_reason,
-    explain_ruleset,
-    extract_draft,
-    facts_reference,
-    intake_template,
-    is_cases_file,
-    load_facts,
-    load_records,
-    load_review,
-    load_summary,
-    merge_sources,
-    parse_facts,
-    rank,
-    read_summary,
-    read_units,
-    records_template,
-    render_assessment,
-    render_cases,
-    render_comparison,
-    render_diff,
-    render_letters,
-    render_ranking,
-    review_sheet,
-    ruleset_for_type,
-    ruleset_of_cases,
-    run_cases,
-    score,
-    score_many,
-    split_summaries,
-    start_workbook,
-    with_shared_passages,
-    with_sources,
-    write_ranking,
-)
-from assess.batch import (
-    Scored,
-    Unit,
-    distinct_units,
-)
-from assess.engines import (
-    ENGINES,
-)
-from assess.errors import (
-    AssessError,
-    EngineError,
-    FactsError,
-    Issue,
-    NoRulesetError,
-    RecordsError,
-    ReviewError,
-    RulesetError,
-    UsageError,
-)
-from assess.facts import (
-    FACTS_SCHEMA_VERSION,
-    UNIT_TYPE_LABELS,
-    UnitFacts,
-    facts_json_schema,
-)
-from assess.inputs import (
-    InputError,
-    read_input,
-)
-from assess.inputs import cap as input_cap
-from assess.reports.formats import (
-    ASSESSMENT_FORMATS,
-    BINARY_FORMATS,
-    RANKING_FORMATS,
-)
-from assess.reports.header import (
-    NoticeHeader,
-    Unranked,
-    load_header,
-    unranked_reason,
-)
-from assess.reports.output import (
-    infer_format,
-    output_target,
-    write_atomically,
-)
-from assess.ruleset import (
-    Ruleset,
-    load_ruleset,
-)
-from assess.scoring.assessment import (
-    ASSESSMENT_SCHEMA_VERSION,
-    Assessment,
-    Bonus,
-    CategoryScore,
-    Conflict,
-    Deduction,
-    GradeFinding,
-    Passed,
-    Pending,
-    Phase,
-    Skipped,
-    assessment_json_schema,
-)
-from assess.sources import Merged
-from assess.version import __version__
+# Importing the package makes some hundred thousand objects and no garbage: the cyclic
+# collector, left on, would walk them again and again (about 1% of `assess score`'s
+# instructions, more with the command line's freeze after it). It is paused while the
+# modules below load and put back as it was.
+_collecting = gc.isenabled()
+gc.disable()
+try:
+    from assess.api import (
+        FactsInput,
+        bundled_rulesets,
+        check_ruleset,
+        compare,
+        diff_rulesets,
+        durable_unavailable_reason,
+        explain_ruleset,
+        extract_draft,
+        facts_reference,
+        intake_template,
+        is_cases_file,
+        load_facts,
+        load_records,
+        load_review,
+        load_summary,
+        merge_sources,
+        parse_facts,
+        rank,
+        read_summary,
+        read_units,
+        records_template,
+        render_assessment,
+        render_cases,
+        render_comparison,
+        render_diff,
+        render_letters,
+        render_ranking,
+        review_sheet,
+        ruleset_for_type,
+        ruleset_of_cases,
+        run_cases,
+        score,
+        score_many,
+        split_summaries,
+        start_workbook,
+        with_shared_passages,
+        with_sources,
+        write_ranking,
+    )
+    from assess.batch import (
+        Scored,
+        Unit,
+        distinct_units,
+    )
+    from assess.engines import (
+        ENGINES,
+    )
+    from assess.errors import (
+        AssessError,
+        EngineError,
+        FactsError,
+        Issue,
+        NoRulesetError,
+        RecordsError,
+        ReviewError,
+        RulesetError,
+        UsageError,
+    )
+    from assess.facts import (
+        FACTS_SCHEMA_VERSION,
+        UNIT_TYPE_LABELS,
+        UnitFacts,
+        facts_json_schema,
+    )
+    from assess.inputs import (
+        InputError,
+        read_input,
+    )
+    from assess.inputs import cap as input_cap
+    from assess.reports.formats import (
+        ASSESSMENT_FORMATS,
+        BINARY_FORMATS,
+        RANKING_FORMATS,
+    )
+    from assess.reports.header import (
+        NoticeHeader,
+        Unranked,
+        load_header,
+        unranked_reason,
+    )
+    from assess.reports.output import (
+        infer_format,
+        output_target,
+        write_atomically,
+    )
+    from assess.ruleset import (
+        Ruleset,
+        load_ruleset,
+    )
+    from assess.scoring.assessment import (
+        ASSESSMENT_SCHEMA_VERSION,
+        Assessment,
+        Bonus,
+        CategoryScore,
+        Conflict,
+        Deduction,
+        GradeFinding,
+        Passed,
+        Pending,
+        Phase,
+        Skipped,
+        assessment_json_schema,
+    )
+    from assess.sources import Merged
+    from assess.version import __version__
+finally:
+    if _collecting:
+        gc.enable()
 
 # Result types of ranking, rubric checks and diffs, and the readers of the office's records
 # and the team's review, load on first use, so that scoring one unit from the command line

@@ -12,6 +12,7 @@ rulesets), imported at the end so that they register on the group.
 from __future__ import annotations
 
 import contextlib
+import gc
 import io
 import math
 import os
@@ -224,6 +225,9 @@ def _terminate(signum: int, frame: object) -> None:
 
 
 def main() -> None:
+    # What is imported by now lives until the process ends: the cyclic collector need not
+    # walk it again at every collection the command makes (5% of `assess score`'s start).
+    gc.freeze()
     signal.signal(signal.SIGTERM, _terminate)
     stdout = sys.stdout
     if isinstance(stdout, io.TextIOWrapper) and stdout.encoding.lower() not in ("utf-8", "utf8"):

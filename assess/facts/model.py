@@ -5,8 +5,8 @@ The building blocks are in :mod:`assess.facts.base`, the sections in
 :mod:`assess.facts.provenance`.
 """
 
-from __future__ import annotations
-
+# Annotations are not postponed (no `from __future__ import annotations`): pydantic would
+# compile and evaluate each field's annotation text when the models are made, at every start.
 from typing import Annotated
 
 from pydantic import (
@@ -115,7 +115,7 @@ class UnitFacts(BaseModel):
         description="Set by assess extract: the text behind each drafted value. Never scored.")
 
     @model_validator(mode="after")
-    def _years(self) -> UnitFacts:
+    def _years(self) -> "UnitFacts":
         if self.unit.year is not None and self.drills:
             for index, drill in enumerate(self.drills):
                 if drill.date is not None and int(drill.date[:4]) != self.unit.year:

@@ -1,8 +1,8 @@
 """What travels with the facts but is never scored: assessor adjustments, the unit's own
 evidence pointers and self-scores, and where drafted values came from (extraction)."""
 
-from __future__ import annotations
-
+# Annotations are not postponed (no `from __future__ import annotations`): pydantic would
+# compile and evaluate each field's annotation text when the models are made, at every start.
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -51,7 +51,7 @@ class EvidenceRef(Section):
     note: Note | None = Field(default=None, title="说明")
 
     @model_validator(mode="after")
-    def _pointed(self) -> EvidenceRef:
+    def _pointed(self) -> "EvidenceRef":
         if (self.path is None) == (self.rule is None):
             raise cross_error("path", _("give exactly one of path (a fact) or rule (a rubric item)"))
         if self.document is None and self.number is None and self.note is None:
@@ -85,15 +85,30 @@ class Flag(Section):
     quote: Annotated[str, Field(max_length=2000)] | None = Field(default=None, title="原文")
 
 
+# Python functions, not the builtins dict and list: pydantic reads a default factory's
+# signature, and a builtin's is parsed from its text with the tokenize module, which every
+# start of the command line would otherwise import and compile for these fields.
+def _no_evidence() -> dict[str, ExtractedValue]:
+    return {}
+
+
+def _no_paths() -> list[str]:
+    return []
+
+
+def _no_flags() -> list[Flag]:
+    return []
+
+
 class Extraction(Section):
     """Where drafted facts came from (``assess extract``): provenance, never scored."""
 
     tool: ShortText = Field(title="抽取工具")
     document: ShortText | None = Field(default=None, title="来源文件")
     evidence: Annotated[dict[str, ExtractedValue], Field(max_length=MAX_LIST)] = Field(
-        default_factory=dict, title="证据", description="The text behind each drafted value, by JSON path.")
+        default_factory=_no_evidence, title="证据", description="The text behind each drafted value, by JSON path.")
     unsupported: Annotated[list[str], Field(max_length=MAX_LIST)] = Field(
-        default_factory=list, title="缺少佐证", description="Rubric facts no sentence supports.")
+        default_factory=_no_paths, title="缺少佐证", description="Rubric facts no sentence supports.")
     flags: Annotated[list[Flag], Field(max_length=MAX_LIST)] = Field(
-        default_factory=list, title="审核标记",
+        default_factory=_no_flags, title="审核标记",
         description="Template blanks, half-year periods, shared passages and the like: for a person, never scored.")

@@ -1,7 +1,7 @@
 """The sections of a unit's facts: one model per part of the rubric's evidence."""
 
-from __future__ import annotations
-
+# Annotations are not postponed (no `from __future__ import annotations`): pydantic would
+# compile and evaluate each field's annotation text when the models are made, at every start.
 import datetime as _dt
 from collections import Counter
 from typing import Annotated, Literal
@@ -75,7 +75,7 @@ class Organization(Section):
         "已建应急机构的下辖单位", "Of those, how many have an emergency office.", "more")
 
     @model_validator(mode="after")
-    def _subunits(self) -> Organization:
+    def _subunits(self) -> "Organization":
         if (self.subunits_total is not None and self.subunits_with_office is not None
                 and self.subunits_with_office > self.subunits_total):
             raise cross_error("subunits_with_office", exceeds(self, "subunits_with_office", self.subunits_with_office,
@@ -113,7 +113,7 @@ class Plans(Section):
         "more")
 
     @model_validator(mode="after")
-    def _consistent(self) -> Plans:
+    def _consistent(self) -> "Plans":
         if (self.grassroots_total is not None and self.grassroots_with_plans is not None
                 and self.grassroots_with_plans > self.grassroots_total):
             raise cross_error("grassroots_with_plans", exceeds(
@@ -219,7 +219,7 @@ class Reporting(Section):
     briefings: Count | None = fact_field("信息简报", "Emergency information briefings submitted.", "more")
 
     @model_validator(mode="after")
-    def _within_reported(self) -> Reporting:
+    def _within_reported(self) -> "Reporting":
         if self.reported is not None:
             for name in ("late", "false"):
                 value = getattr(self, name)
@@ -244,7 +244,7 @@ class Responsibility(Section):
         "应签订单位数", "Units (villages, enterprises, offices) that should sign one.")
 
     @model_validator(mode="after")
-    def _signed(self) -> Responsibility:
+    def _signed(self) -> "Responsibility":
         not_above(self, (("letters_signed", "subunits"),))
         return self
 
@@ -257,7 +257,7 @@ class Safety(Section):
         "整改销号重大事故隐患", "Of those, how many were rectified and closed.", "more")
 
     @model_validator(mode="after")
-    def _closed(self) -> Safety:
+    def _closed(self) -> "Safety":
         not_above(self, (("major_hazards_closed", "major_hazards_found"),))
         return self
 
@@ -278,7 +278,7 @@ class Enterprises(Section):
         "企业预案备案数", "Of those, how many have filed their own emergency plan.", "more")
 
     @model_validator(mode="after")
-    def _within_total(self) -> Enterprises:
+    def _within_total(self) -> "Enterprises":
         not_above(self, (("dual_prevention", "total"), ("plans_filed", "total")))
         return self
 
@@ -298,7 +298,7 @@ class ForestFire(Section):
         "按时核查反馈热点", "Of those, how many were checked and reported back in time.", "more")
 
     @model_validator(mode="after")
-    def _answered(self) -> ForestFire:
+    def _answered(self) -> "ForestFire":
         not_above(self, (("hotspots_answered", "hotspots"),))
         return self
 
@@ -320,7 +320,7 @@ class Hazards(Section):
     rectified: Count | None = fact_field("整改隐患", "Hazards rectified this year.", "more")
 
     @model_validator(mode="after")
-    def _rectified(self) -> Hazards:
+    def _rectified(self) -> "Hazards":
         if self.found is not None and self.rectified is not None and self.rectified > self.found:
             raise cross_error("rectified", exceeds(self, "rectified", self.rectified, "found", self.found))
         return self
@@ -343,7 +343,7 @@ class Tasks(Section):
     completed: Count | None = fact_field("完成任务", "Of those, how many were completed.", "more")
 
     @model_validator(mode="after")
-    def _completed(self) -> Tasks:
+    def _completed(self) -> "Tasks":
         if self.assigned is not None and self.completed is not None and self.completed > self.assigned:
             raise cross_error("completed", exceeds(self, "completed", self.completed, "assigned", self.assigned))
         return self

@@ -7,8 +7,9 @@ category, deductions that fit their items, and grade bands. Every problem is rep
 at once, each naming the rule and the line.
 """
 
-from __future__ import annotations
-
+# Annotations are not postponed (no `from __future__ import annotations`): pydantic would
+# compile and evaluate each field's annotation text when the models are made, at every start.
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args
@@ -194,6 +195,13 @@ class _FormError(Exception):
         self.path, self.message, self.cause, self.model = path, message, cause, model
 
 
+@functools.cache
+def _adapter(form: Form) -> TypeAdapter[Any]:
+    """The form's validator, built once: building it costs more than validating a rule's
+    value with it, and a ruleset has dozens of rules of a handful of forms."""
+    return TypeAdapter(form.spec)
+
+
 def _form_use(kind: FormKind, given: Mapping[str, Any]) -> FormUse:
     key = "deduct" if kind == "deduct" else "award"
     allowed = forms.names(kind)
@@ -208,7 +216,7 @@ def _form_use(kind: FormKind, given: Mapping[str, Any]) -> FormUse:
         raise _FormError((key, name), template.format(name=name, hint=did_you_mean(name, allowed),
                                                       forms=comma().join(allowed)))
     try:
-        validated = TypeAdapter(form.spec).validate_python(value, strict=True)
+        validated = _adapter(form).validate_python(value, strict=True)
     except ValidationError as exc:
         spec = form.spec if isinstance(form.spec, type) and issubclass(form.spec, BaseModel) else None
         raise _FormError((key, name), cause=exc, model=spec) from exc

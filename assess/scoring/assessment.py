@@ -5,8 +5,8 @@ and the cap that limited it. ``assess score --format json`` writes this model; i
 Schema is ``assess schema --assessment``.
 """
 
-from __future__ import annotations
-
+# Annotations are not postponed (no `from __future__ import annotations`): pydantic would
+# compile and evaluate each field's annotation text when the models are made, at every start.
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field

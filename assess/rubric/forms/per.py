@@ -1,7 +1,7 @@
 """``per``: points for each counted event or shortfall ("每少一次演练扣2分", "每项加1分")."""
 
-from __future__ import annotations
-
+# Annotations are not postponed (no `from __future__ import annotations`): pydantic would
+# compile and evaluate each field's annotation text when the models are made, at every start.
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
 

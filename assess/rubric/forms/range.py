@@ -1,7 +1,7 @@
 """``range``: a discretionary deduction the assessor picks ("视情况扣1-5分")."""
 
-from __future__ import annotations
-
+# Annotations are not postponed (no `from __future__ import annotations`): pydantic would
+# compile and evaluate each field's annotation text when the models are made, at every start.
 from collections.abc import Iterator
 
 from assess.i18n import _

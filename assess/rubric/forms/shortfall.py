@@ -5,8 +5,8 @@ fractions is rounded half up to hundredths of a point. The gap is worked out in 
 fractions (:mod:`assess.rubric.exact`), so 11 of 20 is 55 % and 45 whole points short.
 """
 
-from __future__ import annotations
-
+# Annotations are not postponed (no `from __future__ import annotations`): pydantic would
+# compile and evaluate each field's annotation text when the models are made, at every start.
 import math
 from collections.abc import Iterator, Mapping
 from fractions import Fraction

@@ -5,8 +5,8 @@ value below the others. Each band that deducts is one check, so the engines plac
 value in exactly one band.
 """
 
-from __future__ import annotations
-
+# Annotations are not postponed (no `from __future__ import annotations`): pydantic would
+# compile and evaluate each field's annotation text when the models are made, at every start.
 from collections.abc import Iterator, Mapping
 from fractions import Fraction
 from typing import Annotated, Any
