@@ -114,7 +114,8 @@ REFUSALS = [
     ("count(organization.staff) > 0", "count() needs a list such as drills or honors as its first argument", 7),
     ("all(drills.kind, kind == 'fire')", "all() needs a list such as drills or honors as its first argument", 5),
     ("sum() > 0", "usage: sum(list.field) or sum(list.field, condition)", 1),
-    ("distinct(drills.kind, kind == 'fire', 1) > 0", "usage: distinct(list.field) or distinct(list.field, condition)", 1),
+    ("distinct(drills.kind, kind == 'fire', 1) > 0",
+     "usage: distinct(list.field) or distinct(list.field, condition)", 1),
     ("sum(drills) > 0", "sum() needs a list field such as drills.participants", 5),
     ("distinct(organization.staff) > 0", "distinct() needs a list field such as drills.participants", 10),
     ("sum(drills.kind) > 0", "sum() needs a numeric field; drills.kind is enum", 5),
@@ -142,7 +143,8 @@ def test_refusal_of_the_whole_expression_has_no_column() -> None:
         (" \n\t ", "bool", "empty expression"),
         ("organization.staff", "bool", "expected a bool expression, got a int one"),
         ("plans.overall", ("int", "number"), "expected a int or number expression, got a bool one"),
-        ("drills", ("bool", "int", "number", "str"), "expected a bool or int or number or str expression, got a list one"),
+        ("drills", ("bool", "int", "number", "str"),
+         "expected a bool or int or number or str expression, got a list one"),
     ]
     for text, expect, message in cases:
         with pytest.raises(expr.ExprError) as caught:
