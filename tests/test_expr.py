@@ -181,6 +181,28 @@ def test_part_limit_is_200_nodes() -> None:
     assert (caught.value.message, caught.value.column) == ("expression has more than 200 parts", 201)
 
 
+def test_parts_inside_a_list_condition_count_towards_the_limit() -> None:
+    # count( 1, drills 2, the condition's comparison 3 + the outer comparison 1 = 4 parts,
+    # participants 5, 97 additions of 98 ones 6..200: the final 0 is the 201st part, at
+    # offset 29 ("count(drills, participants > ") + 195 (the sum) + 4 (") > ") = 228
+    text = "count(drills, participants > " + "+".join(["1"] * 98) + ") > 0"
+    with pytest.raises(expr.ExprError) as caught:
+        expr.parse(text, "bool")
+    assert (caught.value.message, caught.value.column) == ("expression has more than 200 parts", 229)
+
+
+def test_evaluating_a_node_where_it_cannot_stand_is_a_programming_error() -> None:
+    # the parser never puts a fact path or a list function in a list condition, nor an
+    # item's field outside one; building such a tree by hand is refused by name
+    with pytest.raises(TypeError, match=r"^Call is not allowed in a list predicate$"):
+        expr.compile_item(expr.parse("count(drills)", "int"))
+    with pytest.raises(TypeError, match=r"^Ref is not allowed in a list predicate$"):
+        expr.compile_item(expr.parse("organization.staff", "int"))
+    field = expr.parse("count(drills, participants > 1)", "int").args[1].left  # type: ignore[attr-defined]
+    with pytest.raises(TypeError, match=r"^cannot evaluate ItemRef outside a list predicate$"):
+        expr.compile_value(field)
+
+
 def test_error_renders_its_column_only_when_it_has_one() -> None:
     assert str(expr.ExprError("bad", 3)) == "bad (column 3)"
     assert (str(expr.ExprError("bad")), expr.ExprError("bad").column) == ("bad", None)
@@ -277,6 +299,10 @@ VALUES = [
     ("organization.staff < 2", False), ("organization.staff <= 2", True),
     ("organization.staff > 2", False), ("organization.staff >= 2", True),
     ("organization.staff == 2", True), ("organization.staff != 2", False),
+    # and with the fact on the right
+    ("2 < organization.staff", False), ("2 <= organization.staff", True),
+    ("2 > organization.staff", False), ("2 >= organization.staff", True),
+    ("2 == organization.staff", True), ("2 != organization.staff", False),
     # a submitted decimal is the decimal written: 0.1 * 3 is 0.3, exactly
     ("self_score * 3 == 0.3", True),
     ("self_score", Fraction(1, 10)),
@@ -304,6 +330,9 @@ VALUES = [
     ("count(drills, participants + 0.5 > 40)", 1),                   # 40.5 only
     ("count(drills, max(participants, 30) == 30)", 1),               # 20 -> 30; 40 -> 40
     ("count(drills, kind == 'fire' or participants > 30)", 2),
+    ("count(drills, kind == 'flood' and participants > 30)", 1),    # the flood drill of 40 only
+    ("count(drills, 30 < participants)", 1),                         # the item's field on the right
+    ("count(drills, 100 - participants > 70)", 1),                   # 100 - 20 = 80; 100 - 40 = 60
     ("count(drills, not kind == 'fire')", 2),
     ("count(drills, participants == 40)", 1), ("count(drills, participants != 40)", 1),
     ("count(drills, participants <= 20)", 1), ("count(drills, participants > 20)", 1),
