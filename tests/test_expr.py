@@ -107,6 +107,9 @@ REFUSALS = [
     # "any(drills, " is 12 characters
     ("any(drills, count(honors) > 0)", "count() cannot be nested inside a list predicate", 13),
     ("any(drills, sum(drills.participants) > 0)", "sum() cannot be nested inside a list predicate", 13),
+    ("count(drills, any(honors, level == 'national'))", "any() cannot be nested inside a list predicate", 15),
+    ("count(drills, all(honors, level == 'national'))", "all() cannot be nested inside a list predicate", 15),
+    ("count(drills, distinct(drills.kind) > 1) > 0", "distinct() cannot be nested inside a list predicate", 15),
     ("count(drills, kind == 'flood', 1) > 0", "usage: count(list) or count(list, condition)", 1),
     ("count() > 0", "usage: count(list) or count(list, condition)", 1),
     ("any(drills)", "usage: any(list, condition)", 1),
@@ -264,7 +267,10 @@ def test_the_parts_of_a_parse_tree() -> None:
     either = expr.parse("plans.overall or plans.filed", "bool")
     assert isinstance(either, expr.BoolOp) and (either.op, either.text) == ("or", "plans.overall or plans.filed")
     presence = [expr.parse(t, "bool") for t in ("submitted(duty)", "missing(duty)")]
-    assert [(p.path, p.negated) for p in presence if isinstance(p, expr.Presence)] == [("duty", False), ("duty", True)]
+    assert [(p.path, p.negated, p.text) for p in presence if isinstance(p, expr.Presence)] == [
+        ("duty", False, "submitted(duty)"), ("duty", True, "missing(duty)")]
+    # a comparison is written from its two sides' texts
+    assert expr.parse("submitted(duty)  !=  plans.overall", "bool").text == "submitted(duty) != plans.overall"
     field = expr.parse("drills.participants", "list")
     assert isinstance(field, expr.ListField)
     assert (field.list_path, field.field, field.info.kind) == ("drills", "participants", "int")
