@@ -232,6 +232,7 @@ TYPES = [
     ("distinct(drills.kind)", "int"),
     ("distinct(supplies.items.quantity)", "int"),  # a count of values, whatever they are
     ("min(1, organization.staff)", "int"),
+    ("max(organization.staff, 2)", "int"),
     ("max(1, 0.5)", "number"),
     ("min(1, 2, self_score)", "number"),
     ("ratio(1, 2)", "number"),
@@ -242,8 +243,9 @@ TYPES = [
 
 
 @pytest.mark.parametrize(("text", "kind"), TYPES, ids=[t[0] for t in TYPES])
-def test_each_construct_has_its_type(text: str, kind: str) -> None:
-    assert expr.parse(text, ("bool", "int", "number", "str", "list")).type == kind
+def test_each_construct_has_its_type_and_keeps_its_text(text: str, kind: str) -> None:
+    node = expr.parse(text, ("bool", "int", "number", "str", "list"))
+    assert (node.type, node.text) == (kind, text)
 
 
 def test_an_int_is_accepted_where_a_number_is_expected() -> None:
