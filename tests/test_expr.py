@@ -238,6 +238,7 @@ TYPES = [
     ("ratio(1, 2)", "number"),
     ("pct(1, 2)", "number"),
     ("submitted(duty)", "bool"),
+    ("True", "bool"),
     ("1 < 2", "bool"),
 ]
 
@@ -263,7 +264,7 @@ def test_a_negated_constant_is_one_constant() -> None:
 
 def test_the_parts_of_a_parse_tree() -> None:
     chained = expr.parse("0 < organization.staff <= 2", "bool")
-    assert isinstance(chained, expr.BoolOp) and chained.op == "and"
+    assert isinstance(chained, expr.BoolOp) and (chained.op, chained.text) == ("and", "0 < organization.staff <= 2")
     assert [(p.text, p.op) for p in chained.items if isinstance(p, expr.Compare)] == [
         ("0 < organization.staff", "<"), ("organization.staff <= 2", "<=")]
     either = expr.parse("plans.overall or plans.filed", "bool")
@@ -297,6 +298,7 @@ def test_paths_are_listed_once_in_the_order_read() -> None:
 
 ITEMS_ENV: dict[str, Any] = {
     "organization.staff": 2,
+    "unit.type": "township",
     "self_score": 0.1,
     "drills": [{"kind": "flood", "participants": 40}, {"kind": "flood"}, {"kind": "fire", "participants": 20}],
     "supplies.items": [{"name": "a", "quantity": 0.1}, {"name": "b", "quantity": 0.2}, {"name": "c"}],
@@ -311,6 +313,9 @@ VALUES = [
     ("2 < organization.staff", False), ("2 <= organization.staff", True),
     ("2 > organization.staff", False), ("2 >= organization.staff", True),
     ("2 == organization.staff", True), ("2 != organization.staff", False),
+    ("1 + organization.staff", 3), ("3 * organization.staff", 6),
+    # a code compares with its quoted value on either side
+    ("'township' == unit.type", True), ("'county' != unit.type", True),
     # a submitted decimal is the decimal written: 0.1 * 3 is 0.3, exactly
     ("self_score * 3 == 0.3", True),
     ("self_score", Fraction(1, 10)),
