@@ -70,9 +70,11 @@ REFUSALS = [
     # constants and names
     ("[1]", "'[1]' is not allowed in a condition", 1),
     ("None", "constant None is not allowed", 1),
+    ("b'x' == 1", "constant b'x' is not allowed", 1),
     ("1e999 > 0", "numbers must be finite", 1),
     ("true", "write True, not true", 1),
     ("plans.overall == false", "write False, not false", 18),
+    ("organisation.staff > 1", "unknown fact path 'organisation.staff' (did you mean 'organization.staff'?)", 1),
     ("organization.staf > 1", "unknown fact path 'organization.staf' (did you mean 'organization.staff'?)", 1),
     ("organization > 1", "'organization' is a section; name one of its fields, or use submitted(organization)", 1),
     ("count(drills).real > 1", "'count(drills).real' is not a fact path", 1),
@@ -239,6 +241,7 @@ TYPES = [
     ("pct(1, 2)", "number"),
     ("submitted(duty)", "bool"),
     ("True", "bool"),
+    ("unit.type == 'city'", "bool"),
     ("1 < 2", "bool"),
 ]
 
@@ -284,6 +287,7 @@ def test_the_parts_of_a_parse_tree() -> None:
     predicate = item.args[1]
     assert isinstance(predicate, expr.Compare) and isinstance(predicate.left, expr.ItemRef)
     assert (predicate.left.type, predicate.left.field, predicate.left.info.kind) == ("str", "kind", "enum")
+    assert (predicate.text, predicate.left.text) == ("kind == 'fire'", "kind")
 
 
 def test_paths_are_listed_once_in_the_order_read() -> None:
