@@ -146,6 +146,8 @@ def test_refusal_of_the_whole_expression_has_no_column() -> None:
     cases = [
         (5, "bool", "expected an expression string, got int"),
         (" \n\t ", "bool", "empty expression"),
+        # a lone surrogate cannot be encoded for the parser (a ValueError, not a SyntaxError)
+        ("unit.type == '\ud800'", "bool", "expression cannot be parsed"),
         ("organization.staff", "bool", "expected a bool expression, got a int one"),
         ("plans.overall", ("int", "number"), "expected a int or number expression, got a bool one"),
         ("drills", ("bool", "int", "number", "str"),
@@ -333,6 +335,7 @@ VALUES = [
     ("min(organization.staff, 0.5)", Fraction(1, 2)),
     ("max(organization.staff, 0.5)", 2),
     ("submitted(self_score) and missing(duty)", True),
+    ("submitted(self_score) and submitted(duty)", False),              # one part false
     ("missing(self_score) or submitted(duty)", False),
     # 0.1 + 0.2 exactly; the item without a quantity is left out
     ("sum(supplies.items.quantity)", Fraction(3, 10)),
