@@ -243,6 +243,7 @@ TYPES = [
     ("pct(1, 2)", "number"),
     ("submitted(duty)", "bool"),
     ("True", "bool"),
+    ("not plans.overall", "bool"),
     ("unit.type == 'city'", "bool"),
     ("1 < 2", "bool"),
 ]
@@ -335,6 +336,7 @@ VALUES = [
     ("min(organization.staff, 0.5)", Fraction(1, 2)),
     ("max(organization.staff, 0.5)", 2),
     ("submitted(self_score) and missing(duty)", True),
+    ("True", True), ("not True", False),
     ("submitted(self_score) and submitted(duty)", False),              # one part false
     ("missing(self_score) or submitted(duty)", False),
     # 0.1 + 0.2 exactly; the item without a quantity is left out
