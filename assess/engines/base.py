@@ -78,13 +78,20 @@ def _flatten(model: BaseModel, prefix: str, env: dict[str, Any]) -> None:
         if isinstance(value, BaseModel):
             env[path] = True
             _flatten(value, path + ".", env)
-        elif isinstance(value, list):
-            env[path] = [dump(item) for item in value]
-        elif isinstance(value, dict):
-            env[path] = True
-            flatten_dict(dump(value), path + ".", env)
         else:
-            env[path] = value
+            flatten_value(value, path, env)
+
+
+def flatten_value(value: Any, path: str, env: dict[str, Any]) -> None:
+    """A submitted value other than a section, as :func:`flatten` keys it: a list's items as
+    dicts, a mapping's entries under its path, anything else as it is."""
+    if isinstance(value, list):
+        env[path] = [dump(item) for item in value]
+    elif isinstance(value, dict):
+        env[path] = True
+        flatten_dict(dump(value), path + ".", env)
+    else:
+        env[path] = value
 
 
 def flatten_dict(data: Mapping[str, Any], prefix: str, env: dict[str, Any]) -> None:

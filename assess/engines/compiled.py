@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from assess.engines.base import dump, flatten_dict
+from assess.engines.base import flatten_value
 from assess.facts import UnitFacts
 from assess.rubric.program import Check, CompiledRule, Program
 
@@ -114,10 +114,5 @@ def _read(model: BaseModel, tree: _Tree, env: dict[str, Any]) -> None:
             env[path] = True
             if under:
                 _read(value, under, env)
-        elif isinstance(value, list):
-            env[path] = [dump(item) for item in value]
-        elif isinstance(value, dict):
-            env[path] = True
-            flatten_dict(dump(value), path + ".", env)
         else:
-            env[path] = value
+            flatten_value(value, path, env)

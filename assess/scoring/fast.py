@@ -33,6 +33,7 @@ from assess.rubric.forms.base import CentsFn
 from assess.rubric.program import Check, CompiledRule
 from assess.rubric.spec import PILLARS, FormUse
 from assess.ruleset import Ruleset
+from assess.scoring.adjustments import Adjustments
 from assess.scoring.assessment import (
     Assessment,
     CategoryScore,
@@ -46,7 +47,7 @@ from assess.scoring.assessment import (
 from assess.scoring.claims import claimed_extra, claimed_paths
 from assess.scoring.pillars import pillar_layout
 from assess.scoring.records import record
-from assess.scoring.totals import Capped, Decision
+from assess.scoring.totals import Capped, Decision, grades_possible, stakes_by_category
 from assess.sources import Merged
 
 _UNEXPLAINED: dict[str, JsonValue] = {}
@@ -139,13 +140,7 @@ class _Plan:
             if found is None:
                 found = shared[key] = Capped(r.id, r.item, points)
             capped.append(found)
-        at_stake = dict.fromkeys(category_cents, 0)
-        bonus_at_stake = 0
-        for kind, category, stake in out.stakes:
-            if kind == "deduct" and category is not None:
-                at_stake[category] += stake
-            elif kind == "bonus":
-                bonus_at_stake += stake
+        at_stake, bonus_at_stake = stakes_by_category(category_cents, out.stakes)
         cap = self.bonus_cap
         bonus = 0
         for r, raw in out.bonuses:
@@ -190,31 +185,11 @@ class _Plan:
             record(UnitRef, {"id": unit.id, "name": unit.name, "type": unit.type, "year": unit.year,
                              "period": unit.period, "parent": unit.parent}),
             phase, floor / 100, ceiling / 100, (ceiling - floor) / 100, bonus / 100, grade,
-            self.possible(floor, ceiling, out), categories, pillars, capped, out.vetoes, out.blocks, out.missing,
+            grades_possible(spec, self.grade_cents, floor, ceiling, bool(out.vetoes), bool(out.blocks), out.stakes),
+            categories, pillars, capped, out.vetoes, out.blocks, out.missing,
             facts.self_score,
             [record(SubmissionFlag, {"code": f.code, "message": f.message, "quote": f.quote})
              for f in (facts.extraction.flags if facts.extraction else [])], explained)
-
-    def possible(self, floor: int, ceiling: int, out: _Decided) -> list[str]:
-        """As :func:`assess.scoring.totals.grades_possible`."""
-        spec = self.spec
-        if out.vetoes:
-            return [spec.fail_grade]
-        upper = None
-        names: set[str] = set()
-        for name, minimum in self.grade_cents:
-            if (upper is None or floor < upper) and ceiling >= minimum:
-                names.add(name)
-            upper = minimum
-        pending_kinds = {kind for kind, _, _ in out.stakes}
-        top, second = spec.top_grade, spec.grades[1].name
-        if top in names and (out.blocks or "no_excellent" in pending_kinds):
-            names.add(second)
-            if out.blocks:
-                names.discard(top)
-        if "veto" in pending_kinds:
-            names.add(spec.fail_grade)
-        return [g.name for g in spec.grades if g.name in names]
 
 
 _PLANS: WeakKeyDictionary[Engine, _Plan] = WeakKeyDictionary()
@@ -242,7 +217,7 @@ def read(ruleset: Ruleset, engine: Engine, facts: UnitFacts) -> dict[str, Any]:
 class _Decided:
     """A unit's outcomes, in hundredths: what the totals read."""
 
-    adjustments: dict[str, tuple[int, Adjustment]]
+    adjustments: Adjustments
     env: Mapping[str, Any]
     deductions: list[tuple[_Rule, int]] = field(default_factory=list)
     bonuses: list[tuple[_Rule, int]] = field(default_factory=list)
@@ -250,15 +225,10 @@ class _Decided:
     blocks: list[GradeFinding] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     stakes: list[tuple[str, str | None, int]] = field(default_factory=list)
-    used_adjustments: set[str] = field(default_factory=set)
 
     def adjustment(self, rule: str) -> Adjustment | None:
         """The assessor's pick for a discretionary rule, marked as used (a form asks)."""
-        found = self.adjustments.get(rule)
-        if found is None:
-            return None
-        self.used_adjustments.add(rule)
-        return found[1]
+        return self.adjustments.take(rule)
 
 
 def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: Mapping[str, list[Any]],
@@ -273,7 +243,7 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
         return None
     plan = _plan(ruleset, engine)
     fired = None if engine.name == "native" else engine.run(env)
-    out = _Decided({a.rule: (i, a) for i, a in enumerate(facts.adjustments or [])}, env)
+    out = _Decided(Adjustments(facts.adjustments), env)
     provisional = phase == "provisional"
     # Merged, a unit's own claim of a fact the office or the review answers settles nothing.
     untrusted = provenance is not None
@@ -327,7 +297,7 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
                 _claimed_bonus(r.rule, env, claims, out, cents)
         elif cents > 0:
             deductions.append((r, cents))
-    if len(out.used_adjustments) < len(out.adjustments):
+    if out.adjustments.unused():
         return None  # the ledger names the adjustments that did not apply
     return plan.total(out, facts, phase, explained(fired))
 
