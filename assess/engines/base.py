@@ -105,10 +105,15 @@ def flatten_dict(data: Mapping[str, Any], prefix: str, env: dict[str, Any]) -> N
             env[path] = value
 
 
+SCALARS = frozenset({bool, int, float, str})
+"""The classes of a plain fact value, taken as it is."""
+
+
 def dump(value: Any) -> Any:
     """A value as ``model_dump(exclude_none=True)`` gives it."""
     if isinstance(value, BaseModel):
-        return {k: dump(v) for k, v in value.__dict__.items() if v is not None}
+        # A list's items (drills, honours) hold scalars mostly: taken as they are.
+        return {k: v if v.__class__ in SCALARS else dump(v) for k, v in value.__dict__.items() if v is not None}
     if isinstance(value, list):
         return [dump(item) for item in value]
     if isinstance(value, dict):
