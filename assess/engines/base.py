@@ -58,6 +58,10 @@ def register(spec: EngineSpec) -> None:
     REGISTRY[spec.name] = spec
 
 
+SCALARS = frozenset({bool, int, float, str})
+"""The classes of a plain fact value, taken as it is."""
+
+
 def flatten(facts: UnitFacts) -> dict[str, Any]:
     """Submitted facts keyed by path; sections map to True, lists keep their items (as dicts).
 
@@ -75,7 +79,9 @@ def _flatten(model: BaseModel, prefix: str, env: dict[str, Any]) -> None:
         if value is None:
             continue
         path = prefix + key
-        if isinstance(value, BaseModel):
+        if value.__class__ in SCALARS:  # most facts: tested first
+            env[path] = value
+        elif isinstance(value, BaseModel):
             env[path] = True
             _flatten(value, path + ".", env)
         else:
@@ -103,10 +109,6 @@ def flatten_dict(data: Mapping[str, Any], prefix: str, env: dict[str, Any]) -> N
             flatten_dict(value, path + ".", env)
         else:
             env[path] = value
-
-
-SCALARS = frozenset({bool, int, float, str})
-"""The classes of a plain fact value, taken as it is."""
 
 
 def dump(value: Any) -> Any:

@@ -204,12 +204,17 @@ def _plan(ruleset: Ruleset, engine: Engine) -> _Plan:
     return plan
 
 
+_PROGRAM_ONLY = frozenset({"native", "durable"})
+"""The bundled engines, which read only the facts the program names (its keys, checks and
+terms): durable-rules is given the program's keys and terms, nothing else."""
+
+
 def read(ruleset: Ruleset, engine: Engine, facts: UnitFacts) -> dict[str, Any]:
-    """The flat facts deciding reads. With the native engine (its compiled evaluator), those
-    the program's rules and terms read and the documented lists (an honour's 文号), each as
+    """The flat facts deciding reads. With a bundled engine, those the program's rules and
+    terms read and the documented lists (an honour's 文号), each as
     :func:`~assess.engines.base.flatten` has it; another engine is given them all, as the
     :class:`~assess.engines.Engine` protocol promises."""
-    if engine.name != "native":
+    if engine.name not in _PROGRAM_ONLY:
         return flatten(facts)
     return _plan(ruleset, engine).reader.read(facts)
 
@@ -284,7 +289,7 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
         elif fired is not None and r.missing in fired:
             matched = None
         else:
-            matched = tuple(c for c in r.checks if c.name in fired)  # type: ignore[operator]
+            matched = tuple([c for c in r.checks if c.name in fired])  # type: ignore[operator]
         if matched is None or (untrusted and r.answered):
             if r.quiet and not (pending and r.bonus):
                 continue
