@@ -7,8 +7,9 @@ engine: per rule what its spec says, read once, and with the native engine the r
 compiled evaluator (:mod:`assess.engines.compiled`), which answers the rule's checks
 without the engine's set of names. Other engines answer as usual and their answers are
 read per rule. The totals are worked out as :mod:`assess.scoring.totals` works them out, in
-hundredths, and the frozen subtotal records that many units share (a category's, a
-pillar's, a capped deduction's) are made once. The flat facts read are only those the
+hundredths: each deduction and bonus capped as it is decided (the caps go in rule order),
+and the frozen subtotal records that many units share (a category's, a pillar's, a capped
+deduction's) are made once. The flat facts read, with a bundled engine, are only those the
 rules read (:func:`read`); the full assessment, asked for, is the ledger's, over them all.
 
 Only what is common is taken here: a unit with no office record or review decision
