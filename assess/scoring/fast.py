@@ -9,8 +9,8 @@ without the engine's set of names. Other engines answer as usual and their answe
 read per rule. The totals are worked out as :mod:`assess.scoring.totals` works them out, in
 hundredths: each deduction and bonus capped as it is decided (the caps go in rule order),
 and the frozen subtotal records that many units share (a category's, a pillar's, a capped
-deduction's) are made once. The flat facts read, with a bundled engine, are only those the
-rules read (:func:`read`); the full assessment, asked for, is the ledger's, over them all.
+deduction's) are made once. The flat facts read, with the native engine, are only those
+the rules read (:func:`read`); the full assessment, asked for, is the ledger's, over them all.
 
 Only what is common is taken here: a unit with no office record or review decision
 among its sources (what ``assess rank`` and ``score_many`` merge a unit alone into). A
@@ -205,17 +205,12 @@ def _plan(ruleset: Ruleset, engine: Engine) -> _Plan:
     return plan
 
 
-_PROGRAM_ONLY = frozenset({"native", "durable"})
-"""The bundled engines, which read only the facts the program names (its keys, checks and
-terms): durable-rules is given the program's keys and terms, nothing else."""
-
-
 def read(ruleset: Ruleset, engine: Engine, facts: UnitFacts) -> dict[str, Any]:
-    """The flat facts deciding reads. With a bundled engine, those the program's rules and
-    terms read and the documented lists (an honour's 文号), each as
+    """The flat facts deciding reads. With the native engine (its compiled evaluator), those
+    the program's rules and terms read and the documented lists (an honour's 文号), each as
     :func:`~assess.engines.base.flatten` has it; another engine is given them all, as the
-    :class:`~assess.engines.Engine` protocol promises."""
-    if engine.name not in _PROGRAM_ONLY:
+    :class:`~assess.engines.Engine` protocol promises (a wrapped engine may read any fact)."""
+    if engine.name != "native":
         return flatten(facts)
     return _plan(ruleset, engine).reader.read(facts)
 
