@@ -48,6 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from floor import decide_township, score_township  # noqa: E402
 
 from assess import facts  # noqa: E402
+from assess.engines.base import flatten_dict  # noqa: E402
 from assess.ruleset import bundled_names, load_ruleset  # noqa: E402
 from assess.scoring.ledger import Ledger, decide, score  # noqa: E402
 from assess.scoring.totals import decision as ledger_decision  # noqa: E402
@@ -94,15 +95,7 @@ def keep(fn: Callable[[facts.UnitFacts], object], units: list[facts.UnitFacts]) 
 def flatten_dumped(unit: facts.UnitFacts) -> dict[str, object]:
     """The flat facts as assess.engines.flatten made them before it read the models directly."""
     env: dict[str, object] = {}
-
-    def walk(data: dict[str, object], prefix: str) -> None:
-        for key, value in data.items():
-            if isinstance(value, dict):
-                env[prefix + key] = True
-                walk(value, prefix + key + ".")
-            else:
-                env[prefix + key] = value
-    walk(unit.model_dump(exclude_none=True), "")
+    flatten_dict(unit.model_dump(exclude_none=True), "", env)
     return env
 
 

@@ -34,7 +34,9 @@ def test_expression_value(text: str, expected: Any) -> None:
     node = expr.parse(text, ("bool", "int", "number", "str"))
     value = expr.compile_value(node)(ENV)
     if isinstance(expected, float):  # a decimal in the table stands for its exact value
-        assert value == Fraction(repr(expected)) and type(value) is Fraction
+        # exact, never a float: a whole value is an int, any other a Fraction
+        assert value == Fraction(repr(expected))
+        assert type(value) is (int if expected.is_integer() else Fraction)
     else:
         assert value == expected and type(value) is type(expected)
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 
 from assess import facts
 from assess.engines import durable
-from assess.engines.base import flatten
+from assess.engines.base import flatten, flatten_dict
 from assess.engines.compiled import Reader, compile_program, needed_paths
 from assess.errors import AssessError
 from assess.ruleset import Ruleset, load_ruleset
@@ -119,15 +119,7 @@ def test_the_reader_gives_the_flat_facts_a_program_reads(name: str) -> None:
 def _walked(unit: facts.UnitFacts) -> dict[str, Any]:
     """flatten as it was: a walk of model_dump(exclude_none=True)."""
     env: dict[str, Any] = {}
-
-    def walk(data: dict[str, Any], prefix: str) -> None:
-        for key, value in data.items():
-            if isinstance(value, dict):
-                env[prefix + key] = True
-                walk(value, prefix + key + ".")
-            else:
-                env[prefix + key] = value
-    walk(unit.model_dump(exclude_none=True), "")
+    flatten_dict(unit.model_dump(exclude_none=True), "", env)
     return env
 
 

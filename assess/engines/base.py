@@ -58,6 +58,10 @@ def register(spec: EngineSpec) -> None:
     REGISTRY[spec.name] = spec
 
 
+SCALARS = frozenset({bool, int, float, str})
+"""The classes of a plain fact value, taken as it is."""
+
+
 def flatten(facts: UnitFacts) -> dict[str, Any]:
     """Submitted facts keyed by path; sections map to True, lists keep their items (as dicts).
 
@@ -75,16 +79,25 @@ def _flatten(model: BaseModel, prefix: str, env: dict[str, Any]) -> None:
         if value is None:
             continue
         path = prefix + key
-        if isinstance(value, BaseModel):
+        if value.__class__ in SCALARS:  # most facts: tested first
+            env[path] = value
+        elif isinstance(value, BaseModel):
             env[path] = True
             _flatten(value, path + ".", env)
-        elif isinstance(value, list):
-            env[path] = [dump(item) for item in value]
-        elif isinstance(value, dict):
-            env[path] = True
-            flatten_dict(dump(value), path + ".", env)
         else:
-            env[path] = value
+            flatten_value(value, path, env)
+
+
+def flatten_value(value: Any, path: str, env: dict[str, Any]) -> None:
+    """A submitted value other than a section, as :func:`flatten` keys it: a list's items as
+    dicts, a mapping's entries under its path, anything else as it is."""
+    if isinstance(value, list):
+        env[path] = [dump(item) for item in value]
+    elif isinstance(value, dict):
+        env[path] = True
+        flatten_dict(dump(value), path + ".", env)
+    else:
+        env[path] = value
 
 
 def flatten_dict(data: Mapping[str, Any], prefix: str, env: dict[str, Any]) -> None:
@@ -101,7 +114,8 @@ def flatten_dict(data: Mapping[str, Any], prefix: str, env: dict[str, Any]) -> N
 def dump(value: Any) -> Any:
     """A value as ``model_dump(exclude_none=True)`` gives it."""
     if isinstance(value, BaseModel):
-        return {k: dump(v) for k, v in value.__dict__.items() if v is not None}
+        # A list's items (drills, honours) hold scalars mostly: taken as they are.
+        return {k: v if v.__class__ in SCALARS else dump(v) for k, v in value.__dict__.items() if v is not None}
     if isinstance(value, list):
         return [dump(item) for item in value]
     if isinstance(value, dict):

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from assess.engines.base import dump, flatten_dict
+from assess.engines.base import SCALARS, flatten_value
 from assess.facts import UnitFacts
 from assess.rubric.program import Check, CompiledRule, Program
 
@@ -59,7 +59,12 @@ def _answer(checks: tuple[Check, ...]) -> RuleEval:
         only = checks[0]
         test, held = only.native, (only,)
         return lambda env: held if test(env) else _NONE
-    return lambda env: tuple(c for c in checks if c.native(env))
+    tests = tuple((c, c.native) for c in checks)
+
+    def several(env: Mapping[str, Any]) -> Matched:
+        held = [c for c, test in tests if test(env)]
+        return tuple(held) if held else _NONE
+    return several
 
 
 _Tree = tuple[tuple[str, str, "_Tree"], ...]
@@ -99,25 +104,17 @@ def _freeze(node: dict[str, Any], prefix: str) -> _Tree:
     return tuple((key, prefix + key, _freeze(sub, prefix + key + ".")) for key, sub in node.items())
 
 
-_SCALARS = frozenset({bool, int, float, str})
-
-
 def _read(model: BaseModel, tree: _Tree, env: dict[str, Any]) -> None:
     values = model.__dict__
     for key, path, under in tree:
         value = values.get(key)
         if value is None:
             continue
-        if value.__class__ in _SCALARS:  # most facts: tested first
+        if value.__class__ in SCALARS:  # most facts: tested first
             env[path] = value
         elif isinstance(value, BaseModel):
             env[path] = True
             if under:
                 _read(value, under, env)
-        elif isinstance(value, list):
-            env[path] = [dump(item) for item in value]
-        elif isinstance(value, dict):
-            env[path] = True
-            flatten_dict(dump(value), path + ".", env)
         else:
-            env[path] = value
+            flatten_value(value, path, env)

@@ -341,7 +341,7 @@ class _RuleChecks:
         guard = self._rule.when
         if guard is None:
             return test
-        return lambda env: bool(guard(env)) and bool(test(env))
+        return lambda env: True if guard(env) and test(env) else False
 
     def lowered(self, *atoms: LNode) -> LNode:
         return group("and", [*self._present, self._guard, *atoms])

@@ -28,9 +28,12 @@ def exact(value: int | float | Fraction) -> Exact:
 
 
 @lru_cache(maxsize=4096)
-def _decimal(value: float) -> Fraction:
+def _decimal(value: float) -> Exact:
     # Parsing the float's text is the slow part, and the same few constants and shares
     # come back for every unit a ruleset scores; a Fraction is immutable, so it is shared.
+    # A whole number is an int: the same value, and arithmetic on it is many times faster.
+    if value.is_integer():
+        return int(value)
     return Fraction(repr(value))
 
 

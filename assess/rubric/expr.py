@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import math
+import operator
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -497,12 +498,10 @@ def compile_value(node: Node) -> Fn:
             return lambda env: path not in env
         return lambda env: path in env
     if isinstance(node, Compare):
-        return _compile_compare(node.op, compile_value(node.left), compile_value(node.right))
+        return _compile_share(node) or _compile_compare(node.op, compile_value(node.left),
+                                                        compile_value(node.right))
     if isinstance(node, BoolOp):
-        parts = tuple(compile_value(i) for i in node.items)
-        if node.op == "and":
-            return lambda env: all(p(env) for p in parts)
-        return lambda env: any(p(env) for p in parts)
+        return _compile_boolop(node.op, tuple(compile_value(i) for i in node.items))
     if isinstance(node, Not):
         inner = compile_value(node.item)
         return lambda env: not inner(env)
@@ -530,6 +529,57 @@ def _compile_compare(op: str, left: Callable[[Any], Any], right: Callable[[Any],
     return lambda env: left(env) != right(env)
 
 
+def _compile_boolop(op: str, parts: tuple[Fn, ...]) -> Fn:
+    # Two or three parts are the common case, spelt out: a generator per test costs more
+    # than the tests. The parts are typed bool, so the value is True or False.
+    if len(parts) == 2:
+        a, b = parts
+        if op == "and":
+            return lambda env: bool(a(env) and b(env))
+        return lambda env: bool(a(env) or b(env))
+    if len(parts) == 3:
+        a, b, c = parts
+        if op == "and":
+            return lambda env: bool(a(env) and b(env) and c(env))
+        return lambda env: bool(a(env) or b(env) or c(env))
+    if op == "and":
+        return lambda env: all(p(env) for p in parts)
+    return lambda env: any(p(env) for p in parts)
+
+
+_MIRRORED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "==": "==", "!=": "!="}
+_OPERATORS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
+              "!=": operator.ne}
+
+
+def _compile_share(node: Compare) -> Fn | None:
+    """``pct(a, b) < 80`` (or ``ratio``) of two counts against a constant, compared by cross
+    multiplication in integers (100·a·q against p·b, for the constant p/q): the same answer
+    as the exact share, without making a Fraction. None for any other comparison."""
+    op: str = node.op
+    share, const = node.left, node.right
+    if isinstance(share, Const):
+        share, const, op = const, share, _MIRRORED[op]
+    if not (isinstance(share, Call) and share.func in ("pct", "ratio") and isinstance(const, Const)
+            and all(a.type == "int" for a in share.args)):
+        return None
+    value = Fraction(_const_value(const))
+    p, q = value.numerator, value.denominator
+    scale = (100 if share.func == "pct" else 1) * q
+    part_fn, whole_fn = (compile_value(a) for a in share.args)
+    test: Callable[[int, int], bool] = _OPERATORS[op]
+    empty = test(scale, p)  # nothing to cover is all covered: the share is 100 % (1)
+
+    def compare(env: Env) -> bool:
+        part, whole = part_fn(env), whole_fn(env)
+        if whole == 0:
+            return empty
+        if whole < 0:
+            part, whole = -part, -whole
+        return test(scale * part, p * whole)
+    return compare
+
+
 def _compile_arith(op: str, left: Callable[[Any], Any], right: Callable[[Any], Any]) -> Callable[[Any], Any]:
     if op == "+":
         return lambda env: left(env) + right(env)
@@ -538,18 +588,24 @@ def _compile_arith(op: str, left: Callable[[Any], Any], right: Callable[[Any], A
     return lambda env: left(env) * right(env)
 
 
-def ratio(part: Exact, whole: Exact) -> Fraction:
+def ratio(part: Exact, whole: Exact) -> Exact:
     if whole == 0:
-        return Fraction(1)
+        return 1
     if part.__class__ is int and whole.__class__ is int:  # counts, mostly: one Fraction, not three
-        return Fraction(part, whole)
+        return _quotient(part, whole)
     return Fraction(part) / whole
 
 
-def pct(part: Exact, whole: Exact) -> Fraction:
+def pct(part: Exact, whole: Exact) -> Exact:
     if whole != 0 and part.__class__ is int and whole.__class__ is int:
-        return Fraction(100 * part, whole)
+        return _quotient(100 * part, whole)
     return 100 * ratio(part, whole)
+
+
+def _quotient(part: int, whole: int) -> Exact:
+    """part / whole exactly: an int when it divides (all covered, none: the common shares)."""
+    quotient, rest = divmod(part, whole)
+    return quotient if not rest else Fraction(part, whole)
 
 
 _PURE: dict[str, Callable[..., Any]] = {"ratio": ratio, "pct": pct, "min": min, "max": max}

@@ -7,9 +7,10 @@ engine: per rule what its spec says, read once, and with the native engine the r
 compiled evaluator (:mod:`assess.engines.compiled`), which answers the rule's checks
 without the engine's set of names. Other engines answer as usual and their answers are
 read per rule. The totals are worked out as :mod:`assess.scoring.totals` works them out, in
-hundredths, and the frozen subtotal records that many units share (a category's, a
-pillar's, a capped deduction's) are made once. The flat facts read are only those the
-rules read (:func:`read`); the full assessment, asked for, is the ledger's, over them all.
+hundredths: each deduction and bonus capped as it is decided (the caps go in rule order),
+and the frozen subtotal records that many units share (a category's, a pillar's, a capped
+deduction's) are made once. The flat facts read, with the native engine, are only those
+the rules read (:func:`read`); the full assessment, asked for, is the ledger's, over them all.
 
 Only what is common is taken here: a unit with no office record or review decision
 among its sources (what ``assess rank`` and ``score_many`` merge a unit alone into). A
@@ -33,6 +34,7 @@ from assess.rubric.forms.base import CentsFn
 from assess.rubric.program import Check, CompiledRule
 from assess.rubric.spec import PILLARS, FormUse
 from assess.ruleset import Ruleset
+from assess.scoring.adjustments import Adjustments
 from assess.scoring.assessment import (
     Assessment,
     CategoryScore,
@@ -46,7 +48,7 @@ from assess.scoring.assessment import (
 from assess.scoring.claims import claimed_extra, claimed_paths
 from assess.scoring.pillars import pillar_layout
 from assess.scoring.records import record
-from assess.scoring.totals import Capped, Decision
+from assess.scoring.totals import Capped, Decision, grades_possible, stakes_by_category
 from assess.sources import Merged
 
 _UNEXPLAINED: dict[str, JsonValue] = {}
@@ -61,13 +63,17 @@ class _Rule:
     id: str
     kind: str
     category: str | None
-    pillar: str
     item: str
     owner: str
     required: tuple[str, ...]
     cents: int
     skips: bool
     """A missing fact of the unit's own skips the rule (rather than deduct it)."""
+    quiet: bool
+    """The unit's own rule that a missing fact skips: nothing to do (unless a claim is pending)."""
+    answered: bool
+    """Facts the office or the review answers (a unit's own claim of them settles nothing)."""
+    bonus: bool
     use: FormUse | None
     evaluate: RuleEval | None
     """The compiled evaluator (native engine), or None to read the engine's answers."""
@@ -77,106 +83,98 @@ class _Rule:
     """A veto's or 否优项's finding, unexplained: the same for every unit it holds for."""
     amount: CentsFn | None
     """The form's amount in hundredths alone, where the form offers it."""
+    slot: int
+    """A deduction's category, a bonus's nothing: the index of its category (-1 for none)."""
+    pillar: int
+    """The index of the pillar a deduction counts toward."""
+    capped: dict[int, Capped]
+    """The rule's deduction after its caps, by points: made once, shared between units (a
+    rule's points after caps are few)."""
 
 
 class _Plan:
     def __init__(self, ruleset: Ruleset, compiled: bool) -> None:
         spec = ruleset.spec
+        program = ruleset.program
+        whole, maximum = pillar_layout(spec)
+        self.pillar_max = tuple((p, maximum[p]) for p in PILLARS if maximum[p])
+        pillars: list[str] = [p for p, _ in self.pillar_max]
+        slots = {c: index for index, c in enumerate(program.category_cents)}
         rules = []
-        for rule in ruleset.program.rules:
+        for rule in program.rules:
             s = rule.spec
             policy = s.if_missing or (spec.if_missing if s.kind == "deduct" else "skip")
             finding = None
             if s.kind in ("veto", "no_excellent"):
                 finding = record(GradeFinding, {"rule": s.id, "pillar": s.pillar, "item": s.item, "reason": "",
                                                 "evidence": _UNEXPLAINED, "source": s.source, "status": s.kind})
-            rules.append(_Rule(rule, s.id, s.kind, s.category, s.pillar, s.item, s.source, rule.required,
-                               rule.cents, policy == "skip" or s.kind != "deduct", rule.use,
+            pillar = whole.get(s.category, s.pillar) if s.category is not None else s.pillar
+            if pillar not in pillars:  # counted, never shown: a pillar with no points to lose
+                pillars.append(pillar)
+            rules.append(_Rule(rule, s.id, s.kind, s.category, s.item, s.source, rule.required,
+                               rule.cents, policy == "skip" or s.kind != "deduct",
+                               s.source == "unit" and (policy == "skip" or s.kind != "deduct"),
+                               s.source != "unit" and bool(rule.required), s.kind == "bonus", rule.use,
                                compile_rule(rule) if compiled else None, rule.missing_check,
                                tuple(c for c in rule.checks if c.kind != "missing"), finding,
                                rule.use.form.cents_function(rule.use.value, rule.use.kind, rule)
-                               if rule.use is not None else None))
+                               if rule.use is not None else None,
+                               slots[s.category] if s.category is not None else -1, pillars.index(pillar), {}))
         self.rules = tuple(rules)
+        self.pillars = len(pillars)
         self.reader = Reader([*needed_paths(ruleset.program), *DOCUMENTED])
-        program = ruleset.program
         self.spec = spec
         self.categories = tuple((c.id, c.name, cents) for c, cents in
                                 zip(spec.categories, program.category_cents.values(), strict=True))
         self.category_cents = program.category_cents
-        self.most = sum(program.category_cents.values())
+        self.room = list(program.category_cents.values())
+        self.most = sum(self.room)
         self.bonus_cap = cents(spec.bonus_cap)
         self.grade_cents = program.grade_cents
-        whole, maximum = pillar_layout(spec)
-        self.pillar_of = {r.id: whole.get(r.category, r.pillar) for r in self.rules if r.category is not None}
-        self.pillar_max = {p: maximum[p] for p in PILLARS if maximum[p]}
-        self.pillars_met = {*self.pillar_max, *self.pillar_of.values()}
-        # Frozen records the same for many units (a category's subtotal, a capped deduction)
-        # are made once and shared; bounded, since a category's subtotals are few.
+        # Frozen records the same for many units (a category's and a pillar's subtotal) are
+        # made once and shared; bounded, since a category's subtotals are few.
         self._shared: dict[tuple[Any, ...], Any] = {}
 
     def total(self, out: _Decided, facts: UnitFacts, phase: Phase, explained: Callable[[], Assessment]) -> Decision:
-        """Caps, bonus, floor and ceiling and the grades, as :func:`assess.scoring.totals.tally`
-        works them out, and the decision :func:`assess.scoring.totals.decision` makes of them."""
-        category_cents = self.category_cents
-        used = dict.fromkeys(category_cents, 0)
-        pillar_of = self.pillar_of
-        by_pillar: dict[str, int] = dict.fromkeys(self.pillars_met, 0)
+        """Floor and ceiling and the grades, as :func:`assess.scoring.totals.tally` works them
+        out from the capped amounts, and the decision :func:`assess.scoring.totals.decision`
+        makes of them."""
         shared = self._shared
         if len(shared) > _SHARED_MAX:
             shared.clear()
-        capped: list[Capped] = []
-        for r, raw in out.deductions:
-            points = raw if raw <= r.cents else r.cents
-            category = r.category
-            assert category is not None  # a deduction's rule has its category
-            room = category_cents[category] - used[category]
-            if points > room:
-                points = room
-            used[category] += points
-            by_pillar[pillar_of[r.id]] += points
-            key: tuple[Any, ...] = ("deduction", r.id, points)
-            found = shared.get(key)
-            if found is None:
-                found = shared[key] = Capped(r.id, r.item, points)
-            capped.append(found)
-        at_stake = dict.fromkeys(category_cents, 0)
-        bonus_at_stake = 0
-        for kind, category, stake in out.stakes:
-            if kind == "deduct" and category is not None:
-                at_stake[category] += stake
-            elif kind == "bonus":
-                bonus_at_stake += stake
-        cap = self.bonus_cap
-        bonus = 0
-        for r, raw in out.bonuses:
-            points = raw if raw <= r.cents else r.cents
-            if points > cap - bonus:
-                points = cap - bonus
-            bonus += points
+        room = out.room
+        stakes = out.stakes
+        at_stake, bonus_at_stake = stakes_by_category(self.category_cents, stakes) if stakes else (None, 0)
         categories: list[CategoryScore] = []
         decided = self.most
         pending = 0
         for index, (cid, name, most) in enumerate(self.categories):
-            spent = used[cid]
-            held = min(at_stake[cid], most - spent)
+            left = room[index]
+            spent = most - left
             decided -= spent
-            pending += held
-            key = ("category", index, spent, held)
+            held = 0
+            if at_stake is not None:
+                held = min(at_stake[cid], left)
+                pending += held
+            key: tuple[Any, ...] = (index, spent, held)
             found = shared.get(key)
             if found is None:
                 found = shared[key] = record(CategoryScore, {
-                    "id": cid, "name": name, "max": most / 100, "score": (most - spent) / 100,
+                    "id": cid, "name": name, "max": most / 100, "score": left / 100,
                     "deducted": spent / 100, "pending": held / 100})
             categories.append(found)
         pillars: list[PillarScore] = []
-        for p, most in self.pillar_max.items():
-            spent = by_pillar[p]
-            key = ("pillar", p, spent)
+        by_pillar = out.by_pillar
+        for index, (p, most) in enumerate(self.pillar_max):
+            spent = by_pillar[index]
+            key = (p, spent)
             found = shared.get(key)
             if found is None:
                 found = shared[key] = record(PillarScore, {"id": p, "max": most / 100, "deducted": spent / 100,
                                                            "score": (most - spent) / 100})
             pillars.append(found)
+        cap = self.bonus_cap
+        bonus = cap - out.bonus_room
         floor = decided - pending + bonus
         ceiling = decided + min(cap, bonus + bonus_at_stake)
         spec = self.spec
@@ -190,31 +188,10 @@ class _Plan:
             record(UnitRef, {"id": unit.id, "name": unit.name, "type": unit.type, "year": unit.year,
                              "period": unit.period, "parent": unit.parent}),
             phase, floor / 100, ceiling / 100, (ceiling - floor) / 100, bonus / 100, grade,
-            self.possible(floor, ceiling, out), categories, pillars, capped, out.vetoes, out.blocks, out.missing,
-            facts.self_score,
+            grades_possible(spec, self.grade_cents, floor, ceiling, bool(out.vetoes), bool(out.blocks), stakes),
+            categories, pillars, out.capped, out.vetoes, out.blocks, list(out.missing), facts.self_score,
             [record(SubmissionFlag, {"code": f.code, "message": f.message, "quote": f.quote})
-             for f in (facts.extraction.flags if facts.extraction else [])], explained)
-
-    def possible(self, floor: int, ceiling: int, out: _Decided) -> list[str]:
-        """As :func:`assess.scoring.totals.grades_possible`."""
-        spec = self.spec
-        if out.vetoes:
-            return [spec.fail_grade]
-        upper = None
-        names: set[str] = set()
-        for name, minimum in self.grade_cents:
-            if (upper is None or floor < upper) and ceiling >= minimum:
-                names.add(name)
-            upper = minimum
-        pending_kinds = {kind for kind, _, _ in out.stakes}
-        top, second = spec.top_grade, spec.grades[1].name
-        if top in names and (out.blocks or "no_excellent" in pending_kinds):
-            names.add(second)
-            if out.blocks:
-                names.discard(top)
-        if "veto" in pending_kinds:
-            names.add(spec.fail_grade)
-        return [g.name for g in spec.grades if g.name in names]
+             for f in facts.extraction.flags] if facts.extraction else [], explained)
 
 
 _PLANS: WeakKeyDictionary[Engine, _Plan] = WeakKeyDictionary()
@@ -232,7 +209,7 @@ def read(ruleset: Ruleset, engine: Engine, facts: UnitFacts) -> dict[str, Any]:
     """The flat facts deciding reads. With the native engine (its compiled evaluator), those
     the program's rules and terms read and the documented lists (an honour's 文号), each as
     :func:`~assess.engines.base.flatten` has it; another engine is given them all, as the
-    :class:`~assess.engines.Engine` protocol promises."""
+    :class:`~assess.engines.Engine` protocol promises (a wrapped engine may read any fact)."""
     if engine.name != "native":
         return flatten(facts)
     return _plan(ruleset, engine).reader.read(facts)
@@ -240,25 +217,47 @@ def read(ruleset: Ruleset, engine: Engine, facts: UnitFacts) -> dict[str, Any]:
 
 @dataclass(slots=True)
 class _Decided:
-    """A unit's outcomes, in hundredths: what the totals read."""
+    """A unit's outcomes, in hundredths and capped as they are decided (in rule order, as
+    :func:`assess.scoring.totals.tally` caps them): what the totals read."""
 
-    adjustments: dict[str, tuple[int, Adjustment]]
+    adjustments: Adjustments
     env: Mapping[str, Any]
-    deductions: list[tuple[_Rule, int]] = field(default_factory=list)
-    bonuses: list[tuple[_Rule, int]] = field(default_factory=list)
+    room: list[int]
+    """What is left to deduct per category (扣完为止)."""
+    by_pillar: list[int]
+    bonus_room: int
+    """What is left under the bonus cap."""
+    capped: list[Capped] = field(default_factory=list)
     vetoes: list[GradeFinding] = field(default_factory=list)
     blocks: list[GradeFinding] = field(default_factory=list)
-    missing: list[str] = field(default_factory=list)
+    missing: dict[str, None] = field(default_factory=dict)
+    """The unit's facts missing, in the order rules found them."""
     stakes: list[tuple[str, str | None, int]] = field(default_factory=list)
-    used_adjustments: set[str] = field(default_factory=set)
 
     def adjustment(self, rule: str) -> Adjustment | None:
         """The assessor's pick for a discretionary rule, marked as used (a form asks)."""
-        found = self.adjustments.get(rule)
+        return self.adjustments.take(rule)
+
+    def deduct(self, r: _Rule, raw: int) -> None:
+        """A deduction capped at its item's points, then at what is left of its category."""
+        points = raw if raw <= r.cents else r.cents
+        room = self.room
+        left = room[r.slot]
+        if points > left:
+            points = left
+        room[r.slot] = left - points
+        self.by_pillar[r.pillar] += points
+        found = r.capped.get(points)
         if found is None:
-            return None
-        self.used_adjustments.add(rule)
-        return found[1]
+            found = r.capped[points] = Capped(r.id, r.item, points)
+        self.capped.append(found)
+
+    def award(self, r: _Rule, raw: int) -> None:
+        """A bonus capped at its rule's points, then at what is left under the bonus cap."""
+        points = raw if raw <= r.cents else r.cents
+        if points > self.bonus_room:
+            points = self.bonus_room
+        self.bonus_room -= points
 
 
 def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: Mapping[str, list[Any]],
@@ -273,11 +272,12 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
         return None
     plan = _plan(ruleset, engine)
     fired = None if engine.name == "native" else engine.run(env)
-    out = _Decided({a.rule: (i, a) for i, a in enumerate(facts.adjustments or [])}, env)
+    out = _Decided(Adjustments(facts.adjustments), env, plan.room.copy(), [0] * plan.pillars, plan.bonus_cap)
     provisional = phase == "provisional"
+    pending = claims and provisional
     # Merged, a unit's own claim of a fact the office or the review answers settles nothing.
     untrusted = provenance is not None
-    deductions, stakes = out.deductions, out.stakes
+    stakes = out.stakes
     for r in plan.rules:
         evaluate = r.evaluate
         if evaluate is not None:
@@ -285,12 +285,14 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
         elif fired is not None and r.missing in fired:
             matched = None
         else:
-            matched = tuple(c for c in r.checks if c.name in fired)  # type: ignore[operator]
-        if matched is None or (untrusted and r.owner != "unit" and r.required):
+            matched = tuple([c for c in r.checks if c.name in fired])  # type: ignore[operator]
+        if matched is None or (untrusted and r.answered):
+            if r.quiet and not (pending and r.bonus):
+                continue
             paths = [p for p in r.required if p not in env] if matched is None else []
             if untrusted and r.owner != "unit":
                 paths += [p for p in r.required if p in env and p not in paths]
-            if r.kind == "bonus" and all(p in claims for p in paths):
+            if r.bonus and all(p in claims for p in paths):
                 if provisional:
                     _claimed_bonus(r.rule, env, claims, out)
                 continue
@@ -300,16 +302,14 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
                 stakes.append((r.kind, r.category, r.cents))
                 continue
             if r.owner == "unit":
-                deductions.append((r, r.cents))
-                for p in paths:
-                    if p not in out.missing:
-                        out.missing.append(p)
+                out.deduct(r, r.cents)
+                out.missing.update(dict.fromkeys(paths))
                 continue
             if missing_records == "skip":
                 continue
             return None  # the ledger names the office's data still to enter
         if not matched:
-            if claims and provisional:
+            if pending:
                 _claimed_bonus(r.rule, env, claims, out)
             continue
         if r.finding is not None:
@@ -321,13 +321,13 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
             use = r.use
             assert use is not None  # only vetoes and 否优项 have no form
             cents = use.form.amount(use.value, use.kind, r.rule, list(matched), out).cents
-        if r.kind == "bonus":
-            out.bonuses.append((r, cents))
-            if claims and provisional:
+        if r.bonus:
+            out.award(r, cents)
+            if pending:
                 _claimed_bonus(r.rule, env, claims, out, cents)
         elif cents > 0:
-            deductions.append((r, cents))
-    if len(out.used_adjustments) < len(out.adjustments):
+            out.deduct(r, cents)
+    if out.adjustments.unused():
         return None  # the ledger names the adjustments that did not apply
     return plan.total(out, facts, phase, explained(fired))
 

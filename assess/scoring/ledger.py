@@ -30,6 +30,7 @@ from assess.paths import did_you_mean
 from assess.rubric.program import Check, CompiledRule, Template
 from assess.ruleset import Ruleset
 from assess.scoring import fast, reasons
+from assess.scoring.adjustments import Adjustments
 from assess.scoring.assessment import (
     Assessment,
     Conflict,
@@ -188,8 +189,7 @@ class Ledger:
         self.provenance = provenance
         self.missing_records = missing_records
         self.claims = claims or {}
-        self.adjustments = {a.rule: (i, a) for i, a in enumerate(facts.adjustments or [])}
-        self.used_adjustments: set[str] = set()
+        self.adjustments = Adjustments(facts.adjustments)
         self.deductions: list[dict[str, Any]] = []
         self.bonuses: list[dict[str, Any]] = []
         self.vetoes: list[GradeFinding] = []
@@ -228,12 +228,12 @@ class Ledger:
                                       "--allow-missing-records skip", len(self.unrecorded)).format(
                                           count=len(self.unrecorded)), source=self.source,
                              issues=tuple(self.unrecorded))
-        unused = [(i, r) for r, (i, _) in self.adjustments.items() if r not in self.used_adjustments]
+        unused = self.adjustments.unused()
         if unused:
             issues = tuple(Issue(f"adjustments[{i}].rule",
                                  _("rule {rule} did not deduct for this unit (its condition is not met "
                                    "or its facts are missing); remove the adjustment").format(rule=r))
-                           for i, r in sorted(unused))
+                           for i, r in unused)
             raise FactsError(_("adjustments that do not apply"), source=self.source, issues=issues)
 
     # ------------------------------------------------------------------ per rule
@@ -391,11 +391,7 @@ class Ledger:
 
     def adjustment(self, rule: str) -> Adjustment | None:
         """The assessor's pick for a discretionary rule, marked as used."""
-        found = self.adjustments.get(rule)
-        if found is None:
-            return None
-        self.used_adjustments.add(rule)
-        return found[1]
+        return self.adjustments.take(rule)
 
     def conflicts(self) -> list[Conflict]:
         if self.provenance is None:

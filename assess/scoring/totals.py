@@ -10,7 +10,7 @@ decided or still pending. In 终评 nothing is pending and floor = ceiling = tot
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -91,13 +91,7 @@ def tally(ledger: Ledger) -> Tally:
         used[category] += points
         deducted.append((points, raw, capped))
 
-    at_stake = dict.fromkeys(category_cents, 0)
-    bonus_at_stake = 0
-    for kind, category, stake in ledger.stakes:
-        if kind == "deduct" and category is not None:
-            at_stake[category] += stake
-        elif kind == "bonus":
-            bonus_at_stake += stake
+    at_stake, bonus_at_stake = stakes_by_category(category_cents, ledger.stakes)
     pending_by_category = {c: min(at_stake[c], category_cents[c] - used[c]) for c in used}
 
     bonuses: list[tuple[int, int, str | None]] = []
@@ -122,7 +116,8 @@ def tally(ledger: Ledger) -> Tally:
         grade = spec.fail_grade
     elif ledger.blocks and grade == spec.top_grade:
         grade = spec.grades[1].name
-    possible = grades_possible(spec, program.grade_cents, floor, ceiling, ledger)
+    possible = grades_possible(spec, program.grade_cents, floor, ceiling, bool(ledger.vetoes), bool(ledger.blocks),
+                               ledger.stakes)
     return Tally(used, deducted, pending_by_category, bonuses, bonus_total, floor, ceiling, grade, by_score, possible)
 
 
@@ -238,11 +233,24 @@ def _grade(grade_cents: tuple[tuple[str, int], ...], total: int) -> str:
     return next(name for name, minimum in grade_cents if total >= minimum)
 
 
+def stakes_by_category(category_cents: Mapping[str, int],
+                       stakes: Iterable[tuple[str, str | None, int]]) -> tuple[dict[str, int], int]:
+    """The hundredths pending deductions hold per category, and pending bonuses in all."""
+    at_stake = dict.fromkeys(category_cents, 0)
+    bonus_at_stake = 0
+    for kind, category, stake in stakes:
+        if kind == "deduct" and category is not None:
+            at_stake[category] += stake
+        elif kind == "bonus":
+            bonus_at_stake += stake
+    return at_stake, bonus_at_stake
+
+
 def grades_possible(spec: RulesetSpec, grade_cents: tuple[tuple[str, int], ...], floor: int, ceiling: int,
-                    ledger: Ledger) -> list[str]:
+                    vetoed: bool, blocked: bool, stakes: Iterable[tuple[str, str | None, int]]) -> list[str]:
     """The grades some total in [floor, ceiling] gets, after the vetoes and 否优项 that are
-    decided or still pending; best first."""
-    if ledger.vetoes:
+    decided or still pending (``stakes``: per pending rule its kind); best first."""
+    if vetoed:
         return [spec.fail_grade]
     upper = None
     names: set[str] = set()
@@ -250,11 +258,11 @@ def grades_possible(spec: RulesetSpec, grade_cents: tuple[tuple[str, int], ...],
         if (upper is None or floor < upper) and ceiling >= minimum:
             names.add(name)
         upper = minimum
-    pending_kinds = {kind for kind, _, _ in ledger.stakes}
+    pending_kinds = {kind for kind, _, _ in stakes}
     top, second = spec.top_grade, spec.grades[1].name
-    if top in names and (ledger.blocks or "no_excellent" in pending_kinds):
+    if top in names and (blocked or "no_excellent" in pending_kinds):
         names.add(second)
-        if ledger.blocks:
+        if blocked:
             names.discard(top)
     if "veto" in pending_kinds:
         names.add(spec.fail_grade)
