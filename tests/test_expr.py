@@ -333,8 +333,8 @@ VALUES = [
     ("pct(self_score, 4)", Fraction(5, 2)),                          # 100 * 0.1 / 4
     ("pct(1, 3)", Fraction(100, 3)),
     ("ratio(2, 3)", Fraction(2, 3)),
-    ("pct(self_score, 0)", Fraction(100)),                           # nothing to cover is covered
-    ("ratio(self_score, 0)", Fraction(1)),
+    ("pct(self_score, 0)", 100),                                     # nothing to cover is covered
+    ("ratio(self_score, 0)", 1),
     ("min(organization.staff, 0.5)", Fraction(1, 2)),
     ("max(organization.staff, 0.5)", 2),
     ("submitted(self_score) and missing(duty)", True),
