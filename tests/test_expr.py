@@ -427,3 +427,51 @@ def test_engines_agree_on_random_conditions(condition: str, data: dict[str, Any]
         by_durable = score(rs, unit, "durable")
         by_native = score(rs, unit, "native")
         assert by_durable.model_dump(exclude=ENGINE_FIELDS) == by_native.model_dump(exclude=ENGINE_FIELDS)
+
+
+SHARES = [f"{share}(tasks.completed, tasks.assigned) {op} {limit}"
+          for share, limit in (("pct", 80), ("pct", 33.5), ("ratio", 0.75), ("ratio", 1))
+          for op in ("<", "<=", ">", ">=", "==", "!=")]
+SHARES += ["80 <= pct(tasks.completed, tasks.assigned)", "0.5 > ratio(tasks.completed, tasks.assigned)"]
+
+
+def exact_share(text: str, done: int, given: int) -> bool:
+    """The share compared in exact fractions, as docs/rulesets.md defines it: nothing to
+    cover is all covered (100 %, or 1)."""
+    share = ((Fraction(100) if "pct" in text else Fraction(1)) if given == 0
+             else Fraction(done, given) * (100 if "pct" in text else 1))
+    words = text.split()
+    if words[0].startswith(("pct", "ratio")):
+        op, limit = words[2], Fraction(words[3])
+    else:  # the constant on the left: mirror it
+        op, limit = {"<=": ">=", ">": "<"}[words[1]], Fraction(words[0])
+    return {"<": share < limit, "<=": share <= limit, ">": share > limit, ">=": share >= limit,
+            "==": share == limit, "!=": share != limit}[op]
+
+
+@pytest.mark.parametrize("text", SHARES)
+@pytest.mark.parametrize(("done", "given"), [(0, 0), (3, 4), (4, 4), (1, 3), (67, 200), (8, 10), (3, -4), (0, 5)])
+def test_a_share_of_two_counts_compares_as_the_exact_fraction(text: str, done: int, given: int) -> None:
+    """Deciding compares pct/ratio of two counts with a constant by cross multiplication in
+    integers; it must agree with the exact share on every side of the limit (67/200 is 33.5 %
+    exactly, 3/4 is 0.75 and 75 %, 8/10 is 80 %; a negative count of 3 in -4 is -75 %)."""
+    value = expr.compile_value(expr.parse(text, ("bool",)))({"tasks.completed": done, "tasks.assigned": given})
+    assert value is exact_share(text, done, given)
+
+
+THREE = ["submitted(self_score) and submitted(duty) and submitted(funds.budgeted)",
+         "submitted(self_score) or submitted(duty) or submitted(funds.budgeted)",
+         "submitted(self_score) and submitted(duty) and submitted(funds.budgeted) and submitted(shelters)",
+         "submitted(self_score) or submitted(duty) or submitted(funds.budgeted) or submitted(shelters)"]
+
+
+@pytest.mark.parametrize("text", THREE)
+@pytest.mark.parametrize("given", range(16))
+def test_and_or_of_three_or_more_parts_is_every_or_any_part(text: str, given: int) -> None:
+    """Each of the 16 ways of giving four facts: `and` holds when every part named is
+    submitted, `or` when any is; the value is the bool True or False."""
+    paths = ["self_score", "duty", "funds.budgeted", "shelters"]
+    env = {p: 1 for i, p in enumerate(paths) if given >> i & 1}
+    named = paths[:text.count("submitted(")]
+    expected = all(p in env for p in named) if " and " in text else any(p in env for p in named)
+    assert expr.compile_value(expr.parse(text, ("bool",)))(env) is expected
