@@ -939,3 +939,73 @@ def test_decide_counts_an_honour_in_the_offices_records_without_a_document(rubri
     full = d.assessment()
     assert [(b.rule, b.points, b.source) for b in full.bonuses] == [("B-HON", 3, "office")]
     assert [p.rule for p in full.pending] == ([] if phase == "final" else ["R-ABS"])
+
+
+TWO_RANGES = textwrap.dedent("""\
+    id: two-ranges
+    title: 两项酌情扣分
+    version: "1"
+    applies_to: [township]
+    total: 100
+    grades: [{name: 优秀, min: 90}, {name: 良好, min: 80}, {name: 合格, min: 60}, {name: 不合格, min: 0}]
+    categories:
+      - {id: work, name: 日常工作, max: 100}
+    rules:
+      - id: R-GEN
+        category: work
+        pillar: 机制
+        item: 一般事件处置得当
+        points: 5
+        when: incidents.general > 0
+        deduct: {range: {min: 1, max: 5, default: 2}}
+        reason: 一般事件处置不当，扣{points}分
+        basis: 测试
+      - id: R-MAJ
+        category: work
+        pillar: 机制
+        item: 较大事件处置得当
+        points: 5
+        when: incidents.major > 0
+        deduct: {range: {min: 1, max: 5, default: 2}}
+        reason: 较大事件处置不当，扣{points}分
+        basis: 测试
+      - id: R-BASE
+        category: work
+        pillar: 体制
+        item: 其余工作
+        points: 90
+        when: not organization.leadership_group
+        deduct: {fixed: 90}
+        reason: 未成立领导小组
+        basis: 测试
+    """)
+TWO_PICKS = [{"rule": "R-GEN", "points": 3, "note": "处置迟缓"}, {"rule": "R-MAJ", "points": 1, "note": "处置较好"}]
+
+
+@pytest.mark.parametrize("engine", ["native", "durable"])
+def test_two_adjustments_each_taken_by_its_own_rule(engine: str) -> None:
+    """Both incidents happened: the picks stand, 3 and 1, and 100 - 4 = 96."""
+    rubric = load_text(TWO_RANGES, "two-ranges.yaml")
+    unit = {"unit": UNIT, "organization": {"leadership_group": True}, "incidents": {"general": 1, "major": 1},
+            "adjustments": TWO_PICKS}
+    for a in (assess.score(unit, rubric, engine=engine),
+              decide(rubric, assess.facts.validate(unit), engine=engine).assessment()):
+        assert [(d.rule, d.points, d.adjusted) for d in a.deductions] == [("R-GEN", 3, True), ("R-MAJ", 1, True)]
+        assert a.total == 96
+    assert decide(rubric, assess.facts.validate(unit), engine=engine).total == 96
+
+
+@pytest.mark.parametrize("engine", ["native", "durable"])
+def test_of_two_adjustments_only_the_one_whose_rule_did_not_deduct_is_refused(engine: str) -> None:
+    """No major incident: R-MAJ did not deduct, so its pick (the second) is refused, and only it."""
+    rubric = load_text(TWO_RANGES, "two-ranges.yaml")
+    unit = {"unit": UNIT, "organization": {"leadership_group": True}, "incidents": {"general": 1, "major": 0},
+            "adjustments": TWO_PICKS}
+    refusal = ("<facts>: adjustments that do not apply\n"
+               "  adjustments[1].rule: rule R-MAJ did not deduct for this unit (its condition is not met or its "
+               "facts are missing); remove the adjustment")
+    for run in (lambda: assess.score(unit, rubric, engine=engine),
+                lambda: decide(rubric, assess.facts.validate(unit), engine=engine)):
+        with pytest.raises(assess.FactsError) as caught:
+            run()
+        assert caught.value.render() == refusal
