@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -94,6 +95,7 @@ def _wrap(label: str, width: int = 5) -> str:
     return "\n".join(label[i:i + width] for i in range(0, len(label), width))
 
 
+@cache  # once a process: the fonts added stay in matplotlib's list
 def _chinese_font_known() -> None:
     """matplotlib keeps its list of the system's fonts in a per-user cache and never rebuilds
     it: made before a Chinese font was installed, it lists none, and every character would be
