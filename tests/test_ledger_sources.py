@@ -459,10 +459,11 @@ def test_an_engine_failure_names_the_unit(rubric: Ruleset, monkeypatch: pytest.M
         raise EngineError("injected fault")
 
     monkeypatch.setattr(NativeEngine, "run", failing)
+    # score and decide answer the native engine's checks through the compiled evaluator (scoring/fast)
+    monkeypatch.setattr(fast, "explain", failing_decision)
     with pytest.raises(EngineError) as caught:
         assess.score(alone(), rubric, engine="native", source="s.json")
     assert caught.value.render() == "s.json: unit S-1: injected fault"
-    # decide answers the native engine's checks through the compiled evaluator (scoring/fast)
     monkeypatch.setattr(fast, "decide", failing_decision)
     merged = assess.merge_sources(alone())
     with pytest.raises(EngineError) as caught:
@@ -472,13 +473,13 @@ def test_an_engine_failure_names_the_unit(rubric: Ruleset, monkeypatch: pytest.M
 
 def test_an_engine_failure_while_explaining_a_decided_unit_names_the_unit(
         rubric: Ruleset, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Deciding answers the native engine's checks through the compiled evaluator; the engine
-    itself first runs when the assessment is asked for, and its failure is the unit's."""
-    def failing(self: NativeEngine, env: Mapping[str, Any]) -> frozenset[str]:
+    """The assessment is built when it is asked for, after the unit was decided; a failure
+    then is the unit's, named as when scoring."""
+    def failing(*args: Any) -> None:
         raise EngineError("injected fault")
 
-    monkeypatch.setattr(NativeEngine, "run", failing)
     d = decide(rubric, assess.facts.validate(alone()), "native", source="s.json")
+    monkeypatch.setattr(fast, "explain", failing)
     assert d.total == 84
     with pytest.raises(EngineError) as caught:
         d.assessment()

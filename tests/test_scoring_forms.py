@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from assess import facts
-from assess.engines.native import NativeEngine
+from assess.engines.durable import DurableEngine
 from assess.errors import EngineError, FactsError
 from assess.ruleset import Ruleset, load_ruleset, load_text
 from assess.scoring.ledger import score
@@ -150,15 +150,16 @@ def test_an_engine_placing_a_value_in_several_tiers_is_an_engine_error(
         forms: Ruleset, monkeypatch: pytest.MonkeyPatch, extra_tiers: int) -> None:
     rule = next(r for r in forms.program.rules if r.id == "F-TIER")
     tiers = [c.name for c in rule.checks if c.kind == "tier"]   # the tiers that deduct: 1, 2 and 3
-    run = NativeEngine.run
+    run = DurableEngine.run
 
-    def confused(self: NativeEngine, env: Any) -> frozenset[str]:
+    def confused(self: DurableEngine, env: Any) -> frozenset[str]:
         return run(self, env) | frozenset(tiers[:extra_tiers])
 
-    monkeypatch.setattr(NativeEngine, "run", confused)
     unit = facts.validate(patched(CASES["baseline"], {"plans": {"special": 5, "special_drilled": 0}}))
+    score(forms, unit, "durable", phase="final")  # the same facts answered right first: nothing of it is kept
+    monkeypatch.setattr(DurableEngine, "run", confused)
     with pytest.raises(EngineError, match=f"rule F-TIER: the engine placed the value in {extra_tiers + 1} tiers"):
-        score(forms, unit, "native", phase="final")
+        score(forms, unit, "durable", phase="final")
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -256,7 +256,8 @@ class _Builder:
             except BoundError as exc:
                 self.fail(self.rubric.rule_path(index, key), f"placeholder {{{inner}}}: {exc}")
                 continue
-            parts.append(Placeholder(inner, expr.compile_value(node), tuple(expr.required_paths(node))))
+            parts.append(Placeholder(inner, expr.compile_value(node), tuple(expr.required_paths(node)),
+                                     tuple(expr.read_paths(node))))
         parts.append(text[position:])
         if "{" in "".join(p for p in parts if isinstance(p, str)) or \
                 "}" in "".join(p for p in parts if isinstance(p, str)):

@@ -116,6 +116,9 @@ class Placeholder:
     text: str
     fn: Fn | None  # None for a variable of the deduction (points, count, ...)
     paths: tuple[str, ...]
+    """The facts that must be submitted for ``fn`` to be computed (else the text says 未提交)."""
+    reads: tuple[str, ...] = ()
+    """Every fact ``fn`` reads, those only tested for presence too."""
 
 
 @dataclass(frozen=True)

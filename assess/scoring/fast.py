@@ -23,12 +23,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from assess.engines import Engine, flatten
 from assess.engines.compiled import Reader, RuleEval, compile_rule, needed_paths
-from assess.facts import DOCUMENTED, Adjustment, UnitFacts
+from assess.facts import DOCUMENTED, FIELDS, Adjustment, UnitFacts
 from assess.points import cents
 from assess.rubric.forms.base import CentsFn
 from assess.rubric.program import Check, CompiledRule
@@ -36,12 +36,16 @@ from assess.rubric.spec import PILLARS, FormUse
 from assess.ruleset import Ruleset
 from assess.scoring.adjustments import Adjustments
 from assess.scoring.assessment import (
+    ASSESSMENT_SCHEMA_VERSION,
     Assessment,
+    Bonus,
     CategoryScore,
+    Deduction,
     GradeFinding,
     JsonValue,
     Phase,
     PillarScore,
+    RulesetRef,
     SubmissionFlag,
     UnitRef,
 )
@@ -50,6 +54,10 @@ from assess.scoring.pillars import pillar_layout
 from assess.scoring.records import record
 from assess.scoring.totals import Capped, Decision, grades_possible, stakes_by_category
 from assess.sources import Merged
+from assess.version import __version__
+
+if TYPE_CHECKING:
+    from assess.scoring.ledger import Ledger
 
 _UNEXPLAINED: dict[str, JsonValue] = {}
 _SHARED_MAX = 100_000
@@ -90,6 +98,11 @@ class _Rule:
     capped: dict[int, Capped]
     """The rule's deduction after its caps, by points: made once, shared between units (a
     rule's points after caps are few)."""
+    shares: tuple[str, ...] | None
+    """The facts whose values settle the rule's outcome and its words (see :func:`explain`),
+    or None when it reads a list (its outcome is worked out for every unit)."""
+    names: tuple[str, ...]
+    """The names of the rule's checks, the missing check's too: what an engine answers."""
 
 
 class _Plan:
@@ -119,10 +132,18 @@ class _Plan:
                                tuple(c for c in rule.checks if c.kind != "missing"), finding,
                                rule.use.form.cents_function(rule.use.value, rule.use.kind, rule)
                                if rule.use is not None else None,
-                               slots[s.category] if s.category is not None else -1, pillars.index(pillar), {}))
+                               slots[s.category] if s.category is not None else -1, pillars.index(pillar), {},
+                               _shares(rule), tuple(c.name for c in rule.checks)))
         self.rules = tuple(rules)
         self.pillars = len(pillars)
         self.reader = Reader([*needed_paths(ruleset.program), *DOCUMENTED])
+        self.whole_reader = Reader([*needed_paths(ruleset.program), *DOCUMENTED,
+                                    *(p for rule in program.rules for p in _worded(rule))])
+        self.outcomes: dict[tuple[Phase, str | None, bool], tuple[dict[Any, _Outcome], ...]] = {}
+        """Per phase, missing-records policy and whether the unit came with a provenance: per rule,
+        its outcomes by the values of the facts it reads (see :func:`explain`)."""
+        self.ruleset_ref = record(RulesetRef, {"id": spec.id, "title": spec.title, "version": spec.version,
+                                               "sha256": ruleset.sha256, "source": ruleset.name})
         self.spec = spec
         self.categories = tuple((c.id, c.name, cents) for c, cents in
                                 zip(spec.categories, program.category_cents.values(), strict=True))
@@ -130,15 +151,15 @@ class _Plan:
         self.room = list(program.category_cents.values())
         self.most = sum(self.room)
         self.bonus_cap = cents(spec.bonus_cap)
+        self.most_points = cents(spec.total) / 100
         self.grade_cents = program.grade_cents
         # Frozen records the same for many units (a category's and a pillar's subtotal) are
         # made once and shared; bounded, since a category's subtotals are few.
         self._shared: dict[tuple[Any, ...], Any] = {}
 
-    def total(self, out: _Decided, facts: UnitFacts, phase: Phase, explained: Callable[[], Assessment]) -> Decision:
-        """Floor and ceiling and the grades, as :func:`assess.scoring.totals.tally` works them
-        out from the capped amounts, and the decision :func:`assess.scoring.totals.decision`
-        makes of them."""
+    def subtotals(self, out: _Decided) -> _Totals:
+        """Floor and ceiling, the grades and the subtotals' records, as
+        :func:`assess.scoring.totals.tally` works them out from the capped amounts."""
         shared = self._shared
         if len(shared) > _SHARED_MAX:
             shared.clear()
@@ -178,20 +199,95 @@ class _Plan:
         floor = decided - pending + bonus
         ceiling = decided + min(cap, bonus + bonus_at_stake)
         spec = self.spec
-        grade = next(name for name, minimum in self.grade_cents if floor >= minimum)
+        by_score = grade = next(name for name, minimum in self.grade_cents if floor >= minimum)
         if out.vetoes:
             grade = spec.fail_grade
         elif out.blocks and grade == spec.top_grade:
             grade = spec.grades[1].name
-        unit = facts.unit
-        return Decision(
-            record(UnitRef, {"id": unit.id, "name": unit.name, "type": unit.type, "year": unit.year,
-                             "period": unit.period, "parent": unit.parent}),
-            phase, floor / 100, ceiling / 100, (ceiling - floor) / 100, bonus / 100, grade,
-            grades_possible(spec, self.grade_cents, floor, ceiling, bool(out.vetoes), bool(out.blocks), stakes),
-            categories, pillars, out.capped, out.vetoes, out.blocks, list(out.missing), facts.self_score,
-            [record(SubmissionFlag, {"code": f.code, "message": f.message, "quote": f.quote})
-             for f in facts.extraction.flags] if facts.extraction else [], explained)
+        possible = grades_possible(spec, self.grade_cents, floor, ceiling, bool(out.vetoes), bool(out.blocks),
+                                   stakes)
+        return _Totals(floor, ceiling, bonus, grade, by_score, possible, categories, pillars)
+
+    def total(self, out: _Decided, facts: UnitFacts, phase: Phase, explained: Callable[[], Assessment]) -> Decision:
+        """The decision :func:`assess.scoring.totals.decision` makes of the subtotals."""
+        found = self.subtotals(out)
+        floor, ceiling = found.floor, found.ceiling
+        return Decision(_unit_ref(facts), phase, floor / 100, ceiling / 100, (ceiling - floor) / 100,
+                        found.bonus / 100, found.grade, found.possible, found.categories, found.pillars,
+                        out.capped, out.vetoes, out.blocks, list(out.missing), facts.self_score, _flags(facts),
+                        explained)
+
+    def assessment(self, ledger: Ledger, engine: Engine, out: _Decided, deductions: list[Deduction],
+                   bonuses: list[Bonus]) -> Assessment:
+        """:func:`assess.scoring.totals.assemble` over the decided ledger, its deductions and
+        bonuses capped (``out``: what is left of each category and under the bonus cap)."""
+        found = self.subtotals(out)
+        floor, ceiling = found.floor, found.ceiling
+        facts = ledger.facts
+        self_score = facts.self_score
+        return record(Assessment, {
+            "schema_version": ASSESSMENT_SCHEMA_VERSION, "unit": _unit_ref(facts), "ruleset": self.ruleset_ref,
+            "engine": engine.name, "engine_version": engine.version, "assess_version": __version__,
+            "phase": ledger.phase, "total": floor / 100, "floor": floor / 100, "ceiling": ceiling / 100,
+            "pending_points": (ceiling - floor) / 100, "grades_possible": found.possible,
+            "max": self.most_points, "bonus": found.bonus / 100,
+            "bonus_cap": self.bonus_cap / 100, "grade": found.grade, "grade_by_score": found.by_score,
+            "categories": found.categories, "pillars": found.pillars, "deductions": deductions, "bonuses": bonuses,
+            "vetoes": ledger.vetoes, "blocks_excellent": ledger.blocks, "passed": ledger.passed,
+            "skipped": ledger.skipped, "pending": ledger.pending, "conflicts": ledger.conflicts(),
+            "missing_records_policy": ledger.missing_records, "missing": ledger.missing,
+            "self_score": self_score,
+            "self_score_diff": None if self_score is None else (cents(self_score) - floor) / 100,
+            "flags": _flags(facts),
+        })
+
+
+@dataclass(frozen=True, slots=True)
+class _Totals:
+    """A unit's totals in hundredths, its grades and its subtotals' (shared) records."""
+
+    floor: int
+    ceiling: int
+    bonus: int
+    grade: str
+    by_score: str
+    possible: list[str]
+    categories: list[CategoryScore]
+    pillars: list[PillarScore]
+
+
+def _unit_ref(facts: UnitFacts) -> UnitRef:
+    unit = facts.unit
+    return record(UnitRef, {"id": unit.id, "name": unit.name, "type": unit.type, "year": unit.year,
+                            "period": unit.period, "parent": unit.parent})
+
+
+def _flags(facts: UnitFacts) -> list[SubmissionFlag]:
+    return [record(SubmissionFlag, {"code": f.code, "message": f.message, "quote": f.quote})
+            for f in facts.extraction.flags] if facts.extraction else []
+
+
+def _worded(rule: CompiledRule) -> list[str]:
+    """The facts a rule's reason, passed text and evidence read."""
+    paths = [p for template in (rule.reason, rule.passed) if template is not None
+             for part in template.parts if not isinstance(part, str) for p in part.reads]
+    for label, _, needs, direct in rule.evidence_plan:
+        paths.extend(needs)
+        if direct:
+            paths.append(label)
+    return paths
+
+
+_SCALAR_KINDS = frozenset({"bool", "int", "number", "str", "enum", "section"})
+
+
+def _shares(rule: CompiledRule) -> tuple[str, ...] | None:
+    """Every fact that can change the rule's outcome or its words, when all are single values
+    (a section counts as present or not); None when one is a list or not in the catalogue."""
+    paths = tuple(dict.fromkeys([*rule.required, *rule.reads, *_worded(rule)]))
+    if any(p not in FIELDS or FIELDS[p].kind not in _SCALAR_KINDS for p in paths):
+        return None
+    return paths
 
 
 _PLANS: WeakKeyDictionary[Engine, _Plan] = WeakKeyDictionary()
@@ -213,6 +309,14 @@ def read(ruleset: Ruleset, engine: Engine, facts: UnitFacts) -> dict[str, Any]:
     if engine.name != "native":
         return flatten(facts)
     return _plan(ruleset, engine).reader.read(facts)
+
+
+def read_whole(ruleset: Ruleset, engine: Engine, facts: UnitFacts) -> dict[str, Any]:
+    """The flat facts the full assessment reads: with the native engine, as :func:`read` and
+    those the rules' reasons, passed texts and evidence read too; another engine is given them all."""
+    if engine.name != "native":
+        return flatten(facts)
+    return _plan(ruleset, engine).whole_reader.read(facts)
 
 
 @dataclass(slots=True)
@@ -238,8 +342,9 @@ class _Decided:
         """The assessor's pick for a discretionary rule, marked as used (a form asks)."""
         return self.adjustments.take(rule)
 
-    def deduct(self, r: _Rule, raw: int) -> None:
-        """A deduction capped at its item's points, then at what is left of its category."""
+    def deduct(self, r: _Rule, raw: int) -> int:
+        """A deduction capped at its item's points, then at what is left of its category: the
+        points it takes."""
         points = raw if raw <= r.cents else r.cents
         room = self.room
         left = room[r.slot]
@@ -251,13 +356,16 @@ class _Decided:
         if found is None:
             found = r.capped[points] = Capped(r.id, r.item, points)
         self.capped.append(found)
+        return points
 
-    def award(self, r: _Rule, raw: int) -> None:
-        """A bonus capped at its rule's points, then at what is left under the bonus cap."""
+    def award(self, r: _Rule, raw: int) -> int:
+        """A bonus capped at its rule's points, then at what is left under the bonus cap: the
+        points it adds."""
         points = raw if raw <= r.cents else r.cents
         if points > self.bonus_room:
             points = self.bonus_room
         self.bonus_room -= points
+        return points
 
 
 def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: Mapping[str, list[Any]],
@@ -342,3 +450,137 @@ def _claimed_bonus(rule: CompiledRule, env: Mapping[str, Any], claims: Mapping[s
     extra = claimed_extra(rule, env, claims, claimed, decided)
     if extra > 0:
         out.stakes.append((rule.spec.kind, rule.spec.category, extra))
+
+
+def explains(facts: UnitFacts, provenance: Merged | None) -> bool:
+    """Whether :func:`explain` takes the unit: the unit's facts alone (no office record or
+    review decision among its sources) and no assessor's adjustments."""
+    return not facts.adjustments and (provenance is None or (
+        all(s.source == "unit" for s in provenance.sources)
+        and not any(e.status in ("missing", "rejected") for e in provenance.evidence)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """What one rule added to the ledger for a unit, the same for every unit whose facts the rule
+    reads are equal (the records are frozen, the entries never changed once made)."""
+
+    deductions: tuple[tuple[dict[str, Any], dict[tuple[int, str | None], Deduction]], ...]
+    """Each deduction's entry, and its records made so far by points after caps and cap."""
+    bonuses: tuple[tuple[dict[str, Any], dict[tuple[int, str | None], Bonus]], ...]
+    adds: tuple[tuple[int, tuple[Any, ...]], ...]
+    """The other records, per list of :func:`_lists` (by index) that has some."""
+    missing: tuple[str, ...]
+
+
+def _lists(ledger: Ledger) -> tuple[list[Any], ...]:
+    return ledger.vetoes, ledger.blocks, ledger.passed, ledger.skipped, ledger.pending, ledger.stakes
+
+
+def _worked_out(ledger: Ledger, r: _Rule, native: bool) -> _Outcome:
+    """The ledger's own outcome of the rule for the unit, taken apart into an :class:`_Outcome`
+    (the ledger's lists are left as they were)."""
+    if native:
+        matched = r.evaluate(ledger.env) if r.evaluate is not None else None
+        ledger.fired = frozenset([r.missing] if matched is None else [c.name for c in matched])
+    deductions, bonuses, missing = ledger.deductions, ledger.bonuses, ledger.missing
+    vetoes, blocks, passed, skipped, pending, stakes = _lists(ledger)
+    ledger.deductions, ledger.bonuses, ledger.missing = [], [], []
+    ledger.vetoes, ledger.blocks, ledger.passed, ledger.skipped, ledger.pending, ledger.stakes = \
+        [], [], [], [], [], []
+    try:
+        ledger.rule(r.rule)
+        return _Outcome(tuple((entry, {}) for entry in ledger.deductions),
+                        tuple((entry, {}) for entry in ledger.bonuses),
+                        tuple((index, tuple(items)) for index, items in enumerate(_lists(ledger)) if items),
+                        tuple(ledger.missing))
+    finally:
+        ledger.deductions, ledger.bonuses, ledger.missing = deductions, bonuses, missing
+        ledger.vetoes, ledger.blocks, ledger.passed, ledger.skipped, ledger.pending, ledger.stakes = \
+            vetoes, blocks, passed, skipped, pending, stakes
+
+
+def explain(ledger: Ledger, engine: Engine) -> Assessment | None:
+    """The full assessment of a unit :func:`explains` takes, as
+    :meth:`Ledger.build <assess.scoring.ledger.Ledger.build>` makes it, for a ledger made over
+    :func:`read_whole`'s facts; None when the ledger must refuse the unit (office data to enter).
+
+    A rule's outcome (its records, reasons and evidence included) depends only on the values
+    of the facts it reads, the phase, the policy and whether the unit came merged: the ledger
+    works it out once per set of values, and every unit with the same shares it (for an engine
+    other than the compiled evaluator, the engine's answers for the rule are part of the key).
+    A rule reading a list is worked out for each unit. Deductions and bonuses are capped as
+    they come, in rule order (as :func:`assess.scoring.totals.tally` caps them), and their
+    records shared by points after caps.
+    """
+    plan = _plan(ledger.ruleset, engine)
+    native = engine.name == "native"
+    env = ledger.env
+    fired = ledger.fired
+    selector = (ledger.phase, ledger.missing_records, ledger.provenance is None)
+    outcomes = plan.outcomes.get(selector)
+    if outcomes is None:
+        outcomes = plan.outcomes[selector] = tuple({} for _ in plan.rules)
+    lists = _lists(ledger)
+    missing: dict[str, None] = {}
+    room = plan.room.copy()
+    by_pillar = [0] * plan.pillars
+    bonus_room = plan.bonus_cap
+    deductions: list[Deduction] = []
+    bonuses: list[Bonus] = []
+    for r, known in zip(plan.rules, outcomes, strict=True):
+        paths = r.shares
+        if paths is None:
+            outcome = _worked_out(ledger, r, native)
+            if ledger.unrecorded:
+                return None
+        else:
+            # A claim without its document is always of a list: it never reaches a rule here.
+            key: Any = env.get(paths[0]) if len(paths) == 1 else tuple(map(env.get, paths))
+            if not native:
+                key = (key, tuple(name in fired for name in r.names))
+            found = known.get(key)
+            if found is None:
+                found = _worked_out(ledger, r, native)
+                if ledger.unrecorded:
+                    return None
+                if len(known) > _SHARED_MAX:
+                    known.clear()
+                known[key] = found
+            outcome = found
+        for entry, made in outcome.deductions:
+            raw = entry["raw"]
+            points = raw if raw <= r.cents else r.cents
+            left = room[r.slot]
+            if points > left:
+                points = left
+            room[r.slot] = left - points
+            by_pillar[r.pillar] += points
+            capped = "category" if points < min(raw, r.cents) else "item" if raw > r.cents else None
+            done = made.get((points, capped))
+            if done is None:
+                done = made[points, capped] = record(Deduction, {**entry, "points": points / 100, "raw": raw / 100,
+                                                                 "capped": capped})
+            deductions.append(done)
+        for entry, made_bonus in outcome.bonuses:
+            raw = entry["raw"]
+            points = raw if raw <= r.cents else r.cents
+            if points > bonus_room:
+                points = bonus_room
+            bonus_room -= points
+            capped = "bonus_cap" if points < min(raw, r.cents) else "item" if raw > r.cents else None
+            bonus = made_bonus.get((points, capped))
+            if bonus is None:
+                bonus = made_bonus[points, capped] = record(Bonus, {
+                    "rule": entry["rule"], "pillar": entry["pillar"], "item": entry["item"], "points": points / 100,
+                    "raw": raw / 100, "reason": entry["reason"], "evidence": entry["evidence"], "capped": capped,
+                    "source": entry["source"], "status": "bonus"})
+            bonuses.append(bonus)
+        for index, items in outcome.adds:
+            lists[index].extend(items)
+        if outcome.missing:
+            missing.update(dict.fromkeys(outcome.missing))
+    ledger.missing = list(missing)
+    out = _Decided(ledger.adjustments, env, room, by_pillar, bonus_room, vetoes=ledger.vetoes, blocks=ledger.blocks,
+                   stakes=ledger.stakes)
+    return plan.assessment(ledger, engine, out, deductions, bonuses)

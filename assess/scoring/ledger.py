@@ -90,12 +90,26 @@ def score(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable", source: s
     """Score one unit's facts in a phase; raises FactsError for adjustments that do not fit
     and, in 终评, for office or review data still missing (unless ``missing_records``)."""
     _admit(ruleset, facts, source)
-    env, claims = _flat(facts, provenance)
-    chosen = ruleset.engine(engine)
+    return _assessment(ruleset, facts, ruleset.engine(engine), source, phase, provenance, missing_records)
+
+
+def _assessment(ruleset: Ruleset, facts: UnitFacts, chosen: Engine, source: str, phase: Phase,
+                provenance: Provenance | None, missing_records: MissingRecords | None,
+                fired: frozenset[str] | None = None) -> Assessment:
+    """The full assessment of an admitted unit (``fired``: the engine's answers, when known)."""
     with _named(facts, source):
-        fired = chosen.run(env)
-        ledger = Ledger(ruleset, facts, env, fired, source, phase, provenance, missing_records, claims)
-        return ledger.build(chosen)
+        if fast.explains(facts, provenance):
+            # Most units: each rule's outcome shared between units reading the same values.
+            env = fast.read_whole(ruleset, chosen, facts)
+            claims = _undocumented(env, provenance)
+            answers = frozenset() if chosen.name == "native" else fired if fired is not None else chosen.run(env)
+            ledger = Ledger(ruleset, facts, env, answers, source, phase, provenance, missing_records, claims)
+            found = fast.explain(ledger, chosen)
+            if found is not None:
+                return found
+        env, claims = _flat(facts, provenance)
+        answers = fired if fired is not None else chosen.run(env)
+        return Ledger(ruleset, facts, env, answers, source, phase, provenance, missing_records, claims).build(chosen)
 
 
 def decide(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable", source: str = "<facts>", *,
@@ -108,11 +122,7 @@ def decide(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable", source: 
 
     def explainer(fired: frozenset[str] | None) -> Callable[[], Assessment]:
         def explained() -> Assessment:
-            whole, claims = _flat(facts, provenance)
-            with _named(facts, source):
-                answers = fired if fired is not None else chosen.run(whole)
-                full = Ledger(ruleset, facts, whole, answers, source, phase, provenance, missing_records, claims)
-                return full.build(chosen)
+            return _assessment(ruleset, facts, chosen, source, phase, provenance, missing_records, fired)
         return explained
 
     with _named(facts, source):
