@@ -135,6 +135,10 @@ class _Plan:
                                slots[s.category] if s.category is not None else -1, pillars.index(pillar), {},
                                _shares(rule), tuple(c.name for c in rule.checks)))
         self.rules = tuple(rules)
+        self.steps = tuple((r, r.shares, r.shares[0] if r.shares is not None and len(r.shares) == 1 else None)
+                           for r in rules)
+        """Per rule, what :func:`explain` reads: the rule, the facts that settle its outcome, the
+        only one when it is one."""
         self.pillars = len(pillars)
         self.reader = Reader([*needed_paths(ruleset.program), *DOCUMENTED])
         self.whole_reader = Reader([*needed_paths(ruleset.program), *DOCUMENTED,
@@ -156,6 +160,7 @@ class _Plan:
         # Frozen records the same for many units (a category's and a pillar's subtotal) are
         # made once and shared; bounded, since a category's subtotals are few.
         self._shared: dict[tuple[Any, ...], Any] = {}
+        self._possible: dict[tuple[int, int, bool, bool], list[str]] = {}
 
     def subtotals(self, out: _Decided) -> _Totals:
         """Floor and ceiling, the grades and the subtotals' records, as
@@ -204,8 +209,18 @@ class _Plan:
             grade = spec.fail_grade
         elif out.blocks and grade == spec.top_grade:
             grade = spec.grades[1].name
-        possible = grades_possible(spec, self.grade_cents, floor, ceiling, bool(out.vetoes), bool(out.blocks),
-                                   stakes)
+        if stakes:
+            possible = grades_possible(spec, self.grade_cents, floor, ceiling, bool(out.vetoes), bool(out.blocks),
+                                       stakes)
+        else:  # nothing pending: the same few lists for every unit
+            grades_key = (floor, ceiling, bool(out.vetoes), bool(out.blocks))
+            known = self._possible.get(grades_key)
+            if known is None:
+                if len(self._possible) > _SHARED_MAX:
+                    self._possible.clear()
+                known = self._possible[grades_key] = grades_possible(spec, self.grade_cents, floor, ceiling,
+                                                                bool(out.vetoes), bool(out.blocks), stakes)
+            possible = known
         return _Totals(floor, ceiling, bonus, grade, by_score, possible, categories, pillars)
 
     def total(self, out: _Decided, facts: UnitFacts, phase: Phase, explained: Callable[[], Assessment]) -> Decision:
@@ -460,14 +475,40 @@ def explains(facts: UnitFacts, provenance: Merged | None) -> bool:
         and not any(e.status in ("missing", "rejected") for e in provenance.evidence)))
 
 
+class _Made:
+    """One deduction or bonus of a rule's outcome: its entry, the points it asks for within the
+    rule's own points, and its records (made once: by points after caps)."""
+
+    __slots__ = ("cut", "entry", "pillar", "slot", "take", "whole")
+
+    def __init__(self, entry: dict[str, Any], r: _Rule, bonus: bool) -> None:
+        self.entry = entry
+        raw = entry["raw"]
+        self.take = raw if raw <= r.cents else r.cents
+        self.slot = r.slot
+        self.pillar = r.pillar
+        self.whole = self.made(self.take, "item" if raw > r.cents else None, bonus)
+        """The record when nothing but the rule's own points limits it."""
+        self.cut: dict[int, Any] = {}
+        """The records limited by the category (a bonus: the bonus cap), by points."""
+
+    def made(self, points: int, capped: str | None, bonus: bool) -> Any:
+        entry = self.entry
+        if not bonus:
+            return record(Deduction, {**entry, "points": points / 100, "raw": entry["raw"] / 100, "capped": capped})
+        return record(Bonus, {"rule": entry["rule"], "pillar": entry["pillar"], "item": entry["item"],
+                              "points": points / 100, "raw": entry["raw"] / 100, "reason": entry["reason"],
+                              "evidence": entry["evidence"], "capped": capped, "source": entry["source"],
+                              "status": "bonus"})
+
+
 @dataclass(frozen=True, slots=True)
 class _Outcome:
     """What one rule added to the ledger for a unit, the same for every unit whose facts the rule
     reads are equal (the records are frozen, the entries never changed once made)."""
 
-    deductions: tuple[tuple[dict[str, Any], dict[tuple[int, str | None], Deduction]], ...]
-    """Each deduction's entry, and its records made so far by points after caps and cap."""
-    bonuses: tuple[tuple[dict[str, Any], dict[tuple[int, str | None], Bonus]], ...]
+    deductions: tuple[_Made, ...]
+    bonuses: tuple[_Made, ...]
     adds: tuple[tuple[int, tuple[Any, ...]], ...]
     """The other records, per list of :func:`_lists` (by index) that has some."""
     missing: tuple[str, ...]
@@ -477,21 +518,26 @@ def _lists(ledger: Ledger) -> tuple[list[Any], ...]:
     return ledger.vetoes, ledger.blocks, ledger.passed, ledger.skipped, ledger.pending, ledger.stakes
 
 
-def _worked_out(ledger: Ledger, r: _Rule, native: bool) -> _Outcome:
-    """The ledger's own outcome of the rule for the unit, taken apart into an :class:`_Outcome`
-    (the ledger's lists are left as they were)."""
+def _ask(ledger: Ledger, r: _Rule, native: bool) -> None:
+    """The ledger's own outcome of the rule, added to its lists."""
     if native:
         matched = r.evaluate(ledger.env) if r.evaluate is not None else None
         ledger.fired = frozenset([r.missing] if matched is None else [c.name for c in matched])
+    ledger.rule(r.rule)
+
+
+def _worked_out(ledger: Ledger, r: _Rule, native: bool) -> _Outcome:
+    """The ledger's own outcome of the rule, taken apart into an :class:`_Outcome` (the ledger's
+    lists are left as they were)."""
     deductions, bonuses, missing = ledger.deductions, ledger.bonuses, ledger.missing
     vetoes, blocks, passed, skipped, pending, stakes = _lists(ledger)
     ledger.deductions, ledger.bonuses, ledger.missing = [], [], []
     ledger.vetoes, ledger.blocks, ledger.passed, ledger.skipped, ledger.pending, ledger.stakes = \
         [], [], [], [], [], []
     try:
-        ledger.rule(r.rule)
-        return _Outcome(tuple((entry, {}) for entry in ledger.deductions),
-                        tuple((entry, {}) for entry in ledger.bonuses),
+        _ask(ledger, r, native)
+        return _Outcome(tuple(_Made(entry, r, False) for entry in ledger.deductions),
+                        tuple(_Made(entry, r, True) for entry in ledger.bonuses),
                         tuple((index, tuple(items)) for index, items in enumerate(_lists(ledger)) if items),
                         tuple(ledger.missing))
     finally:
@@ -528,58 +574,60 @@ def explain(ledger: Ledger, engine: Engine) -> Assessment | None:
     bonus_room = plan.bonus_cap
     deductions: list[Deduction] = []
     bonuses: list[Bonus] = []
-    for r, known in zip(plan.rules, outcomes, strict=True):
-        paths = r.shares
+    own, own_bonuses, own_missing = ledger.deductions, ledger.bonuses, ledger.missing
+    for (r, paths, path), known in zip(plan.steps, outcomes, strict=True):
         if paths is None:
-            outcome = _worked_out(ledger, r, native)
+            # Worked out for this unit alone: its records go straight to the ledger's lists.
+            before, before_bonuses, before_missing = len(own), len(own_bonuses), len(own_missing)
+            _ask(ledger, r, native)
             if ledger.unrecorded:
                 return None
+            made = tuple(_Made(entry, r, False) for entry in own[before:])
+            made_bonuses = tuple(_Made(entry, r, True) for entry in own_bonuses[before_bonuses:])
+            missing.update(dict.fromkeys(own_missing[before_missing:]))
         else:
             # A claim without its document is always of a list: it never reaches a rule here.
-            key: Any = env.get(paths[0]) if len(paths) == 1 else tuple(map(env.get, paths))
+            key: Any = env.get(path) if path is not None else tuple(map(env.get, paths))
             if not native:
                 key = (key, tuple(name in fired for name in r.names))
-            found = known.get(key)
-            if found is None:
-                found = _worked_out(ledger, r, native)
+            outcome = known.get(key)
+            if outcome is None:
+                outcome = _worked_out(ledger, r, native)
                 if ledger.unrecorded:
                     return None
                 if len(known) > _SHARED_MAX:
                     known.clear()
-                known[key] = found
-            outcome = found
-        for entry, made in outcome.deductions:
-            raw = entry["raw"]
-            points = raw if raw <= r.cents else r.cents
-            left = room[r.slot]
-            if points > left:
-                points = left
-            room[r.slot] = left - points
-            by_pillar[r.pillar] += points
-            capped = "category" if points < min(raw, r.cents) else "item" if raw > r.cents else None
-            done = made.get((points, capped))
-            if done is None:
-                done = made[points, capped] = record(Deduction, {**entry, "points": points / 100, "raw": raw / 100,
-                                                                 "capped": capped})
-            deductions.append(done)
-        for entry, made_bonus in outcome.bonuses:
-            raw = entry["raw"]
-            points = raw if raw <= r.cents else r.cents
-            if points > bonus_room:
-                points = bonus_room
-            bonus_room -= points
-            capped = "bonus_cap" if points < min(raw, r.cents) else "item" if raw > r.cents else None
-            bonus = made_bonus.get((points, capped))
-            if bonus is None:
-                bonus = made_bonus[points, capped] = record(Bonus, {
-                    "rule": entry["rule"], "pillar": entry["pillar"], "item": entry["item"], "points": points / 100,
-                    "raw": raw / 100, "reason": entry["reason"], "evidence": entry["evidence"], "capped": capped,
-                    "source": entry["source"], "status": "bonus"})
-            bonuses.append(bonus)
-        for index, items in outcome.adds:
-            lists[index].extend(items)
-        if outcome.missing:
-            missing.update(dict.fromkeys(outcome.missing))
+                known[key] = outcome
+            for index, items in outcome.adds:
+                lists[index].extend(items)
+            if outcome.missing:
+                missing.update(dict.fromkeys(outcome.missing))
+            made, made_bonuses = outcome.deductions, outcome.bonuses
+        for d in made:
+            take, slot = d.take, d.slot
+            left = room[slot]
+            if take <= left:
+                room[slot] = left - take
+                by_pillar[d.pillar] += take
+                deductions.append(d.whole)
+                continue
+            room[slot] = 0
+            by_pillar[d.pillar] += left
+            cut = d.cut.get(left)
+            if cut is None:
+                cut = d.cut[left] = d.made(left, "category", False)
+            deductions.append(cut)
+        for b in made_bonuses:
+            take = b.take
+            if take <= bonus_room:
+                bonus_room -= take
+                bonuses.append(b.whole)
+                continue
+            cut = b.cut.get(bonus_room)
+            if cut is None:
+                cut = b.cut[bonus_room] = b.made(bonus_room, "bonus_cap", True)
+            bonuses.append(cut)
+            bonus_room = 0
     ledger.missing = list(missing)
     out = _Decided(ledger.adjustments, env, room, by_pillar, bonus_room, vetoes=ledger.vetoes, blocks=ledger.blocks,
                    stakes=ledger.stakes)

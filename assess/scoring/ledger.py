@@ -97,7 +97,7 @@ def _assessment(ruleset: Ruleset, facts: UnitFacts, chosen: Engine, source: str,
                 provenance: Provenance | None, missing_records: MissingRecords | None,
                 fired: frozenset[str] | None = None) -> Assessment:
     """The full assessment of an admitted unit (``fired``: the engine's answers, when known)."""
-    with _named(facts, source):
+    try:
         if fast.explains(facts, provenance):
             # Most units: each rule's outcome shared between units reading the same values.
             env = fast.read_whole(ruleset, chosen, facts)
@@ -110,6 +110,8 @@ def _assessment(ruleset: Ruleset, facts: UnitFacts, chosen: Engine, source: str,
         env, claims = _flat(facts, provenance)
         answers = fired if fired is not None else chosen.run(env)
         return Ledger(ruleset, facts, env, answers, source, phase, provenance, missing_records, claims).build(chosen)
+    except EngineError as exc:  # as _named, without a generator's cost on every unit
+        raise _unit_error(exc, facts, source) from exc
 
 
 def decide(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable", source: str = "<facts>", *,
@@ -163,7 +165,11 @@ def _named(facts: UnitFacts, source: str) -> Iterator[None]:
     try:
         yield
     except EngineError as exc:
-        raise EngineError(f"unit {facts.unit.id}: {exc.message}", source=source) from exc
+        raise _unit_error(exc, facts, source) from exc
+
+
+def _unit_error(exc: EngineError, facts: UnitFacts, source: str) -> EngineError:
+    return EngineError(f"unit {facts.unit.id}: {exc.message}", source=source)
 
 
 def _undocumented(env: dict[str, Any], provenance: Provenance | None) -> dict[str, list[Any]]:
