@@ -512,6 +512,9 @@ class _Outcome:
     adds: tuple[tuple[int, tuple[Any, ...]], ...]
     """The other records, per list of :func:`_lists` (by index) that has some."""
     missing: tuple[str, ...]
+    single: tuple[int, Any] | None
+    """The list (by index) and the record, when the outcome is one record of :func:`_lists` alone
+    (a rule passed or skipped, most outcomes)."""
 
 
 def _lists(ledger: Ledger) -> tuple[list[Any], ...]:
@@ -536,10 +539,11 @@ def _worked_out(ledger: Ledger, r: _Rule, native: bool) -> _Outcome:
         [], [], [], [], [], []
     try:
         _ask(ledger, r, native)
+        adds = tuple((index, tuple(items)) for index, items in enumerate(_lists(ledger)) if items)
+        alone = not ledger.deductions and not ledger.bonuses and not ledger.missing
         return _Outcome(tuple(_Made(entry, r, False) for entry in ledger.deductions),
-                        tuple(_Made(entry, r, True) for entry in ledger.bonuses),
-                        tuple((index, tuple(items)) for index, items in enumerate(_lists(ledger)) if items),
-                        tuple(ledger.missing))
+                        tuple(_Made(entry, r, True) for entry in ledger.bonuses), adds, tuple(ledger.missing),
+                        (adds[0][0], adds[0][1][0]) if alone and len(adds) == 1 and len(adds[0][1]) == 1 else None)
     finally:
         ledger.deductions, ledger.bonuses, ledger.missing = deductions, bonuses, missing
         ledger.vetoes, ledger.blocks, ledger.passed, ledger.skipped, ledger.pending, ledger.stakes = \
@@ -598,6 +602,10 @@ def explain(ledger: Ledger, engine: Engine) -> Assessment | None:
                 if len(known) > _SHARED_MAX:
                     known.clear()
                 known[key] = outcome
+            single = outcome.single
+            if single is not None:
+                lists[single[0]].append(single[1])
+                continue
             for index, items in outcome.adds:
                 lists[index].extend(items)
             if outcome.missing:
