@@ -135,6 +135,13 @@ class _Plan:
                                slots[s.category] if s.category is not None else -1, pillars.index(pillar), {},
                                _shares(rule), tuple(c.name for c in rule.checks)))
         self.rules = tuple(rules)
+        self.deciding = tuple((r, d, d[0] if d is not None and len(d) == 1 else None)
+                              for r in rules for d in [_scalar(tuple(dict.fromkeys([*r.required, *r.rule.reads])))])
+        """Per rule, what :func:`decide` reads: the rule, the facts that settle its verdict (None
+        when one is a list), the only one when it is one."""
+        self.verdicts: dict[tuple[Phase, str | None, bool, bool], tuple[dict[Any, Verdict], ...]] = {}
+        """Per phase, missing-records policy, whether the unit came merged and whether it has claims
+        without their document in 初评: per rule, its verdicts by the values of the facts it reads."""
         self.steps = tuple((r, r.shares, r.shares[0] if r.shares is not None and len(r.shares) == 1 else None)
                            for r in rules)
         """Per rule, what :func:`explain` reads: the rule, the facts that settle its outcome, the
@@ -299,7 +306,12 @@ _SCALAR_KINDS = frozenset({"bool", "int", "number", "str", "enum", "section"})
 def _shares(rule: CompiledRule) -> tuple[str, ...] | None:
     """Every fact that can change the rule's outcome or its words, when all are single values
     (a section counts as present or not); None when one is a list or not in the catalogue."""
-    paths = tuple(dict.fromkeys([*rule.required, *rule.reads, *_worded(rule)]))
+    return _scalar(tuple(dict.fromkeys([*rule.required, *rule.reads, *_worded(rule)])))
+
+
+def _scalar(paths: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The facts, when all are single values (a section counts as present or not); None when one
+    is a list or not in the catalogue."""
     if any(p not in FIELDS or FIELDS[p].kind not in _SCALAR_KINDS for p in paths):
         return None
     return paths
@@ -389,70 +401,129 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
            explained: Callable[[frozenset[str] | None], Callable[[], Assessment]]) -> Decision | None:
     """The unit decided and totalled; None when the ledger must decide it (see the module's
     docstring). ``explained`` makes the full assessment's builder from the engine's answers
-    (None when the compiled evaluator answered and the engine was not asked)."""
+    (None when the compiled evaluator answered and the engine was not asked).
+
+    What a rule does to the totals (its verdict) depends only on the values of the facts it
+    reads, the phase, the policy and whether the unit came merged: for a rule reading no list,
+    it is worked out once per set of values and shared by every unit with the same (with an
+    engine other than the compiled evaluator, the engine's answers for the rule are part of
+    the key); not for a unit with an assessor's adjustments, which a form may read."""
     if provenance is not None and (any(s.source != "unit" for s in provenance.sources)
                                    or any(e.status in ("missing", "rejected") for e in provenance.evidence)):
         return None
     plan = _plan(ruleset, engine)
-    fired = None if engine.name == "native" else engine.run(env)
+    native = engine.name == "native"
+    fired = None if native else engine.run(env)
     out = _Decided(Adjustments(facts.adjustments), env, plan.room.copy(), [0] * plan.pillars, plan.bonus_cap)
     provisional = phase == "provisional"
-    pending = claims and provisional
+    pending = bool(claims) and provisional
     # Merged, a unit's own claim of a fact the office or the review answers settles nothing.
     untrusted = provenance is not None
-    stakes = out.stakes
-    for r in plan.rules:
-        evaluate = r.evaluate
-        if evaluate is not None:
-            matched = evaluate(env)
-        elif fired is not None and r.missing in fired:
-            matched = None
-        else:
-            matched = tuple([c for c in r.checks if c.name in fired])  # type: ignore[operator]
-        if matched is None or (untrusted and r.answered):
-            if r.quiet and not (pending and r.bonus):
-                continue
-            paths = [p for p in r.required if p not in env] if matched is None else []
-            if untrusted and r.owner != "unit":
-                paths += [p for p in r.required if p in env and p not in paths]
-            if r.bonus and all(p in claims for p in paths):
-                if provisional:
-                    _claimed_bonus(r.rule, env, claims, out)
-                continue
-            if r.owner == "unit" and r.skips:
-                continue
-            if provisional:
-                stakes.append((r.kind, r.category, r.cents))
-                continue
-            if r.owner == "unit":
-                out.deduct(r, r.cents)
-                out.missing.update(dict.fromkeys(paths))
-                continue
-            if missing_records == "skip":
-                continue
-            return None  # the ledger names the office's data still to enter
-        if not matched:
-            if pending:
-                _claimed_bonus(r.rule, env, claims, out)
-            continue
-        if r.finding is not None:
-            (out.vetoes if r.kind == "veto" else out.blocks).append(r.finding)
-            continue
-        if r.amount is not None:
-            cents = r.amount(matched, out)
-        else:
-            use = r.use
-            assert use is not None  # only vetoes and 否优项 have no form
-            cents = use.form.amount(use.value, use.kind, r.rule, list(matched), out).cents
-        if r.bonus:
-            out.award(r, cents)
-            if pending:
-                _claimed_bonus(r.rule, env, claims, out, cents)
-        elif cents > 0:
-            out.deduct(r, cents)
+    selector = (phase, missing_records, untrusted, pending)
+    verdicts = plan.verdicts.get(selector)
+    if verdicts is None:
+        verdicts = plan.verdicts[selector] = tuple({} for _ in plan.rules)
+    shared = not facts.adjustments
+    room, by_pillar, stakes = out.room, out.by_pillar, out.stakes
+    for (r, paths, path), known in zip(plan.deciding, verdicts, strict=True):
+        key: Any = None
+        verdict = None
+        if paths is not None and shared:
+            key = env.get(path) if path is not None else tuple(map(env.get, paths))
+            if fired is not None:
+                key = (key, tuple(name in fired for name in r.names))
+            verdict = known.get(key)
+        if verdict is None:
+            evaluate = r.evaluate
+            if evaluate is not None:
+                matched = evaluate(env)
+            elif fired is not None and r.missing in fired:
+                matched = None
+            else:
+                matched = tuple([c for c in r.checks if c.name in fired])  # type: ignore[operator]
+            verdict = _verdict(r, matched, env, claims, out, provisional, pending, untrusted, missing_records)
+            if verdict is None:
+                return None  # the ledger names the office's data still to enter
+            if paths is not None and shared:
+                if len(known) > _SHARED_MAX:
+                    known.clear()
+                known[key] = verdict
+        what = verdict[0]
+        if what == _DEDUCT:
+            # out.deduct, inline: most rules of most units end here
+            raw = verdict[1]
+            points = raw if raw <= r.cents else r.cents
+            left = room[r.slot]
+            if points > left:
+                points = left
+            room[r.slot] = left - points
+            by_pillar[r.pillar] += points
+            found = r.capped.get(points)
+            if found is None:
+                found = r.capped[points] = Capped(r.id, r.item, points)
+            out.capped.append(found)
+            if verdict[2]:
+                out.missing.update(dict.fromkeys(verdict[2]))
+        elif what == _STAKE:
+            stakes.append(verdict[1])
+        elif what == _AWARD:
+            out.award(r, verdict[1])
+        elif what == _FINDING:
+            (out.vetoes if r.kind == "veto" else out.blocks).append(r.finding)  # type: ignore[arg-type]
     if out.adjustments.unused():
         return None  # the ledger names the adjustments that did not apply
     return plan.total(out, facts, phase, explained(fired))
+
+
+_NOTHING, _DEDUCT, _STAKE, _AWARD, _FINDING = range(5)
+Verdict = tuple[Any, ...]
+"""What a rule does to a unit's totals: (_NOTHING,), (_DEDUCT, hundredths, missing facts),
+(_STAKE, the pending stake), (_AWARD, hundredths) or (_FINDING,) (its veto or 否优项)."""
+_NONE_DONE: Verdict = (_NOTHING,)
+
+
+def _verdict(r: _Rule, matched: tuple[Check, ...] | None, env: Mapping[str, Any], claims: Mapping[str, list[Any]],
+             out: _Decided, provisional: bool, pending: bool, untrusted: bool,
+             missing_records: str | None) -> Verdict | None:
+    """The rule's verdict, as the :class:`~assess.scoring.ledger.Ledger` decides it with
+    ``explain=False``; None when the ledger must decide the unit. A bonus's claims without their
+    document are added to the pending stakes here (only a rule reading a list has any)."""
+    if matched is None or (untrusted and r.answered):
+        if r.quiet and not (pending and r.bonus):
+            return _NONE_DONE
+        paths = [p for p in r.required if p not in env] if matched is None else []
+        if untrusted and r.owner != "unit":
+            paths += [p for p in r.required if p in env and p not in paths]
+        if r.bonus and all(p in claims for p in paths):
+            if provisional:
+                _claimed_bonus(r.rule, env, claims, out)
+            return _NONE_DONE
+        if r.owner == "unit" and r.skips:
+            return _NONE_DONE
+        if provisional:
+            return _STAKE, (r.kind, r.category, r.cents)
+        if r.owner == "unit":
+            return _DEDUCT, r.cents, tuple(paths)
+        if missing_records == "skip":
+            return _NONE_DONE
+        return None
+    if not matched:
+        if pending:
+            _claimed_bonus(r.rule, env, claims, out)
+        return _NONE_DONE
+    if r.finding is not None:
+        return (_FINDING,)
+    if r.amount is not None:
+        cents = r.amount(matched, out)
+    else:
+        use = r.use
+        assert use is not None  # only vetoes and 否优项 have no form
+        cents = use.form.amount(use.value, use.kind, r.rule, list(matched), out).cents
+    if r.bonus:
+        if pending:
+            _claimed_bonus(r.rule, env, claims, out, cents)
+        return _AWARD, cents
+    return (_DEDUCT, cents, ()) if cents > 0 else _NONE_DONE
 
 
 def _claimed_bonus(rule: CompiledRule, env: Mapping[str, Any], claims: Mapping[str, list[Any]], out: _Decided,
