@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from assess.engines.base import SCALARS, flatten_value
-from assess.facts import UnitFacts
+from assess.facts import FIELDS, UnitFacts
 from assess.rubric.program import Check, CompiledRule, Program
 
 Matched = tuple[Check, ...] | None
@@ -67,10 +67,6 @@ def _answer(checks: tuple[Check, ...]) -> RuleEval:
     return several
 
 
-_Tree = tuple[tuple[str, str, "_Tree"], ...]
-"""Per attribute to read: its name, its fact path and what to read under it."""
-
-
 def needed_paths(program: Program) -> list[str]:
     """Every fact path the program's checks, quantities and terms can read."""
     paths = dict.fromkeys(program.keys)
@@ -80,6 +76,12 @@ def needed_paths(program: Program) -> list[str]:
     for term in program.terms:
         paths.update(dict.fromkeys(term.paths))
     return list(paths)
+
+
+_Read = Callable[[BaseModel, dict[str, Any]], None]
+
+_SINGLE = frozenset({"bool", "int", "number", "str", "enum"})
+"""The kinds of fact whose value is taken as it is."""
 
 
 class Reader:
@@ -92,29 +94,51 @@ class Reader:
             node = root
             for part in path.split("."):
                 node = node.setdefault(part, {})
-        self._tree = _freeze(root, "")
+        self._read = _reader(root, "")
 
     def read(self, facts: UnitFacts) -> dict[str, Any]:
         env: dict[str, Any] = {}
-        _read(facts, self._tree, env)
+        self._read(facts, env)
         return env
 
 
-def _freeze(node: dict[str, Any], prefix: str) -> _Tree:
-    return tuple((key, prefix + key, _freeze(sub, prefix + key + ".")) for key, sub in node.items())
-
-
-def _read(model: BaseModel, tree: _Tree, env: dict[str, Any]) -> None:
-    values = model.__dict__
-    for key, path, under in tree:
-        value = values.get(key)
-        if value is None:
-            continue
-        if value.__class__ in SCALARS:  # most facts: tested first
-            env[path] = value
-        elif isinstance(value, BaseModel):
-            env[path] = True
-            if under:
-                _read(value, under, env)
+def _reader(node: dict[str, Any], prefix: str) -> _Read:
+    """A section's reader, made once: the catalogue's single values taken as they are, the
+    sections read further, anything else as :func:`~assess.engines.base.flatten` takes it."""
+    single: list[tuple[str, str]] = []
+    sections: list[tuple[str, str, _Read]] = []
+    others: list[tuple[str, str]] = []
+    for key, under in node.items():
+        path = prefix + key
+        info = FIELDS.get(path)
+        kind = info.kind if info is not None else None
+        if under and kind == "section":
+            sections.append((key, path, _reader(under, path + ".")))
+        elif not under and kind in _SINGLE:
+            single.append((key, path))
         else:
-            flatten_value(value, path, env)
+            others.append((key, path))
+    single_t, sections_t, others_t = tuple(single), tuple(sections), tuple(others)
+
+    def read(model: BaseModel, env: dict[str, Any]) -> None:
+        values = model.__dict__
+        for key, path in single_t:
+            value = values.get(key)
+            if value is not None:
+                env[path] = value
+        for key, path, section in sections_t:
+            value = values.get(key)
+            if value is not None:
+                env[path] = True
+                section(value, env)
+        for key, path in others_t:
+            value = values.get(key)
+            if value is None:
+                continue
+            if value.__class__ in SCALARS:
+                env[path] = value
+            elif isinstance(value, BaseModel):
+                env[path] = True
+            else:
+                flatten_value(value, path, env)
+    return read
