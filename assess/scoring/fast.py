@@ -1,4 +1,4 @@
-"""Deciding and totalling a unit without the ledger's records: the path ranking takes.
+"""Deciding and totalling a unit, and its full assessment, with what units share worked out once.
 
 :func:`assess.scoring.ledger.decide` asks :func:`decide` first. It decides every rule as
 the :class:`~assess.scoring.ledger.Ledger` does with ``explain=False`` (the same order,
@@ -10,13 +10,22 @@ read per rule. The totals are worked out as :mod:`assess.scoring.totals` works t
 hundredths: each deduction and bonus capped as it is decided (the caps go in rule order),
 and the frozen subtotal records that many units share (a category's, a pillar's, a capped
 deduction's) are made once. The flat facts read, with the native engine, are only those
-the rules read (:func:`read`); the full assessment, asked for, is the ledger's, over them all.
+the rules read (:func:`read`).
+
+:func:`assess.scoring.ledger.score` (and a decision's assessment, asked for) asks
+:func:`explain`: the ledger's own outcome of each rule (its records, reasons and evidence),
+worked out once per set of values of the facts the rule reads and shared by the units with
+the same. Both rest on one fact: what a rule does to a unit depends only on those values
+(and on the phase, the policy, whether the unit came merged and, with an engine other than
+the compiled evaluator, that engine's answers for the rule, all in the key). A rule reading
+a list is worked out for every unit. Shared records are frozen; a caller must not change
+the lists and dicts inside them either.
 
 Only what is common is taken here: a unit with no office record or review decision
-among its sources (what ``assess rank`` and ``score_many`` merge a unit alone into). A
-unit with them, and a unit the ledger would refuse (office data missing in 终评,
-adjustments that do not apply), returns None and the ledger decides it, so that its
-errors are the ledger's own.
+among its sources (what ``assess rank`` and ``score_many`` merge a unit alone into), and,
+for sharing, no assessor's adjustment (a form may read it). Any other unit, and a unit the
+ledger would refuse (office data missing in 终评, adjustments that do not apply), returns
+None and the ledger decides or explains it, so that its errors are the ledger's own.
 """
 
 from __future__ import annotations
