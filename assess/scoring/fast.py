@@ -107,9 +107,6 @@ class _Rule:
     capped: dict[int, Capped]
     """The rule's deduction after its caps, by points: made once, shared between units (a
     rule's points after caps are few)."""
-    shares: tuple[str, ...] | None
-    """The facts whose values settle the rule's outcome and its words (see :func:`explain`),
-    or None when it reads a list (its outcome is worked out for every unit)."""
     names: tuple[str, ...]
     """The names of the rule's checks, the missing check's too: what an engine answers."""
 
@@ -142,19 +139,16 @@ class _Plan:
                                rule.use.form.cents_function(rule.use.value, rule.use.kind, rule)
                                if rule.use is not None else None,
                                slots[s.category] if s.category is not None else -1, pillars.index(pillar), {},
-                               _shares(rule), tuple(c.name for c in rule.checks)))
+                               tuple(c.name for c in rule.checks)))
         self.rules = tuple(rules)
-        self.deciding = tuple((r, d, d[0] if d is not None and len(d) == 1 else None)
-                              for r in rules for d in [_scalar(tuple(dict.fromkeys([*r.required, *r.rule.reads])))])
-        """Per rule, what :func:`decide` reads: the rule, the facts that settle its verdict (None
-        when one is a list), the only one when it is one."""
+        self.deciding = tuple(_step(r, [*r.required, *r.rule.reads]) for r in rules)
+        """Per rule, what :func:`decide` reads (see :func:`_step`)."""
         self.verdicts: dict[tuple[Phase, str | None, bool, bool], tuple[dict[Any, Verdict], ...]] = {}
         """Per phase, missing-records policy, whether the unit came merged and whether it has claims
         without their document in 初评: per rule, its verdicts by the values of the facts it reads."""
-        self.steps = tuple((r, r.shares, r.shares[0] if r.shares is not None and len(r.shares) == 1 else None)
-                           for r in rules)
-        """Per rule, what :func:`explain` reads: the rule, the facts that settle its outcome, the
-        only one when it is one."""
+        self.steps = tuple(_step(r, [*r.required, *r.rule.reads, *_worded(r.rule)]) for r in rules)
+        """Per rule, what :func:`explain` reads (see :func:`_step`): the facts that settle its
+        outcome and its words."""
         self.pillars = len(pillars)
         self.reader = Reader([*needed_paths(ruleset.program), *DOCUMENTED])
         self.whole_reader = Reader([*needed_paths(ruleset.program), *DOCUMENTED,
@@ -309,21 +303,21 @@ def _worded(rule: CompiledRule) -> list[str]:
     return paths
 
 
-_SCALAR_KINDS = frozenset({"bool", "int", "number", "str", "enum", "section"})
+_Step = tuple[_Rule, tuple[str, ...] | None, str | None, tuple[str, ...]]
 
 
-def _shares(rule: CompiledRule) -> tuple[str, ...] | None:
-    """Every fact that can change the rule's outcome or its words, when all are single values
-    (a section counts as present or not); None when one is a list or not in the catalogue."""
-    return _scalar(tuple(dict.fromkeys([*rule.required, *rule.reads, *_worded(rule)])))
+def _step(r: _Rule, read: list[str]) -> _Step:
+    """The rule; the facts whose values settle what it does to a unit (None when one is not in
+    the catalogue); the only one, when it is one; those that are lists. A rule is shared between
+    units when the lists it reads are not submitted (and not claimed): a submitted list is told
+    apart by all its items, so a rule reading one is worked out for every unit."""
+    paths = tuple(dict.fromkeys(read))
+    if any(p not in FIELDS or FIELDS[p].kind not in _SHARED_KINDS for p in paths):
+        return r, None, None, ()
+    return r, paths, paths[0] if len(paths) == 1 else None, tuple(p for p in paths if FIELDS[p].kind == "list")
 
 
-def _scalar(paths: tuple[str, ...]) -> tuple[str, ...] | None:
-    """The facts, when all are single values (a section counts as present or not); None when one
-    is a list or not in the catalogue."""
-    if any(p not in FIELDS or FIELDS[p].kind not in _SCALAR_KINDS for p in paths):
-        return None
-    return paths
+_SHARED_KINDS = frozenset({"bool", "int", "number", "str", "enum", "section", "list"})
 
 
 _PLANS: WeakKeyDictionary[Engine, _Plan] = WeakKeyDictionary()
@@ -413,10 +407,11 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
     (None when the compiled evaluator answered and the engine was not asked).
 
     What a rule does to the totals (its verdict) depends only on the values of the facts it
-    reads, the phase, the policy and whether the unit came merged: for a rule reading no list,
-    it is worked out once per set of values and shared by every unit with the same (with an
-    engine other than the compiled evaluator, the engine's answers for the rule are part of
-    the key); not for a unit with an assessor's adjustments, which a form may read."""
+    reads, the phase, the policy and whether the unit came merged: for a rule reading no list
+    the unit submitted, it is worked out once per set of values and shared by every unit with
+    the same (with an engine other than the compiled evaluator, the engine's answers for the
+    rule are part of the key); not for a unit with an assessor's adjustments, which a form may
+    read."""
     if provenance is not None and (any(s.source != "unit" for s in provenance.sources)
                                    or any(e.status in ("missing", "rejected") for e in provenance.evidence)):
         return None
@@ -434,10 +429,11 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
         verdicts = plan.verdicts[selector] = tuple({} for _ in plan.rules)
     shared = not facts.adjustments
     room, by_pillar, stakes = out.room, out.by_pillar, out.stakes
-    for (r, paths, path), known in zip(plan.deciding, verdicts, strict=True):
+    for (r, paths, path, lists), known in zip(plan.deciding, verdicts, strict=True):
         key: Any = None
         verdict = None
-        if paths is not None and shared:
+        sharing = shared and paths is not None and not (lists and any(p in env or p in claims for p in lists))
+        if sharing and paths is not None:
             key = env.get(path) if path is not None else tuple(map(env.get, paths))
             if fired is not None:
                 key = (key, tuple(name in fired for name in r.names))
@@ -453,7 +449,7 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
             verdict = _verdict(r, matched, env, claims, out, provisional, pending, untrusted, missing_records)
             if verdict is None:
                 return None  # the ledger names the office's data still to enter
-            if paths is not None and shared:
+            if sharing:
                 if len(known) > _SHARED_MAX:
                     known.clear()
                 known[key] = verdict
@@ -472,7 +468,7 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
                 found = r.capped[points] = Capped(r.id, r.item, points)
             out.capped.append(found)
             if verdict[2]:
-                out.missing.update(dict.fromkeys(verdict[2]))
+                out.missing.update(verdict[2])
         elif what == _STAKE:
             stakes.append(verdict[1])
         elif what == _AWARD:
@@ -486,9 +482,11 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
 
 _NOTHING, _DEDUCT, _STAKE, _AWARD, _FINDING = range(5)
 Verdict = tuple[Any, ...]
-"""What a rule does to a unit's totals: (_NOTHING,), (_DEDUCT, hundredths, missing facts),
-(_STAKE, the pending stake), (_AWARD, hundredths) or (_FINDING,) (its veto or 否优项)."""
+"""What a rule does to a unit's totals: (_NOTHING,), (_DEDUCT, hundredths, the facts missing as
+a dict's keys), (_STAKE, the pending stake), (_AWARD, hundredths) or (_FINDING,) (its veto or
+否优项)."""
 _NONE_DONE: Verdict = (_NOTHING,)
+_NO_PATHS: dict[str, None] = {}
 
 
 def _verdict(r: _Rule, matched: tuple[Check, ...] | None, env: Mapping[str, Any], claims: Mapping[str, list[Any]],
@@ -512,7 +510,7 @@ def _verdict(r: _Rule, matched: tuple[Check, ...] | None, env: Mapping[str, Any]
         if provisional:
             return _STAKE, (r.kind, r.category, r.cents)
         if r.owner == "unit":
-            return _DEDUCT, r.cents, tuple(paths)
+            return _DEDUCT, r.cents, dict.fromkeys(paths)
         if missing_records == "skip":
             return _NONE_DONE
         return None
@@ -532,7 +530,7 @@ def _verdict(r: _Rule, matched: tuple[Check, ...] | None, env: Mapping[str, Any]
         if pending:
             _claimed_bonus(r.rule, env, claims, out, cents)
         return _AWARD, cents
-    return (_DEDUCT, cents, ()) if cents > 0 else _NONE_DONE
+    return (_DEDUCT, cents, _NO_PATHS) if cents > 0 else _NONE_DONE
 
 
 def _claimed_bonus(rule: CompiledRule, env: Mapping[str, Any], claims: Mapping[str, list[Any]], out: _Decided,
@@ -591,7 +589,8 @@ class _Outcome:
     bonuses: tuple[_Made, ...]
     adds: tuple[tuple[int, tuple[Any, ...]], ...]
     """The other records, per list of :func:`_lists` (by index) that has some."""
-    missing: tuple[str, ...]
+    missing: dict[str, None]
+    """The facts missing, as a dict's keys (in order)."""
     single: tuple[int, Any] | None
     """The list (by index) and the record, when the outcome is one record of :func:`_lists` alone
     (a rule passed or skipped, most outcomes)."""
@@ -622,7 +621,7 @@ def _worked_out(ledger: Ledger, r: _Rule, native: bool) -> _Outcome:
         adds = tuple((index, tuple(items)) for index, items in enumerate(_lists(ledger)) if items)
         alone = not ledger.deductions and not ledger.bonuses and not ledger.missing
         return _Outcome(tuple(_Made(entry, r, False) for entry in ledger.deductions),
-                        tuple(_Made(entry, r, True) for entry in ledger.bonuses), adds, tuple(ledger.missing),
+                        tuple(_Made(entry, r, True) for entry in ledger.bonuses), adds, dict.fromkeys(ledger.missing),
                         (adds[0][0], adds[0][1][0]) if alone and len(adds) == 1 and len(adds[0][1]) == 1 else None)
     finally:
         ledger.deductions, ledger.bonuses, ledger.missing = deductions, bonuses, missing
@@ -639,7 +638,7 @@ def explain(ledger: Ledger, engine: Engine) -> Assessment | None:
     of the facts it reads, the phase, the policy and whether the unit came merged: the ledger
     works it out once per set of values, and every unit with the same shares it (for an engine
     other than the compiled evaluator, the engine's answers for the rule are part of the key).
-    A rule reading a list is worked out for each unit. Deductions and bonuses are capped as
+    A rule reading a list the unit submitted is worked out for each unit. Deductions and bonuses are capped as
     they come, in rule order (as :func:`assess.scoring.totals.tally` caps them), and their
     records shared by points after caps.
     """
@@ -659,8 +658,9 @@ def explain(ledger: Ledger, engine: Engine) -> Assessment | None:
     deductions: list[Deduction] = []
     bonuses: list[Bonus] = []
     own, own_bonuses, own_missing = ledger.deductions, ledger.bonuses, ledger.missing
-    for (r, paths, path), known in zip(plan.steps, outcomes, strict=True):
-        if paths is None:
+    claims = ledger.claims
+    for (r, paths, path, listed), known in zip(plan.steps, outcomes, strict=True):
+        if paths is None or (listed and any(p in env or p in claims for p in listed)):
             # Worked out for this unit alone: its records go straight to the ledger's lists.
             before, before_bonuses, before_missing = len(own), len(own_bonuses), len(own_missing)
             _ask(ledger, r, native)
@@ -670,7 +670,6 @@ def explain(ledger: Ledger, engine: Engine) -> Assessment | None:
             made_bonuses = tuple(_Made(entry, r, True) for entry in own_bonuses[before_bonuses:])
             missing.update(dict.fromkeys(own_missing[before_missing:]))
         else:
-            # A claim without its document is always of a list: it never reaches a rule here.
             key: Any = env.get(path) if path is not None else tuple(map(env.get, paths))
             if not native:
                 key = (key, tuple(name in fired for name in r.names))
@@ -689,7 +688,7 @@ def explain(ledger: Ledger, engine: Engine) -> Assessment | None:
             for index, items in outcome.adds:
                 lists[index].extend(items)
             if outcome.missing:
-                missing.update(dict.fromkeys(outcome.missing))
+                missing.update(outcome.missing)
             made, made_bonuses = outcome.deductions, outcome.bonuses
         for d in made:
             take, slot = d.take, d.slot
