@@ -16,10 +16,12 @@ from assess.engines.base import flatten, flatten_dict
 from assess.engines.compiled import Reader, compile_program, needed_paths
 from assess.errors import AssessError
 from assess.ruleset import Ruleset, load_ruleset
-from assess.scoring.ledger import decide, score
+from assess.scoring import fast
+from assess.scoring.ledger import Ledger, _undocumented, decide, score
 from assess.scoring.totals import Decision
 from assess.sources import merge
 from assess.sources.merge import FactSource, _leaves
+from assess.tools.generate import Generator
 
 from .conftest import base_rulesets, fixture_ruleset
 from .strategies import units
@@ -76,6 +78,62 @@ def test_a_decision_totals_and_explains_as_the_full_assessment(name: str) -> Non
 
     agree()
     assert checked[0] >= 60
+
+
+def _ledgers_own(rs: Ruleset, unit: facts.UnitFacts, engine: str, **kwargs: Any) -> Any:
+    """The assessment as the ledger makes it alone: every fact flattened, the engine asked,
+    every rule worked out for this unit, nothing shared with another."""
+    provenance = kwargs["provenance"]
+    env = flatten(unit)
+    claims = _undocumented(env, provenance)
+    chosen = rs.engine(engine)
+    return Ledger(rs, unit, env, chosen.run(env), "<facts>", kwargs["phase"], provenance, kwargs["missing_records"],
+                  claims).build(chosen)
+
+
+@pytest.mark.parametrize("name", sorted(RULESETS))
+def test_outcomes_shared_between_units_are_each_units_own(name: str) -> None:
+    """score shares each rule's outcome between units reading the same values (scoring/fast):
+    unit after unit, in one process, what it gives is what the ledger makes for that unit alone."""
+    rs = RULESETS[name]
+    checked = [0]
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(units(list(rs.spec.applies_to)))
+    def agree(data: dict[str, Any]) -> None:
+        unit = facts.validate(data)
+        for provenance in (None, merge(unit)):
+            for engine in ENGINES:
+                for phase, policy in (("provisional", None), ("final", "skip"), ("final", None)):
+                    kwargs: dict[str, Any] = {"phase": phase, "provenance": provenance, "missing_records": policy}
+                    shared = _outcome(lambda: score(rs, unit, engine, **kwargs))
+                    own = _outcome(lambda: _ledgers_own(rs, unit, engine, **kwargs))
+                    if isinstance(shared, str) or isinstance(own, str):
+                        assert isinstance(shared, str) and isinstance(own, str)
+                        continue
+                    assert shared.model_dump_json() == own.model_dump_json()
+        checked[0] += 1
+
+    agree()
+    assert checked[0] >= 60
+
+
+def test_what_is_kept_for_sharing_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the most outcomes or verdicts a rule keeps, they are forgotten and worked out again:
+    memory stays bounded over any number of units, and every unit is still its own."""
+    monkeypatch.setattr(fast, "_OUTCOMES_MAX", 2)
+    monkeypatch.setattr(fast, "_VERDICTS_MAX", 2)
+    rs = load_ruleset("township")  # its own engines, so its own plans
+    kwargs: dict[str, Any] = {"phase": "final", "provenance": None, "missing_records": "skip"}
+    for data in Generator("township", 7).units(40):
+        unit = facts.validate(data)
+        assert score(rs, unit, "native", **kwargs).model_dump_json() == \
+            _ledgers_own(rs, unit, "native", **kwargs).model_dump_json()
+        assert _decided(decide(rs, unit, "native", **kwargs)) == _as_decided(_ledgers_own(rs, unit, "native", **kwargs))
+    plan = fast._plan(rs, rs.engine("native"))
+    kept = [len(known) for per in (*plan.outcomes.values(), *plan.verdicts.values()) for known in per]
+    assert kept and max(kept) <= 3
+    rs.close()
 
 
 @pytest.mark.parametrize("name", sorted(RULESETS))

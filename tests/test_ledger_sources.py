@@ -668,6 +668,20 @@ def test_a_reason_quoting_a_fact_not_submitted_says_so(rubric: Ruleset) -> None:
     assert [(d.rule, d.reason) for d in a.deductions] == [("U-LEAD", "未成立应急管理领导小组（专职人员未提交名）")]
 
 
+@pytest.mark.parametrize("engine", ["native", "durable"])
+def test_units_alike_in_a_rules_condition_each_get_the_facts_its_reason_quotes(engine: str) -> None:
+    """Outcomes are shared between units reading the same values (scoring/fast): the facts a
+    reason quotes are among them, though the condition does not read them."""
+    text = RUBRIC.replace("    reason: 未成立应急管理领导小组\n",
+                          "    reason: 未成立应急管理领导小组（专职人员{organization.staff}名）\n")
+    staff = load_text(text, "staff.yaml")
+    reasons = [[d.reason for d in assess.score({**alone(), "organization": {"leadership_group": False, "staff": n}},
+                                               staff, engine=engine).deductions if d.rule == "U-LEAD"]
+               for n in (1, 2, 1)]
+    assert reasons == [["未成立应急管理领导小组（专职人员1名）"], ["未成立应急管理领导小组（专职人员2名）"],
+                       ["未成立应急管理领导小组（专职人员1名）"]]
+
+
 @pytest.mark.parametrize(("decision", "deducted"), [
     ({"decision": "missing", "path": "funds.budgeted"}, ("U-FUND", 8, "考核组核查无佐证材料，该项不得分")),
     ({"decision": "rejected", "rule": "U-LEAD", "note": "无印发文件"},
