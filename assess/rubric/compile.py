@@ -217,6 +217,11 @@ class _Builder:
         if spec.passed is not None:
             compiled.passed = self.template(index, "passed", spec.passed)
         compiled.checks = tuple(self.checks(compiled, when, nodes))
+        worded = [part.node for template in (compiled.reason, compiled.passed) if template is not None
+                  for part in template.parts if not isinstance(part, str) and part.node is not None]
+        form_lists = [p for p in (use.form.facts(use.value) if use is not None else ())
+                      if p not in FIELDS or FIELDS[p].kind == "list"]
+        compiled.list_terms = None if form_lists else _list_terms([*parsed, *worded])
         return compiled
 
     def evidence(self, nodes: list[Node]) -> tuple[Evidence, ...]:
@@ -257,7 +262,7 @@ class _Builder:
                 self.fail(self.rubric.rule_path(index, key), f"placeholder {{{inner}}}: {exc}")
                 continue
             parts.append(Placeholder(inner, expr.compile_value(node), tuple(expr.required_paths(node)),
-                                     tuple(expr.read_paths(node))))
+                                     tuple(expr.read_paths(node)), node))
         parts.append(text[position:])
         if "{" in "".join(p for p in parts if isinstance(p, str)) or \
                 "}" in "".join(p for p in parts if isinstance(p, str)):
@@ -316,6 +321,26 @@ def _missing(required: tuple[str, ...]) -> Fn:
 def _compare(op: str, left: Any, right: Any) -> bool:
     return bool({"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right,
                  "==": left == right, "!=": left != right}[op])
+
+
+def _list_terms(nodes: list[Node]) -> tuple[Evidence, ...] | None:
+    """Every call in ``nodes`` that reads a list, nested ones too, when each gives a single value
+    and no list is read outside one; None otherwise (see ``CompiledRule.list_terms``)."""
+    terms: dict[str, Evidence] = {}
+
+    def within(node: Node, inside: bool) -> bool:
+        if isinstance(node, (expr.ListRef, expr.ListField)):
+            return inside
+        reads = isinstance(node, expr.Call) and any(isinstance(sub, (expr.ListRef, expr.ListField))
+                                                    for sub in expr.walk(node))
+        if reads:
+            if node.type not in ("bool", "int", "number", "str"):
+                return False
+            if node.text not in terms:
+                terms[node.text] = Evidence(node.text, expr.compile_value(node), tuple(expr.required_paths(node)))
+        return all(within(child, inside or reads) for child in expr.children(node))
+
+    return tuple(terms.values()) if all(within(node, False) for node in nodes) else None
 
 
 class _RuleChecks:

@@ -24,7 +24,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from assess.facts import FIELDS
-from assess.rubric.expr import Fn, NodeType, Op
+from assess.rubric.expr import Fn, Node, NodeType, Op
 
 if TYPE_CHECKING:
     from assess.rubric.forms.base import Form
@@ -119,6 +119,8 @@ class Placeholder:
     """The facts that must be submitted for ``fn`` to be computed (else the text says 未提交)."""
     reads: tuple[str, ...] = ()
     """Every fact ``fn`` reads, those only tested for presence too."""
+    node: Node | None = None
+    """The placeholder's expression (None for a variable)."""
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,10 @@ class CompiledRule:
     reason: Template = field(default_factory=lambda: Template(()))
     passed: Template | None = None
     checks: tuple[Check, ...] = ()
+    list_terms: tuple[Evidence, ...] | None = ()
+    """Every call of the rule's expressions and texts that reads a list (nested ones too), each
+    a single value: what the rule makes of the lists it reads, when it reads them only through
+    such calls (and its form reads no list itself); None when it reads a list otherwise."""
 
     @property
     def id(self) -> str:

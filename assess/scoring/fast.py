@@ -40,7 +40,7 @@ from assess.engines.compiled import Reader, RuleEval, compile_rule, needed_paths
 from assess.facts import DOCUMENTED, FIELDS, Adjustment, UnitFacts
 from assess.points import cents
 from assess.rubric.forms.base import CentsFn
-from assess.rubric.program import Check, CompiledRule
+from assess.rubric.program import Check, CompiledRule, Evidence
 from assess.rubric.spec import PILLARS, FormUse
 from assess.ruleset import Ruleset
 from assess.scoring.adjustments import Adjustments
@@ -310,18 +310,39 @@ def _worded(rule: CompiledRule) -> list[str]:
     return paths
 
 
-_Step = tuple[_Rule, tuple[str, ...] | None, str | None, tuple[str, ...]]
+_Step = tuple[_Rule, tuple[str, ...] | None, str | None, tuple[str, ...], tuple[Evidence, ...] | None]
 
 
 def _step(r: _Rule, read: list[str]) -> _Step:
-    """The rule; the facts whose values settle what it does to a unit (None when one is not in
-    the catalogue); the only one, when it is one; those that are lists. A rule is shared between
-    units when the lists it reads are not submitted (and not claimed): a submitted list is told
-    apart by all its items, so a rule reading one is worked out for every unit."""
+    """What sharing reads of a rule: the rule; the single-valued facts whose values settle what
+    it does to a unit (None when a fact is not in the catalogue: then it is never shared); the
+    only one, when it is one; the lists it reads; and what it makes of them (its list terms;
+    None when it reads a list otherwise, and is shared only by units that did not submit it).
+    See :func:`_listed`."""
     paths = tuple(dict.fromkeys(read))
     if any(p not in FIELDS or FIELDS[p].kind not in _SHARED_KINDS for p in paths):
-        return r, None, None, ()
-    return r, paths, paths[0] if len(paths) == 1 else None, tuple(p for p in paths if FIELDS[p].kind == "list")
+        return r, None, None, (), None
+    listed = tuple(p for p in paths if FIELDS[p].kind == "list")
+    single = tuple(p for p in paths if p not in listed)
+    return r, single, single[0] if len(single) == 1 else None, listed, r.rule.list_terms
+
+
+_FRESH = object()
+"""A rule's key when it is worked out for the unit alone."""
+
+
+def _listed(key: Any, env: Mapping[str, Any], claims: Mapping[str, list[Any]], listed: tuple[str, ...],
+            terms: tuple[Evidence, ...] | None) -> Any:
+    """The key of a rule reading lists: beside its single values, which lists were submitted and
+    the value of each call reading them (all a rule can make of a list, see
+    ``CompiledRule.list_terms``); :data:`_FRESH` for a list claimed without its document, or a
+    submitted list the rule reads otherwise."""
+    if any(p in claims for p in listed):
+        return _FRESH
+    if terms is None:
+        return _FRESH if any(p in env for p in listed) else key
+    return key, tuple([p in env for p in listed]), tuple([
+        term.fn(env) if all(p in env for p in term.paths) else None for term in terms])
 
 
 _SHARED_KINDS = frozenset({"bool", "int", "number", "str", "enum", "section", "list"})
@@ -436,12 +457,14 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
         verdicts = plan.verdicts[selector] = tuple({} for _ in plan.rules)
     shared = not facts.adjustments
     room, by_pillar, stakes = out.room, out.by_pillar, out.stakes
-    for (r, paths, path, lists), known in zip(plan.deciding, verdicts, strict=True):
-        key: Any = None
+    for (r, paths, path, listed, terms), known in zip(plan.deciding, verdicts, strict=True):
+        key: Any = _FRESH
         verdict = None
-        sharing = shared and paths is not None and not (lists and any(p in env or p in claims for p in lists))
-        if sharing and paths is not None:
+        if paths is not None and shared:
             key = env.get(path) if path is not None else tuple(map(env.get, paths))
+            if listed:
+                key = _listed(key, env, claims, listed, terms)
+        if key is not _FRESH:
             if fired is not None:
                 key = (key, fired & r.names)
             verdict = known.get(key)
@@ -456,7 +479,7 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
             verdict = _verdict(r, matched, env, claims, out, provisional, pending, untrusted, missing_records)
             if verdict is None:
                 return None  # the ledger names the office's data still to enter
-            if sharing:
+            if key is not _FRESH:
                 if len(known) > _VERDICTS_MAX:
                     known.clear()
                 known[key] = verdict
@@ -666,8 +689,13 @@ def explain(ledger: Ledger, engine: Engine) -> Assessment | None:
     bonuses: list[Bonus] = []
     own, own_bonuses, own_missing = ledger.deductions, ledger.bonuses, ledger.missing
     claims = ledger.claims
-    for (r, paths, path, listed), known in zip(plan.steps, outcomes, strict=True):
-        if paths is None or (listed and any(p in env or p in claims for p in listed)):
+    for (r, paths, path, listed, terms), known in zip(plan.steps, outcomes, strict=True):
+        key: Any = _FRESH
+        if paths is not None:
+            key = env.get(path) if path is not None else tuple(map(env.get, paths))
+            if listed:
+                key = _listed(key, env, claims, listed, terms)
+        if key is _FRESH:
             # Worked out for this unit alone: its records go straight to the ledger's lists.
             before, before_bonuses, before_missing = len(own), len(own_bonuses), len(own_missing)
             _ask(ledger, r, native)
@@ -677,7 +705,6 @@ def explain(ledger: Ledger, engine: Engine) -> Assessment | None:
             made_bonuses = tuple(_Made(entry, r, True) for entry in own_bonuses[before_bonuses:])
             missing.update(dict.fromkeys(own_missing[before_missing:]))
         else:
-            key: Any = env.get(path) if path is not None else tuple(map(env.get, paths))
             if not native:
                 key = (key, fired & r.names)
             outcome = known.get(key)
