@@ -18,8 +18,7 @@ the policy (``missing_records="skip"``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 from assess.engines import Engine, flatten
@@ -110,7 +109,7 @@ def _assessment(ruleset: Ruleset, facts: UnitFacts, chosen: Engine, source: str,
         env, claims = _flat(facts, provenance)
         answers = fired if fired is not None else chosen.run(env)
         return Ledger(ruleset, facts, env, answers, source, phase, provenance, missing_records, claims).build(chosen)
-    except EngineError as exc:  # as _named, without a generator's cost on every unit
+    except EngineError as exc:
         raise _unit_error(exc, facts, source) from exc
 
 
@@ -127,8 +126,8 @@ def decide(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable", source: 
             return _assessment(ruleset, facts, chosen, source, phase, provenance, missing_records, fired)
         return explained
 
-    with _named(facts, source):
-        # The facts deciding reads (see assess.scoring.fast); explaining reads them all.
+    try:
+        # The facts deciding reads (see assess.scoring.fast); explaining reads more.
         env = fast.read(ruleset, chosen, facts)
         quick = fast.decide(ruleset, facts, env, _undocumented(env, provenance), chosen, phase, provenance,
                             missing_records, explainer)
@@ -139,6 +138,8 @@ def decide(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable", source: 
         ledger = Ledger(ruleset, facts, env, fired, source, phase, provenance, missing_records, claims,
                         explain=False)
         ledger.decide()
+    except EngineError as exc:
+        raise _unit_error(exc, facts, source) from exc
     return decision(ledger, explainer(fired))
 
 
@@ -159,16 +160,8 @@ def _admit(ruleset: Ruleset, facts: UnitFacts, source: str) -> None:
     check_adjustments(ruleset, facts, source)
 
 
-@contextmanager
-def _named(facts: UnitFacts, source: str) -> Iterator[None]:
-    """An engine's failure named by file and unit, so that a batch can report it as that unit's error."""
-    try:
-        yield
-    except EngineError as exc:
-        raise _unit_error(exc, facts, source) from exc
-
-
 def _unit_error(exc: EngineError, facts: UnitFacts, source: str) -> EngineError:
+    """An engine's failure named by file and unit, so that a batch can report it as that unit's error."""
     return EngineError(f"unit {facts.unit.id}: {exc.message}", source=source)
 
 
