@@ -8,9 +8,11 @@ their error instead of stopping the batch, so that every bad file can be listed.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -231,21 +233,42 @@ def _start_worker(ref: str | None, engine: str, detail: Detail, phase: Phase,
     _WORKER["missing_records"] = missing_records
 
 
-def _score_chunk(chunk: list[Unit]) -> list[Outcome]:
+def _score_chunk(chunk: list[Unit]) -> tuple[list[Outcome], float]:
+    """The chunk's outcomes, and the share of a core the worker had while scoring it (its
+    processor time over the time it took)."""
+    started, used = time.perf_counter(), time.process_time()
     rulesets: Rulesets = _WORKER["rulesets"]
     results = score_units(chunk, rulesets.for_unit, _WORKER["engine"], _WORKER["phase"], _WORKER["missing_records"],
                           _WORKER["detail"])
+    outcomes: list[Outcome]
     if _WORKER["detail"] == "summary":
         # a summary's row does not say which ruleset (a sector's overlay) scored it
-        return [(s.source, None if s.summary is None else (s.summary, s.ruleset.name if s.ruleset else None),
-                 s.error) for s in results]
-    return [(s.source, s.assessment, s.error) for s in results]
+        outcomes = [(s.source, None if s.summary is None else (s.summary, s.ruleset.name if s.ruleset else None),
+                     s.error) for s in results]
+    else:
+        outcomes = [(s.source, s.assessment, s.error) for s in results]
+    return outcomes, (time.process_time() - used) / max(time.perf_counter() - started, 1e-9)
 
 
 SERIAL_BELOW = 2000
 """Batches smaller than this are scored in this process whatever ``jobs`` says: measured on
 two cores (benchmarks/bench.py), starting workers and sending results back costs more than
 they save below it."""
+
+PEEK_EVERY = 8
+"""Of the first units, left unparsed, one in this many is read for the rulesets to load
+before the workers are forked (reading all of 2,000 takes as long as scoring some eighty)."""
+
+PROBE = 100
+"""Units in each worker's first chunk: enough to tell the share of a core it gets, few enough
+that a machine with no core to spare loses little to finding out."""
+
+WORKERS_PAY_ABOVE = 1.25
+"""Workers are kept only while, between them, they get more than this many cores' worth of
+processor time: one process alone would get one core (a whole one on a machine with a
+core to spare, and as much as they get together on a machine busy with other work, where
+the scheduler shares the cores between sessions, not processes), and sending units and
+results between processes costs about a fifth more processor time."""
 
 
 def workers_for(jobs: int) -> int:
@@ -289,7 +312,10 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
     A batch of fewer than :data:`SERIAL_BELOW` units, or a machine with one core to use, is
     scored here instead: more processes would only make it slower. Workers are forked where
     that is safe (:func:`start_method`) after the rulesets are loaded here, so that they
-    start with them compiled; spawned workers load each ruleset once.
+    start with them compiled; spawned workers load each ruleset once. Each worker first
+    scores a small chunk (:data:`PROBE` units) and says what share of a core it had; while
+    the workers get no more than one process would (:data:`WORKERS_PAY_ABOVE`: the machine
+    is busy with other work), the rest of the batch is scored here.
     Units go to the workers in chunks, with at most two chunks per worker in flight, so
     a stream of any length is scored with bounded memory. Results refer to rulesets loaded
     here, so they can be ranked. With ``detail="summary"`` workers send back only what
@@ -313,14 +339,14 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
         forking = method == "fork"
         if forking:
             # Loaded here once, as the results need them anyway, and inherited compiled by the
-            # workers (each makes its engines on first use); a ruleset met only later, or only
-            # in units left for the workers to parse, is loaded once per worker.
+            # workers (each makes its engines on first use); a ruleset met only after the first
+            # units is loaded once per worker.
             if text_ref is not None:
                 local.for_name(text_ref)
-            for unit in first:
-                if unit.facts is not None:
-                    with contextlib.suppress(NoRulesetError):  # that unit's own error, in its worker
-                        local.for_unit(unit.facts)
+            for name in _rulesets_named(first) if text_ref is None else ():
+                with contextlib.suppress(AssessError):  # a unit's own error, met again in its worker
+                    local.for_name(name)
+            _warm(first)
             for stream_ in (sys.stdout, sys.stderr):  # a forked worker flushes what it inherits on exit
                 with contextlib.suppress(Exception):
                     stream_.flush()
@@ -329,39 +355,103 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
                                    initargs=(text_ref, engine, detail, phase, missing_records,
                                              local if forking else None))
         with pool:
-            pending: deque[Future[list[Outcome]]] = deque()
+            pending: deque[tuple[Future[tuple[list[Outcome], float]], list[Unit]]] = deque()
+            shares: deque[float] = deque(maxlen=workers)
+            serial = False
+
+            def scored(outcomes: list[Outcome]) -> Iterator[Scored]:
+                for source, result, error in outcomes:
+                    if result is None:
+                        yield Scored(source, error=error)
+                    elif detail == "summary":
+                        summary, name = result
+                        ruleset = local.for_name(text_ref or name or ruleset_name_for(summary.row.unit.type))
+                        yield Scored(source, ruleset=ruleset, summary=summary)
+                    else:
+                        yield Scored(source, result, local.for_name(text_ref or result.ruleset.source))
 
             def drain(until: int) -> Iterator[Scored]:
                 while len(pending) > until:
-                    for source, result, error in pending.popleft().result():
-                        if result is None:
-                            yield Scored(source, error=error)
-                        elif detail == "summary":
-                            summary, name = result
-                            ruleset = local.for_name(text_ref or name or ruleset_name_for(summary.row.unit.type))
-                            yield Scored(source, ruleset=ruleset, summary=summary)
-                        else:
-                            yield Scored(source, result, local.for_name(text_ref or result.ruleset.source))
+                    future, sent = pending.popleft()
+                    if serial and future.cancel():  # not started: scored here instead
+                        yield from score_units(sent, local.for_unit, engine, phase, missing_records, detail)
+                        continue
+                    outcomes, share = future.result()
+                    shares.append(share)
+                    yield from scored(outcomes)
 
+            def submit(units: list[Unit]) -> None:
+                with _signals_held(forking and not pending):  # the first submit starts the workers
+                    pending.append((pool.submit(_score_chunk, units), units))
+
+            rest = itertools.chain(first, stream)
             chunk: list[Unit] = []
             try:
-                for unit in itertools.chain(first, stream):
+                for _ in range(workers):  # first a small chunk each, to see what share of the cores they get
+                    probe = list(itertools.islice(rest, PROBE))
+                    if probe:
+                        submit(probe)
+                yield from drain(0)
+                serial = sum(shares) < WORKERS_PAY_ABOVE
+                for unit in () if serial else rest:
                     chunk.append(unit)
                     if len(chunk) == CHUNK:
-                        if pending:
-                            pending.append(pool.submit(_score_chunk, chunk))
-                        else:  # the first submit starts the workers
-                            with _signals_held(forking):
-                                pending.append(pool.submit(_score_chunk, chunk))
+                        submit(chunk)
                         chunk = []
                         yield from drain(2 * workers)
-                if chunk:
-                    with _signals_held(forking and not pending):
-                        pending.append(pool.submit(_score_chunk, chunk))
+                        if sum(shares) < WORKERS_PAY_ABOVE:  # the machine has become busier
+                            serial = True
+                            break
+                if not serial and chunk:
+                    submit(chunk)
+                    chunk = []
                 yield from drain(0)
+                if serial:
+                    # The workers stay, idle, until the batch ends, as if they had scored it: an
+                    # interrupt or SIGTERM ends them as it always does.
+                    yield from score_units(itertools.chain(chunk, rest), local.for_unit, engine, phase,
+                                           missing_records, detail)
             except BaseException:
                 _stop_workers(pool)
                 raise
+
+
+def _rulesets_named(units: list[Unit]) -> list[str]:
+    """The bundled rulesets these units are scored by, as far as their unit type and sector
+    tell. Units left unparsed (for the workers) are read one in :data:`PEEK_EVERY`, as JSON
+    alone, unvalidated: a batch holds few kinds of unit, and a kind missed here is loaded by
+    each worker that meets it."""
+    names: dict[str, None] = {}
+    for index, unit in enumerate(units):
+        kind: object
+        sector: object
+        if unit.facts is not None:
+            kind, sector = unit.facts.unit.type, unit.facts.unit.sector
+        elif unit.raw is not None and index % PEEK_EVERY == 0:
+            try:
+                data = json.loads(unit.raw)
+            except ValueError:
+                continue
+            about = data.get("unit") if isinstance(data, dict) else None
+            if not isinstance(about, dict):
+                continue
+            kind, sector = about.get("type"), about.get("sector")
+            if not isinstance(kind, str) or not isinstance(sector, str | None):
+                continue
+        else:
+            continue
+        with contextlib.suppress(AssessError):  # no bundled ruleset: that unit's own error
+            names.setdefault(ruleset_name_for(kind, sector))
+    return list(names)
+
+
+def _warm(units: list[Unit]) -> None:
+    """Parse one unparsed unit here, so that the facts' validator (built on first use) is
+    built once, before the workers are forked, not once in each."""
+    for unit in units:
+        if unit.raw is not None:
+            unit.parsed()
+            return
 
 
 def _stop_workers(pool: Any) -> None:

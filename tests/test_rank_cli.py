@@ -247,8 +247,32 @@ def test_progress_goes_to_a_terminal_only(tmp_path: Path) -> None:
     assert cli("rank", str(batch), "--engine", "native").err == ""
 
 
-def test_jobs_spread_over_processes_give_the_same_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+_score_chunk = batch_module._score_chunk
+
+
+def _busy_after_the_probe(chunk: list[batch_module.Unit]) -> tuple[list[batch_module.Outcome], float]:
+    """A worker's chunk, reported as had with a whole core while probing and none after."""
+    outcomes, _ = _score_chunk(chunk)
+    return outcomes, 1.0 if len(chunk) <= batch_module.PROBE else 0.0
+
+
+@pytest.mark.parametrize("machine", ["free", "busy", "busy later"])
+def test_jobs_spread_over_processes_give_the_same_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        machine: str) -> None:
     monkeypatch.setattr(batch_module, "SERIAL_BELOW", 100)  # so that these 600 units do go to workers
+    # The workers kept to the end; left after their first chunk, the rest scored here; or left
+    # midway, the chunks sent and not started taken back (forked workers only: the busy
+    # worker is this module's function, which a spawned worker would not have).
+    if machine == "free":
+        monkeypatch.setattr(batch_module, "WORKERS_PAY_ABOVE", 0.0)
+    elif machine == "busy":
+        monkeypatch.setattr(batch_module, "WORKERS_PAY_ABOVE", float("inf"))
+    elif batch_module.start_method() != "fork":
+        pytest.skip("workers are not forked here")
+    else:
+        monkeypatch.setattr(batch_module, "PROBE", 10)
+        monkeypatch.setattr(batch_module, "CHUNK", 20)
+        monkeypatch.setattr(batch_module, "_score_chunk", _busy_after_the_probe)
     units = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(SAMPLES.glob("*.json"))]
     lines = []
     for i in range(40):  # 600 units: several chunks per worker

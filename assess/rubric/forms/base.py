@@ -37,7 +37,7 @@ Add = Callable[[Path, str], None]
 class FormSpec(BaseModel):
     """Base of a form's YAML value: strict, frozen, unknown keys refused."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True)
 
 
 @dataclass(frozen=True)
