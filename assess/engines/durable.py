@@ -17,10 +17,15 @@ does about them:
   conjunct, at most 32, else the rule is refused at load naming it), and the engine
   reports the checks that held as a set, so a check holds once. Lists never reach it:
   list aggregates are terms computed before the fact is asserted.
-- At most 1,024 live sessions (then MemoryError): each unit gets a fresh session that
-  is deleted in a ``finally``. More than 64 alpha nodes pending in one walk raises error
-  303: rules are spread over ``ceil(sqrt(n))`` anchor fields. A fact of more than 255
-  properties fails (302): only the fields a ruleset reads are sent, checked at load.
+- At most 1,024 live sessions (then MemoryError), and making one costs about as much as
+  deciding a unit (it clears some 8 KB per rule); a fact's identity is refused twice in
+  a session: each engine keeps one session, and a unit's fact is retracted once its
+  actions are taken. A unit that fails in any way (an interrupt included) deletes the
+  session, and the next unit starts a fresh one. A C ruleset freed does not free its
+  sessions: ``close`` deletes the kept one first.
+- More than 64 alpha nodes pending in one walk raises error 303: rules are spread over
+  ``ceil(sqrt(n))`` anchor fields. A fact of more than 255 properties fails (302): only
+  the fields a ruleset reads are sent, checked at load.
 - A number in exponent notation (``3e-07``, what ``json.dumps`` writes for a tiny
   percentage or a float past 1e16) is refused (error 204), and numbers are compared as
   doubles: no float ever reaches it. Whole numbers are sent as themselves (bounded below
@@ -58,6 +63,7 @@ import math
 import threading
 import weakref
 from collections.abc import Mapping
+from json.encoder import encode_basestring as _string
 from typing import Any
 
 from assess.engines.base import EngineSpec
@@ -212,34 +218,62 @@ class Definition:
             self.rules[name] = {"all": [{"m": {"$and": [{anchor: 1}, *(_atom(a) for a in conjunct)]}}]}
             self.check_of[name] = check_name
         self.digest = hashlib.sha256(json.dumps(self.rules, sort_keys=True).encode()).hexdigest()
+        # The fact's text, planned: what follows the session id, and per fact read its key's
+        # text and its coding (presence only, an enum's index, or the value itself).
+        self._head = '","id":"unit",' + ",".join(f'"{anchor}":1' for anchor in self.anchors)
+        self._reads = tuple((path, f'"{key}":', key in self.presence_only, self.enums.get(key))
+                            for path, key in self.keys.items())
+        self._terms = tuple((f'"{key}":', fn, paths) for key, fn, paths in self.terms)
+
+    def text(self, env: Mapping[str, Any], sid: str) -> str:
+        """The flat fact durable-rules sees, as the JSON it parses: typed scalars, coded
+        enums, presence flags, each key's text and coding planned once per ruleset (building
+        a dict and dumping it cost as much as durable-rules deciding the unit)."""
+        parts = ['{"sid":"' + sid + self._head]
+        add = parts.append
+        get = env.get
+        for path, prefix, presence, enum in self._reads:
+            value = get(path, _ABSENT)
+            if value is _ABSENT:
+                continue
+            if presence:
+                add(prefix + "true")
+            elif enum is not None:
+                add(prefix + str(enum.index(value)))
+            else:
+                add(prefix + _text(value))
+        for prefix, fn, paths in self._terms:
+            for path in paths:
+                if path not in env:
+                    break
+            else:
+                add(prefix + _text(fn(env)))
+        return ",".join(parts) + "}"
 
     def fact(self, env: Mapping[str, Any], sid: str) -> dict[str, Any]:
-        """The flat fact durable-rules sees: typed scalars, coded enums, presence flags."""
-        fact: dict[str, Any] = {"sid": sid, "id": "unit"}
-        for anchor in self.anchors:
-            fact[anchor] = 1
-        presence_only = self.presence_only
-        for path, key in self.keys.items():
-            if path in env:
-                fact[key] = True if key in presence_only else _scalar(env[path], self.enums.get(key))
-        for key, fn, paths in self.terms:
-            if all(p in env for p in paths):
-                fact[key] = _scalar(fn(env), None)
+        """The flat fact durable-rules sees, read back from its text."""
+        fact: dict[str, Any] = json.loads(self.text(env, sid))
         return fact
 
 
-def _scalar(value: Any, enum: tuple[str, ...] | None) -> bool | int | str:
-    """A value in a form durable-rules parses exactly: no floats ever reach it, since its
-    parser refuses ``4e-06`` and ``1e+16`` (error 204) and compares doubles; whole
+_ABSENT = object()
+
+
+def _text(value: Any) -> str:
+    """A value as JSON in a form durable-rules parses exactly: no floats ever reach it, since
+    its parser refuses ``4e-06`` and ``1e+16`` (error 204) and compares doubles; whole
     numbers are bounded below 2**53 when the ruleset loads."""
-    if enum is not None:
-        return enum.index(value)
-    if isinstance(value, (list, dict)):
-        return True  # lists and sections reach the engine only as "submitted"
-    if isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, int) and abs(value) <= LIMIT:
-        return value
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        if abs(value) <= LIMIT:
+            return int.__repr__(value)
+    elif isinstance(value, str):
+        return _string(value)
+    elif isinstance(value, (list, dict)):
+        return "true"  # lists and sections reach the engine only as "submitted"
     raise TypeError(f"unexpected fact value {value!r}")
 
 
@@ -258,13 +292,23 @@ def _never_called(c: Any) -> None:
     raise AssertionError("durable-rules actions are driven by DurableEngine.run, not by the host")
 
 
-def _free(handles: list[int]) -> None:
+def _free(handles: list[int], live: list[str]) -> None:
     for handle in handles:
+        for sid in live:  # a C ruleset freed does not free its sessions
+            _forget(handle, sid)
         try:
             _ext.delete_ruleset(handle)
         except Exception:  # noqa: BLE001,S110 (freeing at exit: nothing left to tell)  # nosec B110
             pass
+    live.clear()
     handles.clear()
+
+
+def _forget(handle: int, sid: str) -> None:
+    try:
+        _ext.delete_state(handle, sid)
+    except Exception:  # noqa: BLE001,S110 (no session after an error)  # nosec B110
+        pass
 
 
 class DurableEngine:
@@ -298,7 +342,9 @@ class DurableEngine:
         except Exception as exc:
             raise EngineError(f"durable-rules refused the compiled ruleset: {translate(exc)}") from exc
         self._handles = [r._handle for r in self._host._ruleset_list]
-        self._finalizer = weakref.finalize(self, _free, self._handles)
+        self._live: list[str] = []
+        """The session kept between units (none before the first unit or after a failure)."""
+        self._finalizer = weakref.finalize(self, _free, self._handles, self._live)
 
     def fired(self, handle: int, fact: str) -> set[str]:
         """Assert one unit's fact and take every action it triggers; the checks that held."""
@@ -323,21 +369,24 @@ class DurableEngine:
             if not self._handles:
                 raise EngineError("the durable-rules engine has been closed")
             handle = self._handles[0]
-            sid = str(next(self._sessions))
-            fact = json.dumps(self._definition.fact(env, sid), ensure_ascii=False, allow_nan=False)
+            live = self._live
+            if not live:
+                live.append(str(next(self._sessions)))
+            sid = live[0]
+            fact = self._definition.text(env, sid)
             try:
-                return frozenset(self.fired(handle, fact))
-            except (KeyboardInterrupt, SystemExit):
+                fired = self.fired(handle, fact)
+                retracted = _ext.retract_fact(handle, '{"sid":"' + sid + '","id":"unit"}')
+                if retracted[0] != 0:
+                    raise EngineError(f"durable-rules did not let the unit go (result {retracted[0]})")
+            except BaseException as exc:
+                # Only a session whose unit ended cleanly is used again.
+                live.clear()
+                _forget(handle, sid)
+                if isinstance(exc, Exception) and not isinstance(exc, EngineError):
+                    raise EngineError(f"durable-rules failed: {translate(exc)}") from exc
                 raise
-            except EngineError:
-                raise
-            except Exception as exc:
-                raise EngineError(f"durable-rules failed: {translate(exc)}") from exc
-            finally:
-                try:
-                    _ext.delete_state(handle, sid)
-                except Exception:  # noqa: BLE001,S110 (no session after an error)  # nosec B110
-                    pass
+            return frozenset(fired)
 
     def close(self) -> None:
         """Free the C ruleset; the engine cannot be used afterwards."""
