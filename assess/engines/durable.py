@@ -5,7 +5,8 @@ faults, each pinned by a test in ``tests/test_durable_faults.py``, and what this
 does about them:
 
 - ``$nex`` (or an ``$or`` holding one) also matches the session's own state object and
-  fires forever: every rule starts with a positive anchor field (``a3 == 1``).
+  fires forever: every rule starts with a test of an anchor field the state object lacks
+  (``a < 3``; the unit's fact has ``a`` 0).
 - ``delete_state`` on a session where no action ran segfaults, and a fact that matches
   nothing raises ``MessageNotHandledException``: a sentinel rule that matches every
   unit makes sure some action always runs.
@@ -24,8 +25,8 @@ does about them:
   session, and the next unit starts a fresh one. A C ruleset freed does not free its
   sessions: ``close`` deletes the kept one first.
 - More than 64 alpha nodes pending in one walk raises error 303: rules are spread over
-  ``ceil(sqrt(n))`` anchor fields. A fact of more than 255 properties fails (302): only
-  the fields a ruleset reads are sent, checked at load.
+  ``ceil(sqrt(n))`` anchors (tests of the one anchor field). A fact of more than 255
+  properties fails (302): only the fields a ruleset reads are sent, checked at load.
 - A number in exponent notation (``3e-07``, what ``json.dumps`` writes for a tiny
   percentage or a float past 1e16) is refused (error 204), and numbers are compared as
   doubles: no float ever reaches it. Whole numbers are sent as themselves (bounded below
@@ -114,7 +115,9 @@ ERROR_CODES = {
 }
 
 _OPS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "==": "$eq", "!=": "$neq"}
-_SENTINEL = "sentinel"
+_DIGITS = len(str(MAX_RULES))
+_SENTINEL = "d" + "0" * _DIGITS
+"""Rule names are d and a number of fixed width: an action's message starts with its name."""
 
 
 def unavailable_reason() -> str | None:
@@ -167,6 +170,23 @@ def _atom(atom: LCmp | LPresent) -> dict[str, Any]:
     return {_OPS[atom.op]: {atom.key: value}}
 
 
+def _unimplied(conjunct: tuple[LCmp | LPresent, ...],
+               sources: Mapping[str, set[str]]) -> tuple[LCmp | LPresent, ...]:
+    """The conjunct without the presence tests its comparisons imply (one alpha node fewer
+    to walk each): a comparison matches only a property the fact has, and a term is in the
+    fact only when every fact it is computed from is."""
+    implied: set[str] = set()
+    for atom in conjunct:
+        if isinstance(atom, LCmp):
+            implied.add(atom.key)
+            implied.update(sources.get(atom.key, ()))
+    return tuple(a for a in conjunct if not (isinstance(a, LPresent) and a.present and a.key in implied))
+
+
+def _anchor(k: int) -> dict[str, Any]:
+    return {"$lt": {"a": k + 1}}
+
+
 def _sort_key(atom: LCmp | LPresent) -> tuple[int, str]:
     # presence tests first so that rules reading the same facts share alpha nodes
     return (0 if isinstance(atom, LPresent) else 1, json.dumps(_atom(atom), sort_keys=True))
@@ -178,10 +198,11 @@ class Definition:
     def __init__(self, program: Program) -> None:
         conjuncts: list[tuple[str, tuple[LCmp | LPresent, ...]]] = []
         problems: list[tuple[int, str]] = []
+        sources = {t.key: {program.keys[path] for path in t.paths if path in program.keys} for t in program.terms}
         for check in program.checks:
             try:
                 for conjunct in dnf(check.lowered):
-                    conjuncts.append((check.name, tuple(sorted(conjunct, key=_sort_key))))
+                    conjuncts.append((check.name, tuple(sorted(_unimplied(conjunct, sources), key=_sort_key))))
             except _TooComplex:
                 problems.append((check.rule, f"condition has more than {MAX_CONJUNCTS} "
                                              "alternatives once expanded; split the rule"))
@@ -198,12 +219,10 @@ class Definition:
         # Fractional facts are compared only through sign terms; here they are only present.
         self.presence_only = {key for path, key in self.keys.items()
                               if path in FIELDS and FIELDS[path].kind == "number"}
-        self.anchors = [f"a{i}" for i in range(anchors)]
-        properties = 2 + len(self.anchors) + len(self.keys) + len(self.terms)
+        properties = 3 + len(self.keys) + len(self.terms)  # with sid, id and the anchor field
         if properties > MAX_PROPERTIES:
             problems.append((0, f"the ruleset reads {len(self.keys)} facts and {len(self.terms)} "
-                                f"derived values; durable-rules takes at most "
-                                f"{MAX_PROPERTIES - 2 - len(self.anchors)} in all"))
+                                f"derived values; durable-rules takes at most {MAX_PROPERTIES - 3} in all"))
         if problems:
             rubric = program.rubric
             issues = tuple(rubric.issue(("rules", index), message) for index, message in problems)
@@ -211,35 +230,45 @@ class Definition:
                                source=rubric.source, issues=issues)
         self.rules: dict[str, dict[str, Any]] = {}
         self.check_of: dict[str, str] = {}
-        self.rules[_SENTINEL] = {"all": [{"m": {self.anchors[0]: 1}}]}
-        for index, (check_name, conjunct) in enumerate(conjuncts, start=1):
-            name = f"d{index}"
-            anchor = self.anchors[index % len(self.anchors)]
-            self.rules[name] = {"all": [{"m": {"$and": [{anchor: 1}, *(_atom(a) for a in conjunct)]}}]}
+        # Anchor k is the test a < k + 1 (the fact's a is 0). Rules go to anchors in the
+        # order of their conditions, so that the rules under one anchor share their first
+        # alpha nodes (durable-rules merges equal ones): fewer nodes to walk per unit.
+        per_anchor = math.ceil((len(conjuncts) + 1) / anchors)
+        self.rules[_SENTINEL] = {"all": [{"m": _anchor(0)}]}
+        ordered = sorted(conjuncts, key=lambda c: tuple(_sort_key(a) for a in c[1]))
+        for index, (check_name, conjunct) in enumerate(ordered, start=1):
+            name = f"d{index:0{_DIGITS}d}"
+            self.rules[name] = {"all": [{"m": {"$and": [_anchor(index // per_anchor),
+                                                        *(_atom(a) for a in conjunct)]}}]}
             self.check_of[name] = check_name
         self.digest = hashlib.sha256(json.dumps(self.rules, sort_keys=True).encode()).hexdigest()
         # The fact's text, planned: what follows the session id, and per fact read its key's
-        # text and its coding (presence only, an enum's index, or the value itself).
-        self._head = '","id":"unit",' + ",".join(f'"{anchor}":1' for anchor in self.anchors)
-        self._reads = tuple((path, f'"{key}":', key in self.presence_only, self.enums.get(key))
-                            for path, key in self.keys.items())
+        # text with each truth value already written, and its coding (presence only, an
+        # enum's index, or the value itself).
+        self._head = '","id":"unit","a":0'
+        self._reads = tuple((path, f'"{key}":', f'"{key}":true', f'"{key}":false', key in self.presence_only,
+                             self.enums.get(key)) for path, key in self.keys.items())
         self._terms = tuple((f'"{key}":', fn, paths) for key, fn, paths in self.terms)
 
     def text(self, env: Mapping[str, Any], sid: str) -> str:
         """The flat fact durable-rules sees, as the JSON it parses: typed scalars, coded
-        enums, presence flags, each key's text and coding planned once per ruleset (building
-        a dict and dumping it cost as much as durable-rules deciding the unit)."""
+        enums, presence flags (building a dict and dumping it cost as much as durable-rules
+        deciding the unit)."""
         parts = ['{"sid":"' + sid + self._head]
         add = parts.append
         get = env.get
-        for path, prefix, presence, enum in self._reads:
+        for path, prefix, true, false, presence, enum in self._reads:
             value = get(path, _ABSENT)
             if value is _ABSENT:
                 continue
-            if presence:
-                add(prefix + "true")
+            if presence or value is True:
+                add(true)
+            elif value is False:
+                add(false)
             elif enum is not None:
                 add(prefix + str(enum.index(value)))
+            elif value.__class__ is int and -LIMIT <= value <= LIMIT:
+                add(prefix + int.__repr__(value))
             else:
                 add(prefix + _text(value))
         for prefix, fn, paths in self._terms:
@@ -247,7 +276,9 @@ class Definition:
                 if path not in env:
                     break
             else:
-                add(prefix + _text(fn(env)))
+                value = fn(env)
+                add(prefix + (int.__repr__(value) if value.__class__ is int and -LIMIT <= value <= LIMIT
+                              else _text(value)))
         return ",".join(parts) + "}"
 
     def fact(self, env: Mapping[str, Any], sid: str) -> dict[str, Any]:
@@ -356,9 +387,8 @@ class DurableEngine:
         started = _ext.start_action_for_state(handle, state)
         message = started[1] if started else None
         while message:
-            # The message is {"<rule name>": {...}}; our rule names are plain ASCII.
-            name = message[2:message.index('"', 2)]
-            check = self._check_of.get(name)
+            # The message is {"<rule name>": {...}}.
+            check = self._check_of.get(message[2:3 + _DIGITS])
             if check is not None:
                 out.add(check)
             message = _ext.complete_and_start_action(handle, state)
