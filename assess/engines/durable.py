@@ -242,12 +242,15 @@ class Definition:
                                                         *(_atom(a) for a in conjunct)]}}]}
             self.check_of[name] = check_name
         self.digest = hashlib.sha256(json.dumps(self.rules, sort_keys=True).encode()).hexdigest()
-        # The fact's text, planned: what follows the session id, and per fact read its key's
-        # text with each truth value already written, and its coding (presence only, an
-        # enum's index, or the value itself).
+        # The fact's text, planned: what follows the session id; the facts sent as they are,
+        # with each key's text and its truth values already written; the facts sent only as
+        # present; the enums, sent as their values' indexes; the terms.
         self._head = '","id":"unit","a":0'
-        self._reads = tuple((path, f'"{key}":', f'"{key}":true', f'"{key}":false', key in self.presence_only,
-                             self.enums.get(key)) for path, key in self.keys.items())
+        self._plain = tuple((path, f'"{key}":', f'"{key}":true', f'"{key}":false') for path, key in self.keys.items()
+                            if key not in self.presence_only and key not in self.enums)
+        self._present = tuple((path, f'"{key}":true') for path, key in self.keys.items() if key in self.presence_only)
+        self._coded = tuple((path, f'"{key}":', self.enums[key]) for path, key in self.keys.items()
+                            if key in self.enums and key not in self.presence_only)
         self._terms = tuple((f'"{key}":', fn, paths) for key, fn, paths in self.terms)
 
     def text(self, env: Mapping[str, Any], sid: str) -> str:
@@ -257,20 +260,25 @@ class Definition:
         parts = ['{"sid":"' + sid + self._head]
         add = parts.append
         get = env.get
-        for path, prefix, true, false, presence, enum in self._reads:
+        for path, prefix, true, false in self._plain:
             value = get(path, _ABSENT)
-            if value is _ABSENT:
-                continue
-            if presence or value is True:
+            if value is True:
                 add(true)
             elif value is False:
                 add(false)
-            elif enum is not None:
-                add(prefix + str(enum.index(value)))
+            elif value is _ABSENT:
+                continue
             elif value.__class__ is int and -LIMIT <= value <= LIMIT:
                 add(prefix + int.__repr__(value))
             else:
                 add(prefix + _text(value))
+        for path, true in self._present:
+            if path in env:
+                add(true)
+        for path, prefix, enum in self._coded:
+            value = get(path, _ABSENT)
+            if value is not _ABSENT:
+                add(prefix + str(enum.index(value)))
         for prefix, fn, paths in self._terms:
             for path in paths:
                 if path not in env:
