@@ -353,11 +353,11 @@ def _forget(handle: int, sid: str) -> None:
 class DurableEngine:
     """Answers a program's checks with durable-rules.
 
-    The private host compiles and owns the C ruleset; units are asserted and their
-    actions taken straight from the C extension (assert, start an action, complete it,
-    next), so no Python action runs inside durable-rules: nothing can be swallowed
-    there, and the per-action cost of its Python layer (a closure, the session state
-    written back as JSON) is not paid.
+    The private host compiles and owns the C ruleset; units are asserted into the
+    engine's one session and their actions taken straight from the C extension (assert,
+    start an action, complete it, next, then retract the unit), so no Python action runs
+    inside durable-rules: nothing can be swallowed there, and the per-action cost of its
+    Python layer (a closure, the session state written back as JSON) is not paid.
     """
 
     name = "durable"
