@@ -5,7 +5,8 @@ faults, each pinned by a test in ``tests/test_durable_faults.py``, and what this
 does about them:
 
 - ``$nex`` (or an ``$or`` holding one) also matches the session's own state object and
-  fires forever: every rule starts with a positive anchor field (``a3 == 1``).
+  fires forever: every rule starts with a test of an anchor field the state object lacks
+  (``a < 3``; the unit's fact has ``a`` 0).
 - ``delete_state`` on a session where no action ran segfaults, and a fact that matches
   nothing raises ``MessageNotHandledException``: a sentinel rule that matches every
   unit makes sure some action always runs.
@@ -17,9 +18,14 @@ does about them:
   conjunct, at most 32, else the rule is refused at load naming it), and the engine
   reports the checks that held as a set, so a check holds once. Lists never reach it:
   list aggregates are terms computed before the fact is asserted.
-- At most 1,024 live sessions (then MemoryError): each unit gets a fresh session that
-  is deleted in a ``finally``. More than 64 alpha nodes pending in one walk raises error
-  303: rules are spread over ``ceil(sqrt(n))`` anchor fields. A fact of more than 255
+- At most 1,024 live sessions (then MemoryError), and making one costs about as much as
+  deciding a unit (it clears some 8 KB per rule); a fact's identity is refused twice in
+  a session: each engine keeps one session, and a unit's fact is retracted once its
+  actions are taken. A unit that fails in any way (an interrupt included) deletes the
+  session, and the next unit starts a fresh one. A C ruleset freed does not free its
+  sessions: ``close`` deletes the kept one first.
+- More than 64 alpha nodes pending in one walk raises error 303: rules are spread over
+  ``ceil(sqrt(n))`` anchors (tests of the one anchor field). A fact of more than 255
   properties fails (302): only the fields a ruleset reads are sent, checked at load.
 - A number in exponent notation (``3e-07``, what ``json.dumps`` writes for a tiny
   percentage or a float past 1e16) is refused (error 204), and numbers are compared as
@@ -58,6 +64,7 @@ import math
 import threading
 import weakref
 from collections.abc import Mapping
+from json.encoder import encode_basestring as _string
 from typing import Any
 
 from assess.engines.base import EngineSpec
@@ -108,7 +115,9 @@ ERROR_CODES = {
 }
 
 _OPS = {"<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte", "==": "$eq", "!=": "$neq"}
-_SENTINEL = "sentinel"
+_DIGITS = len(str(MAX_RULES))
+_SENTINEL = "d" + "0" * _DIGITS
+"""Rule names are d and a number of fixed width: an action's message starts with its name."""
 
 
 def unavailable_reason() -> str | None:
@@ -161,6 +170,23 @@ def _atom(atom: LCmp | LPresent) -> dict[str, Any]:
     return {_OPS[atom.op]: {atom.key: value}}
 
 
+def _unimplied(conjunct: tuple[LCmp | LPresent, ...],
+               sources: Mapping[str, set[str]]) -> tuple[LCmp | LPresent, ...]:
+    """The conjunct without the presence tests its comparisons imply (one alpha node fewer
+    to walk each): a comparison matches only a property the fact has, and a term is in the
+    fact only when every fact it is computed from is."""
+    implied: set[str] = set()
+    for atom in conjunct:
+        if isinstance(atom, LCmp):
+            implied.add(atom.key)
+            implied.update(sources.get(atom.key, ()))
+    return tuple(a for a in conjunct if not (isinstance(a, LPresent) and a.present and a.key in implied))
+
+
+def _anchor(k: int) -> dict[str, Any]:
+    return {"$lt": {"a": k + 1}}
+
+
 def _sort_key(atom: LCmp | LPresent) -> tuple[int, str]:
     # presence tests first so that rules reading the same facts share alpha nodes
     return (0 if isinstance(atom, LPresent) else 1, json.dumps(_atom(atom), sort_keys=True))
@@ -172,10 +198,11 @@ class Definition:
     def __init__(self, program: Program) -> None:
         conjuncts: list[tuple[str, tuple[LCmp | LPresent, ...]]] = []
         problems: list[tuple[int, str]] = []
+        sources = {t.key: {program.keys[path] for path in t.paths if path in program.keys} for t in program.terms}
         for check in program.checks:
             try:
                 for conjunct in dnf(check.lowered):
-                    conjuncts.append((check.name, tuple(sorted(conjunct, key=_sort_key))))
+                    conjuncts.append((check.name, tuple(sorted(_unimplied(conjunct, sources), key=_sort_key))))
             except _TooComplex:
                 problems.append((check.rule, f"condition has more than {MAX_CONJUNCTS} "
                                              "alternatives once expanded; split the rule"))
@@ -192,12 +219,10 @@ class Definition:
         # Fractional facts are compared only through sign terms; here they are only present.
         self.presence_only = {key for path, key in self.keys.items()
                               if path in FIELDS and FIELDS[path].kind == "number"}
-        self.anchors = [f"a{i}" for i in range(anchors)]
-        properties = 2 + len(self.anchors) + len(self.keys) + len(self.terms)
+        properties = 3 + len(self.keys) + len(self.terms)  # with sid, id and the anchor field
         if properties > MAX_PROPERTIES:
             problems.append((0, f"the ruleset reads {len(self.keys)} facts and {len(self.terms)} "
-                                f"derived values; durable-rules takes at most "
-                                f"{MAX_PROPERTIES - 2 - len(self.anchors)} in all"))
+                                f"derived values; durable-rules takes at most {MAX_PROPERTIES - 3} in all"))
         if problems:
             rubric = program.rubric
             issues = tuple(rubric.issue(("rules", index), message) for index, message in problems)
@@ -205,41 +230,89 @@ class Definition:
                                source=rubric.source, issues=issues)
         self.rules: dict[str, dict[str, Any]] = {}
         self.check_of: dict[str, str] = {}
-        self.rules[_SENTINEL] = {"all": [{"m": {self.anchors[0]: 1}}]}
-        for index, (check_name, conjunct) in enumerate(conjuncts, start=1):
-            name = f"d{index}"
-            anchor = self.anchors[index % len(self.anchors)]
-            self.rules[name] = {"all": [{"m": {"$and": [{anchor: 1}, *(_atom(a) for a in conjunct)]}}]}
+        # Anchor k is the test a < k + 1 (the fact's a is 0). Rules go to anchors in the
+        # order of their conditions, so that the rules under one anchor share their first
+        # alpha nodes (durable-rules merges equal ones): fewer nodes to walk per unit.
+        per_anchor = math.ceil((len(conjuncts) + 1) / anchors)
+        self.rules[_SENTINEL] = {"all": [{"m": _anchor(0)}]}
+        ordered = sorted(conjuncts, key=lambda c: tuple(_sort_key(a) for a in c[1]))
+        for index, (check_name, conjunct) in enumerate(ordered, start=1):
+            name = f"d{index:0{_DIGITS}d}"
+            self.rules[name] = {"all": [{"m": {"$and": [_anchor(index // per_anchor),
+                                                        *(_atom(a) for a in conjunct)]}}]}
             self.check_of[name] = check_name
         self.digest = hashlib.sha256(json.dumps(self.rules, sort_keys=True).encode()).hexdigest()
+        # The fact's text, planned: what follows the session id; the facts sent as they are,
+        # with each key's text and its truth values already written; the facts sent only as
+        # present; the enums, sent as their values' indexes; the terms.
+        self._head = '","id":"unit","a":0'
+        self._plain = tuple((path, f'"{key}":', f'"{key}":true', f'"{key}":false') for path, key in self.keys.items()
+                            if key not in self.presence_only and key not in self.enums)
+        self._present = tuple((path, f'"{key}":true') for path, key in self.keys.items() if key in self.presence_only)
+        self._coded = tuple((path, f'"{key}":', self.enums[key]) for path, key in self.keys.items()
+                            if key in self.enums and key not in self.presence_only)
+        self._terms = tuple((f'"{key}":', fn, paths) for key, fn, paths in self.terms)
+
+    def text(self, env: Mapping[str, Any], sid: str) -> str:
+        """The flat fact durable-rules sees, as the JSON it parses: typed scalars, coded
+        enums, presence flags (building a dict and dumping it cost as much as durable-rules
+        deciding the unit)."""
+        parts = ['{"sid":"' + sid + self._head]
+        add = parts.append
+        get = env.get
+        for path, prefix, true, false in self._plain:
+            value = get(path, _ABSENT)
+            if value is True:
+                add(true)
+            elif value is False:
+                add(false)
+            elif value is _ABSENT:
+                continue
+            elif value.__class__ is int and -LIMIT <= value <= LIMIT:
+                add(prefix + int.__repr__(value))
+            else:
+                add(prefix + _text(value))
+        for path, true in self._present:
+            if path in env:
+                add(true)
+        for path, prefix, enum in self._coded:
+            value = get(path, _ABSENT)
+            if value is not _ABSENT:
+                add(prefix + str(enum.index(value)))
+        for prefix, fn, paths in self._terms:
+            for path in paths:
+                if path not in env:
+                    break
+            else:
+                value = fn(env)
+                add(prefix + (int.__repr__(value) if value.__class__ is int and -LIMIT <= value <= LIMIT
+                              else _text(value)))
+        return ",".join(parts) + "}"
 
     def fact(self, env: Mapping[str, Any], sid: str) -> dict[str, Any]:
-        """The flat fact durable-rules sees: typed scalars, coded enums, presence flags."""
-        fact: dict[str, Any] = {"sid": sid, "id": "unit"}
-        for anchor in self.anchors:
-            fact[anchor] = 1
-        presence_only = self.presence_only
-        for path, key in self.keys.items():
-            if path in env:
-                fact[key] = True if key in presence_only else _scalar(env[path], self.enums.get(key))
-        for key, fn, paths in self.terms:
-            if all(p in env for p in paths):
-                fact[key] = _scalar(fn(env), None)
+        """The flat fact durable-rules sees, read back from its text."""
+        fact: dict[str, Any] = json.loads(self.text(env, sid))
         return fact
 
 
-def _scalar(value: Any, enum: tuple[str, ...] | None) -> bool | int | str:
-    """A value in a form durable-rules parses exactly: no floats ever reach it, since its
-    parser refuses ``4e-06`` and ``1e+16`` (error 204) and compares doubles; whole
+_ABSENT = object()
+
+
+def _text(value: Any) -> str:
+    """A value as JSON in a form durable-rules parses exactly: no floats ever reach it, since
+    its parser refuses ``4e-06`` and ``1e+16`` (error 204) and compares doubles; whole
     numbers are bounded below 2**53 when the ruleset loads."""
-    if enum is not None:
-        return enum.index(value)
-    if isinstance(value, (list, dict)):
-        return True  # lists and sections reach the engine only as "submitted"
-    if isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, int) and abs(value) <= LIMIT:
-        return value
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, int):
+        if abs(value) <= LIMIT:
+            return int.__repr__(value)
+    elif isinstance(value, str):
+        return _string(value)
+    elif isinstance(value, (list, dict)):
+        return "true"  # lists and sections reach the engine only as "submitted"
     raise TypeError(f"unexpected fact value {value!r}")
 
 
@@ -258,23 +331,33 @@ def _never_called(c: Any) -> None:
     raise AssertionError("durable-rules actions are driven by DurableEngine.run, not by the host")
 
 
-def _free(handles: list[int]) -> None:
+def _free(handles: list[int], live: list[str]) -> None:
     for handle in handles:
+        for sid in live:  # a C ruleset freed does not free its sessions
+            _forget(handle, sid)
         try:
             _ext.delete_ruleset(handle)
         except Exception:  # noqa: BLE001,S110 (freeing at exit: nothing left to tell)  # nosec B110
             pass
+    live.clear()
     handles.clear()
+
+
+def _forget(handle: int, sid: str) -> None:
+    try:
+        _ext.delete_state(handle, sid)
+    except Exception:  # noqa: BLE001,S110 (no session after an error)  # nosec B110
+        pass
 
 
 class DurableEngine:
     """Answers a program's checks with durable-rules.
 
-    The private host compiles and owns the C ruleset; units are asserted and their
-    actions taken straight from the C extension (assert, start an action, complete it,
-    next), so no Python action runs inside durable-rules: nothing can be swallowed
-    there, and the per-action cost of its Python layer (a closure, the session state
-    written back as JSON) is not paid.
+    The private host compiles and owns the C ruleset; units are asserted into the
+    engine's one session and their actions taken straight from the C extension (assert,
+    start an action, complete it, next, then retract the unit), so no Python action runs
+    inside durable-rules: nothing can be swallowed there, and the per-action cost of its
+    Python layer (a closure, the session state written back as JSON) is not paid.
     """
 
     name = "durable"
@@ -298,7 +381,9 @@ class DurableEngine:
         except Exception as exc:
             raise EngineError(f"durable-rules refused the compiled ruleset: {translate(exc)}") from exc
         self._handles = [r._handle for r in self._host._ruleset_list]
-        self._finalizer = weakref.finalize(self, _free, self._handles)
+        self._live: list[str] = []
+        """The session kept between units (none before the first unit or after a failure)."""
+        self._finalizer = weakref.finalize(self, _free, self._handles, self._live)
 
     def fired(self, handle: int, fact: str) -> set[str]:
         """Assert one unit's fact and take every action it triggers; the checks that held."""
@@ -310,9 +395,8 @@ class DurableEngine:
         started = _ext.start_action_for_state(handle, state)
         message = started[1] if started else None
         while message:
-            # The message is {"<rule name>": {...}}; our rule names are plain ASCII.
-            name = message[2:message.index('"', 2)]
-            check = self._check_of.get(name)
+            # The message is {"<rule name>": {...}}.
+            check = self._check_of.get(message[2:3 + _DIGITS])
             if check is not None:
                 out.add(check)
             message = _ext.complete_and_start_action(handle, state)
@@ -323,21 +407,24 @@ class DurableEngine:
             if not self._handles:
                 raise EngineError("the durable-rules engine has been closed")
             handle = self._handles[0]
-            sid = str(next(self._sessions))
-            fact = json.dumps(self._definition.fact(env, sid), ensure_ascii=False, allow_nan=False)
+            live = self._live
+            if not live:
+                live.append(str(next(self._sessions)))
+            sid = live[0]
+            fact = self._definition.text(env, sid)
             try:
-                return frozenset(self.fired(handle, fact))
-            except (KeyboardInterrupt, SystemExit):
+                fired = self.fired(handle, fact)
+                retracted = _ext.retract_fact(handle, '{"sid":"' + sid + '","id":"unit"}')
+                if retracted[0] != 0:
+                    raise EngineError(f"durable-rules did not let the unit go (result {retracted[0]})")
+            except BaseException as exc:
+                # Only a session whose unit ended cleanly is used again.
+                live.clear()
+                _forget(handle, sid)
+                if isinstance(exc, Exception) and not isinstance(exc, EngineError):
+                    raise EngineError(f"durable-rules failed: {translate(exc)}") from exc
                 raise
-            except EngineError:
-                raise
-            except Exception as exc:
-                raise EngineError(f"durable-rules failed: {translate(exc)}") from exc
-            finally:
-                try:
-                    _ext.delete_state(handle, sid)
-                except Exception:  # noqa: BLE001,S110 (no session after an error)  # nosec B110
-                    pass
+            return frozenset(fired)
 
     def close(self) -> None:
         """Free the C ruleset; the engine cannot be used afterwards."""
