@@ -4,6 +4,7 @@ explanation byte for byte the assessment ``score`` builds."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,14 @@ def _decided(found: Decision) -> tuple[Any, ...]:
             found.self_score, found.flags)
 
 
+def _cases(unit: facts.UnitFacts) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Each engine, phase and missing-records policy, with no provenance and merged alone."""
+    for provenance in (None, merge(unit)):
+        for engine in ENGINES:
+            for phase, policy in (("provisional", None), ("final", "skip"), ("final", None)):
+                yield engine, {"phase": phase, "provenance": provenance, "missing_records": policy}
+
+
 @pytest.mark.parametrize("name", sorted(RULESETS))
 def test_a_decision_totals_and_explains_as_the_full_assessment(name: str) -> None:
     rs = RULESETS[name]
@@ -63,17 +72,14 @@ def test_a_decision_totals_and_explains_as_the_full_assessment(name: str) -> Non
     @given(units(list(rs.spec.applies_to)))
     def agree(data: dict[str, Any]) -> None:
         unit = facts.validate(data)
-        for provenance in (None, merge(unit)):
-            for engine in ENGINES:
-                for phase, policy in (("provisional", None), ("final", "skip"), ("final", None)):
-                    kwargs: dict[str, Any] = {"phase": phase, "provenance": provenance, "missing_records": policy}
-                    full = _outcome(lambda: score(rs, unit, engine, **kwargs))
-                    found = _outcome(lambda: decide(rs, unit, engine, **kwargs))
-                    if isinstance(full, str) or isinstance(found, str):
-                        assert found == full
-                        continue
-                    assert _decided(found) == _as_decided(full)
-                    assert found.assessment().model_dump_json() == full.model_dump_json()
+        for engine, kwargs in _cases(unit):
+            full = _outcome(lambda: score(rs, unit, engine, **kwargs))
+            found = _outcome(lambda: decide(rs, unit, engine, **kwargs))
+            if isinstance(full, str) or isinstance(found, str):
+                assert found == full
+                continue
+            assert _decided(found) == _as_decided(full)
+            assert found.assessment().model_dump_json() == full.model_dump_json()
         checked[0] += 1
 
     agree()
@@ -102,16 +108,13 @@ def test_outcomes_shared_between_units_are_each_units_own(name: str) -> None:
     @given(units(list(rs.spec.applies_to)))
     def agree(data: dict[str, Any]) -> None:
         unit = facts.validate(data)
-        for provenance in (None, merge(unit)):
-            for engine in ENGINES:
-                for phase, policy in (("provisional", None), ("final", "skip"), ("final", None)):
-                    kwargs: dict[str, Any] = {"phase": phase, "provenance": provenance, "missing_records": policy}
-                    shared = _outcome(lambda: score(rs, unit, engine, **kwargs))
-                    own = _outcome(lambda: _ledgers_own(rs, unit, engine, **kwargs))
-                    if isinstance(shared, str) or isinstance(own, str):
-                        assert isinstance(shared, str) and isinstance(own, str)
-                        continue
-                    assert shared.model_dump_json() == own.model_dump_json()
+        for engine, kwargs in _cases(unit):
+            shared = _outcome(lambda: score(rs, unit, engine, **kwargs))
+            own = _outcome(lambda: _ledgers_own(rs, unit, engine, **kwargs))
+            if isinstance(shared, str) or isinstance(own, str):
+                assert isinstance(shared, str) and isinstance(own, str)
+                continue
+            assert shared.model_dump_json() == own.model_dump_json()
         checked[0] += 1
 
     agree()

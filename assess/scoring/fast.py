@@ -45,7 +45,6 @@ from assess.rubric.spec import PILLARS, FormUse
 from assess.ruleset import Ruleset
 from assess.scoring.adjustments import Adjustments
 from assess.scoring.assessment import (
-    ASSESSMENT_SCHEMA_VERSION,
     Assessment,
     Bonus,
     CategoryScore,
@@ -55,15 +54,20 @@ from assess.scoring.assessment import (
     Phase,
     PillarScore,
     RulesetRef,
-    SubmissionFlag,
-    UnitRef,
 )
 from assess.scoring.claims import claimed_extra, claimed_paths
 from assess.scoring.pillars import pillar_layout
 from assess.scoring.records import record
-from assess.scoring.totals import Capped, Decision, grades_possible, stakes_by_category
+from assess.scoring.totals import (
+    Capped,
+    Decision,
+    assessment_record,
+    flags,
+    grades_possible,
+    stakes_by_category,
+    unit_ref,
+)
 from assess.sources import Merged
-from assess.version import __version__
 
 if TYPE_CHECKING:
     from assess.scoring.ledger import Ledger
@@ -172,7 +176,6 @@ class _Plan:
         self.room = list(program.category_cents.values())
         self.most = sum(self.room)
         self.bonus_cap = cents(spec.bonus_cap)
-        self.most_points = cents(spec.total) / 100
         self.grade_cents = program.grade_cents
         # Frozen records the same for many units (a category's and a pillar's subtotal) are
         # made once and shared; bounded, since a category's subtotals are few.
@@ -244,9 +247,9 @@ class _Plan:
         """The decision :func:`assess.scoring.totals.decision` makes of the subtotals."""
         found = self.subtotals(out)
         floor, ceiling = found.floor, found.ceiling
-        return Decision(_unit_ref(facts), phase, floor / 100, ceiling / 100, (ceiling - floor) / 100,
+        return Decision(unit_ref(facts), phase, floor / 100, ceiling / 100, (ceiling - floor) / 100,
                         found.bonus / 100, found.grade, found.possible, found.categories, found.pillars,
-                        out.capped, out.vetoes, out.blocks, list(out.missing), facts.self_score, _flags(facts),
+                        out.capped, out.vetoes, out.blocks, list(out.missing), facts.self_score, flags(facts),
                         explained)
 
     def assessment(self, ledger: Ledger, engine: Engine, out: _Decided, deductions: list[Deduction],
@@ -254,24 +257,9 @@ class _Plan:
         """:func:`assess.scoring.totals.assemble` over the decided ledger, its deductions and
         bonuses capped (``out``: what is left of each category and under the bonus cap)."""
         found = self.subtotals(out)
-        floor, ceiling = found.floor, found.ceiling
-        facts = ledger.facts
-        self_score = facts.self_score
-        return record(Assessment, {
-            "schema_version": ASSESSMENT_SCHEMA_VERSION, "unit": _unit_ref(facts), "ruleset": self.ruleset_ref,
-            "engine": engine.name, "engine_version": engine.version, "assess_version": __version__,
-            "phase": ledger.phase, "total": floor / 100, "floor": floor / 100, "ceiling": ceiling / 100,
-            "pending_points": (ceiling - floor) / 100, "grades_possible": found.possible,
-            "max": self.most_points, "bonus": found.bonus / 100,
-            "bonus_cap": self.bonus_cap / 100, "grade": found.grade, "grade_by_score": found.by_score,
-            "categories": found.categories, "pillars": found.pillars, "deductions": deductions, "bonuses": bonuses,
-            "vetoes": ledger.vetoes, "blocks_excellent": ledger.blocks, "passed": ledger.passed,
-            "skipped": ledger.skipped, "pending": ledger.pending, "conflicts": ledger.conflicts(),
-            "missing_records_policy": ledger.missing_records, "missing": ledger.missing,
-            "self_score": self_score,
-            "self_score_diff": None if self_score is None else (cents(self_score) - floor) / 100,
-            "flags": _flags(facts),
-        })
+        return assessment_record(ledger, engine, self.ruleset_ref, found.floor, found.ceiling, found.bonus,
+                                 found.grade, found.by_score, found.possible, found.categories, found.pillars,
+                                 deductions, bonuses)
 
 
 @dataclass(frozen=True, slots=True)
@@ -286,17 +274,6 @@ class _Totals:
     possible: list[str]
     categories: list[CategoryScore]
     pillars: list[PillarScore]
-
-
-def _unit_ref(facts: UnitFacts) -> UnitRef:
-    unit = facts.unit
-    return record(UnitRef, {"id": unit.id, "name": unit.name, "type": unit.type, "year": unit.year,
-                            "period": unit.period, "parent": unit.parent})
-
-
-def _flags(facts: UnitFacts) -> list[SubmissionFlag]:
-    return [record(SubmissionFlag, {"code": f.code, "message": f.message, "quote": f.quote})
-            for f in facts.extraction.flags] if facts.extraction else []
 
 
 def _worded(rule: CompiledRule) -> list[str]:

@@ -34,6 +34,7 @@ from assess.scoring.records import record
 from assess.version import __version__
 
 if TYPE_CHECKING:
+    from assess.facts import UnitFacts
     from assess.rubric.spec import RulesetSpec
     from assess.scoring.ledger import Ledger
 
@@ -159,7 +160,7 @@ def decision(ledger: Ledger, explained: Callable[[], Assessment]) -> Decision:
     floor, ceiling = found.floor, found.ceiling
     pending = found.pending_by_category
     return Decision(
-        unit_ref(ledger), ledger.phase, floor / 100, ceiling / 100, (ceiling - floor) / 100,
+        unit_ref(ledger.facts), ledger.phase, floor / 100, ceiling / 100, (ceiling - floor) / 100,
         found.bonus_total / 100, found.grade, found.possible,
         [record(CategoryScore, {"id": c.id, "name": c.name, "max": maximum / 100,
                                 "score": (maximum - used[c.id]) / 100, "deducted": used[c.id] / 100,
@@ -169,18 +170,19 @@ def decision(ledger: Ledger, explained: Callable[[], Assessment]) -> Decision:
                              for entry, (points, _, _) in zip(ledger.deductions, found.deducted, strict=True)]),
         [Capped(entry["rule"], entry["item"], points)
          for entry, (points, _, _) in zip(ledger.deductions, found.deducted, strict=True)],
-        ledger.vetoes, ledger.blocks, ledger.missing, ledger.facts.self_score, flags(ledger), explained)
+        ledger.vetoes, ledger.blocks, ledger.missing, ledger.facts.self_score, flags(ledger.facts), explained)
 
 
-def unit_ref(ledger: Ledger) -> UnitRef:
-    unit = ledger.facts.unit
+def unit_ref(facts: UnitFacts) -> UnitRef:
+    unit = facts.unit
     return record(UnitRef, {"id": unit.id, "name": unit.name, "type": unit.type, "year": unit.year,
                             "period": unit.period, "parent": unit.parent})
 
 
-def flags(ledger: Ledger) -> list[SubmissionFlag]:
+def flags(facts: UnitFacts) -> list[SubmissionFlag]:
+    """The submission's flags, carried from its facts."""
     return [record(SubmissionFlag, {"code": f.code, "message": f.message, "quote": f.quote})
-            for f in (ledger.facts.extraction.flags if ledger.facts.extraction else [])]
+            for f in facts.extraction.flags] if facts.extraction else []
 
 
 def assemble(ledger: Ledger, engine: Engine) -> Assessment:
@@ -203,29 +205,35 @@ def assemble(ledger: Ledger, engine: Engine) -> Assessment:
                               "evidence": entry["evidence"], "capped": capped_b,
                               "source": entry["source"], "status": "bonus"})
                for entry, (points, raw, capped_b) in zip(ledger.bonuses, found.bonuses, strict=True)]
-    floor, ceiling = found.floor, found.ceiling
-    cap = cents(spec.bonus_cap)
+    return assessment_record(
+        ledger, engine, record(RulesetRef, {"id": spec.id, "title": spec.title, "version": spec.version,
+                                            "sha256": ledger.ruleset.sha256, "source": ledger.ruleset.name}),
+        found.floor, found.ceiling, found.bonus_total, found.grade, found.grade_by_score, found.possible, categories,
+        pillar_scores(spec, [(entry["category"], entry["pillar"], points) for entry, (points, _, _)
+                             in zip(ledger.deductions, found.deducted, strict=True)]),
+        deductions, bonuses)
+
+
+def assessment_record(ledger: Ledger, engine: Engine, ruleset: RulesetRef, floor: int, ceiling: int, bonus: int,
+                      grade: str, by_score: str, possible: list[str], categories: list[CategoryScore],
+                      pillars: list[PillarScore], deductions: list[Deduction], bonuses: list[Bonus]) -> Assessment:
+    """The assessment of a decided ledger from its totals (in hundredths) and records."""
+    spec = ledger.spec
     self_score = ledger.facts.self_score
     return record(Assessment, {
-        "schema_version": ASSESSMENT_SCHEMA_VERSION,
-        "unit": unit_ref(ledger),
-        "ruleset": record(RulesetRef, {"id": spec.id, "title": spec.title, "version": spec.version,
-                                       "sha256": ledger.ruleset.sha256, "source": ledger.ruleset.name}),
+        "schema_version": ASSESSMENT_SCHEMA_VERSION, "unit": unit_ref(ledger.facts), "ruleset": ruleset,
         "engine": engine.name, "engine_version": engine.version, "assess_version": __version__,
         "phase": ledger.phase, "total": floor / 100, "floor": floor / 100, "ceiling": ceiling / 100,
-        "pending_points": (ceiling - floor) / 100, "grades_possible": found.possible,
-        "max": cents(spec.total) / 100, "bonus": found.bonus_total / 100,
-        "bonus_cap": cap / 100, "grade": found.grade, "grade_by_score": found.grade_by_score,
-        "categories": categories,
-        "pillars": pillar_scores(spec, [(entry["category"], entry["pillar"], points) for entry, (points, _, _)
-                                        in zip(ledger.deductions, found.deducted, strict=True)]),
-        "deductions": deductions, "bonuses": bonuses,
+        "pending_points": (ceiling - floor) / 100, "grades_possible": possible,
+        "max": cents(spec.total) / 100, "bonus": bonus / 100,
+        "bonus_cap": cents(spec.bonus_cap) / 100, "grade": grade, "grade_by_score": by_score,
+        "categories": categories, "pillars": pillars, "deductions": deductions, "bonuses": bonuses,
         "vetoes": ledger.vetoes, "blocks_excellent": ledger.blocks, "passed": ledger.passed,
         "skipped": ledger.skipped, "pending": ledger.pending, "conflicts": ledger.conflicts(),
         "missing_records_policy": ledger.missing_records, "missing": ledger.missing,
         "self_score": self_score,
         "self_score_diff": None if self_score is None else (cents(self_score) - floor) / 100,
-        "flags": flags(ledger),
+        "flags": flags(ledger.facts),
     })
 
 
