@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from assess import facts
 from assess.engines.base import flatten
 from assess.rubric import expr
+from assess.rubric.exact import sign
 from assess.ruleset import Ruleset, load_ruleset, load_text
 from assess.scoring.ledger import score
 
@@ -116,3 +117,16 @@ def test_small_constants_and_fractional_facts_score_alike_on_both_engines(amount
                            "organization": {"staff": 3}, "funds": {"amount": amount}})
     results = [score(ruleset, unit, engine) for engine in ENGINES]
     assert [any(d.rule == "M-1" for d in r.deductions) for r in results] == [deducted, deducted]
+
+
+@settings(max_examples=300, deadline=None)
+@given(rate(), st.fractions(min_value=0, max_value=200, max_denominator=40), st.sampled_from(("pct", "ratio")))
+def test_the_sign_of_a_share_against_a_constant_is_the_fractions(parts: tuple[int, int], constant: Fraction,
+                                                                 func: str) -> None:
+    """durable-rules compares a share with a constant through the sign of their difference,
+    worked out in integers (expr.compile_share_sign): it is the exact fraction's sign."""
+    env = flatten(unit(parts[0], parts[1], 0, 0))
+    node = expr.parse(f"{func}(tasks.completed, tasks.assigned)", "number")
+    signed = expr.compile_share_sign(node, constant)
+    assert signed is not None
+    assert signed(env) == sign(expr.compile_value(node)(env) - constant)

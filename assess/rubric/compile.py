@@ -92,7 +92,9 @@ class _Builder:
             text = f"sign({left.text} - ({constant}))"
         for p in paths:
             self.key(p)
-        return self.special_term(text, "int", lambda env: sign(a(env) - b(env)), tuple(paths))
+        # a share of two counts against a constant: in integers, without a Fraction per unit
+        signed = expr.compile_share_sign(left, right) if not isinstance(right, Node) else None
+        return self.special_term(text, "int", signed or (lambda env: sign(a(env) - b(env))), tuple(paths))
 
     def special_term(self, text: str, kind: NodeType, fn: Fn, paths: tuple[str, ...]) -> Term:
         found = self.terms.get(text)

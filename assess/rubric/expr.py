@@ -560,13 +560,12 @@ def _compile_share(node: Compare) -> Fn | None:
     share, const = node.left, node.right
     if isinstance(share, Const):
         share, const, op = const, share, _MIRRORED[op]
-    if not (isinstance(share, Call) and share.func in ("pct", "ratio") and isinstance(const, Const)
-            and all(a.type == "int" for a in share.args)):
+    if not isinstance(const, Const):
         return None
-    value = Fraction(_const_value(const))
-    p, q = value.numerator, value.denominator
-    scale = (100 if share.func == "pct" else 1) * q
-    part_fn, whole_fn = (compile_value(a) for a in share.args)
+    parts = _share_parts(share, _const_value(const))
+    if parts is None:
+        return None
+    part_fn, whole_fn, scale, p = parts
     test: Callable[[int, int], bool] = _OPERATORS[op]
     empty = test(scale, p)  # nothing to cover is all covered: the share is 100 % (1)
 
@@ -578,6 +577,36 @@ def _compile_share(node: Compare) -> Fn | None:
             part, whole = -part, -whole
         return test(scale * part, p * whole)
     return compare
+
+
+def compile_share_sign(node: Node, constant: Exact) -> Fn | None:
+    """The sign of ``pct(a, b) - constant`` (or ``ratio``) of two counts, in integers as
+    :func:`_compile_share` compares them; None for any other value."""
+    parts = _share_parts(node, constant)
+    if parts is None:
+        return None
+    part_fn, whole_fn, scale, p = parts
+    empty = (scale > p) - (scale < p)
+
+    def signed(env: Env) -> int:
+        part, whole = part_fn(env), whole_fn(env)
+        if whole == 0:
+            return empty
+        if whole < 0:
+            part, whole = -part, -whole
+        difference: int = scale * part - p * whole
+        return (difference > 0) - (difference < 0)
+    return signed
+
+
+def _share_parts(share: Node, constant: Any) -> tuple[Fn, Fn, int, int] | None:
+    """For ``pct``/``ratio`` of two counts against the constant p/q: the part's and the whole's
+    functions, the share's scale times q, and p."""
+    if not (isinstance(share, Call) and share.func in ("pct", "ratio") and all(a.type == "int" for a in share.args)):
+        return None
+    value = Fraction(constant)
+    part_fn, whole_fn = (compile_value(a) for a in share.args)
+    return part_fn, whole_fn, (100 if share.func == "pct" else 1) * value.denominator, value.numerator
 
 
 def _compile_arith(op: str, left: Callable[[Any], Any], right: Callable[[Any], Any]) -> Callable[[Any], Any]:
