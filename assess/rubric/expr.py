@@ -554,39 +554,29 @@ _OPERATORS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": opera
 
 def _compile_share(node: Compare) -> Fn | None:
     """``pct(a, b) < 80`` (or ``ratio``) of two counts against a constant, compared by cross
-    multiplication in integers (100·a·q against p·b, for the constant p/q): the same answer
-    as the exact share, without making a Fraction. None for any other comparison."""
+    multiplication in integers (the sign of 100·a·q - p·b, for the constant p/q): the same
+    answer as the exact share, without making a Fraction. None for any other comparison."""
     op: str = node.op
     share, const = node.left, node.right
     if isinstance(share, Const):
         share, const, op = const, share, _MIRRORED[op]
     if not isinstance(const, Const):
         return None
-    parts = _share_parts(share, _const_value(const))
-    if parts is None:
+    signed = compile_share_sign(share, _const_value(const))
+    if signed is None:
         return None
-    part_fn, whole_fn, scale, p = parts
     test: Callable[[int, int], bool] = _OPERATORS[op]
-    empty = test(scale, p)  # nothing to cover is all covered: the share is 100 % (1)
-
-    def compare(env: Env) -> bool:
-        part, whole = part_fn(env), whole_fn(env)
-        if whole == 0:
-            return empty
-        if whole < 0:
-            part, whole = -part, -whole
-        return test(scale * part, p * whole)
-    return compare
+    return lambda env: test(signed(env), 0)
 
 
 def compile_share_sign(node: Node, constant: Exact) -> Fn | None:
-    """The sign of ``pct(a, b) - constant`` (or ``ratio``) of two counts, in integers as
-    :func:`_compile_share` compares them; None for any other value."""
+    """The sign of ``pct(a, b) - constant`` (or ``ratio``) of two counts, in integers; None for
+    any other value."""
     parts = _share_parts(node, constant)
     if parts is None:
         return None
     part_fn, whole_fn, scale, p = parts
-    empty = (scale > p) - (scale < p)
+    empty = (scale > p) - (scale < p)  # nothing to cover is all covered: the share is 100 % (1)
 
     def signed(env: Env) -> int:
         part, whole = part_fn(env), whole_fn(env)

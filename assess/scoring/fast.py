@@ -62,6 +62,8 @@ from assess.scoring.totals import (
     Capped,
     Decision,
     assessment_record,
+    bonus_record,
+    deduction_record,
     flags,
     grades_possible,
     stakes_by_category,
@@ -377,9 +379,8 @@ class _Decided:
         """The assessor's pick for a discretionary rule, marked as used (a form asks)."""
         return self.adjustments.take(rule)
 
-    def deduct(self, r: _Rule, raw: int) -> int:
-        """A deduction capped at its item's points, then at what is left of its category: the
-        points it takes."""
+    def deduct(self, r: _Rule, raw: int) -> None:
+        """A deduction capped at its item's points, then at what is left of its category."""
         points = raw if raw <= r.cents else r.cents
         room = self.room
         left = room[r.slot]
@@ -391,16 +392,13 @@ class _Decided:
         if found is None:
             found = r.capped[points] = Capped(r.id, r.item, points)
         self.capped.append(found)
-        return points
 
-    def award(self, r: _Rule, raw: int) -> int:
-        """A bonus capped at its rule's points, then at what is left under the bonus cap: the
-        points it adds."""
+    def award(self, r: _Rule, raw: int) -> None:
+        """A bonus capped at its rule's points, then at what is left under the bonus cap."""
         points = raw if raw <= r.cents else r.cents
         if points > self.bonus_room:
             points = self.bonus_room
         self.bonus_room -= points
-        return points
 
 
 def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: Mapping[str, list[Any]],
@@ -417,8 +415,7 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
     the same (with an engine other than the compiled evaluator, the engine's answers for the
     rule are part of the key); not for a unit with an assessor's adjustments, which a form may
     read."""
-    if provenance is not None and (any(s.source != "unit" for s in provenance.sources)
-                                   or any(e.status in ("missing", "rejected") for e in provenance.evidence)):
+    if not _alone(provenance):
         return None
     plan = _plan(ruleset, engine)
     native = engine.name == "native"
@@ -433,7 +430,7 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
     if verdicts is None:
         verdicts = plan.verdicts[selector] = tuple({} for _ in plan.rules)
     shared = not facts.adjustments
-    room, by_pillar, stakes = out.room, out.by_pillar, out.stakes
+    stakes = out.stakes
     for (r, paths, path, listed, terms), known in zip(plan.deciding, verdicts, strict=True):
         key: Any = _FRESH
         verdict = None
@@ -462,18 +459,7 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
                 known[key] = verdict
         what = verdict[0]
         if what == _DEDUCT:
-            # out.deduct, inline: most rules of most units end here
-            raw = verdict[1]
-            points = raw if raw <= r.cents else r.cents
-            left = room[r.slot]
-            if points > left:
-                points = left
-            room[r.slot] = left - points
-            by_pillar[r.pillar] += points
-            found = r.capped.get(points)
-            if found is None:
-                found = r.capped[points] = Capped(r.id, r.item, points)
-            out.capped.append(found)
+            out.deduct(r, verdict[1])
             if verdict[2]:
                 out.missing.update(verdict[2])
         elif what == _STAKE:
@@ -555,9 +541,13 @@ def _claimed_bonus(rule: CompiledRule, env: Mapping[str, Any], claims: Mapping[s
 def explains(facts: UnitFacts, provenance: Merged | None) -> bool:
     """Whether :func:`explain` takes the unit: the unit's facts alone (no office record or
     review decision among its sources) and no assessor's adjustments."""
-    return not facts.adjustments and (provenance is None or (
-        all(s.source == "unit" for s in provenance.sources)
-        and not any(e.status in ("missing", "rejected") for e in provenance.evidence)))
+    return not facts.adjustments and _alone(provenance)
+
+
+def _alone(provenance: Merged | None) -> bool:
+    """No office record or review decision among the unit's sources."""
+    return provenance is None or (all(s.source == "unit" for s in provenance.sources)
+                                  and not any(e.status in ("missing", "rejected") for e in provenance.evidence))
 
 
 class _Made:
@@ -578,13 +568,7 @@ class _Made:
         """The records limited by the category (a bonus: the bonus cap), by points."""
 
     def made(self, points: int, capped: str | None, bonus: bool) -> Any:
-        entry = self.entry
-        if not bonus:
-            return record(Deduction, {**entry, "points": points / 100, "raw": entry["raw"] / 100, "capped": capped})
-        return record(Bonus, {"rule": entry["rule"], "pillar": entry["pillar"], "item": entry["item"],
-                              "points": points / 100, "raw": entry["raw"] / 100, "reason": entry["reason"],
-                              "evidence": entry["evidence"], "capped": capped, "source": entry["source"],
-                              "status": "bonus"})
+        return (bonus_record if bonus else deduction_record)(self.entry, points, capped)
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assess.engines import Engine
 from assess.points import cents
@@ -190,21 +190,14 @@ def assemble(ledger: Ledger, engine: Engine) -> Assessment:
     program = ledger.ruleset.program
     found = tally(ledger)
     used = found.used
-    deductions: list[Deduction] = []
-    for entry, (points, raw, capped) in zip(ledger.deductions, found.deducted, strict=True):
-        entry["points"] = points / 100
-        entry["raw"] = raw / 100
-        entry["capped"] = capped
-        deductions.append(record(Deduction, entry))
+    deductions = [deduction_record(entry, points, capped)
+                  for entry, (points, _, capped) in zip(ledger.deductions, found.deducted, strict=True)]
     categories = [record(CategoryScore, {"id": c.id, "name": c.name, "max": maximum / 100,
                                          "score": (maximum - used[c.id]) / 100, "deducted": used[c.id] / 100,
                                          "pending": found.pending_by_category[c.id] / 100})
                   for c, maximum in zip(spec.categories, program.category_cents.values(), strict=True)]
-    bonuses = [record(Bonus, {"rule": entry["rule"], "pillar": entry["pillar"], "item": entry["item"],
-                              "points": points / 100, "raw": raw / 100, "reason": entry["reason"],
-                              "evidence": entry["evidence"], "capped": capped_b,
-                              "source": entry["source"], "status": "bonus"})
-               for entry, (points, raw, capped_b) in zip(ledger.bonuses, found.bonuses, strict=True)]
+    bonuses = [bonus_record(entry, points, capped_b)
+               for entry, (points, _, capped_b) in zip(ledger.bonuses, found.bonuses, strict=True)]
     return assessment_record(
         ledger, engine, record(RulesetRef, {"id": spec.id, "title": spec.title, "version": spec.version,
                                             "sha256": ledger.ruleset.sha256, "source": ledger.ruleset.name}),
@@ -212,6 +205,19 @@ def assemble(ledger: Ledger, engine: Engine) -> Assessment:
         pillar_scores(spec, [(entry["category"], entry["pillar"], points) for entry, (points, _, _)
                              in zip(ledger.deductions, found.deducted, strict=True)]),
         deductions, bonuses)
+
+
+def deduction_record(entry: dict[str, Any], points: int, capped: str | None) -> Deduction:
+    """A ledger's deduction entry (its points in hundredths) as its record, after the caps."""
+    return record(Deduction, {**entry, "points": points / 100, "raw": entry["raw"] / 100, "capped": capped})
+
+
+def bonus_record(entry: dict[str, Any], points: int, capped: str | None) -> Bonus:
+    """A ledger's bonus entry (its points in hundredths) as its record, after the caps."""
+    return record(Bonus, {"rule": entry["rule"], "pillar": entry["pillar"], "item": entry["item"],
+                          "points": points / 100, "raw": entry["raw"] / 100, "reason": entry["reason"],
+                          "evidence": entry["evidence"], "capped": capped, "source": entry["source"],
+                          "status": "bonus"})
 
 
 def assessment_record(ledger: Ledger, engine: Engine, ruleset: RulesetRef, floor: int, ceiling: int, bonus: int,
