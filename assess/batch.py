@@ -14,7 +14,7 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+import msgspec
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
@@ -34,8 +34,7 @@ if TYPE_CHECKING:
 Detail = Literal["assessment", "summary"]
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(msgspec.Struct, frozen=True):
     """One unit read from an input: its facts, or why they could not be read, or (read
     with ``defer``) its JSON still to be parsed by whoever scores it."""
 
@@ -56,8 +55,7 @@ class Unit:
             return Unit(self.source, error=exc)
 
 
-@dataclass(frozen=True)
-class Scored:
+class Scored(msgspec.Struct, frozen=True):
     """One unit's outcome: an assessment (or only its summary for ranking, when that was
     asked for) and the ruleset that made it, or an error."""
 

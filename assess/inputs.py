@@ -18,7 +18,7 @@ import select
 import stat
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+import msgspec
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from assess.errors import AssessError
@@ -35,8 +35,7 @@ class InputError(AssessError):
     """An input cannot be read within its caps (callers re-raise it as their own error kind)."""
 
 
-@dataclass(frozen=True)
-class Cap:
+class Cap(msgspec.Struct, frozen=True):
     """A limit on one kind of input, raised by an environment variable."""
 
     env: str

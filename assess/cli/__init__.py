@@ -19,7 +19,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import msgspec
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, cast
 
 import click
@@ -55,8 +55,7 @@ class Terminated(BaseException):
     up on the way out (the default action would kill the process and leave them)."""
 
 
-@dataclass
-class Streams:
+class Streams(msgspec.Struct):
     stdin: IO[Any]
     stdout: IO[str]
     stderr: IO[str]

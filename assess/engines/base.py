@@ -10,7 +10,7 @@ writing one module with an :class:`EngineSpec` and registering it in
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+import msgspec
 from typing import Any, Protocol
 
 from pydantic import BaseModel
@@ -36,8 +36,7 @@ class Engine(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class EngineSpec:
+class EngineSpec(msgspec.Struct, frozen=True):
     """One registered engine: how to build it for a program, and whether it can run here."""
 
     name: str

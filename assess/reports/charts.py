@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
+import msgspec
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -30,8 +30,7 @@ _COLOUR = "#3c6e9f"
 _OTHER = "#d98c3a"
 
 
-@dataclass(frozen=True)
-class Bars:
+class Bars(msgspec.Struct, frozen=True):
     """One bar chart: labels, values and, optionally, a second series beside them."""
 
     title: str

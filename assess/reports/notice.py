@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+import msgspec
 from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -29,8 +29,7 @@ WIDE_COLUMNS = 10
 """A table with more columns than this goes on landscape pages."""
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(msgspec.Struct, frozen=True):
     item: str
     units: int
     points: float
@@ -85,8 +84,7 @@ def _ranked_rows(table: Table, width: float) -> tuple[list[str], list[list[str]]
     return head, rows, numeric, sizes
 
 
-@dataclass
-class _Sections:
+class _Sections(msgspec.Struct):
     number: int = 0
 
     def next(self, text: str) -> str:

@@ -11,7 +11,7 @@ failure while scoring.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+import msgspec
 from fractions import Fraction
 
 from assess.facts import MAX_LIST
@@ -25,8 +25,7 @@ class BoundError(Exception):
     """A constant or computed value that could leave the exactly representable range."""
 
 
-@dataclass(frozen=True)
-class Bound:
+class Bound(msgspec.Struct, frozen=True):
     """The largest magnitude a value can have, and the step its values are multiples of
     (None when they are arbitrary rationals, so a non-zero value can be arbitrarily small)."""
 

@@ -31,7 +31,7 @@ None and the ledger decides or explains it, so that its errors are the ledger's 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+import msgspec
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
@@ -85,8 +85,7 @@ township unit's rules had 1,890 outcomes in all after 2,000 generated units, at 
 one rule)."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Rule:
+class _Rule(msgspec.Struct, frozen=True):
     """One rule as deciding needs it, read once from its spec."""
 
     rule: CompiledRule
@@ -264,8 +263,7 @@ class _Plan:
                                  deductions, bonuses)
 
 
-@dataclass(frozen=True, slots=True)
-class _Totals:
+class _Totals(msgspec.Struct, frozen=True):
     """A unit's totals in hundredths, its grades and its subtotals' (shared) records."""
 
     floor: int
@@ -356,8 +354,7 @@ def read_whole(ruleset: Ruleset, engine: Engine, facts: UnitFacts) -> dict[str, 
     return _plan(ruleset, engine).whole_reader.read(facts)
 
 
-@dataclass(slots=True)
-class _Decided:
+class _Decided(msgspec.Struct):
     """A unit's outcomes, in hundredths and capped as they are decided (in rule order, as
     :func:`assess.scoring.totals.tally` caps them): what the totals read."""
 
@@ -368,12 +365,12 @@ class _Decided:
     by_pillar: list[int]
     bonus_room: int
     """What is left under the bonus cap."""
-    capped: list[Capped] = field(default_factory=list)
-    vetoes: list[GradeFinding] = field(default_factory=list)
-    blocks: list[GradeFinding] = field(default_factory=list)
-    missing: dict[str, None] = field(default_factory=dict)
+    capped: list[Capped] = msgspec.field(default_factory=list)
+    vetoes: list[GradeFinding] = msgspec.field(default_factory=list)
+    blocks: list[GradeFinding] = msgspec.field(default_factory=list)
+    missing: dict[str, None] = msgspec.field(default_factory=dict)
     """The unit's facts missing, in the order rules found them."""
-    stakes: list[tuple[str, str | None, int]] = field(default_factory=list)
+    stakes: list[tuple[str, str | None, int]] = msgspec.field(default_factory=list)
 
     def adjustment(self, rule: str) -> Adjustment | None:
         """The assessor's pick for a discretionary rule, marked as used (a form asks)."""
@@ -571,8 +568,7 @@ class _Made:
         return (bonus_record if bonus else deduction_record)(self.entry, points, capped)
 
 
-@dataclass(frozen=True, slots=True)
-class _Outcome:
+class _Outcome(msgspec.Struct, frozen=True):
     """What one rule added to the ledger for a unit, the same for every unit whose facts the rule
     reads are equal (the records are frozen, the entries never changed once made)."""
 

@@ -13,7 +13,7 @@ import json
 import re
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import msgspec
 from typing import Any
 
 from pydantic_core import to_jsonable_python
@@ -70,8 +70,7 @@ class Conflict(ServiceError):
         self.current = current
 
 
-@dataclass(frozen=True)
-class Scored:
+class Scored(msgspec.Struct, frozen=True):
     """A round's units scored in its phase: the assessments and the units that failed."""
 
     phase: Phase

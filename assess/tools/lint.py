@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import asdict, dataclass
+import msgspec
+from msgspec.structs import asdict
 from pathlib import Path
 from typing import Literal
 
@@ -40,8 +41,7 @@ SAMPLE_UNITS = 3000
 INF = math.inf
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(msgspec.Struct, frozen=True):
     severity: Severity
     code: str
     message: str
