@@ -14,10 +14,11 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-import msgspec
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
+
+import msgspec
 
 from assess import facts, inputs
 from assess.errors import AssessError, EngineError, FactsError, NoRulesetError

@@ -18,8 +18,9 @@ import select
 import stat
 import zlib
 from collections.abc import Iterator
-import msgspec
 from typing import TYPE_CHECKING, Any, BinaryIO
+
+import msgspec
 
 from assess.errors import AssessError
 from assess.i18n import N_, _, semicolon

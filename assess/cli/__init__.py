@@ -19,10 +19,10 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
-import msgspec
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, cast
 
 import click
+import msgspec
 
 from assess import (
     AssessError,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import collections
 from collections.abc import Callable, Iterator
-import msgspec
 from pathlib import Path
 from typing import Any, Literal
 
 import click
+import msgspec
 
 from assess import (
     ASSESSMENT_FORMATS,

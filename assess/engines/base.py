@@ -10,9 +10,9 @@ writing one module with an :class:`EngineSpec` and registering it in
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-import msgspec
 from typing import Any, Protocol
 
+import msgspec
 from pydantic import BaseModel
 
 from assess.errors import EngineError

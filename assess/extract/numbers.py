@@ -4,6 +4,7 @@ dates, durations, ordinals and template blanks that are not counts."""
 from __future__ import annotations
 
 import re
+
 import msgspec
 
 _NUM = (r"(?:近|约|逾|将近|大约)?(?:(?:\d+(?:\.\d+)?|[零〇两一二三四五六七八九十百千]+)(?:余|多)?"

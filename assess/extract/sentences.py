@@ -8,6 +8,7 @@ subordinate units did.
 from __future__ import annotations
 
 import re
+
 import msgspec
 
 from assess.extract.subjects import others_spans

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
-import msgspec
 from typing import Any
+
+import msgspec
 
 from assess import inputs
 from assess.errors import FactsError

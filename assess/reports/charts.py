@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-import msgspec
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from assess.ranking import Table
 

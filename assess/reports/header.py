@@ -3,11 +3,11 @@ small YAML file and command-line options, and the units a 通报 lists as not ra
 
 from __future__ import annotations
 
-import msgspec
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+import msgspec
 import yaml
 
 from assess.errors import AssessError, FactsError, RulesetError
@@ -34,7 +34,7 @@ class NoticeHeader(msgspec.Struct, frozen=True):
         return f"{today.year}年{today.month}月{today.day}日"
 
 
-_HEADER_KEYS = {f for f in NoticeHeader.__dataclass_fields__}
+_HEADER_KEYS = set(NoticeHeader.__struct_fields__)
 
 
 def load_header(path: str | Path, **overrides: Any) -> NoticeHeader:

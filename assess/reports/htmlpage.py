@@ -4,9 +4,9 @@ from elsewhere."""
 
 from __future__ import annotations
 
-import msgspec
 from typing import Any
 
+import msgspec
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 

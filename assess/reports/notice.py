@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-import msgspec
 from pathlib import Path
 
+import msgspec
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from assess.facts import UNIT_TYPE_LABELS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+
 import msgspec
 
 from assess.ranking import Ranking

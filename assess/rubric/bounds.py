@@ -11,8 +11,9 @@ failure while scoring.
 from __future__ import annotations
 
 import math
-import msgspec
 from fractions import Fraction
+
+import msgspec
 
 from assess.facts import MAX_LIST
 from assess.i18n import _

@@ -23,9 +23,10 @@ import ast
 import math
 import operator
 from collections.abc import Callable, Iterator, Mapping
-import msgspec
 from fractions import Fraction
 from typing import Any, Literal
+
+import msgspec
 
 from assess.facts import FIELDS, FieldInfo
 from assess.i18n import N_, _, comma

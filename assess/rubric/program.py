@@ -19,9 +19,10 @@ built by :mod:`assess.rubric.compile`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-import msgspec
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
+
+import msgspec
 
 from assess.facts import FIELDS
 from assess.rubric.expr import Fn, Node, NodeType, Op

@@ -11,9 +11,9 @@ at once, each naming the rule and the line.
 # compile and evaluate each field's annotation text when the models are made, at every start.
 import functools
 from collections.abc import Mapping
-import msgspec
 from typing import Annotated, Any, Literal, get_args
 
+import msgspec
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError
 
 from assess.errors import Issue, RulesetError

@@ -9,9 +9,9 @@ documents larger or deeper than a ruleset can sensibly be.
 from __future__ import annotations
 
 import math
-import msgspec
 from typing import Any
 
+import msgspec
 import yaml
 
 from assess import inputs

@@ -31,9 +31,10 @@ None and the ledger decides or explains it, so that its errors are the ledger's 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-import msgspec
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
+
+import msgspec
 
 from assess.engines import Engine, flatten
 from assess.engines.compiled import Reader, RuleEval, compile_rule, needed_paths

@@ -11,8 +11,9 @@ decided or still pending. In 终评 nothing is pending and floor = ceiling = tot
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-import msgspec
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from assess.engines import Engine
 from assess.points import cents

@@ -13,9 +13,9 @@ import json
 import re
 import threading
 from collections.abc import Iterable, Sequence
-import msgspec
 from typing import Any
 
+import msgspec
 from pydantic_core import to_jsonable_python
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError

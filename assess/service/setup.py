@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-import msgspec
 from pathlib import Path
+
+import msgspec
 
 from assess import AssessError, read_units
 from assess.service import auth, db

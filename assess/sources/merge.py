@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-import msgspec
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
+import msgspec
 from pydantic import BaseModel
 
 from assess.facts import EvidenceRef, SourceKind, UnitFacts, validate

@@ -19,9 +19,10 @@ import difflib
 import io
 import zipfile
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-import msgspec
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from assess import inputs
 from assess.errors import AssessError, Issue, RecordsError

@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import copy
 import os
-import msgspec
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import msgspec
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assess import facts, inputs

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 import math
 import os
-import msgspec
-from msgspec.structs import asdict
 from pathlib import Path
 from typing import Literal
+
+import msgspec
+from msgspec.structs import asdict
 
 from assess.engines import flatten
 from assess.engines.native import NativeEngine

@@ -13,10 +13,10 @@ on a form's name; a new form is one new module, registered with
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-import msgspec
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
+import msgspec
 from pydantic import BaseModel, ConfigDict
 
 from assess.paths import Path
