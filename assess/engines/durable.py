@@ -91,6 +91,7 @@ def _version() -> str:
 
 MAX_PROPERTIES = 255
 MAX_CONJUNCTS = 32
+SPEC_NAME = "durable"
 MAX_RULES = 600
 MAX_STACK = 56
 
@@ -360,7 +361,7 @@ class DurableEngine:
     Python layer (a closure, the session state written back as JSON) is not paid.
     """
 
-    name = "durable"
+    name = SPEC_NAME
 
     @property
     def version(self) -> str:
@@ -369,7 +370,8 @@ class DurableEngine:
     def __init__(self, program: Program) -> None:
         if _IMPORT_ERROR is not None:
             raise EngineError(f"durable-rules is not available: {_IMPORT_ERROR}")
-        self._definition = Definition(program)
+        prepared = program.prepared.get(SPEC_NAME)
+        self._definition = prepared if isinstance(prepared, Definition) else Definition(program)
         self._lock = threading.Lock()
         self._sessions = itertools.count(1)
         self._name = f"assess_{self._definition.digest[:16]}"
@@ -434,7 +436,7 @@ class DurableEngine:
 
 def _check(program: Program) -> None:
     if _IMPORT_ERROR is None:
-        Definition(program)
+        program.prepared[SPEC_NAME] = Definition(program)
 
 
-SPEC = EngineSpec("durable", DurableEngine, unavailable_reason, _check)
+SPEC = EngineSpec(SPEC_NAME, DurableEngine, unavailable_reason, _check)

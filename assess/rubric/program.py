@@ -186,3 +186,6 @@ class Program(msgspec.Struct):
     category_cents: dict[str, int] = msgspec.field(default_factory=dict)
     rule_cents: dict[str, int] = msgspec.field(default_factory=dict)
     grade_cents: tuple[tuple[str, int], ...] = ()
+    prepared: dict[str, object] = msgspec.field(default_factory=dict)
+    """What an engine worked out from the program when its check ran at load (durable-rules'
+    definition), kept for when the engine is made: the work is done once."""

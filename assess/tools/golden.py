@@ -129,6 +129,9 @@ class RuleCoverage(msgspec.Struct):
 
 
 class Report(msgspec.Struct):
+    """What running a ruleset's golden cases found: each case's result, each rule's coverage,
+    and the coverage threshold the run was held to."""
+
     ruleset: str
     source: str
     results: list[CaseResult]

@@ -43,6 +43,8 @@ INF = math.inf
 
 
 class Finding(msgspec.Struct, frozen=True):
+    """One thing the ruleset linter found: how serious, its code, the message, and where."""
+
     severity: Severity
     code: str
     message: str
