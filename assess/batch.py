@@ -232,21 +232,15 @@ def _start_worker(ref: str | None, engine: str, detail: Detail, phase: Phase,
     _WORKER["missing_records"] = missing_records
 
 
-def _score_chunk(chunk: list[Unit]) -> tuple[list[Outcome], float]:
-    """The chunk's outcomes, and the share of a core the worker had while scoring it (its
-    processor time over the time it took)."""
-    started, used = time.perf_counter(), time.process_time()
+def _score_chunk(chunk: list[Unit]) -> list[Outcome]:
     rulesets: Rulesets = _WORKER["rulesets"]
     results = score_units(chunk, rulesets.for_unit, _WORKER["engine"], _WORKER["phase"], _WORKER["missing_records"],
                           _WORKER["detail"])
-    outcomes: list[Outcome]
     if _WORKER["detail"] == "summary":
         # a summary's row does not say which ruleset (a sector's overlay) scored it
-        outcomes = [(s.source, None if s.summary is None else (s.summary, s.ruleset.name if s.ruleset else None),
-                     s.error) for s in results]
-    else:
-        outcomes = [(s.source, s.assessment, s.error) for s in results]
-    return outcomes, (time.process_time() - used) / max(time.perf_counter() - started, 1e-9)
+        return [(s.source, None if s.summary is None else (s.summary, s.ruleset.name if s.ruleset else None),
+                 s.error) for s in results]
+    return [(s.source, s.assessment, s.error) for s in results]
 
 
 SERIAL_BELOW = 2000
@@ -258,16 +252,20 @@ PEEK_EVERY = 8
 """Of the first units, left unparsed, one in this many is read for the rulesets to load
 before the workers are forked (reading all of 2,000 takes as long as scoring some eighty)."""
 
-PROBE = 100
-"""Units in each worker's first chunk: enough to tell the share of a core it gets, few enough
-that a machine with no core to spare loses little to finding out."""
+ALONE = 100
+"""Units this process scores first, alone, before any worker starts: how fast they go is how
+fast scoring the batch here would go, on this machine as busy as it is now."""
 
-WORKERS_PAY_ABOVE = 1.25
-"""Workers are kept only while, between them, they get more than this many cores' worth of
-processor time: one process alone would get one core (a whole one on a machine with a
-core to spare, and as much as they get together on a machine busy with other work, where
-the scheduler shares the cores between sessions, not processes), and sending units and
-results between processes costs about a fifth more processor time."""
+PROBE = 100
+"""Units in each of a worker's first two chunks: how fast the workers go is timed on them."""
+
+WORKERS_PAY_ABOVE = 1.1
+"""Workers are kept only when, their results received here, they score more than this many
+times as many units a second as this process did alone (the probe is timed from the workers'
+start: the margin is wider than it says); later, only while they score more than this
+process did alone, timed over the last two chunks per worker. A machine busy with other
+work can leave them less than one process gets: they share the cores with each other, with
+the other work and with this process reading their results."""
 
 
 def workers_for(jobs: int) -> int:
@@ -309,12 +307,13 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
     """Like :func:`score_units`, spread over ``jobs`` worker processes, in input order.
 
     A batch of fewer than :data:`SERIAL_BELOW` units, or a machine with one core to use, is
-    scored here instead: more processes would only make it slower. Workers are forked where
-    that is safe (:func:`start_method`) after the rulesets are loaded here, so that they
-    start with them compiled; spawned workers load each ruleset once. Each worker first
-    scores a small chunk (:data:`PROBE` units) and says what share of a core it had; while
-    the workers get no more than one process would (:data:`WORKERS_PAY_ABOVE`: the machine
-    is busy with other work), the rest of the batch is scored here.
+    scored here instead: more processes would only make it slower. Otherwise the first
+    :data:`ALONE` units are scored here, timed, before any worker starts; workers are then
+    forked where that is safe (:func:`start_method`), with the rulesets (and what scoring
+    those units built) loaded here, and spawned workers load each ruleset once. The workers
+    first score two chunks each of :data:`PROBE` units, timed here; while they go no faster
+    than this process alone did (:data:`WORKERS_PAY_ABOVE`: the machine is busy with other
+    work), the chunks not started are taken back and the rest of the batch is scored here.
     Units go to the workers in chunks, with at most two chunks per worker in flight, so
     a stream of any length is scored with bounded memory. Results refer to rulesets loaded
     here, so they can be ranked. With ``detail="summary"`` workers send back only what
@@ -334,18 +333,20 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
             yield from score_units(itertools.chain(first, stream), local.for_unit, engine, phase, missing_records,
                                    detail)
             return
+        started = time.perf_counter()
+        yield from score_units(first[:ALONE], local.for_unit, engine, phase, missing_records, detail)
+        alone = ALONE / max(time.perf_counter() - started, 1e-9)
+        """Units a second scored here alone."""
         method = start_method()
         forking = method == "fork"
         if forking:
             # Loaded here once, as the results need them anyway, and inherited compiled by the
-            # workers (each makes its engines on first use); a ruleset met only after the first
-            # units is loaded once per worker.
+            # workers; a ruleset met only after the first units is loaded once per worker.
             if text_ref is not None:
                 local.for_name(text_ref)
             for name in _rulesets_named(first) if text_ref is None else ():
                 with contextlib.suppress(AssessError):  # a unit's own error, met again in its worker
                     local.for_name(name)
-            _warm(first)
             for stream_ in (sys.stdout, sys.stderr):  # a forked worker flushes what it inherits on exit
                 with contextlib.suppress(Exception):
                     stream_.flush()
@@ -354,8 +355,9 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
                                    initargs=(text_ref, engine, detail, phase, missing_records,
                                              local if forking else None))
         with pool:
-            pending: deque[tuple[Future[tuple[list[Outcome], float]], list[Unit]]] = deque()
-            shares: deque[float] = deque(maxlen=workers)
+            pending: deque[tuple[Future[list[Outcome]], list[Unit]]] = deque()
+            received: deque[tuple[float, int]] = deque(maxlen=2 * workers + 1)
+            """When each of the last chunks came back, and its units."""
             serial = False
 
             def scored(outcomes: list[Outcome]) -> Iterator[Scored]:
@@ -375,30 +377,38 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
                     if serial and future.cancel():  # not started: scored here instead
                         yield from score_units(sent, local.for_unit, engine, phase, missing_records, detail)
                         continue
-                    outcomes, share = future.result()
-                    shares.append(share)
+                    outcomes = future.result()
+                    received.append((time.perf_counter(), len(sent)))
                     yield from scored(outcomes)
+
+            def pace() -> float:
+                """Units a second the workers scored, over the last two chunks per worker received."""
+                (since, _), *after = received
+                return sum(count for _, count in after) / max(after[-1][0] - since, 1e-9)
 
             def submit(units: list[Unit]) -> None:
                 with _signals_held(forking and not pending):  # the first submit starts the workers
                     pending.append((pool.submit(_score_chunk, units), units))
 
-            rest = itertools.chain(first, stream)
+            rest = itertools.chain(first[ALONE:], stream)
             chunk: list[Unit] = []
             try:
-                for _ in range(workers):  # first a small chunk each, to see what share of the cores they get
+                probing = time.perf_counter()
+                probed = 0
+                for _ in range(2 * workers):  # the probe: two small chunks each
                     probe = list(itertools.islice(rest, PROBE))
+                    probed += len(probe)
                     if probe:
                         submit(probe)
                 yield from drain(0)
-                serial = sum(shares) < WORKERS_PAY_ABOVE
+                serial = probed / max(time.perf_counter() - probing, 1e-9) <= WORKERS_PAY_ABOVE * alone
                 for unit in () if serial else rest:
                     chunk.append(unit)
                     if len(chunk) == CHUNK:
                         submit(chunk)
                         chunk = []
                         yield from drain(2 * workers)
-                        if sum(shares) < WORKERS_PAY_ABOVE:  # the machine has become busier
+                        if len(received) == received.maxlen and pace() <= alone:  # the machine has become busier
                             serial = True
                             break
                 if not serial and chunk:
@@ -442,15 +452,6 @@ def _rulesets_named(units: list[Unit]) -> list[str]:
         with contextlib.suppress(AssessError):  # no bundled ruleset: that unit's own error
             names.setdefault(ruleset_name_for(kind, sector))
     return list(names)
-
-
-def _warm(units: list[Unit]) -> None:
-    """Parse one unparsed unit here, so that the facts' validator (built on first use) is
-    built once, before the workers are forked, not once in each."""
-    for unit in units:
-        if unit.raw is not None:
-            unit.parsed()
-            return
 
 
 def _stop_workers(pool: Any) -> None:

@@ -93,7 +93,7 @@ class Merged(msgspec.Struct, frozen=True, dict=True):
             "conflicts": [{"path": c.path, **({"rule": c.rule} if c.rule else {}),
                            "values": {source: value for source, value in c.values}, "winner": c.winner}
                           for c in self.conflicts],
-            "evidence": [{k: v for k, v in vars(e).items() if v is not None} for e in self.evidence],
+            "evidence": [{k: v for k, v in msgspec.structs.asdict(e).items() if v is not None} for e in self.evidence],
             "pointers": [p.model_dump(mode="json", exclude_none=True) for p in self.pointers],
             "self_scores": dict(self.self_scores),
         }
