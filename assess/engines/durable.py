@@ -362,6 +362,9 @@ class DurableEngine:
     """
 
     name = SPEC_NAME
+    program_facts_only = True
+    """Its facts' text is written from the program's keys and terms alone (:class:`Definition`):
+    it is given only the facts the program names."""
 
     @property
     def version(self) -> str:

@@ -337,12 +337,20 @@ def _plan(ruleset: Ruleset, engine: Engine) -> _Plan:
     return plan
 
 
+def program_facts_only(engine: Engine) -> bool:
+    """Whether the engine reads no fact but those its program names
+    (:func:`~assess.engines.compiled.needed_paths`): the native engine, and one whose class says
+    so with ``program_facts_only = True`` (durable-rules)."""
+    return engine.name == "native" or getattr(engine, "program_facts_only", False) is True
+
+
 def read(ruleset: Ruleset, engine: Engine, facts: UnitFacts) -> dict[str, Any]:
-    """The flat facts deciding reads. With the native engine (its compiled evaluator), those
-    the program's rules and terms read and the documented lists (an honour's 文号), each as
+    """The flat facts deciding reads. With the native engine (its compiled evaluator) or an
+    engine that says it reads only the facts its program names (see :func:`program_facts_only`),
+    those the program's rules and terms read and the documented lists (an honour's 文号), each as
     :func:`~assess.engines.base.flatten` has it; another engine is given them all, as the
     :class:`~assess.engines.Engine` protocol promises (a wrapped engine may read any fact)."""
-    if engine.name != "native":
+    if not program_facts_only(engine):
         return flatten(facts)
     return _plan(ruleset, engine).reader.read(facts)
 
@@ -350,7 +358,7 @@ def read(ruleset: Ruleset, engine: Engine, facts: UnitFacts) -> dict[str, Any]:
 def read_whole(ruleset: Ruleset, engine: Engine, facts: UnitFacts) -> dict[str, Any]:
     """The flat facts the full assessment reads: with the native engine, as :func:`read` and
     those the rules' reasons, passed texts and evidence read too; another engine is given them all."""
-    if engine.name != "native":
+    if not program_facts_only(engine):
         return flatten(facts)
     return _plan(ruleset, engine).whole_reader.read(facts)
 
