@@ -252,9 +252,13 @@ PEEK_EVERY = 8
 """Of the first units, left unparsed, one in this many is read for the rulesets to load
 before the workers are forked (reading all of 2,000 takes as long as scoring some eighty)."""
 
+WARM = 50
+"""Units this process scores first, untimed: the first units of a batch build what the rest
+share (validators, each rule's verdicts), and go at a third of the pace of those after."""
+
 ALONE = 100
-"""Units this process scores first, alone, before any worker starts: how fast they go is how
-fast scoring the batch here would go, on this machine as busy as it is now."""
+"""Units this process scores next, alone, timed, before any worker starts: how fast they go is
+how fast scoring the batch here would go, on this machine as busy as it is now."""
 
 PROBE = 100
 """Units in each of a worker's first two chunks: how fast the workers go is timed on them."""
@@ -307,10 +311,11 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
     """Like :func:`score_units`, spread over ``jobs`` worker processes, in input order.
 
     A batch of fewer than :data:`SERIAL_BELOW` units, or a machine with one core to use, is
-    scored here instead: more processes would only make it slower. Otherwise the first
-    :data:`ALONE` units are scored here, timed, before any worker starts; workers are then
-    forked where that is safe (:func:`start_method`), with the rulesets (and what scoring
-    those units built) loaded here, and spawned workers load each ruleset once. The workers
+    scored here instead: more processes would only make it slower. Otherwise the rulesets
+    the first units name are loaded here, the first :data:`WARM` units scored and the next
+    :data:`ALONE` scored timed, before any worker starts; workers are then forked where that
+    is safe (:func:`start_method`), with the rulesets (and what scoring those units built)
+    loaded here, and spawned workers load each ruleset once. The workers
     first score two chunks each of :data:`PROBE` units, timed here; while they go no faster
     than this process alone did (:data:`WORKERS_PAY_ABOVE`: the machine is busy with other
     work), the chunks not started are taken back and the rest of the batch is scored here.
@@ -333,20 +338,22 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
             yield from score_units(itertools.chain(first, stream), local.for_unit, engine, phase, missing_records,
                                    detail)
             return
+        # Loaded here once, as the results need them anyway (and inherited compiled by forked
+        # workers); a ruleset met only after the first units is loaded once per worker.
+        if text_ref is not None:
+            local.for_name(text_ref)
+        for name in _rulesets_named(first) if text_ref is None else ():
+            with contextlib.suppress(AssessError):  # a unit's own error, met again in its worker
+                local.for_name(name)
+        yield from score_units(first[:WARM], local.for_unit, engine, phase, missing_records, detail)
+        timed = first[WARM:WARM + ALONE]
         started = time.perf_counter()
-        yield from score_units(first[:ALONE], local.for_unit, engine, phase, missing_records, detail)
-        alone = ALONE / max(time.perf_counter() - started, 1e-9)
+        yield from score_units(timed, local.for_unit, engine, phase, missing_records, detail)
+        alone = len(timed) / max(time.perf_counter() - started, 1e-9)
         """Units a second scored here alone."""
         method = start_method()
         forking = method == "fork"
         if forking:
-            # Loaded here once, as the results need them anyway, and inherited compiled by the
-            # workers; a ruleset met only after the first units is loaded once per worker.
-            if text_ref is not None:
-                local.for_name(text_ref)
-            for name in _rulesets_named(first) if text_ref is None else ():
-                with contextlib.suppress(AssessError):  # a unit's own error, met again in its worker
-                    local.for_name(name)
             for stream_ in (sys.stdout, sys.stderr):  # a forked worker flushes what it inherits on exit
                 with contextlib.suppress(Exception):
                     stream_.flush()
@@ -390,7 +397,7 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
                 with _signals_held(forking and not pending):  # the first submit starts the workers
                     pending.append((pool.submit(_score_chunk, units), units))
 
-            rest = itertools.chain(first[ALONE:], stream)
+            rest = itertools.chain(first[WARM + ALONE:], stream)
             chunk: list[Unit] = []
             try:
                 probing = time.perf_counter()

@@ -267,7 +267,7 @@ def test_jobs_spread_over_processes_give_the_same_table(tmp_path: Path, monkeypa
                                                         machine: str) -> None:
     if batch_module.start_method() != "fork" or batch_module.workers_for(2) < 2:
         pytest.skip("the workers' chunks are counted by this module's function, in forked workers on two cores")
-    monkeypatch.setattr(batch_module, "SERIAL_BELOW", 100)  # so that these 601 units do go to workers
+    monkeypatch.setattr(batch_module, "SERIAL_BELOW", 200)  # so that these 601 units do go to workers
     monkeypatch.setattr(batch_module, "_score_chunk", _counted_chunk)
     chunks = tmp_path / "chunks.txt"
     monkeypatch.setenv("ASSESS_TEST_CHUNKS", str(chunks))
@@ -299,12 +299,12 @@ def test_jobs_spread_over_processes_give_the_same_table(tmp_path: Path, monkeypa
     assert parallel.err == serial.err and "units.jsonl:301" in parallel.err
     sent = [int(n) for n in chunks.read_text(encoding="utf-8").split()]
     in_workers = sum(sent)
-    if machine == "free":  # all but the units scored here alone, to time them
-        assert in_workers == len(lines) - batch_module.ALONE
+    if machine == "free":  # all but the units scored here first, to warm up and to time them
+        assert in_workers == len(lines) - batch_module.WARM - batch_module.ALONE
     elif machine == "busy":  # the probe only
         assert sent == [batch_module.PROBE] * 4
     else:  # the probe, some chunks, then the rest here
-        assert sent[:4] == [10] * 4 and 4 * 10 < in_workers < len(lines) - batch_module.ALONE
+        assert sent[:4] == [10] * 4 and 4 * 10 < in_workers < len(lines) - batch_module.WARM - batch_module.ALONE
 
 
 def test_readme_shows_the_current_ranking_of_the_samples() -> None:
