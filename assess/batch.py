@@ -266,10 +266,11 @@ PROBE = 100
 WORKERS_PAY_ABOVE = 1.1
 """Workers are kept only when, their results received here, they score more than this many
 times as many units a second as this process did alone (the probe is timed from the workers'
-start: the margin is wider than it says); later, only while they score more than this
-process did alone, timed over the last two chunks per worker. A machine busy with other
-work can leave them less than one process gets: they share the cores with each other, with
-the other work and with this process reading their results."""
+start: the margin is wider than it says). A machine busy with other work can leave them less
+than one process gets: they share the cores with each other, with the other work and with
+this process reading their results. The choice is made once: timed again over a few chunks
+later in the batch, the workers' pace varied by more than the margin (and with the kinds of
+unit in the batch), and a batch of 100,000 went back to one process on a quiet machine."""
 
 
 def workers_for(jobs: int) -> int:
@@ -316,9 +317,9 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
     :data:`ALONE` scored timed, before any worker starts; workers are then forked where that
     is safe (:func:`start_method`), with the rulesets (and what scoring those units built)
     loaded here, and spawned workers load each ruleset once. The workers
-    first score two chunks each of :data:`PROBE` units, timed here; while they go no faster
+    first score two chunks each of :data:`PROBE` units, timed here; if they go no faster
     than this process alone did (:data:`WORKERS_PAY_ABOVE`: the machine is busy with other
-    work), the chunks not started are taken back and the rest of the batch is scored here.
+    work), the rest of the batch is scored here.
     Units go to the workers in chunks, with at most two chunks per worker in flight, so
     a stream of any length is scored with bounded memory. Results refer to rulesets loaded
     here, so they can be ranked. With ``detail="summary"`` workers send back only what
@@ -362,10 +363,7 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
                                    initargs=(text_ref, engine, detail, phase, missing_records,
                                              local if forking else None))
         with pool:
-            pending: deque[tuple[Future[list[Outcome]], list[Unit]]] = deque()
-            received: deque[tuple[float, int]] = deque(maxlen=2 * workers + 1)
-            """When each of the last chunks came back, and its units."""
-            serial = False
+            pending: deque[Future[list[Outcome]]] = deque()
 
             def scored(outcomes: list[Outcome]) -> Iterator[Scored]:
                 for source, result, error in outcomes:
@@ -380,22 +378,11 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
 
             def drain(until: int) -> Iterator[Scored]:
                 while len(pending) > until:
-                    future, sent = pending.popleft()
-                    if serial and future.cancel():  # not started: scored here instead
-                        yield from score_units(sent, local.for_unit, engine, phase, missing_records, detail)
-                        continue
-                    outcomes = future.result()
-                    received.append((time.perf_counter(), len(sent)))
-                    yield from scored(outcomes)
-
-            def pace() -> float:
-                """Units a second the workers scored, over the last two chunks per worker received."""
-                (since, _), *after = received
-                return sum(count for _, count in after) / max(after[-1][0] - since, 1e-9)
+                    yield from scored(pending.popleft().result())
 
             def submit(units: list[Unit]) -> None:
                 with _signals_held(forking and not pending):  # the first submit starts the workers
-                    pending.append((pool.submit(_score_chunk, units), units))
+                    pending.append(pool.submit(_score_chunk, units))
 
             rest = itertools.chain(first[WARM + ALONE:], stream)
             chunk: list[Unit] = []
@@ -408,25 +395,20 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
                     if probe:
                         submit(probe)
                 yield from drain(0)
-                serial = probed / max(time.perf_counter() - probing, 1e-9) <= WORKERS_PAY_ABOVE * alone
-                for unit in () if serial else rest:
+                if probed / max(time.perf_counter() - probing, 1e-9) <= WORKERS_PAY_ABOVE * alone:
+                    # The workers stay, idle, until the batch ends, as if they had scored it: an
+                    # interrupt or SIGTERM ends them as it always does.
+                    yield from score_units(rest, local.for_unit, engine, phase, missing_records, detail)
+                    return
+                for unit in rest:
                     chunk.append(unit)
                     if len(chunk) == CHUNK:
                         submit(chunk)
                         chunk = []
                         yield from drain(2 * workers)
-                        if len(received) == received.maxlen and pace() <= alone:  # the machine has become busier
-                            serial = True
-                            break
-                if not serial and chunk:
+                if chunk:
                     submit(chunk)
-                    chunk = []
                 yield from drain(0)
-                if serial:
-                    # The workers stay, idle, until the batch ends, as if they had scored it: an
-                    # interrupt or SIGTERM ends them as it always does.
-                    yield from score_units(itertools.chain(chunk, rest), local.for_unit, engine, phase,
-                                           missing_records, detail)
             except BaseException:
                 _stop_workers(pool)
                 raise
