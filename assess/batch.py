@@ -14,10 +14,11 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal
+
+import msgspec
 
 from assess import facts, inputs
 from assess.errors import AssessError, EngineError, FactsError, NoRulesetError
@@ -34,8 +35,7 @@ if TYPE_CHECKING:
 Detail = Literal["assessment", "summary"]
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(msgspec.Struct, frozen=True):
     """One unit read from an input: its facts, or why they could not be read, or (read
     with ``defer``) its JSON still to be parsed by whoever scores it."""
 
@@ -56,8 +56,7 @@ class Unit:
             return Unit(self.source, error=exc)
 
 
-@dataclass(frozen=True)
-class Scored:
+class Scored(msgspec.Struct, frozen=True):
     """One unit's outcome: an assessment (or only its summary for ranking, when that was
     asked for) and the ruleset that made it, or an error."""
 
@@ -233,21 +232,15 @@ def _start_worker(ref: str | None, engine: str, detail: Detail, phase: Phase,
     _WORKER["missing_records"] = missing_records
 
 
-def _score_chunk(chunk: list[Unit]) -> tuple[list[Outcome], float]:
-    """The chunk's outcomes, and the share of a core the worker had while scoring it (its
-    processor time over the time it took)."""
-    started, used = time.perf_counter(), time.process_time()
+def _score_chunk(chunk: list[Unit]) -> list[Outcome]:
     rulesets: Rulesets = _WORKER["rulesets"]
     results = score_units(chunk, rulesets.for_unit, _WORKER["engine"], _WORKER["phase"], _WORKER["missing_records"],
                           _WORKER["detail"])
-    outcomes: list[Outcome]
     if _WORKER["detail"] == "summary":
         # a summary's row does not say which ruleset (a sector's overlay) scored it
-        outcomes = [(s.source, None if s.summary is None else (s.summary, s.ruleset.name if s.ruleset else None),
-                     s.error) for s in results]
-    else:
-        outcomes = [(s.source, s.assessment, s.error) for s in results]
-    return outcomes, (time.process_time() - used) / max(time.perf_counter() - started, 1e-9)
+        return [(s.source, None if s.summary is None else (s.summary, s.ruleset.name if s.ruleset else None),
+                 s.error) for s in results]
+    return [(s.source, s.assessment, s.error) for s in results]
 
 
 SERIAL_BELOW = 2000
@@ -259,16 +252,25 @@ PEEK_EVERY = 8
 """Of the first units, left unparsed, one in this many is read for the rulesets to load
 before the workers are forked (reading all of 2,000 takes as long as scoring some eighty)."""
 
-PROBE = 100
-"""Units in each worker's first chunk: enough to tell the share of a core it gets, few enough
-that a machine with no core to spare loses little to finding out."""
+WARM = 50
+"""Units this process scores first, untimed: the first units of a batch build what the rest
+share (validators, each rule's verdicts), and go at a third of the pace of those after."""
 
-WORKERS_PAY_ABOVE = 1.25
-"""Workers are kept only while, between them, they get more than this many cores' worth of
-processor time: one process alone would get one core (a whole one on a machine with a
-core to spare, and as much as they get together on a machine busy with other work, where
-the scheduler shares the cores between sessions, not processes), and sending units and
-results between processes costs about a fifth more processor time."""
+ALONE = 100
+"""Units this process scores next, alone, timed, before any worker starts: how fast they go is
+how fast scoring the batch here would go, on this machine as busy as it is now."""
+
+PROBE = 100
+"""Units in each of a worker's first two chunks: how fast the workers go is timed on them."""
+
+WORKERS_PAY_ABOVE = 1.1
+"""Workers are kept only when, their results received here, they score more than this many
+times as many units a second as this process did alone (the probe is timed from the workers'
+start: the margin is wider than it says). A machine busy with other work can leave them less
+than one process gets: they share the cores with each other, with the other work and with
+this process reading their results. The choice is made once: timed again over a few chunks
+later in the batch, the workers' pace varied by more than the margin (and with the kinds of
+unit in the batch), and a batch of 100,000 went back to one process on a quiet machine."""
 
 
 def workers_for(jobs: int) -> int:
@@ -310,12 +312,14 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
     """Like :func:`score_units`, spread over ``jobs`` worker processes, in input order.
 
     A batch of fewer than :data:`SERIAL_BELOW` units, or a machine with one core to use, is
-    scored here instead: more processes would only make it slower. Workers are forked where
-    that is safe (:func:`start_method`) after the rulesets are loaded here, so that they
-    start with them compiled; spawned workers load each ruleset once. Each worker first
-    scores a small chunk (:data:`PROBE` units) and says what share of a core it had; while
-    the workers get no more than one process would (:data:`WORKERS_PAY_ABOVE`: the machine
-    is busy with other work), the rest of the batch is scored here.
+    scored here instead: more processes would only make it slower. Otherwise the rulesets
+    the first units name are loaded here, the first :data:`WARM` units scored and the next
+    :data:`ALONE` scored timed, before any worker starts; workers are then forked where that
+    is safe (:func:`start_method`), with the rulesets (and what scoring those units built)
+    loaded here, and spawned workers load each ruleset once. The workers
+    first score two chunks each of :data:`PROBE` units, timed here; if they go no faster
+    than this process alone did (:data:`WORKERS_PAY_ABOVE`: the machine is busy with other
+    work), the rest of the batch is scored here.
     Units go to the workers in chunks, with at most two chunks per worker in flight, so
     a stream of any length is scored with bounded memory. Results refer to rulesets loaded
     here, so they can be ranked. With ``detail="summary"`` workers send back only what
@@ -335,18 +339,22 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
             yield from score_units(itertools.chain(first, stream), local.for_unit, engine, phase, missing_records,
                                    detail)
             return
+        # Loaded here once, as the results need them anyway (and inherited compiled by forked
+        # workers); a ruleset met only after the first units is loaded once per worker.
+        if text_ref is not None:
+            local.for_name(text_ref)
+        for name in _rulesets_named(first) if text_ref is None else ():
+            with contextlib.suppress(AssessError):  # a unit's own error, met again in its worker
+                local.for_name(name)
+        yield from score_units(first[:WARM], local.for_unit, engine, phase, missing_records, detail)
+        timed = first[WARM:WARM + ALONE]
+        started = time.perf_counter()
+        yield from score_units(timed, local.for_unit, engine, phase, missing_records, detail)
+        alone = len(timed) / max(time.perf_counter() - started, 1e-9)
+        """Units a second scored here alone."""
         method = start_method()
         forking = method == "fork"
         if forking:
-            # Loaded here once, as the results need them anyway, and inherited compiled by the
-            # workers (each makes its engines on first use); a ruleset met only after the first
-            # units is loaded once per worker.
-            if text_ref is not None:
-                local.for_name(text_ref)
-            for name in _rulesets_named(first) if text_ref is None else ():
-                with contextlib.suppress(AssessError):  # a unit's own error, met again in its worker
-                    local.for_name(name)
-            _warm(first)
             for stream_ in (sys.stdout, sys.stderr):  # a forked worker flushes what it inherits on exit
                 with contextlib.suppress(Exception):
                     stream_.flush()
@@ -355,9 +363,7 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
                                    initargs=(text_ref, engine, detail, phase, missing_records,
                                              local if forking else None))
         with pool:
-            pending: deque[tuple[Future[tuple[list[Outcome], float]], list[Unit]]] = deque()
-            shares: deque[float] = deque(maxlen=workers)
-            serial = False
+            pending: deque[Future[list[Outcome]]] = deque()
 
             def scored(outcomes: list[Outcome]) -> Iterator[Scored]:
                 for source, result, error in outcomes:
@@ -372,45 +378,37 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
 
             def drain(until: int) -> Iterator[Scored]:
                 while len(pending) > until:
-                    future, sent = pending.popleft()
-                    if serial and future.cancel():  # not started: scored here instead
-                        yield from score_units(sent, local.for_unit, engine, phase, missing_records, detail)
-                        continue
-                    outcomes, share = future.result()
-                    shares.append(share)
-                    yield from scored(outcomes)
+                    yield from scored(pending.popleft().result())
 
             def submit(units: list[Unit]) -> None:
                 with _signals_held(forking and not pending):  # the first submit starts the workers
-                    pending.append((pool.submit(_score_chunk, units), units))
+                    pending.append(pool.submit(_score_chunk, units))
 
-            rest = itertools.chain(first, stream)
+            rest = itertools.chain(first[WARM + ALONE:], stream)
             chunk: list[Unit] = []
             try:
-                for _ in range(workers):  # first a small chunk each, to see what share of the cores they get
+                probing = time.perf_counter()
+                probed = 0
+                for _ in range(2 * workers):  # the probe: two small chunks each
                     probe = list(itertools.islice(rest, PROBE))
+                    probed += len(probe)
                     if probe:
                         submit(probe)
                 yield from drain(0)
-                serial = sum(shares) < WORKERS_PAY_ABOVE
-                for unit in () if serial else rest:
+                if probed / max(time.perf_counter() - probing, 1e-9) <= WORKERS_PAY_ABOVE * alone:
+                    # The workers stay, idle, until the batch ends, as if they had scored it: an
+                    # interrupt or SIGTERM ends them as it always does.
+                    yield from score_units(rest, local.for_unit, engine, phase, missing_records, detail)
+                    return
+                for unit in rest:
                     chunk.append(unit)
                     if len(chunk) == CHUNK:
                         submit(chunk)
                         chunk = []
                         yield from drain(2 * workers)
-                        if sum(shares) < WORKERS_PAY_ABOVE:  # the machine has become busier
-                            serial = True
-                            break
-                if not serial and chunk:
+                if chunk:
                     submit(chunk)
-                    chunk = []
                 yield from drain(0)
-                if serial:
-                    # The workers stay, idle, until the batch ends, as if they had scored it: an
-                    # interrupt or SIGTERM ends them as it always does.
-                    yield from score_units(itertools.chain(chunk, rest), local.for_unit, engine, phase,
-                                           missing_records, detail)
             except BaseException:
                 _stop_workers(pool)
                 raise
@@ -443,15 +441,6 @@ def _rulesets_named(units: list[Unit]) -> list[str]:
         with contextlib.suppress(AssessError):  # no bundled ruleset: that unit's own error
             names.setdefault(ruleset_name_for(kind, sector))
     return list(names)
-
-
-def _warm(units: list[Unit]) -> None:
-    """Parse one unparsed unit here, so that the facts' validator (built on first use) is
-    built once, before the workers are forked, not once in each."""
-    for unit in units:
-        if unit.raw is not None:
-            unit.parsed()
-            return
 
 
 def _stop_workers(pool: Any) -> None:

@@ -7,14 +7,13 @@ structured details so that a caller can show them in its own interface.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import msgspec
 
 from assess.i18n import _, colon, comma, language, ngettext
 from assess.paths import reword_suggestion, suggestion_in
 
 
-@dataclass(frozen=True)
-class Issue:
+class Issue(msgspec.Struct, frozen=True):
     """One problem in an input: where it is (a JSON path) and what is wrong."""
 
     path: str

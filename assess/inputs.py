@@ -18,8 +18,9 @@ import select
 import stat
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
+
+import msgspec
 
 from assess.errors import AssessError
 from assess.i18n import N_, _, semicolon
@@ -35,8 +36,7 @@ class InputError(AssessError):
     """An input cannot be read within its caps (callers re-raise it as their own error kind)."""
 
 
-@dataclass(frozen=True)
-class Cap:
+class Cap(msgspec.Struct, frozen=True):
     """A limit on one kind of input, raised by an environment variable."""
 
     env: str

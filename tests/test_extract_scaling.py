@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import assess
 from assess.errors import FactsError
-from assess.extract import drills, extract
+from assess.extract import drill_people, drills, extract
 
 PACKAGE = str(Path(assess.__file__).parent)
 KINDS = ["消防", "防汛", "地震", "森林防火", "危化品泄漏", "综合应急", "交通事故", "地质灾害"]
@@ -86,13 +86,18 @@ def test_the_issues_repeated_documents_grow_linearly(text: str) -> None:
 @pytest.mark.parametrize("count", [1, 10, 999, 1000, 50_000])
 def test_a_drill_count_is_one_object_whatever_the_number(count: int, monkeypatch: pytest.MonkeyPatch) -> None:
     made: list[object] = []
+    make, copy = drills._Drill, drill_people.replace
 
-    class Counted(drills._Drill):
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            made.append(self)
-            super().__init__(*args, **kwargs)
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        made.append(make(*args, **kwargs))
+        return made[-1]
 
-    monkeypatch.setattr(drills, "_Drill", Counted)
+    def copied(*args: Any, **kwargs: Any) -> Any:
+        made.append(copy(*args, **kwargs))
+        return made[-1]
+
+    monkeypatch.setattr(drills, "_Drill", counted)
+    monkeypatch.setattr(drill_people, "replace", copied)
     draft = extract(f"2024年青石镇开展消防演练{count}次。", unit_type="township")
     assert len(made) == 1
     assert len(draft.facts["drills"]) == min(count, 1000)

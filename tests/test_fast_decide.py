@@ -177,6 +177,44 @@ def test_the_reader_gives_the_flat_facts_a_program_reads(name: str) -> None:
     agree()
 
 
+class _Spy:
+    """An engine that answers nothing and keeps the flat facts it was given."""
+
+    name = "spy"
+    version = "spy 1"
+
+    def __init__(self) -> None:
+        self.given: list[dict[str, Any]] = []
+
+    def run(self, env: Any) -> frozenset[str]:
+        self.given.append(dict(env))
+        return frozenset()
+
+    def close(self) -> None:
+        pass
+
+
+class _ProgramFactsSpy(_Spy):
+    program_facts_only = True
+
+
+@pytest.mark.parametrize(("spy", "every_fact"), [(_Spy, True), (_ProgramFactsSpy, False)])
+def test_an_engine_is_given_every_fact_unless_it_reads_only_its_programs(spy: type[_Spy],
+                                                                         every_fact: bool) -> None:
+    rs = RULESETS["township"]
+    unit = facts.load(Path(__file__).parent.parent / "samples" / "seed-08-township.json")
+    engine = spy()
+    found = fast.decide(rs, unit, fast.read(rs, engine, unit), {}, engine, "provisional", None, None,
+                        lambda fired: lambda: score(rs, unit, "native"))
+    assert found is not None and len(engine.given) == 1
+    unread = {path for path in flatten(unit) if path not in needed_paths(rs.program)}
+    assert "unit.name" in unread  # a fact no rule reads
+    assert (unread <= engine.given[0].keys()) is every_fact
+    assert not every_fact or engine.given[0] == flatten(unit)
+    assert every_fact or set(engine.given[0]) <= set(needed_paths(rs.program)) | set(facts.DOCUMENTED) | {
+        p.rsplit(".", 1)[0] for p in needed_paths(rs.program) if "." in p}
+
+
 def _walked(unit: facts.UnitFacts) -> dict[str, Any]:
     """flatten as it was: a walk of model_dump(exclude_none=True)."""
     env: dict[str, Any] = {}

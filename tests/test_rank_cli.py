@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -250,29 +251,24 @@ def test_progress_goes_to_a_terminal_only(tmp_path: Path) -> None:
 _score_chunk = batch_module._score_chunk
 
 
-def _busy_after_the_probe(chunk: list[batch_module.Unit]) -> tuple[list[batch_module.Outcome], float]:
-    """A worker's chunk, reported as had with a whole core while probing and none after."""
-    outcomes, _ = _score_chunk(chunk)
-    return outcomes, 1.0 if len(chunk) <= batch_module.PROBE else 0.0
+def _counted_chunk(chunk: list[batch_module.Unit]) -> list[batch_module.Outcome]:
+    """A worker's chunk, its size written down."""
+    with open(os.environ["ASSESS_TEST_CHUNKS"], "a", encoding="utf-8") as out:
+        out.write(f"{len(chunk)}\n")
+    return _score_chunk(chunk)
 
 
-@pytest.mark.parametrize("machine", ["free", "busy", "busy later"])
+@pytest.mark.parametrize("machine", ["free", "busy"])
 def test_jobs_spread_over_processes_give_the_same_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                         machine: str) -> None:
-    monkeypatch.setattr(batch_module, "SERIAL_BELOW", 100)  # so that these 600 units do go to workers
-    # The workers kept to the end; left after their first chunk, the rest scored here; or left
-    # midway, the chunks sent and not started taken back (forked workers only: the busy
-    # worker is this module's function, which a spawned worker would not have).
-    if machine == "free":
-        monkeypatch.setattr(batch_module, "WORKERS_PAY_ABOVE", 0.0)
-    elif machine == "busy":
-        monkeypatch.setattr(batch_module, "WORKERS_PAY_ABOVE", float("inf"))
-    elif batch_module.start_method() != "fork":
-        pytest.skip("workers are not forked here")
-    else:
-        monkeypatch.setattr(batch_module, "PROBE", 10)
-        monkeypatch.setattr(batch_module, "CHUNK", 20)
-        monkeypatch.setattr(batch_module, "_score_chunk", _busy_after_the_probe)
+    if batch_module.start_method() != "fork" or batch_module.workers_for(2) < 2:
+        pytest.skip("the workers' chunks are counted by this module's function, in forked workers on two cores")
+    monkeypatch.setattr(batch_module, "SERIAL_BELOW", 200)  # so that these 601 units do go to workers
+    monkeypatch.setattr(batch_module, "_score_chunk", _counted_chunk)
+    chunks = tmp_path / "chunks.txt"
+    monkeypatch.setenv("ASSESS_TEST_CHUNKS", str(chunks))
+    # The workers kept to the end, or left after the probe and the rest scored here.
+    monkeypatch.setattr(batch_module, "WORKERS_PAY_ABOVE", 0.0 if machine == "free" else float("inf"))
     units = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(SAMPLES.glob("*.json"))]
     lines = []
     for i in range(40):  # 600 units: several chunks per worker
@@ -283,10 +279,17 @@ def test_jobs_spread_over_processes_give_the_same_table(tmp_path: Path, monkeypa
     batch = tmp_path / "units.jsonl"
     batch.write_text("\n".join(lines), encoding="utf-8")
     serial = cli("rank", str(batch), "--format", "csv", "--engine", "native", "--skip-invalid")
+    assert not chunks.exists()
     parallel = cli("rank", str(batch), "--format", "csv", "--engine", "native", "--skip-invalid", "--jobs", "2")
     assert serial.code == parallel.code == 0
     assert parallel.out == serial.out
     assert parallel.err == serial.err and "units.jsonl:301" in parallel.err
+    sent = [int(n) for n in chunks.read_text(encoding="utf-8").split()]
+    in_workers = sum(sent)
+    if machine == "free":  # all but the units scored here first, to warm up and to time them
+        assert in_workers == len(lines) - batch_module.WARM - batch_module.ALONE
+    else:  # the probe only
+        assert sent == [batch_module.PROBE] * 4
 
 
 def test_readme_shows_the_current_ranking_of_the_samples() -> None:

@@ -34,6 +34,7 @@ INJECT = textwrap.dedent(f"""
         return _run(self, env)
 
     _durable.DurableEngine.run = _failing
+    _durable.DurableEngine.program_facts_only = False  # it reads unit.id, which no rule reads
 """)
 
 
@@ -47,6 +48,8 @@ def failing_engine(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         return run(self, env)
 
     monkeypatch.setattr(durable.DurableEngine, "run", failing)
+    # It reads unit.id, which no rule reads: it is given every fact.
+    monkeypatch.setattr(durable.DurableEngine, "program_facts_only", False)
     monkeypatch.setattr(batch, "SERIAL_BELOW", 1)  # the samples are few: send them to workers all the same
     (tmp_path / "sitecustomize.py").write_text(INJECT, encoding="utf-8")
     monkeypatch.setenv("PYTHONPATH", str(tmp_path))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import collections
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import click
+import msgspec
 
 from assess import (
     ASSESSMENT_FORMATS,
@@ -102,8 +102,7 @@ def read_header(options: dict[str, Any]) -> NoticeHeader:
                        number=options["number"], date=options["issued"], deadline=options["deadline"])
 
 
-@dataclass
-class Tally:
+class Tally(msgspec.Struct):
     """What scoring a batch left for the output: the units seen, kept and left out."""
 
     keep: bool
@@ -111,9 +110,9 @@ class Tally:
     sink: Callable[[Assessment], None] | None = None
     """Hand each assessment on as it is scored instead (the workbook's 扣分明细)."""
     units: int = 0
-    kept: list[Assessment] = field(default_factory=list)
-    unranked: list[Unranked] = field(default_factory=list)
-    apart: list[Unranked] = field(default_factory=list)
+    kept: list[Assessment] = msgspec.field(default_factory=list)
+    unranked: list[Unranked] = msgspec.field(default_factory=list)
+    apart: list[Unranked] = msgspec.field(default_factory=list)
     """Units scored by no bundled table (a city): not ranked, and not an error of the batch."""
 
     def failed(self, skip_invalid: bool, what: str) -> None:
@@ -123,8 +122,7 @@ class Tally:
                                                                   what=what))
 
 
-@dataclass(frozen=True)
-class Batch:
+class Batch(msgspec.Struct, frozen=True):
     """How a batch is scored: where its units are, the phase, and the other sources."""
 
     paths: tuple[str, ...]

@@ -4,15 +4,17 @@ An engine gets the unit's *flat facts* (``{"organization.staff": 2, "drills": [.
 and returns the names of the checks that hold. Every engine answers the same checks of
 the same program, so their answers can be compared one for one. An engine is added by
 writing one module with an :class:`EngineSpec` and registering it in
-``assess/engines/__init__.py``.
+``assess/engines/__init__.py``. An engine whose class sets ``program_facts_only = True``
+promises to read no fact but those its program names, and is given those alone (reading
+the rest costs as much as a rule engine deciding; see :func:`assess.scoring.fast.read`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, Protocol
 
+import msgspec
 from pydantic import BaseModel
 
 from assess.errors import EngineError
@@ -36,8 +38,7 @@ class Engine(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class EngineSpec:
+class EngineSpec(msgspec.Struct, frozen=True):
     """One registered engine: how to build it for a program, and whether it can run here."""
 
     name: str

@@ -65,6 +65,7 @@ import threading
 import weakref
 from collections.abc import Mapping
 from json.encoder import encode_basestring as _string
+from pathlib import Path
 from typing import Any
 
 from assess.engines.base import EngineSpec
@@ -81,8 +82,16 @@ except Exception as exc:  # noqa: BLE001 - any import failure means "not availab
 else:
     _IMPORT_ERROR = None
 
+
 @functools.cache
 def _version() -> str:
+    """durable-rules' version (every assessment records it), read once: from the metadata
+    beside its package; importlib.metadata.version() would look through every installed
+    distribution first (some 4 ms of each start)."""
+    if _IMPORT_ERROR is None and _engine.__file__ is not None:
+        found = list(Path(_engine.__file__).parent.parent.glob("durable_rules-*.dist-info"))
+        if len(found) == 1:
+            return importlib.metadata.Distribution.at(found[0]).version
     try:
         return importlib.metadata.version("durable-rules")
     except importlib.metadata.PackageNotFoundError:
@@ -91,6 +100,7 @@ def _version() -> str:
 
 MAX_PROPERTIES = 255
 MAX_CONJUNCTS = 32
+SPEC_NAME = "durable"
 MAX_RULES = 600
 MAX_STACK = 56
 
@@ -187,9 +197,14 @@ def _anchor(k: int) -> dict[str, Any]:
     return {"$lt": {"a": k + 1}}
 
 
-def _sort_key(atom: LCmp | LPresent) -> tuple[int, str]:
-    # presence tests first so that rules reading the same facts share alpha nodes
-    return (0 if isinstance(atom, LPresent) else 1, json.dumps(_atom(atom), sort_keys=True))
+def _sort_key(atom: LCmp | LPresent, known: dict[int, tuple[int, str]]) -> tuple[int, str]:
+    # presence tests first so that rules reading the same facts share alpha nodes; an atom's
+    # key is written once (``known``, by the atom's identity: equal atoms such as == 1 and
+    # == True have different texts)
+    key = known.get(id(atom))
+    if key is None:
+        key = known[id(atom)] = (0 if isinstance(atom, LPresent) else 1, json.dumps(_atom(atom), sort_keys=True))
+    return key
 
 
 class Definition:
@@ -199,10 +214,12 @@ class Definition:
         conjuncts: list[tuple[str, tuple[LCmp | LPresent, ...]]] = []
         problems: list[tuple[int, str]] = []
         sources = {t.key: {program.keys[path] for path in t.paths if path in program.keys} for t in program.terms}
+        known: dict[int, tuple[int, str]] = {}
         for check in program.checks:
             try:
                 for conjunct in dnf(check.lowered):
-                    conjuncts.append((check.name, tuple(sorted(_unimplied(conjunct, sources), key=_sort_key))))
+                    conjuncts.append((check.name, tuple(sorted(_unimplied(conjunct, sources),
+                                                                key=lambda a: _sort_key(a, known)))))
             except _TooComplex:
                 problems.append((check.rule, f"condition has more than {MAX_CONJUNCTS} "
                                              "alternatives once expanded; split the rule"))
@@ -235,7 +252,7 @@ class Definition:
         # alpha nodes (durable-rules merges equal ones): fewer nodes to walk per unit.
         per_anchor = math.ceil((len(conjuncts) + 1) / anchors)
         self.rules[_SENTINEL] = {"all": [{"m": _anchor(0)}]}
-        ordered = sorted(conjuncts, key=lambda c: tuple(_sort_key(a) for a in c[1]))
+        ordered = sorted(conjuncts, key=lambda c: tuple(_sort_key(a, known) for a in c[1]))
         for index, (check_name, conjunct) in enumerate(ordered, start=1):
             name = f"d{index:0{_DIGITS}d}"
             self.rules[name] = {"all": [{"m": {"$and": [_anchor(index // per_anchor),
@@ -360,7 +377,10 @@ class DurableEngine:
     Python layer (a closure, the session state written back as JSON) is not paid.
     """
 
-    name = "durable"
+    name = SPEC_NAME
+    program_facts_only = True
+    """Its facts' text is written from the program's keys and terms alone (:class:`Definition`):
+    it is given only the facts the program names."""
 
     @property
     def version(self) -> str:
@@ -369,7 +389,8 @@ class DurableEngine:
     def __init__(self, program: Program) -> None:
         if _IMPORT_ERROR is not None:
             raise EngineError(f"durable-rules is not available: {_IMPORT_ERROR}")
-        self._definition = Definition(program)
+        prepared = program.prepared.get(SPEC_NAME)
+        self._definition = prepared if isinstance(prepared, Definition) else Definition(program)
         self._lock = threading.Lock()
         self._sessions = itertools.count(1)
         self._name = f"assess_{self._definition.digest[:16]}"
@@ -434,7 +455,7 @@ class DurableEngine:
 
 def _check(program: Program) -> None:
     if _IMPORT_ERROR is None:
-        Definition(program)
+        program.prepared[SPEC_NAME] = Definition(program)
 
 
-SPEC = EngineSpec("durable", DurableEngine, unavailable_reason, _check)
+SPEC = EngineSpec(SPEC_NAME, DurableEngine, unavailable_reason, _check)

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, replace
+
+import msgspec
+from msgspec.structs import replace
 
 from assess.extract.numbers import _NUM, _Num
 from assess.extract.sentences import _Sent
 from assess.extract.state import _ExtractorBase, _Found
 
 
-@dataclass
-class _Drill:
+class _Drill(msgspec.Struct):
     """A drill mentioned once, standing for ``count`` equal drills (开展消防演练3次): a count is
     kept as a number, never as that many objects."""
 
@@ -29,8 +30,7 @@ class _Drill:
     organizer: str | None = None  # the body that ran a drill the unit only assisted
 
 
-@dataclass
-class _Total:
+class _Total(msgspec.Struct):
     count: _Num
     kinds: list[str | None]
     start: int

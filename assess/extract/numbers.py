@@ -4,7 +4,8 @@ dates, durations, ordinals and template blanks that are not counts."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+import msgspec
 
 _NUM = (r"(?:近|约|逾|将近|大约)?(?:(?:\d+(?:\.\d+)?|[零〇两一二三四五六七八九十百千]+)(?:余|多)?"
         r"(?:[万亿](?:余|多)?)?|[万亿](?:余|多)?)")
@@ -16,8 +17,7 @@ _CN_UNIT = {"十": 10, "百": 100, "千": 1000}
 _DATE_AFTER = ("年", "月", "日", "号", "时", "点", "个月", "小时", "天", "周", "分钟", "星期", "季度")
 
 
-@dataclass(frozen=True)
-class _Num:
+class _Num(msgspec.Struct, frozen=True):
     value: float
     approximate: bool
 

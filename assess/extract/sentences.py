@@ -8,7 +8,8 @@ subordinate units did.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+import msgspec
 
 from assess.extract.subjects import others_spans
 
@@ -32,8 +33,7 @@ def _char_map(ch: str) -> str:
     return {"〈": "<", "〉": ">", "〔": "[", "〕": "]", "【": "[", "】": "]", "﹪": "%"}.get(ch, ch)
 
 
-@dataclass(frozen=True)
-class _Prepared:
+class _Prepared(msgspec.Struct, frozen=True):
     """The normalised text the patterns run on, with the raw offset of every character."""
 
     raw: str
@@ -97,8 +97,7 @@ _SUBORDINATE = re.compile(
     r"|辖区(内)?的?\d*个?(村|社区|企业)|规上|区直|县直|市直|乡直|镇直|(重点|相关|下属)?企业|基层单位|村委|社区|学校|中小学)")
 
 
-@dataclass(frozen=True)
-class _Sent:
+class _Sent(msgspec.Struct, frozen=True):
     """One sentence (split at 。！？； and line ends) of the normalised text."""
 
     index: int

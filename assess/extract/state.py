@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 from assess import inputs
 from assess.errors import FactsError
@@ -16,8 +17,7 @@ from assess.extract.sentences import _prepare, _Sent, _sentences
 from assess.i18n import _
 
 
-@dataclass
-class _Found:
+class _Found(msgspec.Struct):
     value: Any
     start: int  # normalised offsets
     end: int
@@ -26,13 +26,12 @@ class _Found:
     rule: str
 
 
-@dataclass
-class _State:
-    found: dict[str, _Found] = field(default_factory=dict)
-    named_plans: list[tuple[str, str, _Found]] = field(default_factory=list)
-    items: list[tuple[dict[str, Any], _Found]] = field(default_factory=list)
-    honors: list[tuple[dict[str, Any], _Found]] = field(default_factory=list)
-    drills: list[tuple[dict[str, Any], _Found | None, _Found | None]] = field(default_factory=list)
+class _State(msgspec.Struct):
+    found: dict[str, _Found] = msgspec.field(default_factory=dict)
+    named_plans: list[tuple[str, str, _Found]] = msgspec.field(default_factory=list)
+    items: list[tuple[dict[str, Any], _Found]] = msgspec.field(default_factory=list)
+    honors: list[tuple[dict[str, Any], _Found]] = msgspec.field(default_factory=list)
+    drills: list[tuple[dict[str, Any], _Found | None, _Found | None]] = msgspec.field(default_factory=list)
     drills_total: _Found | None = None
 
 

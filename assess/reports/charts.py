@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+import msgspec
 
 from assess.ranking import Table
 
@@ -30,8 +31,7 @@ _COLOUR = "#3c6e9f"
 _OTHER = "#d98c3a"
 
 
-@dataclass(frozen=True)
-class Bars:
+class Bars(msgspec.Struct, frozen=True):
     """One bar chart: labels, values and, optionally, a second series beside them."""
 
     title: str

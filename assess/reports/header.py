@@ -3,19 +3,18 @@ small YAML file and command-line options, and the units a 通报 lists as not ra
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+import msgspec
 import yaml
 
 from assess.errors import AssessError, FactsError, RulesetError
 from assess.i18n import _, comma
 
 Phase = Literal["provisional", "final"]
-@dataclass(frozen=True)
-class NoticeHeader:
+class NoticeHeader(msgspec.Struct, frozen=True):
     """Who issues the 通报 and under which number; every field may be left out."""
 
     issuer: str = "应急管理工作考核领导小组办公室"
@@ -35,7 +34,7 @@ class NoticeHeader:
         return f"{today.year}年{today.month}月{today.day}日"
 
 
-_HEADER_KEYS = {f for f in NoticeHeader.__dataclass_fields__}
+_HEADER_KEYS = set(NoticeHeader.__struct_fields__)
 
 
 def load_header(path: str | Path, **overrides: Any) -> NoticeHeader:
@@ -67,8 +66,7 @@ def load_header(path: str | Path, **overrides: Any) -> NoticeHeader:
     return NoticeHeader(year=year, **texts)
 
 
-@dataclass(frozen=True)
-class Unranked:
+class Unranked(msgspec.Struct, frozen=True):
     """A unit left out of the ranking, and why."""
 
     source: str

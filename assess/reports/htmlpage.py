@@ -4,9 +4,9 @@ from elsewhere."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
@@ -19,8 +19,7 @@ UNIT_CHART_LIMIT = 50
 """Tables with more units than this get no chart per unit: the page would grow too large."""
 
 
-@dataclass(frozen=True)
-class _Cell:
+class _Cell(msgspec.Struct, frozen=True):
     text: str
     number: bool
 

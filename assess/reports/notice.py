@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
+import msgspec
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from assess.facts import UNIT_TYPE_LABELS
@@ -29,8 +29,7 @@ WIDE_COLUMNS = 10
 """A table with more columns than this goes on landscape pages."""
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(msgspec.Struct, frozen=True):
     item: str
     units: int
     points: float
@@ -85,8 +84,7 @@ def _ranked_rows(table: Table, width: float) -> tuple[list[str], list[list[str]]
     return head, rows, numeric, sizes
 
 
-@dataclass
-class _Sections:
+class _Sections(msgspec.Struct):
     number: int = 0
 
     def next(self, text: str) -> str:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+
+import msgspec
 
 from assess.ranking import Ranking
 from assess.reports import ranking as tables
@@ -13,11 +14,10 @@ from assess.scoring.assessment import Assessment
 Track = Callable[[Sequence[Assessment]], Iterable[Assessment]]
 
 
-@dataclass(frozen=True)
-class NoticeOptions:
+class NoticeOptions(msgspec.Struct, frozen=True):
     """What only the Word 通报 uses: its header, the phase and the units left out."""
 
-    header: NoticeHeader = field(default_factory=NoticeHeader)
+    header: NoticeHeader = msgspec.field(default_factory=NoticeHeader)
     phase: Phase = "final"
     unranked: Sequence[Unranked] = ()
 

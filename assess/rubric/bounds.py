@@ -11,8 +11,9 @@ failure while scoring.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from fractions import Fraction
+
+import msgspec
 
 from assess.facts import MAX_LIST
 from assess.i18n import _
@@ -25,8 +26,7 @@ class BoundError(Exception):
     """A constant or computed value that could leave the exactly representable range."""
 
 
-@dataclass(frozen=True)
-class Bound:
+class Bound(msgspec.Struct, frozen=True):
     """The largest magnitude a value can have, and the step its values are multiples of
     (None when they are arbitrary rationals, so a non-zero value can be arbitrarily small)."""
 

@@ -23,9 +23,10 @@ import ast
 import math
 import operator
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Literal
+
+import msgspec
 
 from assess.facts import FIELDS, FieldInfo
 from assess.i18n import N_, _, comma
@@ -52,33 +53,28 @@ class ExprError(Exception):
         super().__init__(message if column is None else message + _(" (column {column})").format(column=column))
 
 
-@dataclass(frozen=True, eq=False)
-class Node:
+class Node(msgspec.Struct, frozen=True, eq=False):
     type: NodeType
     text: str
 
 
-@dataclass(frozen=True, eq=False)
-class Const(Node):
+class Const(Node, frozen=True, eq=False):
     value: Any
 
 
-@dataclass(frozen=True, eq=False)
-class Ref(Node):
+class Ref(Node, frozen=True, eq=False):
     """A scalar fact path."""
 
     path: str
     info: FieldInfo
 
 
-@dataclass(frozen=True, eq=False)
-class ListRef(Node):
+class ListRef(Node, frozen=True, eq=False):
     path: str
     info: FieldInfo
 
 
-@dataclass(frozen=True, eq=False)
-class ListField(Node):
+class ListField(Node, frozen=True, eq=False):
     """``drills.participants``: one field of every item of a list."""
 
     list_path: str
@@ -86,52 +82,44 @@ class ListField(Node):
     info: FieldInfo
 
 
-@dataclass(frozen=True, eq=False)
-class ItemRef(Node):
+class ItemRef(Node, frozen=True, eq=False):
     field: str
     info: FieldInfo
 
 
-@dataclass(frozen=True, eq=False)
-class Presence(Node):
+class Presence(Node, frozen=True, eq=False):
     """``submitted(path)`` (``negated`` False) or ``missing(path)`` (True)."""
 
     path: str
     negated: bool
 
 
-@dataclass(frozen=True, eq=False)
-class Compare(Node):
+class Compare(Node, frozen=True, eq=False):
     op: Op
     left: Node
     right: Node
 
 
-@dataclass(frozen=True, eq=False)
-class BoolOp(Node):
+class BoolOp(Node, frozen=True, eq=False):
     op: str  # and, or
     items: tuple[Node, ...]
 
 
-@dataclass(frozen=True, eq=False)
-class Not(Node):
+class Not(Node, frozen=True, eq=False):
     item: Node
 
 
-@dataclass(frozen=True, eq=False)
-class Arith(Node):
+class Arith(Node, frozen=True, eq=False):
     op: str  # + - *
     left: Node
     right: Node
 
 
-@dataclass(frozen=True, eq=False)
-class Neg(Node):
+class Neg(Node, frozen=True, eq=False):
     item: Node
 
 
-@dataclass(frozen=True, eq=False)
-class Call(Node):
+class Call(Node, frozen=True, eq=False):
     func: str
     args: tuple[Node, ...]
 
@@ -143,13 +131,12 @@ FUNCTIONS = ("count", "sum", "any", "all", "distinct", "submitted", "missing",
              "ratio", "pct", "min", "max")
 
 
-@dataclass
-class _Scope:
+class _Scope(msgspec.Struct):
     """Where a name is looked up: fact paths, or the fields of one list's items."""
 
     item_fields: dict[str, FieldInfo] | None = None
     list_path: str | None = None
-    nodes: list[int] = field(default_factory=lambda: [0])
+    nodes: list[int] = msgspec.field(default_factory=lambda: [0])
 
 
 def parse(text: str, expect: str | tuple[str, ...]) -> Node:

@@ -19,9 +19,10 @@ built by :mod:`assess.rubric.compile`.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
+
+import msgspec
 
 from assess.facts import FIELDS
 from assess.rubric.expr import Fn, Node, NodeType, Op
@@ -36,13 +37,11 @@ Scalar = bool | int | float
 # Lowered conditions ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class LConst:
+class LConst(msgspec.Struct, frozen=True):
     value: bool
 
 
-@dataclass(frozen=True)
-class LCmp:
+class LCmp(msgspec.Struct, frozen=True):
     """``key op value`` where value is a constant, or another key when ``ref``."""
 
     key: str
@@ -51,14 +50,12 @@ class LCmp:
     ref: bool = False
 
 
-@dataclass(frozen=True)
-class LPresent:
+class LPresent(msgspec.Struct, frozen=True):
     key: str
     present: bool
 
 
-@dataclass(frozen=True)
-class LGroup:
+class LGroup(msgspec.Struct, frozen=True):
     op: Literal["and", "or"]
     items: tuple[LNode, ...]
 
@@ -92,8 +89,7 @@ def group(op: Literal["and", "or"], items: list[LNode]) -> LNode:
 # The program -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(msgspec.Struct, frozen=True):
     key: str
     text: str
     type: NodeType
@@ -101,8 +97,7 @@ class Term:
     paths: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Check:
+class Check(msgspec.Struct, frozen=True):
     name: str
     rule: int
     kind: CheckKind
@@ -111,8 +106,7 @@ class Check:
     lowered: LNode
 
 
-@dataclass(frozen=True)
-class Placeholder:
+class Placeholder(msgspec.Struct, frozen=True):
     text: str
     fn: Fn | None  # None for a variable of the deduction (points, count, ...)
     paths: tuple[str, ...]
@@ -123,27 +117,23 @@ class Placeholder:
     """The placeholder's expression (None for a variable)."""
 
 
-@dataclass(frozen=True)
-class Template:
+class Template(msgspec.Struct, frozen=True):
     parts: tuple[str | Placeholder, ...]
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(msgspec.Struct, frozen=True):
     label: str
     fn: Fn
     paths: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Graded:
+class Graded(msgspec.Struct, frozen=True):
     text: str
     fn: Fn
     rate: float
 
 
-@dataclass
-class CompiledRule:
+class CompiledRule(msgspec.Struct, dict=True):
     index: int
     spec: RuleSpec
     required: tuple[str, ...]
@@ -153,7 +143,7 @@ class CompiledRule:
     quantity: Fn | None = None  # per count, shortfall or tier value, honours points
     graded: tuple[Graded, ...] = ()
     evidence: tuple[Evidence, ...] = ()
-    reason: Template = field(default_factory=lambda: Template(()))
+    reason: Template = msgspec.field(default_factory=lambda: Template(()))
     passed: Template | None = None
     checks: tuple[Check, ...] = ()
     list_terms: tuple[Evidence, ...] | None = ()
@@ -186,14 +176,16 @@ class CompiledRule:
                       and FIELDS[e.label].kind not in ("list", "section")) for e in self.evidence)
 
 
-@dataclass
-class Program:
+class Program(msgspec.Struct):
     rubric: Rubric
     rules: list[CompiledRule]
     checks: list[Check]
     terms: list[Term]
     keys: dict[str, str]  # fact path -> flat key
     enums: dict[str, tuple[str, ...]]  # flat key -> enum values, coded as their index
-    category_cents: dict[str, int] = field(default_factory=dict)
-    rule_cents: dict[str, int] = field(default_factory=dict)
+    category_cents: dict[str, int] = msgspec.field(default_factory=dict)
+    rule_cents: dict[str, int] = msgspec.field(default_factory=dict)
     grade_cents: tuple[tuple[str, int], ...] = ()
+    prepared: dict[str, object] = msgspec.field(default_factory=dict)
+    """What an engine worked out from the program when its check ran at load (durable-rules'
+    definition), kept for when the engine is made: the work is done once."""

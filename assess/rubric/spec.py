@@ -11,9 +11,9 @@ at once, each naming the rule and the line.
 # compile and evaluate each field's annotation text when the models are made, at every start.
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args
 
+import msgspec
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter, ValidationError
 
 from assess.errors import Issue, RulesetError
@@ -61,8 +61,7 @@ class GradeSpec(Spec):
     min: Points
 
 
-@dataclass(frozen=True)
-class FormUse:
+class FormUse(msgspec.Struct, frozen=True):
     """A rule's deduction or award: the form and its validated value."""
 
     form: Form
@@ -133,8 +132,7 @@ class RulesetSpec(Spec):
         return self.grades[0].name
 
 
-@dataclass(frozen=True)
-class Rubric:
+class Rubric(msgspec.Struct, frozen=True):
     """A structurally valid ruleset and the document it came from (for line numbers)."""
 
     spec: RulesetSpec

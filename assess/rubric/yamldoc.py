@@ -9,9 +9,9 @@ documents larger or deeper than a ruleset can sensibly be.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any
 
+import msgspec
 import yaml
 
 from assess import inputs
@@ -37,11 +37,10 @@ _SEQ = "tag:yaml.org,2002:seq"
 _MAP = "tag:yaml.org,2002:map"
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(msgspec.Struct, frozen=True):
     data: Any
     lines: dict[Path, int]
-    origins: dict[Path, str | None] = field(default_factory=dict)
+    origins: dict[Path, str | None] = msgspec.field(default_factory=dict)
     """For a resolved overlay: the file each value was written in, where not the overlay's
     own (None); see :mod:`assess.rubric.overlay`."""
 

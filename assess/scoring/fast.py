@@ -31,9 +31,10 @@ None and the ledger decides or explains it, so that its errors are the ledger's 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
+
+import msgspec
 
 from assess.engines import Engine, flatten
 from assess.engines.compiled import Reader, RuleEval, compile_rule, needed_paths
@@ -85,8 +86,7 @@ township unit's rules had 1,890 outcomes in all after 2,000 generated units, at 
 one rule)."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Rule:
+class _Rule(msgspec.Struct, frozen=True):
     """One rule as deciding needs it, read once from its spec."""
 
     rule: CompiledRule
@@ -264,8 +264,7 @@ class _Plan:
                                  deductions, bonuses)
 
 
-@dataclass(frozen=True, slots=True)
-class _Totals:
+class _Totals(msgspec.Struct, frozen=True):
     """A unit's totals in hundredths, its grades and its subtotals' (shared) records."""
 
     floor: int
@@ -338,12 +337,20 @@ def _plan(ruleset: Ruleset, engine: Engine) -> _Plan:
     return plan
 
 
+def program_facts_only(engine: Engine) -> bool:
+    """Whether the engine reads no fact but those its program names
+    (:func:`~assess.engines.compiled.needed_paths`): the native engine, and one whose class says
+    so with ``program_facts_only = True`` (durable-rules)."""
+    return engine.name == "native" or getattr(engine, "program_facts_only", False) is True
+
+
 def read(ruleset: Ruleset, engine: Engine, facts: UnitFacts) -> dict[str, Any]:
-    """The flat facts deciding reads. With the native engine (its compiled evaluator), those
-    the program's rules and terms read and the documented lists (an honour's 文号), each as
+    """The flat facts deciding reads. With the native engine (its compiled evaluator) or an
+    engine that says it reads only the facts its program names (see :func:`program_facts_only`),
+    those the program's rules and terms read and the documented lists (an honour's 文号), each as
     :func:`~assess.engines.base.flatten` has it; another engine is given them all, as the
     :class:`~assess.engines.Engine` protocol promises (a wrapped engine may read any fact)."""
-    if engine.name != "native":
+    if not program_facts_only(engine):
         return flatten(facts)
     return _plan(ruleset, engine).reader.read(facts)
 
@@ -351,13 +358,12 @@ def read(ruleset: Ruleset, engine: Engine, facts: UnitFacts) -> dict[str, Any]:
 def read_whole(ruleset: Ruleset, engine: Engine, facts: UnitFacts) -> dict[str, Any]:
     """The flat facts the full assessment reads: with the native engine, as :func:`read` and
     those the rules' reasons, passed texts and evidence read too; another engine is given them all."""
-    if engine.name != "native":
+    if not program_facts_only(engine):
         return flatten(facts)
     return _plan(ruleset, engine).whole_reader.read(facts)
 
 
-@dataclass(slots=True)
-class _Decided:
+class _Decided(msgspec.Struct):
     """A unit's outcomes, in hundredths and capped as they are decided (in rule order, as
     :func:`assess.scoring.totals.tally` caps them): what the totals read."""
 
@@ -368,12 +374,12 @@ class _Decided:
     by_pillar: list[int]
     bonus_room: int
     """What is left under the bonus cap."""
-    capped: list[Capped] = field(default_factory=list)
-    vetoes: list[GradeFinding] = field(default_factory=list)
-    blocks: list[GradeFinding] = field(default_factory=list)
-    missing: dict[str, None] = field(default_factory=dict)
+    capped: list[Capped] = msgspec.field(default_factory=list)
+    vetoes: list[GradeFinding] = msgspec.field(default_factory=list)
+    blocks: list[GradeFinding] = msgspec.field(default_factory=list)
+    missing: dict[str, None] = msgspec.field(default_factory=dict)
     """The unit's facts missing, in the order rules found them."""
-    stakes: list[tuple[str, str | None, int]] = field(default_factory=list)
+    stakes: list[tuple[str, str | None, int]] = msgspec.field(default_factory=list)
 
     def adjustment(self, rule: str) -> Adjustment | None:
         """The assessor's pick for a discretionary rule, marked as used (a form asks)."""
@@ -571,8 +577,7 @@ class _Made:
         return (bonus_record if bonus else deduction_record)(self.entry, points, capped)
 
 
-@dataclass(frozen=True, slots=True)
-class _Outcome:
+class _Outcome(msgspec.Struct, frozen=True):
     """What one rule added to the ledger for a unit, the same for every unit whose facts the rule
     reads are equal (the records are frozen, the entries never changed once made)."""
 

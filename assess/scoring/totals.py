@@ -11,8 +11,9 @@ decided or still pending. In 终评 nothing is pending and floor = ceiling = tot
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+import msgspec
 
 from assess.engines import Engine
 from assess.points import cents
@@ -39,8 +40,7 @@ if TYPE_CHECKING:
     from assess.scoring.ledger import Ledger
 
 
-@dataclass(frozen=True, slots=True)
-class Capped:
+class Capped(msgspec.Struct, frozen=True):
     """One deduction after its caps, in hundredths: what ranking's 主要扣分 shows."""
 
     rule: str
@@ -52,8 +52,7 @@ class Capped:
         return self.cents / 100
 
 
-@dataclass(frozen=True, slots=True)
-class Tally:
+class Tally(msgspec.Struct, frozen=True):
     """The decided totals of one unit, in hundredths, before any record is built."""
 
     used: dict[str, int]
@@ -122,8 +121,7 @@ def tally(ledger: Ledger) -> Tally:
     return Tally(used, deducted, pending_by_category, bonuses, bonus_total, floor, ceiling, grade, by_score, possible)
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(msgspec.Struct, frozen=True):
     """One unit decided and totalled, without reasons, evidence or per-rule records: what
     ranking reads, under the names an :class:`Assessment` gives it. :meth:`assessment`
     builds the full assessment (the same totals, with every record) when it is asked for."""

@@ -13,9 +13,9 @@ import json
 import re
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
+import msgspec
 from pydantic_core import to_jsonable_python
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -70,8 +70,7 @@ class Conflict(ServiceError):
         self.current = current
 
 
-@dataclass(frozen=True)
-class Scored:
+class Scored(msgspec.Struct, frozen=True):
     """A round's units scored in its phase: the assessments and the units that failed."""
 
     phase: Phase

@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+
+import msgspec
 
 from assess import AssessError, read_units
 from assess.service import auth, db
 from assess.service.rounds import Rulesets, Workbench
 
 
-@dataclass
-class Loaded:
+class Loaded(msgspec.Struct):
     """What loading a round did: its id, the units and rows taken, and the units refused."""
 
     round_id: int
     units: int = 0
     rows: int = 0
-    refused: list[tuple[str, str]] = field(default_factory=list)
+    refused: list[tuple[str, str]] = msgspec.field(default_factory=list)
 
 
 def create_admin(url: str, name: str, password: str) -> None:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
+import msgspec
 from pydantic import BaseModel
 
 from assess.facts import EvidenceRef, SourceKind, UnitFacts, validate
@@ -28,8 +28,7 @@ PRECEDENCE: tuple[SourceKind, ...] = ("review", "office", "unit")
 """Who stands when sources disagree, first to last."""
 
 
-@dataclass(frozen=True)
-class FactSource:
+class FactSource(msgspec.Struct, frozen=True):
     """Where one fact's value came from: the source and the place in it."""
 
     path: str
@@ -37,8 +36,7 @@ class FactSource:
     where: str
 
 
-@dataclass(frozen=True)
-class Conflict:
+class Conflict(msgspec.Struct, frozen=True):
     """Sources that gave different values for one fact (or one range pick, ``rule`` set)."""
 
     path: str
@@ -47,8 +45,7 @@ class Conflict:
     rule: str | None = None
 
 
-@dataclass(frozen=True)
-class EvidenceStatus:
+class EvidenceStatus(msgspec.Struct, frozen=True):
     """The team's standing decision on the evidence for a fact (``path``) or a rule."""
 
     status: Literal["accepted", "missing", "rejected"]
@@ -61,8 +58,7 @@ class EvidenceStatus:
     method: str | None = None
 
 
-@dataclass(frozen=True)
-class Merged:
+class Merged(msgspec.Struct, frozen=True, dict=True):
     """One unit's facts from all three sources, with provenance."""
 
     facts: UnitFacts
@@ -70,7 +66,7 @@ class Merged:
     conflicts: tuple[Conflict, ...] = ()
     evidence: tuple[EvidenceStatus, ...] = ()
     pointers: tuple[EvidenceRef, ...] = ()
-    self_scores: Mapping[str, float] = field(default_factory=dict)
+    self_scores: Mapping[str, float] = msgspec.field(default_factory=dict)
 
     def source_of(self, path: str) -> SourceKind | None:
         """The source of a fact's value, or None when no source gave one."""
@@ -97,7 +93,7 @@ class Merged:
             "conflicts": [{"path": c.path, **({"rule": c.rule} if c.rule else {}),
                            "values": {source: value for source, value in c.values}, "winner": c.winner}
                           for c in self.conflicts],
-            "evidence": [{k: v for k, v in vars(e).items() if v is not None} for e in self.evidence],
+            "evidence": [{k: v for k, v in msgspec.structs.asdict(e).items() if v is not None} for e in self.evidence],
             "pointers": [p.model_dump(mode="json", exclude_none=True) for p in self.pointers],
             "self_scores": dict(self.self_scores),
         }

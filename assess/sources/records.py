@@ -19,9 +19,10 @@ import difflib
 import io
 import zipfile
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from assess import inputs
 from assess.errors import AssessError, Issue, RecordsError
@@ -42,8 +43,7 @@ MAX_COLUMNS = 200
 MAX_ISSUES = 50
 
 
-@dataclass(frozen=True)
-class RecordRow:
+class RecordRow(msgspec.Struct, frozen=True):
     """One unit's row: where it is, and the facts it records (empty cells left out)."""
 
     unit_id: str
@@ -57,8 +57,7 @@ class RecordRow:
         return f"{self.file}{comma()}{_place(self.sheet, self.row)}"
 
 
-@dataclass(frozen=True)
-class OfficeRecords:
+class OfficeRecords(msgspec.Struct, frozen=True):
     """Every row of every records file, at most one per unit and fact."""
 
     rows: tuple[RecordRow, ...] = ()

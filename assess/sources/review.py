@@ -20,10 +20,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import msgspec
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -133,8 +133,7 @@ class ReviewFile(BaseModel):
     decisions: Annotated[list[Decision], Field(max_length=MAX_LIST)] = Field(title="复核记录")
 
 
-@dataclass(frozen=True)
-class ReviewEntry:
+class ReviewEntry(msgspec.Struct, frozen=True):
     """One decision and where it was written."""
 
     file: str
@@ -157,8 +156,7 @@ class ReviewEntry:
         return (d.unit, "points", d.rule)
 
 
-@dataclass(frozen=True)
-class Review:
+class Review(msgspec.Struct, frozen=True):
     """Every decision of a review file, in file order."""
 
     entries: tuple[ReviewEntry, ...] = ()

@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import copy
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import msgspec
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assess import facts, inputs
@@ -110,28 +110,28 @@ def load_cases(path: Path) -> CasesFile:
                            .format(count=len(issues)), source=str(path), issues=issues) from exc
 
 
-@dataclass
-class CaseResult:
+class CaseResult(msgspec.Struct):
     id: str
     passed: bool
     differences: list[str]
     assessment: Assessment | None = None
 
 
-@dataclass
-class RuleCoverage:
+class RuleCoverage(msgspec.Struct):
     rule: str
     kind: str
     needed: list[str]
-    seen: set[str] = field(default_factory=set)
+    seen: set[str] = msgspec.field(default_factory=set)
 
     @property
     def missing(self) -> list[str]:
         return [n for n in self.needed if n not in self.seen]
 
 
-@dataclass
-class Report:
+class Report(msgspec.Struct):
+    """What running a ruleset's golden cases found: each case's result, each rule's coverage,
+    and the coverage threshold the run was held to."""
+
     ruleset: str
     source: str
     results: list[CaseResult]

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal
+
+import msgspec
+from msgspec.structs import asdict
 
 from assess.engines import flatten
 from assess.engines.native import NativeEngine
@@ -40,8 +42,9 @@ SAMPLE_UNITS = 3000
 INF = math.inf
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(msgspec.Struct, frozen=True):
+    """One thing the ruleset linter found: how serious, its code, the message, and where."""
+
     severity: Severity
     code: str
     message: str

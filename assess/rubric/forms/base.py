@@ -13,10 +13,10 @@ on a form's name; a new form is one new module, registered with
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
 
+import msgspec
 from pydantic import BaseModel, ConfigDict
 
 from assess.paths import Path
@@ -40,8 +40,7 @@ class FormSpec(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False, defer_build=True)
 
 
-@dataclass(frozen=True)
-class Expression:
+class Expression(msgspec.Struct, frozen=True):
     """An expression text inside a form's value, parsed and compiled when the ruleset loads."""
 
     path: Path
@@ -79,15 +78,14 @@ class CheckBuilder(Protocol):
     def special_term(self, text: str, kind: Literal["int", "number"], fn: Fn, paths: tuple[str, ...]) -> Term: ...
 
 
-@dataclass
-class Amount:
+class Amount(msgspec.Struct):
     """What a matched rule asks for: hundredths, its reason template's variables, and the
     extra fields of its deduction record (``count``, ``tier``, ``adjusted``, ``note``,
     ``defaulted``)."""
 
     cents: int
-    variables: dict[str, Any] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
+    variables: dict[str, Any] = msgspec.field(default_factory=dict)
+    extra: dict[str, Any] = msgspec.field(default_factory=dict)
 
 
 class AmountContext(Protocol):
