@@ -350,8 +350,7 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
         timed = first[WARM:WARM + ALONE]
         started = time.perf_counter()
         yield from score_units(timed, local.for_unit, engine, phase, missing_records, detail)
-        alone = len(timed) / max(time.perf_counter() - started, 1e-9)
-        """Units a second scored here alone."""
+        alone = len(timed) / max(time.perf_counter() - started, 1e-9)  # units a second, here alone
         method = start_method()
         forking = method == "fork"
         if forking:

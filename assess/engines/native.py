@@ -15,6 +15,8 @@ class NativeEngine:
 
     name = "native"
     version = f"native {__version__}"
+    program_facts_only = True
+    """Its checks read the facts the program names and nothing else."""
 
     def __init__(self, program: Program) -> None:
         self._rules = [(tuple(c for c in r.checks if c.kind == "missing"),

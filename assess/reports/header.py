@@ -14,6 +14,8 @@ from assess.errors import AssessError, FactsError, RulesetError
 from assess.i18n import _, comma
 
 Phase = Literal["provisional", "final"]
+
+
 class NoticeHeader(msgspec.Struct, frozen=True):
     """Who issues the 通报 and under which number; every field may be left out."""
 

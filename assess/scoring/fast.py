@@ -339,9 +339,9 @@ def _plan(ruleset: Ruleset, engine: Engine) -> _Plan:
 
 def program_facts_only(engine: Engine) -> bool:
     """Whether the engine reads no fact but those its program names
-    (:func:`~assess.engines.compiled.needed_paths`): the native engine, and one whose class says
-    so with ``program_facts_only = True`` (durable-rules)."""
-    return engine.name == "native" or getattr(engine, "program_facts_only", False) is True
+    (:func:`~assess.engines.compiled.needed_paths`): its class says so with
+    ``program_facts_only = True`` (the native engine, durable-rules)."""
+    return getattr(engine, "program_facts_only", False) is True
 
 
 def read(ruleset: Ruleset, engine: Engine, facts: UnitFacts) -> dict[str, Any]:
