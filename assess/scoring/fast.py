@@ -385,27 +385,6 @@ class _Decided(msgspec.Struct):
         """The assessor's pick for a discretionary rule, marked as used (a form asks)."""
         return self.adjustments.take(rule)
 
-    def deduct(self, r: _Rule, raw: int) -> None:
-        """A deduction capped at its item's points, then at what is left of its category."""
-        points = raw if raw <= r.cents else r.cents
-        room = self.room
-        left = room[r.slot]
-        if points > left:
-            points = left
-        room[r.slot] = left - points
-        self.by_pillar[r.pillar] += points
-        found = r.capped.get(points)
-        if found is None:
-            found = r.capped[points] = Capped(r.id, r.item, points)
-        self.capped.append(found)
-
-    def award(self, r: _Rule, raw: int) -> None:
-        """A bonus capped at its rule's points, then at what is left under the bonus cap."""
-        points = raw if raw <= r.cents else r.cents
-        if points > self.bonus_room:
-            points = self.bonus_room
-        self.bonus_room -= points
-
 
 def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: Mapping[str, list[Any]],
            engine: Engine, phase: Phase, provenance: Merged | None,
@@ -437,6 +416,7 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
         verdicts = plan.verdicts[selector] = tuple({} for _ in plan.rules)
     shared = not facts.adjustments
     stakes = out.stakes
+    room, by_pillar, capped, missing = out.room, out.by_pillar, out.capped, out.missing
     for (r, paths, path, listed, terms), known in zip(plan.deciding, verdicts, strict=True):
         key: Any = _FRESH
         verdict = None
@@ -465,13 +445,25 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
                 known[key] = verdict
         what = verdict[0]
         if what == _DEDUCT:
-            out.deduct(r, verdict[1])
+            # Capped at the item's points already; then at what is left of the category (扣完为止).
+            take = verdict[1]
+            slot = r.slot
+            left = room[slot]
+            if take <= left:
+                room[slot] = left - take
+                by_pillar[r.pillar] += take
+                capped.append(verdict[3])
+            else:
+                room[slot] = 0
+                by_pillar[r.pillar] += left
+                capped.append(_capped(r, left))
             if verdict[2]:
-                out.missing.update(verdict[2])
+                missing.update(verdict[2])
         elif what == _STAKE:
             stakes.append(verdict[1])
         elif what == _AWARD:
-            out.award(r, verdict[1])
+            take = verdict[1]
+            out.bonus_room -= take if take <= out.bonus_room else out.bonus_room
         elif what == _FINDING:
             (out.vetoes if r.kind == "veto" else out.blocks).append(r.finding)  # type: ignore[arg-type]
     if out.adjustments.unused():
@@ -481,9 +473,9 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
 
 _NOTHING, _DEDUCT, _STAKE, _AWARD, _FINDING = range(5)
 Verdict = tuple[Any, ...]
-"""What a rule does to a unit's totals: (_NOTHING,), (_DEDUCT, hundredths, the facts missing as
-a dict's keys), (_STAKE, the pending stake), (_AWARD, hundredths) or (_FINDING,) (its veto or
-否优项)."""
+"""What a rule does to a unit's totals: (_NOTHING,), (_DEDUCT, hundredths within the rule's
+points, the facts missing as a dict's keys, its :class:`Capped` record), (_STAKE, the pending
+stake), (_AWARD, hundredths within the rule's points) or (_FINDING,) (its veto or 否优项)."""
 _NONE_DONE: Verdict = (_NOTHING,)
 _NO_PATHS: dict[str, None] = {}
 
@@ -509,7 +501,7 @@ def _verdict(r: _Rule, matched: tuple[Check, ...] | None, env: Mapping[str, Any]
         if provisional:
             return _STAKE, (r.kind, r.category, r.cents)
         if r.owner == "unit":
-            return _DEDUCT, r.cents, dict.fromkeys(paths)
+            return _deducted(r, r.cents, dict.fromkeys(paths))
         if missing_records == "skip":
             return _NONE_DONE
         return None
@@ -528,8 +520,22 @@ def _verdict(r: _Rule, matched: tuple[Check, ...] | None, env: Mapping[str, Any]
     if r.bonus:
         if pending:
             _claimed_bonus(r.rule, env, claims, out, cents)
-        return _AWARD, cents
-    return (_DEDUCT, cents, _NO_PATHS) if cents > 0 else _NONE_DONE
+        return _AWARD, cents if cents <= r.cents else r.cents
+    return _deducted(r, cents, _NO_PATHS) if cents > 0 else _NONE_DONE
+
+
+def _deducted(r: _Rule, raw: int, missing: dict[str, None]) -> Verdict:
+    """A deduction's verdict: capped at its item's points, with the record of that many."""
+    take = raw if raw <= r.cents else r.cents
+    return _DEDUCT, take, missing, _capped(r, take)
+
+
+def _capped(r: _Rule, points: int) -> Capped:
+    """The rule's deduction of that many points after caps: made once, shared between units."""
+    found = r.capped.get(points)
+    if found is None:
+        found = r.capped[points] = Capped(r.id, r.item, points)
+    return found
 
 
 def _claimed_bonus(rule: CompiledRule, env: Mapping[str, Any], claims: Mapping[str, list[Any]], out: _Decided,
