@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,13 @@ def base_rulesets() -> list[str]:
     from assess.ruleset import bundled_names
 
     return [name for name in bundled_names() if "-" not in name]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    # the bundled rulesets' parse cache (assess/rubric/doccache.py) is written to the run's
+    # own folder, not the user's; the commands the tests start inherit it
+    os.environ["ASSESS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
