@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -90,3 +92,25 @@ def test_files_given_by_path_are_not_cached(folder: Path, tmp_path: Path) -> Non
     copy.write_bytes(TOWNSHIP.read_bytes())
     load_ruleset(copy).close()
     assert not folder.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_an_entry_that_is_not_a_regular_file_is_passed_over(folder: Path) -> None:
+    raw = TOWNSHIP.read_bytes()
+    parsed = yamldoc.load(raw, "township (bundled)")
+    folder.mkdir()
+    fifo = folder / "township.msgpack"
+    os.mkfifo(fifo)  # read, it would wait for a writer for ever
+    assert yamldoc.load(raw, "township (bundled)", bundled="township") == parsed
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="the XDG cache folder is where neither keeps it")
+def test_without_a_home_there_is_no_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ASSESS_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setattr(os.path, "expanduser", lambda path: path)
+    assert doccache.folder() is None
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    assert doccache.folder() is None
+    monkeypatch.setenv("XDG_CACHE_HOME", "/somewhere/cache")
+    assert doccache.folder() == Path("/somewhere/cache/assess")

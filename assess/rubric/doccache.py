@@ -4,8 +4,8 @@ Every ``assess score`` parses the bundled ruleset it scores with, and importing 
 and composing the document take some 10 ms of a start of about 200 ms. The parsed form
 (the data and the line of each value) is kept as msgpack in the user's cache folder,
 one file per bundled ruleset, under a key made of the file's bytes, the version of
-assess and the parser's own source: a changed ruleset, an upgrade or an edited parser
-each miss, and the file is parsed and written again.
+assess and the reader's own source (yamldoc and yamlparse): a changed ruleset, an
+upgrade or an edited reader each miss, and the file is parsed and written again.
 
 The cache is never needed: a folder that cannot be made or written, a file that cannot
 be read, decoded or is for other bytes are all a miss, silently. ``ASSESS_CACHE_DIR``
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import sys
 from pathlib import Path
 from typing import Any
@@ -36,31 +37,40 @@ class _Entry(msgspec.Struct, array_like=True):
 
 
 _DECODER = msgspec.msgpack.Decoder(_Entry)
+_LARGEST = 64 * 1024 * 1024
+"""An entry larger than this is not read (a bundled ruleset's is some 40 KB)."""
+_BINARY = getattr(os, "O_BINARY", 0)
+"""Windows opens a descriptor in text mode without it."""
 
 
 def folder() -> Path | None:
-    """Where the cache is kept, or None when it is turned off."""
+    """Where the cache is kept, or None when it is turned off (or there is no home folder)."""
     chosen = os.environ.get("ASSESS_CACHE_DIR")
     if chosen is not None:
         return Path(chosen) if chosen else None
+    home = os.path.expanduser("~")
     if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        base = os.environ.get("LOCALAPPDATA") or os.path.join(home, "AppData", "Local")
     elif sys.platform == "darwin":
-        base = str(Path.home() / "Library" / "Caches")
+        base = os.path.join(home, "Library", "Caches")
     else:
-        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "assess"
+        # the XDG specification has a relative XDG_CACHE_HOME ignored
+        xdg = os.environ.get("XDG_CACHE_HOME", "")
+        base = xdg if os.path.isabs(xdg) else os.path.join(home, ".cache")
+    # "~" left as it was: no home to keep a cache in, and not the current folder either
+    return Path(base) / "assess" if os.path.isabs(base) else None
 
 
 def key(text: bytes) -> str | None:
-    """The key of a document's bytes as this installation parses them (None: do not cache)."""
+    """The key of a document's bytes as this installation reads them (None: do not cache)."""
+    here = Path(__file__).parent
     try:
-        parser = Path(__file__).with_name("yamlparse.py").read_bytes()
+        reader = [(here / name).read_bytes() for name in ("yamldoc.py", "yamlparse.py")]
     except OSError:
-        # an installation without the parser's source cannot tell an edited parser
+        # an installation without the reader's source cannot tell an edited reader
         return None
     digest = hashlib.sha256(_FORMAT)
-    for part in (__version__.encode(), parser, text):
+    for part in (__version__.encode(), *reader, text):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     return digest.hexdigest()
@@ -77,7 +87,13 @@ def read(name: str, wanted: str) -> tuple[Any, dict[JsonPath, int]] | None:
     if path is None:
         return None
     try:
-        entry = _DECODER.decode(path.read_bytes())
+        # not a link, and never waiting on a FIFO put in its place
+        handle = os.open(path, os.O_RDONLY | _BINARY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(handle, "rb") as source:
+            found = os.fstat(source.fileno())
+            if not stat.S_ISREG(found.st_mode) or found.st_size > _LARGEST:
+                return None
+            entry = _DECODER.decode(source.read())
     except (OSError, ValueError, msgspec.MsgspecError):
         return None
     if entry.key != wanted:
@@ -96,7 +112,8 @@ def write(name: str, wanted: str, data: Any, lines: dict[JsonPath, int]) -> None
         # written beside and renamed over: a reader sees the old file or the whole new one
         temporary = path.with_name(f".{name}.{os.getpid()}.tmp")
         # one name per process: no other writer shares it, and a crashed one's is reused
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY | getattr(os, "O_NOFOLLOW", 0),
+                         0o600)
         try:
             with os.fdopen(handle, "wb") as out:
                 out.write(blob)
