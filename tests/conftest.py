@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,11 +73,18 @@ def base_rulesets() -> list[str]:
     return [name for name in bundled_names() if "-" not in name]
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _cache_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
-    # the bundled rulesets' parse cache (assess/rubric/doccache.py) is written to the run's
-    # own folder, not the user's; the commands the tests start inherit it
-    os.environ["ASSESS_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+_CACHE = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The bundled rulesets' parse cache (assess/rubric/doccache.py) is kept in the run's own
+    # folder, not the user's: set before collection, where test modules load rulesets, and
+    # inherited by the commands the tests start.
+    config.stash[_CACHE] = os.environ["ASSESS_CACHE_DIR"] = tempfile.mkdtemp(prefix="assess-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(config.stash[_CACHE], ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
