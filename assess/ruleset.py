@@ -127,7 +127,11 @@ def load_text(text: str | bytes, source: str, name: str | None = None, path: Pat
     An overlay (a ruleset with ``extends``) is resolved against the ruleset it extends,
     found beside ``path`` or among the bundled ones; its sha256 is over the resolved form.
     """
-    doc = _resolve(yamldoc.load(text, source), source, path, ())
+    return _load(text, source, name, path, None)
+
+
+def _load(text: str | bytes, source: str, name: str | None, path: Path | None, bundled: str | None) -> Ruleset:
+    doc = _resolve(yamldoc.load(text, source, bundled=bundled), source, path, ())
     program, data = compile_document(doc, source)
     for spec in REGISTRY.values():  # fail at load, not halfway through scoring
         if spec.check is not None:
@@ -141,34 +145,36 @@ def _resolve(doc: yamldoc.Document, source: str, path: Path | None,
     if ref is None:
         return doc
     here = str(path.resolve()) if path is not None else source
-    base_path, base_source = _locate(ref, path, doc, source)
+    base_path, base_source, bundled = _locate(ref, path, doc, source)
     key = str(base_path.resolve())
     if key in (*chain, here):
         cycle = " → ".join((*chain, here, key))
         raise RulesetError(_("overlays extend each other in a cycle"), source=source, issues=(
             Issue("$.extends", _("{ref!r} leads back to this file: {cycle}").format(ref=ref, cycle=cycle),
                   line=doc.line(("extends",))),))
-    base = _resolve(yamldoc.load(_read(base_path), base_source), base_source, base_path, (*chain, here))
+    base = _resolve(yamldoc.load(_read(base_path), base_source, bundled=bundled), base_source, base_path,
+                    (*chain, here))
     # The base must be a ruleset on its own, so that its problems are reported as its own.
     rubric_spec.check(rubric_spec.parse(base, base_source))
     return overlay.merge(base, base_source, doc, source)
 
 
-def _locate(ref: str, path: Path | None, doc: yamldoc.Document, source: str) -> tuple[Path, str]:
-    """The file an overlay's ``extends`` names: a bundled name, or a path beside the overlay."""
+def _locate(ref: str, path: Path | None, doc: yamldoc.Document, source: str) -> tuple[Path, str, str | None]:
+    """The file an overlay's ``extends`` names (a bundled name, or a path beside the overlay),
+    its source and the bundled name."""
     if _is_path(ref):
         found = (path.parent / ref) if path is not None else Path(ref)
         if not found.is_file():
             raise RulesetError(_("the ruleset this overlay extends cannot be found"), source=source, issues=(
                 Issue("$.extends", _("no such ruleset file {file!r}").format(file=str(found)),
                       line=doc.line(("extends",))),))
-        return found, str(found)
+        return found, str(found), None
     names = bundled_names()
     if ref not in names:
         raise RulesetError(_("the ruleset this overlay extends cannot be found"), source=source, issues=(
             Issue("$.extends", _("unknown bundled ruleset {name!r}").format(name=ref) + did_you_mean(ref, names),
                   line=doc.line(("extends",))),))
-    return bundled_dir() / f"{ref}.yaml", f"{ref} (bundled)"
+    return bundled_dir() / f"{ref}.yaml", f"{ref} (bundled)", ref
 
 
 def _is_path(ref: str) -> bool:
@@ -201,8 +207,9 @@ def load_ruleset(ref: str | os.PathLike[str]) -> Ruleset:
                                  "or give a path to a .yaml file").format(
                 name=text_ref, names=comma().join(names), hint=did_you_mean(text_ref, names)))
         path = bundled_dir() / f"{text_ref}.yaml"
-    return load_text(_read(path), str(path) if is_path else f"{text_ref} (bundled)",
-                     name=None if is_path else text_ref, path=path)
+    if is_path:
+        return _load(_read(path), str(path), None, path, None)
+    return _load(_read(path), f"{text_ref} (bundled)", text_ref, path, text_ref)
 
 
 def ruleset_name_for(unit_type: str, sector: str | None = None) -> str:
@@ -234,7 +241,7 @@ def _sector_overlays() -> dict[str, str]:
     found: dict[str, str] = {}
     for name in bundled_names():
         path = bundled_dir() / f"{name}.yaml"
-        data = yamldoc.load(_read(path), f"{name} (bundled)").data
+        data = yamldoc.load(_read(path), f"{name} (bundled)", bundled=name).data
         sectors = data.get("sectors") if isinstance(data, dict) else None
         for sector in sectors if isinstance(sectors, list) else ():
             found.setdefault(str(sector), name)

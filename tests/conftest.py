@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +71,20 @@ def base_rulesets() -> list[str]:
     from assess.ruleset import bundled_names
 
     return [name for name in bundled_names() if "-" not in name]
+
+
+_CACHE = pytest.StashKey[str]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The bundled rulesets' parse cache (assess/rubric/doccache.py) is kept in the run's own
+    # folder, not the user's: set before collection, where test modules load rulesets, and
+    # inherited by the commands the tests start.
+    config.stash[_CACHE] = os.environ["ASSESS_CACHE_DIR"] = tempfile.mkdtemp(prefix="assess-cache-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(config.stash[_CACHE], ignore_errors=True)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

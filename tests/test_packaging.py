@@ -31,8 +31,10 @@ def test_wheel_carries_the_rulesets_and_finds_them(tmp_path: Path) -> None:
     probe = ("import assess.ruleset as r; print(r.bundled_dir()); "
              "print(sorted(r.bundled_names())); print(r.load_ruleset('township').id)")
     found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path,
-                           env={"PYTHONPATH": str(site), "PATH": ""})
+                           env={"PYTHONPATH": str(site), "PATH": "", "ASSESS_CACHE_DIR": str(tmp_path / "cache")})
     assert found.returncode == 0, found.stderr
+    # the wheel carries the YAML reader's source, which keys the parsed rulesets' cache
+    assert (tmp_path / "cache" / "township.msgpack").is_file()
     where, names_line, ruleset_id = found.stdout.splitlines()
     assert where == str(site / "assess" / "_rulesets")
     assert names_line == repr(sorted(n[:-5] for n in bundled if n.count(".") == 1))

@@ -39,9 +39,11 @@ does about them:
   itself from the C extension, so an interrupt reaches the caller.
 - A ``Host`` (the global ``durable.lang`` one included) refuses a ruleset name twice,
   each default ``Host`` starts two timer threads that never stop, and a C ruleset is
-  never freed (about 0.4 MB per 50-rule ruleset): each engine owns a private ``Host``
-  with the timers disabled, so the same ruleset loads any number of times, and
-  ``close()`` (or the engine's finalizer) frees the C ruleset.
+  never freed (about 0.4 MB per 50-rule ruleset): no ``Host`` is made. Each engine
+  creates its C ruleset itself, from the text a ``Host`` would send (the rules as JSON,
+  without their actions), so no timer starts and the same ruleset loads any number of
+  times, and ``close()`` (or the engine's finalizer) frees it. durable-rules' Python
+  layer is not even imported (with the logging it sets up, some 4 ms of each start).
 - Errors are bare numeric codes: definitions are validated first, and codes are
   translated.
 - Its Python layer builds a closure and writes the session state back as JSON for
@@ -76,7 +78,6 @@ from assess.rubric.program import LCmp, LConst, LNode, LPresent, Program
 
 try:  # durable-rules does not build on every Python (upstream issue 404 of jruizgit/rules)
     import durable_rules_engine as _ext
-    from durable import engine as _engine
 except Exception as exc:  # noqa: BLE001 - any import failure means "not available"
     _IMPORT_ERROR: str | None = f"{type(exc).__name__}: {exc}"
 else:
@@ -86,10 +87,10 @@ else:
 @functools.cache
 def _version() -> str:
     """durable-rules' version (every assessment records it), read once: from the metadata
-    beside its package; importlib.metadata.version() would look through every installed
+    beside its extension; importlib.metadata.version() would look through every installed
     distribution first (some 4 ms of each start)."""
-    if _IMPORT_ERROR is None and _engine.__file__ is not None:
-        found = list(Path(_engine.__file__).parent.parent.glob("durable_rules-*.dist-info"))
+    if _IMPORT_ERROR is None and _ext.__file__ is not None:
+        found = list(Path(_ext.__file__).parent.glob("durable_rules-*.dist-info"))
         if len(found) == 1:
             return importlib.metadata.Distribution.at(found[0]).version
     try:
@@ -336,18 +337,6 @@ def _text(value: Any) -> str:
 # ------------------------------------------------------------------------ running
 
 
-if _IMPORT_ERROR is None:
-    class _Host(_engine.Host):  # type: ignore[misc]
-        """A private host: no timer threads."""
-
-        def _run(self) -> None:
-            return None
-
-
-def _never_called(c: Any) -> None:
-    raise AssertionError("durable-rules actions are driven by DurableEngine.run, not by the host")
-
-
 def _free(handles: list[int], live: list[str]) -> None:
     for handle in handles:
         for sid in live:  # a C ruleset freed does not free its sessions
@@ -370,7 +359,7 @@ def _forget(handle: int, sid: str) -> None:
 class DurableEngine:
     """Answers a program's checks with durable-rules.
 
-    The private host compiles and owns the C ruleset; units are asserted into the
+    The engine creates and owns the C ruleset; units are asserted into the
     engine's one session and their actions taken straight from the C extension (assert,
     start an action, complete it, next, then retract the unit), so no Python action runs
     inside durable-rules: nothing can be swallowed there, and the per-action cost of its
@@ -395,13 +384,13 @@ class DurableEngine:
         self._sessions = itertools.count(1)
         self._name = f"assess_{self._definition.digest[:16]}"
         self._check_of = self._definition.check_of
-        rules = {name: dict(rule, run=_never_called) for name, rule in self._definition.rules.items()}
+        # the text durable-rules' Host.register_rulesets would send, its actions taken out
+        text = json.dumps(self._definition.rules, ensure_ascii=False)
         try:
-            self._host = _Host()
-            self._host.register_rulesets({self._name: rules})
+            handle = _ext.create_ruleset(self._name, text)
         except Exception as exc:
             raise EngineError(f"durable-rules refused the compiled ruleset: {translate(exc)}") from exc
-        self._handles = [r._handle for r in self._host._ruleset_list]
+        self._handles = [handle]
         self._live: list[str] = []
         """The session kept between units (none before the first unit or after a failure)."""
         self._finalizer = weakref.finalize(self, _free, self._handles, self._live)

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import msgspec
-import yaml
 
 from assess.errors import AssessError, FactsError, RulesetError
 from assess.i18n import _, comma
@@ -44,6 +43,8 @@ def load_header(path: str | Path, **overrides: Any) -> NoticeHeader:
     with options given on the command line taking precedence."""
     values: dict[str, Any] = {}
     if path:
+        import yaml  # only the 通报 and letters read a header; a start that scores needs no PyYAML
+
         try:
             loaded = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
