@@ -60,6 +60,19 @@ def test_an_entry_for_another_version_is_not_served(folder: Path, monkeypatch: p
     assert yamldoc.load(raw, "township (bundled)", bundled="township") == parsed
 
 
+def test_an_entry_written_under_another_pyyaml_is_not_served(folder: Path, tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = TOWNSHIP.read_bytes()
+    parsed = yamldoc.load(raw, "township (bundled)", bundled="township")
+    wanted = doccache.key(raw)
+    assert wanted is not None
+    doccache.write("township", wanted, {"id": "stale"}, {(): 1})
+    upgraded = tmp_path / "yaml-init.py"
+    upgraded.write_text("__version__ = '99.0'\n", encoding="utf-8")
+    monkeypatch.setattr(doccache, "_parser", lambda: upgraded)
+    assert yamldoc.load(raw, "township (bundled)", bundled="township") == parsed
+
+
 @pytest.mark.parametrize("content", [b"", b"\x00garbage", b"\x93\xa3abc\xc0\x90"])
 def test_a_corrupt_entry_is_ignored_and_replaced(folder: Path, content: bytes) -> None:
     raw = TOWNSHIP.read_bytes()

@@ -4,8 +4,8 @@ Every ``assess score`` parses the bundled ruleset it scores with, and importing 
 and composing the document take some 10 ms of a start of about 200 ms. The parsed form
 (the data and the line of each value) is kept as msgpack in the user's cache folder,
 one file per bundled ruleset, under a key made of the file's bytes, the version of
-assess and the reader's own source (yamldoc and yamlparse): a changed ruleset, an
-upgrade or an edited reader each miss, and the file is parsed and written again.
+assess, the reader's own source (yamldoc and yamlparse) and PyYAML's version: a changed
+ruleset, an upgrade or an edited reader each miss, and the file is parsed and written again.
 
 The cache is never needed: a folder that cannot be made or written, a file that cannot
 be read, decoded or is for other bytes are all a miss, silently. ``ASSESS_CACHE_DIR``
@@ -15,6 +15,7 @@ names another folder; set empty, it turns the cache off.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import stat
 import sys
@@ -61,13 +62,23 @@ def folder() -> Path | None:
     return Path(base) / "assess" if os.path.isabs(base) else None
 
 
+def _parser() -> Path | None:
+    """PyYAML's ``__init__.py``, found without importing PyYAML (that is what the cache saves):
+    it holds PyYAML's version, so an upgrade of the parser misses too."""
+    found = importlib.util.find_spec("yaml")
+    return Path(found.origin) if found is not None and found.origin is not None else None
+
+
 def key(text: bytes) -> str | None:
     """The key of a document's bytes as this installation reads them (None: do not cache)."""
     here = Path(__file__).parent
+    parser = _parser()
     try:
-        reader = [(here / name).read_bytes() for name in ("yamldoc.py", "yamlparse.py")]
+        if parser is None:
+            raise FileNotFoundError("yaml")
+        reader = [(here / name).read_bytes() for name in ("yamldoc.py", "yamlparse.py")] + [parser.read_bytes()]
     except OSError:
-        # an installation without the reader's source cannot tell an edited reader
+        # an installation without the reader's or the parser's source cannot tell an edited one
         return None
     digest = hashlib.sha256(_FORMAT)
     for part in (__version__.encode(), *reader, text):
