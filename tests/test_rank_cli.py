@@ -263,7 +263,7 @@ def test_jobs_spread_over_processes_give_the_same_table(tmp_path: Path, monkeypa
                                                         machine: str) -> None:
     if batch_module.start_method() != "fork" or batch_module.workers_for(2) < 2:
         pytest.skip("the workers' chunks are counted by this module's function, in forked workers on two cores")
-    monkeypatch.setattr(batch_module, "SERIAL_BELOW", 200)  # so that these 601 units do go to workers
+    monkeypatch.setattr(batch_module, "SERIAL_BELOW", 200)  # so that these 1,201 units do go to workers
     monkeypatch.setattr(batch_module, "_score_chunk", _counted_chunk)
     chunks = tmp_path / "chunks.txt"
     monkeypatch.setenv("ASSESS_TEST_CHUNKS", str(chunks))
@@ -271,7 +271,7 @@ def test_jobs_spread_over_processes_give_the_same_table(tmp_path: Path, monkeypa
     monkeypatch.setattr(batch_module, "WORKERS_PAY_ABOVE", 0.0 if machine == "free" else float("inf"))
     units = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(SAMPLES.glob("*.json"))]
     lines = []
-    for i in range(40):  # 600 units: several chunks per worker
+    for i in range(80):  # 1,200 units: the probe's chunks and several more per worker
         for unit in units:
             lines.append(json.dumps(dict(unit, unit=dict(unit["unit"], id=f"{unit['unit']['id']}-{i}")),
                                     ensure_ascii=False))
