@@ -19,6 +19,7 @@ import importlib.util
 import os
 import stat
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -121,8 +122,9 @@ def write(name: str, wanted: str, data: Any, lines: dict[JsonPath, int]) -> None
         blob = msgspec.msgpack.encode(_Entry(wanted, data, list(lines.items())))
         path.parent.mkdir(parents=True, exist_ok=True)
         # written beside and renamed over: a reader sees the old file or the whole new one
-        temporary = path.with_name(f".{name}.{os.getpid()}.tmp")
-        # one name per process: no other writer shares it, and a crashed one's is reused
+        temporary = path.with_name(f".{name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        # one name per process and thread (the service loads rulesets on several): no other
+        # writer shares it, and a crashed one's is reused
         handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _BINARY | getattr(os, "O_NOFOLLOW", 0),
                          0o600)
         try:
