@@ -209,10 +209,11 @@ def rss_rows(count: int) -> list[list[str]]:
     return rows
 
 
-def timed(command: list[str]) -> tuple[float, float]:
+def timed(command: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Seconds and peak resident memory (MB) of a command."""
     start = time.perf_counter()
-    done = subprocess.run(["/usr/bin/time", "-f", "%M", *command], capture_output=True, text=True, cwd=ROOT)
+    done = subprocess.run(["/usr/bin/time", "-f", "%M", *command], capture_output=True, text=True, cwd=ROOT,
+                          env=env)
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed: {done.stderr[-500:]}")
@@ -234,13 +235,20 @@ def cli_rows(rank_units: int, repeats: int, rank_repeats: int) -> list[list[str]
     # An installed assess has its bytecode (pip compiles it); a checkout run with
     # PYTHONDONTWRITEBYTECODE would otherwise compile every module on every start.
     compileall.compile_dir(ROOT / "assess", quiet=1)
-    starts: dict[str, list[float]] = {"score": [], "imports": []}
-    for _ in range(max(repeats, 10)):  # in turn, so that both see the same machine
+    starts: dict[str, list[float]] = {"score": [], "first": [], "imports": []}
+    for _ in range(max(repeats, 10)):  # in turn, so that all see the same machine
         starts["score"].append(timed([*assess, "score", sample])[0])
+        with tempfile.TemporaryDirectory() as empty:  # the first start after installing or upgrading
+            starts["first"].append(timed([*assess, "score", sample], dict(os.environ, ASSESS_CACHE_DIR=empty))[0])
         starts["imports"].append(timed([sys.executable, "-c", "import click, pydantic, yaml, tabulate"])[0])
-    ratio = statistics.median(starts["score"]) / statistics.median(starts["imports"])
+    imports = statistics.median(starts["imports"])
+
+    def against(name: str) -> str:
+        return f"{statistics.median(starts[name]) / imports:.2f}x the imports alone"
     rows = [[f"`assess score` one sample, process start to exit ({len(starts['score'])} runs)",
-             spread(starts["score"], 1e3, "ms"), "", f"{ratio:.2f}x the imports alone"],
+             spread(starts["score"], 1e3, "ms"), "", against("score")],
+            ["`assess score` the same, its ruleset's cache empty (a first start)", spread(starts["first"], 1e3, "ms"),
+             "", against("first")],
             ['`python -c "import click, pydantic, yaml, tabulate"`', spread(starts["imports"], 1e3, "ms"), "", ""]]
     with tempfile.TemporaryDirectory() as folder:
         batch = Path(folder) / "units.jsonl"
