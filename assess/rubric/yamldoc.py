@@ -65,13 +65,17 @@ def load(text: str | bytes, source: str, what: str = "ruleset file", *, bundled:
             raise RulesetError(_("not UTF-8 (invalid byte at offset {at})").format(at=exc.start),
                                source=source) from exc
     key = doccache.key(raw) if bundled is not None and raw is not None else None
-    if bundled is not None and key is not None:
-        cached = doccache.read(bundled, key)
-        if cached is not None:
-            return Document(*cached)
+    if bundled is None or key is None:
+        return Document(*_parsed(text, source, what))
+    cached = doccache.read(bundled, key)
+    if cached is not None:
+        return Document(*cached)
+    data, lines = _parsed(text, source, what)
+    doccache.write(bundled, key, data, lines)
+    return Document(data, lines)
+
+
+def _parsed(text: str, source: str, what: str) -> tuple[Any, dict[Path, int]]:
     from assess.rubric import yamlparse  # PyYAML is imported only when a document is parsed
 
-    data, lines = yamlparse.parse(text, source, what)
-    if bundled is not None and key is not None:
-        doccache.write(bundled, key, data, lines)
-    return Document(data, lines)
+    return yamlparse.parse(text, source, what)
