@@ -260,10 +260,12 @@ ALONE = 100
 """Units this process scores next, alone, timed, before any worker starts: how fast they go is
 how fast scoring the batch here would go, on this machine as busy as it is now."""
 
-PROBE = 200
+PROBE = 100
 """Units in each of a worker's first two chunks: how fast the workers go is timed on them. The
-workers' start counts in that time: with 100, two workers on two free cores went no faster
-than 1.1x this process alone in one run of three, and the batch stayed in one process."""
+workers' start counts in that time: two workers on two free cores can go no faster than 1.1x
+this process alone (one run in three on a 2-core VM), and the batch then stays here. 200 was
+tried: a signal while a worker sent back a larger chunk's results hung the parent in
+ProcessPoolExecutor.shutdown (3 of 80 runs, against 0 of 80 with 100)."""
 
 WORKERS_PAY_ABOVE = 1.1
 """Workers are kept only when, their results received here, they score more than this many
