@@ -331,8 +331,8 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
     """
     import itertools
     import multiprocessing
-    from collections import deque
-    from concurrent.futures import Future, ProcessPoolExecutor
+
+    from assess.workers import Pool
 
     stream = iter(units)
     first = list(itertools.islice(stream, SERIAL_BELOW))
@@ -361,12 +361,12 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
             for stream_ in (sys.stdout, sys.stderr):  # a forked worker flushes what it inherits on exit
                 with contextlib.suppress(Exception):
                     stream_.flush()
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method),
-                                   initializer=_start_worker,
-                                   initargs=(text_ref, engine, detail, phase, missing_records,
-                                             local if forking else None))
+        probing = time.perf_counter()  # the workers' start counts in their pace
+        with _signals_held(forking):
+            pool: Pool[list[Unit], list[Outcome]] = Pool(
+                workers, multiprocessing.get_context(method), _score_chunk, _start_worker,
+                (text_ref, engine, detail, phase, missing_records, local if forking else None))
         with pool:
-            pending: deque[Future[list[Outcome]]] = deque()
 
             def scored(outcomes: list[Outcome]) -> Iterator[Scored]:
                 for source, result, error in outcomes:
@@ -380,41 +380,31 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
                         yield Scored(source, result, local.for_name(text_ref or result.ruleset.source))
 
             def drain(until: int) -> Iterator[Scored]:
-                while len(pending) > until:
-                    yield from scored(pending.popleft().result())
-
-            def submit(units: list[Unit]) -> None:
-                with _signals_held(forking and not pending):  # the first submit starts the workers
-                    pending.append(pool.submit(_score_chunk, units))
+                while pool.pending > until:
+                    yield from scored(pool.next())
 
             rest = itertools.chain(first[WARM + ALONE:], stream)
+            probed = 0
+            for _ in range(2 * workers):  # the probe: two small chunks each
+                probe = list(itertools.islice(rest, PROBE))
+                probed += len(probe)
+                if probe:
+                    pool.submit(probe)
+            yield from drain(0)
+            if probed / max(time.perf_counter() - probing, 1e-9) <= WORKERS_PAY_ABOVE * alone:
+                pool.close()
+                yield from score_units(rest, local.for_unit, engine, phase, missing_records, detail)
+                return
             chunk: list[Unit] = []
-            try:
-                probing = time.perf_counter()
-                probed = 0
-                for _ in range(2 * workers):  # the probe: two small chunks each
-                    probe = list(itertools.islice(rest, PROBE))
-                    probed += len(probe)
-                    if probe:
-                        submit(probe)
-                yield from drain(0)
-                if probed / max(time.perf_counter() - probing, 1e-9) <= WORKERS_PAY_ABOVE * alone:
-                    # The workers stay, idle, until the batch ends, as if they had scored it: an
-                    # interrupt or SIGTERM ends them as it always does.
-                    yield from score_units(rest, local.for_unit, engine, phase, missing_records, detail)
-                    return
-                for unit in rest:
-                    chunk.append(unit)
-                    if len(chunk) == CHUNK:
-                        submit(chunk)
-                        chunk = []
-                        yield from drain(2 * workers)
-                if chunk:
-                    submit(chunk)
-                yield from drain(0)
-            except BaseException:
-                _stop_workers(pool)
-                raise
+            for unit in rest:
+                chunk.append(unit)
+                if len(chunk) == CHUNK:
+                    pool.submit(chunk)
+                    chunk = []
+                    yield from drain(2 * workers)
+            if chunk:
+                pool.submit(chunk)
+            yield from drain(0)
 
 
 def _rulesets_named(units: list[Unit]) -> list[str]:
@@ -444,15 +434,3 @@ def _rulesets_named(units: list[Unit]) -> list[str]:
         with contextlib.suppress(AssessError):  # no bundled ruleset: that unit's own error
             names.setdefault(ruleset_name_for(kind, sector))
     return list(names)
-
-
-def _stop_workers(pool: Any) -> None:
-    """End the workers now, not after their chunks: an interrupt or SIGTERM must not leave
-    them (or the resource tracker they share) running once the parent has gone."""
-    terminate = getattr(pool, "terminate_workers", None)  # Python 3.14+
-    if terminate is not None:
-        terminate()
-        return
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        process.terminate()
-    pool.shutdown(wait=True, cancel_futures=True)

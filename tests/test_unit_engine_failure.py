@@ -103,7 +103,7 @@ def test_a_batch_smaller_than_the_measured_size_is_scored_without_workers(monkey
     def no_pool(*args: object, **kwargs: object) -> None:
         raise AssertionError("a worker pool was started for a small batch")
 
-    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", no_pool)
+    monkeypatch.setattr("assess.workers.Pool", no_pool)
     serial = list(api.score_many(api.read_units([SAMPLES]), jobs=1, detail="summary", engine="native"))
     asked = list(api.score_many(api.read_units([SAMPLES]), jobs=4, detail="summary", engine="native"))
     assert len(asked) == 15 and batch.SERIAL_BELOW > 15
