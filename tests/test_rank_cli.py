@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
 import os
 import shutil
 from html.parser import HTMLParser
@@ -296,3 +297,35 @@ def test_readme_shows_the_current_ranking_of_the_samples() -> None:
     readme = (SAMPLES.parent / "README.md").read_text(encoding="utf-8")
     shown = readme.split("$ assess rank samples/\n", 1)[1].split("```", 1)[0]
     assert shown == cli("rank", str(SAMPLES)).out
+
+
+@pytest.mark.parametrize("detail", ["summary", "assessment"])
+def test_spawned_workers_score_as_one_process_does(monkeypatch: pytest.MonkeyPatch, detail: str) -> None:
+    # Where workers cannot be forked (macOS, Windows) each loads its own rulesets.
+    if batch_module.workers_for(2) < 2:
+        pytest.skip("two workers need two cores")
+    from assess import api, workers
+
+    started: list[str] = []
+
+    class Recorded(workers.Pool):  # type: ignore[type-arg]
+        def __init__(self, count: int, context: multiprocessing.context.BaseContext, *args: object) -> None:
+            started.append(f"{count} {context.get_start_method()}")
+            super().__init__(count, context, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workers, "Pool", Recorded)
+    monkeypatch.setattr(batch_module, "start_method", lambda: "spawn")
+    monkeypatch.setattr(batch_module, "SERIAL_BELOW", 200)
+    monkeypatch.setattr(batch_module, "WORKERS_PAY_ABOVE", 0.0)  # the workers kept whatever the probe says
+    units = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(SAMPLES.glob("*.json"))]
+    batch = [dict(unit, unit=dict(unit["unit"], id=f"{unit['unit']['id']}-{i}")) for i in range(40) for unit in units]
+    batch.insert(250, {"unit": {"id": "bad"}})
+
+    def scored(jobs: int) -> list[tuple[str, object, str | None]]:
+        return [(s.source, s.summary if detail == "summary" else s.assessment, s.error and s.error.render())
+                for s in api.score_many(batch, engine="native", jobs=jobs, detail=detail)]  # type: ignore[arg-type]
+
+    serial, spread = scored(1), scored(2)
+    assert started == ["2 spawn"]
+    assert len(spread) == len(batch) and spread == serial
+    assert sum(error is not None for _, _, error in spread) == 1
