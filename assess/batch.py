@@ -361,11 +361,11 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
                 with contextlib.suppress(Exception):
                     stream_.flush()
         probing = time.perf_counter()  # the workers' start counts in their pace
-        with _signals_held(forking):
-            pool: Pool[list[Unit], list[Outcome]] = Pool(
-                workers, multiprocessing.get_context(method), _score_chunk, _start_worker,
-                (text_ref, engine, detail, phase, missing_records, local if forking else None))
-        with pool:
+        with contextlib.ExitStack() as stack:
+            with _signals_held(forking):  # a signal held is raised as they are released: the pool stops
+                pool: Pool[list[Unit], list[Outcome]] = stack.enter_context(Pool(
+                    workers, multiprocessing.get_context(method), _score_chunk, _start_worker,
+                    (text_ref, engine, detail, phase, missing_records, local if forking else None)))
 
             def scored(outcomes: list[Outcome]) -> Iterator[Scored]:
                 for source, result, error in outcomes:

@@ -10,8 +10,11 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+from assess import api, batch, workers
 
 from .conftest import ROOT, SAMPLES
 
@@ -80,3 +83,37 @@ def test_a_signal_ends_the_workers_and_leaves_no_files(many_units: Path, tmp_pat
         time.sleep(0.1)
     assert not [pid for pid in workers if alive(pid)], "workers or the resource tracker outlived assess"
     assert list(tmp_path.iterdir()) == []
+
+
+class Stopped(Exception):
+    pass
+
+
+def test_a_signal_held_while_the_workers_start_stops_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    if batch.start_method() != "fork" or batch.workers_for(2) < 2:
+        pytest.skip("forked workers on two cores")
+    started: list[int] = []
+
+    class SignalledWhileStarting(workers.Pool):  # type: ignore[type-arg]
+        def __init__(self, *args: Any) -> None:
+            super().__init__(*args)
+            started.extend(self.pids)
+            os.kill(os.getpid(), signal.SIGTERM)  # held until every worker has started
+
+    def stop(signum: int, frame: object) -> None:
+        raise Stopped
+
+    monkeypatch.setattr(workers, "Pool", SignalledWhileStarting)
+    monkeypatch.setattr(batch, "SERIAL_BELOW", 200)
+    unit = json.loads((SAMPLES / "seed-08-township.json").read_text(encoding="utf-8"))
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        with pytest.raises(Stopped) as raised:
+            list(api.score_many([unit] * 400, engine="native", jobs=2, detail="summary"))
+        # the traceback keeps the batch's frame, and with it the pool, alive: the workers
+        # are gone because the pool was stopped, not because it was collected
+        assert raised.traceback
+        assert len(started) == 2
+        assert not [pid for pid in started if alive(pid)]
+    finally:
+        signal.signal(signal.SIGTERM, previous)
