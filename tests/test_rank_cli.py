@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import multiprocessing
 import os
 import shutil
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -329,3 +331,21 @@ def test_spawned_workers_score_as_one_process_does(monkeypatch: pytest.MonkeyPat
     assert started == ["2 spawn"]
     assert len(spread) == len(batch) and spread == serial
     assert sum(error is not None for _, _, error in spread) == 1
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")
+def test_a_rank_to_a_workbook_that_fails_leaves_no_temporary_sheet(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    # The deductions sheet streams to a temporary file as units are scored; the batch fails
+    # only once every unit is read (the invalid one is named then).
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"unit": {"id": "x"}}', encoding="utf-8")
+    target = tmp_path / "ranking.xlsx"
+    result = cli("rank", str(SAMPLES), str(bad), "-o", str(target))
+    assert result.code == 2 and "bad.json" in result.err
+    gc.collect()  # an open sheet collected now would fail the test with an unraisable error
+    assert list(temporary.iterdir()) == []
+    assert not target.exists()

@@ -317,7 +317,9 @@ def write_ranking(result: ranking.Ranking, target: str | os.PathLike[str] | IO[b
 def start_workbook() -> xlsx.WorkbookWriter:
     """An XLSX ranking written while units are scored: ``add`` each assessment as it comes
     (its deductions stream to disk), then ``finish(ranking)`` for the workbook's bytes.
-    Memory then holds only the ranked rows, however many units there are."""
+    Memory then holds only the ranked rows, however many units there are. Use it in a
+    ``with`` block, or call ``discard()`` when the batch fails: the streamed sheet's temporary
+    file is then deleted at once, not when the process ends."""
     from assess.reports.xlsx import WorkbookWriter
 
     return WorkbookWriter()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Literal
@@ -203,25 +204,26 @@ def rank(paths: tuple[str, ...], ruleset_ref: str | None, by: str, fmt: str | No
     if output is not None:
         output_target(output)  # refuse a folder, FIFO or device before the work, not after
     notice_header = read_header(header) if chosen == "docx" else None
-    workbook = start_workbook() if chosen == "xlsx" else None
-    tally = Tally(keep=chosen in ("json", "docx"), sink=workbook.add if workbook is not None else None)
-    batch = Batch(paths, ruleset_ref, engine, jobs, phase, records, review, missing_records)
-    scored = score_all(batch, skip_invalid, streams, tally)
-    ranking = rank_units(scored, by="type" if by == "type" else "none", self_score_threshold=self_score_threshold)
-    tally.failed(skip_invalid, _("ranks the others"))
-    if not ranking.tables:
-        raise AssessError(_("no units to rank"))
-    from assess import NoticeOptions  # with the ranking module: not for `assess score`
+    with contextlib.ExitStack() as stack:  # a workbook left unfinished is discarded with its temporary sheet
+        workbook = stack.enter_context(start_workbook()) if chosen == "xlsx" else None
+        tally = Tally(keep=chosen in ("json", "docx"), sink=workbook.add if workbook is not None else None)
+        batch = Batch(paths, ruleset_ref, engine, jobs, phase, records, review, missing_records)
+        scored = score_all(batch, skip_invalid, streams, tally)
+        ranking = rank_units(scored, by="type" if by == "type" else "none", self_score_threshold=self_score_threshold)
+        tally.failed(skip_invalid, _("ranks the others"))
+        if not ranking.tables:
+            raise AssessError(_("no units to rank"))
+        from assess import NoticeOptions  # with the ranking module: not for `assess score`
 
-    notice = None if notice_header is None else NoticeOptions(header=notice_header, phase=phase,
-                                                               unranked=tally.unranked + tally.apart)
-    kept = tally.kept
-    if workbook is not None and output is not None:
-        write_atomically(output, workbook.finish(ranking))
-    elif output is not None:
-        write_ranking(ranking, output, chosen, kept, notice)
-    else:
-        streams.out(render_ranking(ranking, chosen, kept).decode("utf-8"))
+        notice = None if notice_header is None else NoticeOptions(header=notice_header, phase=phase,
+                                                                   unranked=tally.unranked + tally.apart)
+        kept = tally.kept
+        if workbook is not None and output is not None:
+            write_atomically(output, workbook.finish(ranking))
+        elif output is not None:
+            write_ranking(ranking, output, chosen, kept, notice)
+        else:
+            streams.out(render_ranking(ranking, chosen, kept).decode("utf-8"))
 
 
 @cli.command(help=N_(

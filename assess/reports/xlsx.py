@@ -160,12 +160,14 @@ class WorkbookWriter:
     """The workbook written while units are scored: each assessment's deductions go to the
     扣分明细 sheet as it arrives (write-only sheets stream to temporary files), so only the
     ranked rows stay in memory however many units there are; :meth:`finish` adds the
-    ranked tables and puts their sheets first."""
+    ranked tables and puts their sheets first. Used as a context manager, a workbook not
+    finished is discarded on leaving (see :meth:`discard`)."""
 
     _DETAIL_STYLES = (TEXT, TEXT, TEXT, TEXT, TEXT, TEXT, SCORE, TEXT, TEXT)
 
     def __init__(self) -> None:
         self.book = Workbook(write_only=True)
+        self.finished = False
         _styles(self.book)
         self.used: set[str] = set()
         head = ["单位编码", "单位", "细则", "类别", "一案三制", "考核项目", "扣分", "扣分说明", "核查情况"]
@@ -181,8 +183,31 @@ class WorkbookWriter:
             _table_sheet(self.book, table, self.used)
         self.book.move_sheet(self.detail.sheet.title, len(ranking.tables))
         buffer = io.BytesIO()
-        self.book.save(buffer)
+        self.book.save(buffer)  # deletes the streamed sheet's temporary file
+        self.finished = True
         return buffer.getvalue()
+
+    def discard(self) -> None:
+        """Drop the workbook unfinished (the batch failed): the streamed sheet is closed and its
+        temporary file deleted now. Left alone, openpyxl would delete the file only when the
+        process ends, and the sheet's writer, collected open, reports an error of its own."""
+        if self.finished:
+            return
+        self.finished = True
+        sheet = self.detail.sheet
+        if not sheet.closed:
+            sheet.close()
+        # What saving the book does with the file; openpyxl has no public call for it, and a
+        # later openpyxl without this writer leaves the file to its own clean-up at exit.
+        writer = getattr(sheet, "_writer", None)
+        if writer is not None:
+            writer.cleanup()
+
+    def __enter__(self) -> WorkbookWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: object) -> None:
+        self.discard()
 
 
 def render_xlsx(ranking: Ranking, assessments: Sequence[Assessment],
