@@ -261,19 +261,24 @@ ALONE = 100
 how fast scoring the batch here would go, on this machine as busy as it is now."""
 
 PROBE = 100
-"""Units in each of a worker's first two chunks: how fast the workers go is timed on them. The
-workers' start counts in that time. Measured on two quiet cores, with 100 the workers stayed
-in all of 16 batches (200 did no better); the smaller the probe, the less a busy machine pays
-for it before the batch stays here."""
+"""Units in each of a worker's chunks while the workers are timed (see :data:`PROBES`)."""
+
+PROBES = 2
+"""Rounds of two :data:`PROBE` chunks per worker timed, at most, before the batch stays here.
+The first round's time starts as the workers do, so their start counts in it, and it can
+also be slow by chance: on two quiet cores, with a pace 1.3-1.5x this process's alone, 1 first
+round in 12 came out at 1.04x. The second round is timed with the workers started and
+warm: the batch stays here only when the workers are no faster then either."""
 
 WORKERS_PAY_ABOVE = 1.1
 """Workers are kept only when, their results received here, they score more than this many
-times as many units a second as this process did alone (the probe is timed from the workers'
-start: the margin is wider than it says). A machine busy with other work can leave them less
-than one process gets: they share the cores with each other, with the other work and with
-this process reading their results. The choice is made once: timed again over a few chunks
-later in the batch, the workers' pace varied by more than the margin (and with the kinds of
-unit in the batch), and a batch of 100,000 went back to one process on a quiet machine."""
+times as many units a second as this process did alone. A machine busy with other work can
+leave them less than one process gets: they share the cores with each other, with the other
+work and with this process reading their results (with another process keeping one of two
+cores busy, a first round came out at 0.88-1.05x). The choice is made once, after at most
+:data:`PROBES` rounds: timed again over a few chunks later in the batch, the workers' pace
+varied by more than the margin (and with the kinds of unit in the batch), and a batch of
+100,000 went back to one process on a quiet machine."""
 
 
 def workers_for(jobs: int) -> int:
@@ -320,7 +325,8 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
     :data:`ALONE` scored timed, before any worker starts; workers are then forked where that
     is safe (:func:`start_method`), with the rulesets (and what scoring those units built)
     loaded here, and spawned workers load each ruleset once. The workers
-    first score two chunks each of :data:`PROBE` units, timed here; if they go no faster
+    first score two chunks each of :data:`PROBE` units, timed here, and again if need be
+    (:data:`PROBES`); if they go no faster
     than this process alone did (:data:`WORKERS_PAY_ABOVE`: the machine is busy with other
     work), the rest of the batch is scored here.
     Units go to the workers in chunks, with at most two chunks per worker in flight, so
@@ -360,7 +366,7 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
             for stream_ in (sys.stdout, sys.stderr):  # a forked worker flushes what it inherits on exit
                 with contextlib.suppress(Exception):
                     stream_.flush()
-        probing = time.perf_counter()  # the workers' start counts in their pace
+        started = time.perf_counter()  # the first round's time counts the workers' start
         with contextlib.ExitStack() as stack:
             with _signals_held(forking):  # a signal held is raised as they are released: the pool stops
                 pool: Pool[list[Unit], list[Outcome]] = stack.enter_context(Pool(
@@ -383,14 +389,18 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
                     yield from scored(pool.next())
 
             rest = itertools.chain(first[WARM + ALONE:], stream)
-            probed = 0
-            for _ in range(2 * workers):  # the probe: two small chunks each
-                probe = list(itertools.islice(rest, PROBE))
-                probed += len(probe)
-                if probe:
-                    pool.submit(probe)
-            yield from drain(0)
-            if probed / max(time.perf_counter() - probing, 1e-9) <= WORKERS_PAY_ABOVE * alone:
+            for _ in range(PROBES):
+                probed = 0
+                for _ in range(2 * workers):  # two small chunks each
+                    probe = list(itertools.islice(rest, PROBE))
+                    probed += len(probe)
+                    if probe:
+                        pool.submit(probe)
+                yield from drain(0)
+                if probed / max(time.perf_counter() - started, 1e-9) > WORKERS_PAY_ABOVE * alone:
+                    break
+                started = time.perf_counter()
+            else:
                 pool.close()
                 yield from score_units(rest, local.for_unit, engine, phase, missing_records, detail)
                 return

@@ -274,7 +274,7 @@ def test_jobs_spread_over_processes_give_the_same_table(tmp_path: Path, monkeypa
     monkeypatch.setattr(batch_module, "WORKERS_PAY_ABOVE", 0.0 if machine == "free" else float("inf"))
     units = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(SAMPLES.glob("*.json"))]
     lines = []
-    for i in range(80):  # 1,200 units: the probe's chunks and several more per worker
+    for i in range(80):  # 1,200 units: the probes' chunks and several more per worker
         for unit in units:
             lines.append(json.dumps(dict(unit, unit=dict(unit["unit"], id=f"{unit['unit']['id']}-{i}")),
                                     ensure_ascii=False))
@@ -291,8 +291,8 @@ def test_jobs_spread_over_processes_give_the_same_table(tmp_path: Path, monkeypa
     in_workers = sum(sent)
     if machine == "free":  # all but the units scored here first, to warm up and to time them
         assert in_workers == len(lines) - batch_module.WARM - batch_module.ALONE
-    else:  # the probe only
-        assert sent == [batch_module.PROBE] * 4
+    else:  # the probe's rounds only
+        assert sent == [batch_module.PROBE] * 4 * batch_module.PROBES
 
 
 def test_readme_shows_the_current_ranking_of_the_samples() -> None:
