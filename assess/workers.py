@@ -24,6 +24,8 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.context import BaseContext
 from typing import Any, Generic, TypeVar
 
+from assess.i18n import _
+
 Task = TypeVar("Task")
 Result = TypeVar("Result")
 
@@ -163,7 +165,8 @@ class Pool(Generic[Task, Result]):
 
     def _lost(self, worker: _Worker) -> WorkerLost:
         worker.process.join(STOP_WAIT)
-        return WorkerLost(f"worker process {worker.process.pid} ended (exit code {worker.process.exitcode})")
+        return WorkerLost(_("worker process {pid} ended before it sent back its results (exit code {code})")
+                          .format(pid=worker.process.pid, code=worker.process.exitcode))
 
 
 def _serve(tasks: Connection, results: Connection, inherited: list[Connection], work: Callable[[Any], Any],
