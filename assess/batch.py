@@ -389,9 +389,9 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
                     yield from scored(pool.next())
 
             rest = itertools.chain(first[WARM + ALONE:], stream)
-            for _ in range(PROBES):
+            for _round in range(PROBES):
                 probed = 0
-                for _ in range(2 * workers):  # two small chunks each
+                for _chunk in range(2 * workers):  # two small chunks each
                     probe = list(itertools.islice(rest, PROBE))
                     probed += len(probe)
                     if probe:

@@ -66,7 +66,7 @@ class Pool(Generic[Task, Result]):
         self._ended = False
         forking = context.get_start_method() == "fork"
         try:
-            for _ in range(count):
+            for _number in range(count):  # not `_`: the module translates with it
                 tasks_in, tasks_out = context.Pipe(duplex=False)
                 results_in, results_out = context.Pipe(duplex=False)
                 # A forked worker inherits this process's ends of the earlier workers' pipes;
