@@ -16,7 +16,7 @@ import pytest
 
 from assess import api, batch, workers
 
-from .conftest import ROOT, SAMPLES
+from .conftest import ROOT, SAMPLES, cli
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
 
@@ -117,3 +117,25 @@ def test_a_signal_held_while_the_workers_start_stops_them(monkeypatch: pytest.Mo
         assert not [pid for pid in started if alive(pid)]
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _dies(chunk: list[batch.Unit]) -> list[batch.Outcome]:
+    os._exit(3)
+
+
+def test_a_worker_that_dies_stops_the_batch_with_a_message_not_a_hang(monkeypatch: pytest.MonkeyPatch,
+                                                                    tmp_path: Path) -> None:
+    if batch.start_method() != "fork" or batch.workers_for(2) < 2:
+        pytest.skip("forked workers on two cores, which inherit the failing chunk")
+    monkeypatch.setattr(batch, "_score_chunk", _dies)
+    monkeypatch.setattr(batch, "SERIAL_BELOW", 200)
+    unit = json.loads((SAMPLES / "seed-08-township.json").read_text(encoding="utf-8"))
+    units = tmp_path / "units.jsonl"
+    units.write_text("\n".join(json.dumps(dict(unit, unit=dict(unit["unit"], id=f"T-{i}")), ensure_ascii=False)
+                               for i in range(400)), encoding="utf-8")
+    target = tmp_path / "ranking.csv"
+    result = cli("rank", str(units), "--jobs", "2", "--engine", "native", "-o", str(target))
+    assert result.code == 2
+    assert "(exit code 3)" in result.err and "smaller --jobs" in result.err, result.err
+    assert "internal error" not in result.err and "Traceback" not in result.err
+    assert not target.exists()

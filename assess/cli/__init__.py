@@ -212,6 +212,13 @@ def _run(argv: Sequence[str], streams: Streams) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except Exception as exc:
+        # Imported here: it imports multiprocessing, which `assess score` does not need.
+        from assess.workers import WorkerLost
+
+        if isinstance(exc, WorkerLost):  # not a fault of assess: most often the system, short of memory
+            stderr.write("assess: " + _("error: {error}; if the system ended it (short of memory, say), try a "
+                                        "smaller --jobs").format(error=exc) + "\n")
+            return EXIT_INPUT
         if os.environ.get("ASSESS_DEBUG"):
             raise
         stderr.write("assess: " + _("internal error: {kind}: {error} (set ASSESS_DEBUG=1 for a traceback)")
