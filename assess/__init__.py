@@ -145,7 +145,8 @@ _LAZY = {"CasesReport": ("tools.golden", "Report"), "Comparison": ("ranking", "C
          "RulesetDiff": ("tools.rulediff", "RulesetDiff"),
          "OfficeRecords": ("sources", "OfficeRecords"), "Review": ("sources", "Review"),
          "records_json_schema": ("sources", "records_json_schema"),
-         "review_json_schema": ("sources", "review_json_schema")}
+         "review_json_schema": ("sources", "review_json_schema"),
+         "WorkerLost": ("workers", "WorkerLost")}
 
 if TYPE_CHECKING:
     from assess.extract import Draft
@@ -155,6 +156,7 @@ if TYPE_CHECKING:
     from assess.tools.golden import Report as CasesReport
     from assess.tools.lint import Finding
     from assess.tools.rulediff import RulesetDiff
+    from assess.workers import WorkerLost
 
 
 def __getattr__(name: str) -> Any:
@@ -210,6 +212,7 @@ __all__ = [
     "UnitFacts",
     "Unranked",
     "UsageError",
+    "WorkerLost",
     "__version__",
     "assessment_json_schema",
     "bundled_rulesets",

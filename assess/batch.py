@@ -367,11 +367,15 @@ def score_units_in_processes(units: Iterable[Unit], ref: str | os.PathLike[str] 
                 with contextlib.suppress(Exception):
                     stream_.flush()
         started = time.perf_counter()  # the first round's time counts the workers' start
+        pool: Pool[list[Unit], list[Outcome]] = Pool(
+            workers, multiprocessing.get_context(method), _score_chunk, _start_worker,
+            (text_ref, engine, detail, phase, missing_records, local if forking else None))
         with contextlib.ExitStack() as stack:
-            with _signals_held(forking):  # a signal held is raised as they are released: the pool stops
-                pool: Pool[list[Unit], list[Outcome]] = stack.enter_context(Pool(
-                    workers, multiprocessing.get_context(method), _score_chunk, _start_worker,
-                    (text_ref, engine, detail, phase, missing_records, local if forking else None)))
+            # Stopped whenever a signal lands: a signal held while the workers fork is raised as
+            # it is released, and in a process with other threads it is not held at all.
+            stack.callback(pool.stop)
+            with _signals_held(forking):
+                stack.enter_context(pool)
 
             def scored(outcomes: list[Outcome]) -> Iterator[Scored]:
                 for source, result, error in outcomes:

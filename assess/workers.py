@@ -48,33 +48,42 @@ class _Worker:
 
 
 class Pool(Generic[Task, Result]):
-    """``count`` worker processes, each running ``start(*args)`` once and then ``work`` on
-    every task sent to it.
+    """``count`` worker processes, each running ``initializer(*args)`` once and then ``work``
+    on every task sent to it.
 
-    Use it as a context manager: leaving the block normally lets the workers finish and
-    end; leaving it by an exception (an interrupt, SIGTERM raised in this process, a consumer
-    that stops early) terminates them at once, and then kills any that has not ended within
-    :data:`STOP_WAIT` seconds.
+    Use it as a context manager: entering starts the workers (or :meth:`start` them);
+    leaving the block normally lets them finish and end; leaving it by an exception (an
+    interrupt, SIGTERM raised in this process, a consumer that stops early) terminates them
+    at once, and then kills any that has not ended within :data:`STOP_WAIT` seconds.
     """
 
     def __init__(self, count: int, context: BaseContext, work: Callable[[Task], Result],
-                 start: Callable[..., None], args: Sequence[Any] = ()) -> None:
+                 initializer: Callable[..., None], args: Sequence[Any] = ()) -> None:
+        self._count = count
+        self._context = context
+        self._work = work
+        self._initializer = initializer
+        self._args = tuple(args)
         self._workers: list[_Worker] = []
         self._order: deque[int] = deque()
         self._done: dict[int, tuple[bool, Any]] = {}
         self._tickets = 0
         self._ended = False
+
+    def start(self) -> None:
+        """Start the workers; any that started are stopped if this fails or is interrupted."""
+        context = self._context
         forking = context.get_start_method() == "fork"
         try:
-            for _number in range(count):  # not `_`: the module translates with it
+            for _number in range(self._count):  # not `_`: the module translates with it
                 tasks_in, tasks_out = context.Pipe(duplex=False)
                 results_in, results_out = context.Pipe(duplex=False)
                 # A forked worker inherits this process's ends of the earlier workers' pipes;
                 # it closes them, or a worker would not see its pipe close when this process ends.
                 inherited = [end for worker in self._workers for end in (worker.tasks, worker.results)]
                 process = context.Process(  # type: ignore[attr-defined]
-                    target=_serve, args=(tasks_in, results_out, inherited if forking else [], work, start,
-                                         tuple(args)), daemon=True)
+                    target=_serve, args=(tasks_in, results_out, inherited if forking else [], self._work,
+                                         self._initializer, self._args), daemon=True)
                 process.start()
                 tasks_in.close()
                 results_out.close()
@@ -84,6 +93,7 @@ class Pool(Generic[Task, Result]):
             raise
 
     def __enter__(self) -> Pool[Task, Result]:
+        self.start()
         return self
 
     def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: object) -> None:
@@ -170,10 +180,10 @@ class Pool(Generic[Task, Result]):
 
 
 def _serve(tasks: Connection, results: Connection, inherited: list[Connection], work: Callable[[Any], Any],
-           start: Callable[..., None], args: tuple[Any, ...]) -> None:
+           initializer: Callable[..., None], args: tuple[Any, ...]) -> None:
     for end in inherited:
         end.close()
-    start(*args)
+    initializer(*args)
     inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
 
     def read() -> None:

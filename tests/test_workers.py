@@ -137,6 +137,7 @@ def test_a_worker_killed_mid_task_is_reported_not_waited_for() -> None:
 def test_stopping_does_not_wait_for_a_worker_blocked_sending_a_result() -> None:
     threads = threading.enumerate()
     pool = Pool(2, multiprocessing.get_context("fork"), work, nothing)
+    pool.start()
     pool.submit(("big", 0.0, BIG))
     pool.submit(("value", 30.0, 2))
     time.sleep(1.0)  # the first worker is blocked writing, the second asleep

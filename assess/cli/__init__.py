@@ -213,7 +213,7 @@ def _run(argv: Sequence[str], streams: Streams) -> int:
         return EXIT_OK
     except Exception as exc:
         # Imported here: it imports multiprocessing, which `assess score` does not need.
-        from assess.workers import WorkerLost
+        from assess import WorkerLost
 
         if isinstance(exc, WorkerLost):  # not a fault of assess: most often the system, short of memory
             stderr.write("assess: " + _("error: {error}; if the system ended it (short of memory, say), try a "
