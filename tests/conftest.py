@@ -44,6 +44,15 @@ class Result:
     err: str
 
 
+def alive(pid: int) -> bool:
+    """Whether the process is running (not gone, not a zombie): read from /proc."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def cli(*args: str, stdin: bytes = b"") -> Result:
     stdout, stderr = io.StringIO(), io.StringIO()
     code = run(list(args), io.BytesIO(stdin), stdout, stderr)

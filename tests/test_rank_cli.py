@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -261,6 +262,13 @@ def _counted_chunk(chunk: list[batch_module.Unit]) -> list[batch_module.Outcome]
     return _score_chunk(chunk)
 
 
+def sample_copies(rounds: int) -> list[dict[str, Any]]:
+    """The samples ``rounds`` times over, each copy with a unit id of its own."""
+    units = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(SAMPLES.glob("*.json"))]
+    return [dict(unit, unit=dict(unit["unit"], id=f"{unit['unit']['id']}-{i}")) for i in range(rounds)
+            for unit in units]
+
+
 @pytest.mark.parametrize("machine", ["free", "busy"])
 def test_jobs_spread_over_processes_give_the_same_table(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                         machine: str) -> None:
@@ -272,12 +280,8 @@ def test_jobs_spread_over_processes_give_the_same_table(tmp_path: Path, monkeypa
     monkeypatch.setenv("ASSESS_TEST_CHUNKS", str(chunks))
     # The workers kept to the end, or left after the probe and the rest scored here.
     monkeypatch.setattr(batch_module, "WORKERS_PAY_ABOVE", 0.0 if machine == "free" else float("inf"))
-    units = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(SAMPLES.glob("*.json"))]
-    lines = []
-    for i in range(80):  # 1,200 units: the probes' chunks and several more per worker
-        for unit in units:
-            lines.append(json.dumps(dict(unit, unit=dict(unit["unit"], id=f"{unit['unit']['id']}-{i}")),
-                                    ensure_ascii=False))
+    # 1,200 units: the probes' chunks and several more per worker
+    lines = [json.dumps(unit, ensure_ascii=False) for unit in sample_copies(80)]
     lines.insert(300, '{"unit": {"id": "bad"}}')
     batch = tmp_path / "units.jsonl"
     batch.write_text("\n".join(lines), encoding="utf-8")
@@ -319,8 +323,7 @@ def test_spawned_workers_score_as_one_process_does(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(batch_module, "start_method", lambda: "spawn")
     monkeypatch.setattr(batch_module, "SERIAL_BELOW", 200)
     monkeypatch.setattr(batch_module, "WORKERS_PAY_ABOVE", 0.0)  # the workers kept whatever the probe says
-    units = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(SAMPLES.glob("*.json"))]
-    batch = [dict(unit, unit=dict(unit["unit"], id=f"{unit['unit']['id']}-{i}")) for i in range(40) for unit in units]
+    batch = sample_copies(40)
     batch.insert(250, {"unit": {"id": "bad"}})
 
     def scored(jobs: int) -> list[tuple[str, object, str | None]]:

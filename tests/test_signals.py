@@ -15,7 +15,7 @@ import pytest
 
 from assess import api, batch, workers
 
-from .conftest import ROOT, SAMPLES, cli
+from .conftest import ROOT, SAMPLES, alive, cli
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
 
@@ -31,14 +31,6 @@ def children_of(pid: int) -> set[int]:
             if int(fields[1]) == pid:
                 found.add(int(entry.name))
     return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,8 @@ import pytest
 
 from assess.workers import Pool, WorkerLost
 
+from .conftest import alive
+
 pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
 
 BIG = 48 * 1024 * 1024  # far more than a pipe holds: the worker blocks sending it until it is read
@@ -60,14 +62,6 @@ def work(task: tuple[str, float, int]) -> object:
     if kind == "big":
         return b"x" * value
     return value
-
-
-def alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
 
 
 @pytest.fixture(params=["fork", "spawn"])
