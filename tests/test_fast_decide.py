@@ -18,7 +18,8 @@ from assess.engines.compiled import Reader, compile_program, needed_paths
 from assess.errors import AssessError
 from assess.ruleset import Ruleset, load_ruleset
 from assess.scoring import fast
-from assess.scoring.ledger import Ledger, _undocumented, decide, score
+from assess.scoring.claims import undocumented
+from assess.scoring.ledger import Ledger, decide, score
 from assess.scoring.totals import Decision
 from assess.sources import merge
 from assess.sources.merge import FactSource, _leaves
@@ -91,7 +92,7 @@ def _ledgers_own(rs: Ruleset, unit: facts.UnitFacts, engine: str, **kwargs: Any)
     every rule worked out for this unit, nothing shared with another."""
     provenance = kwargs["provenance"]
     env = flatten(unit)
-    claims = _undocumented(env, provenance)
+    claims = undocumented(env, provenance)
     chosen = rs.engine(engine)
     return Ledger(rs, unit, env, chosen.run(env), "<facts>", kwargs["phase"], provenance, kwargs["missing_records"],
                   claims).build(chosen)
@@ -204,8 +205,7 @@ def test_an_engine_is_given_every_fact_unless_it_reads_only_its_programs(spy: ty
     rs = RULESETS["township"]
     unit = facts.load(Path(__file__).parent.parent / "samples" / "seed-08-township.json")
     engine = spy()
-    found = fast.decide(rs, unit, fast.read(rs, engine, unit), {}, engine, "provisional", None, None,
-                        lambda fired: lambda: score(rs, unit, "native"))
+    found = fast.decide(rs, unit, engine, "provisional", None, None, lambda fired: lambda: score(rs, unit, "native"))
     assert found is not None and len(engine.given) == 1
     unread = {path for path in flatten(unit) if path not in needed_paths(rs.program)}
     assert "unit.name" in unread  # a fact no rule reads

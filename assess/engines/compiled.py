@@ -12,7 +12,8 @@ shapes that occur: one needed fact or several, one check or several.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from pydantic import BaseModel
@@ -142,3 +143,47 @@ def _reader(node: dict[str, Any], prefix: str) -> _Read:
             else:
                 flatten_value(value, path, env)
     return read
+
+
+class Slots:
+    """The values of single-valued facts (the catalogue's bools, numbers, texts and choices,
+    and sections), read straight from the models into a list: a value as :class:`Reader` has it
+    (a section as True), None where the unit gave none. Deciding keys its verdicts by these
+    values (:meth:`key`) without the flat facts, which only a verdict not yet worked out needs."""
+
+    def __init__(self, paths: Iterable[str]) -> None:
+        self.paths = tuple(dict.fromkeys(paths))
+        for path in self.paths:
+            info = FIELDS.get(path)
+            if info is None or info.kind not in _SINGLE | {"section"}:
+                raise ValueError(f"{path} is not a single-valued fact")
+        # Fields of one section read together: one walk down to the section, then its values.
+        by_section: dict[tuple[str, ...], list[str]] = {}
+        for path in self.paths:
+            *section, key = path.split(".")
+            by_section.setdefault(tuple(section), []).append(key)
+        order = [".".join((*section, key)) for section, keys in by_section.items() for key in keys]
+        self._index = {path: index for index, path in enumerate(order)}
+        self._sections = tuple((section, tuple(keys), [None] * len(keys)) for section, keys in by_section.items())
+        self._marks = tuple(self._index[p] for p in self.paths if FIELDS[p].kind == "section")
+
+    def key(self, paths: Sequence[str]) -> Callable[[Sequence[Any]], Any]:
+        """The value of the one path, or the tuple of the paths' values, from a list :meth:`read` made."""
+        return itemgetter(*[self._index[p] for p in paths])
+
+    def read(self, facts: UnitFacts) -> list[Any]:
+        values: list[Any] = []
+        for section, keys, nothing in self._sections:
+            model: Any = facts
+            for name in section:
+                model = model.__dict__[name]
+                if model is None:
+                    break
+            if model is None:
+                values += nothing
+            else:
+                values += map(model.__dict__.get, keys)
+        for index in self._marks:
+            if values[index] is not None:
+                values[index] = True
+        return values

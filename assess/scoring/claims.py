@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from assess.facts import Adjustment
+from assess.facts import DOCUMENTED, Adjustment
 from assess.rubric.program import CompiledRule
+from assess.sources import Merged
 
 
 class _Claimed:
@@ -46,3 +47,21 @@ def claimed_extra(rule: CompiledRule, env: Mapping[str, Any], claims: Mapping[st
         return 0
     found = use.form.amount(use.value, use.kind, rule, matched, _Claimed(full))
     return min(found.cents, rule.cents) - decided
+
+
+def undocumented(env: dict[str, Any], provenance: Merged | None) -> dict[str, list[Any]]:
+    """Takes out of ``env`` the items a unit claims without their document (an honour with no
+    文号) and returns them by path: they are pending in 初评 and do not count in 终评."""
+    claims: dict[str, list[Any]] = {}
+    for path, field in DOCUMENTED.items():
+        items = env.get(path)
+        if not items or (provenance is not None and provenance.source_of(path) in ("office", "review")):
+            continue
+        kept = [item for item in items if item.get(field)]
+        if len(kept) < len(items):
+            claims[path] = items
+            if kept:
+                env[path] = kept
+            else:
+                del env[path]
+    return claims

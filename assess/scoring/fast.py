@@ -37,7 +37,7 @@ from weakref import WeakKeyDictionary
 import msgspec
 
 from assess.engines import Engine, flatten
-from assess.engines.compiled import Reader, RuleEval, compile_rule, needed_paths
+from assess.engines.compiled import Reader, RuleEval, Slots, compile_rule, needed_paths
 from assess.facts import DOCUMENTED, FIELDS, Adjustment, UnitFacts
 from assess.points import cents
 from assess.rubric.forms.base import CentsFn
@@ -56,7 +56,7 @@ from assess.scoring.assessment import (
     PillarScore,
     RulesetRef,
 )
-from assess.scoring.claims import claimed_extra, claimed_paths
+from assess.scoring.claims import claimed_extra, claimed_paths, undocumented
 from assess.scoring.pillars import pillar_layout
 from assess.scoring.records import record
 from assess.scoring.totals import (
@@ -154,8 +154,23 @@ class _Plan:
                                slots[s.category] if s.category is not None else -1, pillars.index(pillar), {},
                                frozenset(c.name for c in rule.checks)))
         self.rules = tuple(rules)
-        self.deciding = tuple(_step(r, [*r.required, *r.rule.reads]) for r in rules)
-        """Per rule, what :func:`decide` reads (see :func:`_step`)."""
+        deciding = [_step(r, [*r.required, *r.rule.reads]) for r in rules]
+        self.slots = Slots(p for _, single, _, _, _ in deciding for p in single or ()) if compiled else None
+        """With the compiled evaluator, the values the verdicts are keyed by, read from the models."""
+        # A rule reading lists is keyed by them as well, or worked out for each unit: what it
+        # reads is read alone (with the documented lists), so that it needs not the whole facts.
+        alone = [list(dict.fromkeys([*r.required, *r.rule.reads])) if listed or single is None else None
+                 for r, single, _, listed, _ in deciding]
+        self.keyed = tuple(_keyed(step, self.slots, paths is not None) for step, paths in zip(deciding, alone,
+                                                                                              strict=True))
+        """Per rule, how :func:`decide` keys its verdicts: the rule, the key of the values it
+        reads (None when it is worked out for each unit), the lists it reads, its list terms, and
+        whether :attr:`lists` has all it reads."""
+        self.unkeyed = tuple((r, None, (), None, False) for r in rules)
+        """The same, for a unit whose every rule is worked out alone (one with adjustments)."""
+        self.lists = Reader([*DOCUMENTED, *(p for paths in alone for p in paths or ())])
+        """The facts of the rules that read lists or facts not in the catalogue, and the
+        documented lists: read alone, for their keys and verdicts."""
         self.verdicts: dict[tuple[Phase, str | None, bool, bool], tuple[dict[Any, Verdict], ...]] = {}
         """Per phase, missing-records policy, whether the unit came merged and whether it has claims
         without their document in 初评: per rule, its verdicts by the values of the facts it reads."""
@@ -305,6 +320,28 @@ def _step(r: _Rule, read: list[str]) -> _Step:
     return r, single, single[0] if len(single) == 1 else None, listed, r.rule.list_terms
 
 
+_Keyed = tuple[_Rule, Callable[[Any], Any] | None, tuple[str, ...], tuple[Evidence, ...] | None, bool]
+
+
+def _keyed(step: _Step, slots: Slots | None, local: bool) -> _Keyed:
+    """How :func:`decide` keys a rule's verdicts (see ``_Plan.keyed``): by the values of its
+    single facts, from the :class:`Slots` read or, for an engine's answers, the flat facts."""
+    r, single, path, listed, terms = step
+    if single is None:
+        return r, None, listed, terms, local
+    if not single:
+        return r, _nothing_read, listed, terms, local
+    if slots is not None:
+        return r, slots.key(single), listed, terms, local
+    if path is not None:
+        return r, lambda env: env.get(path), listed, terms, local
+    return r, lambda env: tuple(map(env.get, single)), listed, terms, local
+
+
+def _nothing_read(values: Any) -> tuple[()]:
+    return ()
+
+
 _FRESH = object()
 """A rule's key when it is worked out for the unit alone."""
 
@@ -386,8 +423,7 @@ class _Decided(msgspec.Struct):
         return self.adjustments.take(rule)
 
 
-def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: Mapping[str, list[Any]],
-           engine: Engine, phase: Phase, provenance: Merged | None,
+def decide(ruleset: Ruleset, facts: UnitFacts, engine: Engine, phase: Phase, provenance: Merged | None,
            missing_records: str | None,
            explained: Callable[[frozenset[str] | None], Callable[[], Assessment]]) -> Decision | None:
     """The unit decided and totalled; None when the ledger must decide it (see the module's
@@ -399,13 +435,24 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
     the unit submitted, it is worked out once per set of values and shared by every unit with
     the same (with an engine other than the compiled evaluator, the engine's answers for the
     rule are part of the key); not for a unit with an assessor's adjustments, which a form may
-    read."""
+    read. With the compiled evaluator, the values are read straight from the models
+    (:class:`~assess.engines.compiled.Slots`), and the flat facts only when a verdict is to be
+    worked out; the lists a rule reads are read alone for its key."""
     if not _alone(provenance):
         return None
     plan = _plan(ruleset, engine)
-    native = engine.name == "native"
-    fired = None if native else engine.run(env)
-    out = _Decided(Adjustments(facts.adjustments), env, plan.room.copy(), [0] * plan.pillars, plan.bonus_cap)
+    fired: frozenset[str] | None = None
+    env: dict[str, Any] | None = None
+    if plan.slots is None:
+        env = read(ruleset, engine, facts)
+        lists = env
+        claims = undocumented(env, provenance)
+        fired = engine.run(env)
+        values: Any = env
+    else:
+        lists = plan.lists.read(facts)
+        claims = undocumented(lists, provenance)
+        values = plan.slots.read(facts)
     provisional = phase == "provisional"
     pending = bool(claims) and provisional
     # Merged, a unit's own claim of a fact the office or the review answers settles nothing.
@@ -414,29 +461,33 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
     verdicts = plan.verdicts.get(selector)
     if verdicts is None:
         verdicts = plan.verdicts[selector] = tuple({} for _ in plan.rules)
-    shared = not facts.adjustments
+    adjustments = facts.adjustments
+    out = _Decided(Adjustments(adjustments) if adjustments else _NO_ADJUSTMENTS, env if env is not None else _NO_ENV,
+                   plan.room.copy(), [0] * plan.pillars, plan.bonus_cap)
     stakes = out.stakes
     room, by_pillar, capped, missing = out.room, out.by_pillar, out.capped, out.missing
-    for (r, paths, path, listed, terms), known in zip(plan.deciding, verdicts, strict=True):
+    for (r, key_of, listed, terms, local), known in zip(plan.unkeyed if adjustments else plan.keyed, verdicts,
+                                                        strict=True):
         key: Any = _FRESH
-        verdict = None
-        if paths is not None and shared:
-            key = env.get(path) if path is not None else tuple(map(env.get, paths))
+        if key_of is not None:
+            key = key_of(values)
             if listed:
-                key = _listed(key, env, claims, listed, terms)
-        if key is not _FRESH:
-            if fired is not None:
+                key = _listed(key, lists, claims, listed, terms)
+            if fired is not None and key is not _FRESH:
                 key = (key, fired & r.names)
-            verdict = known.get(key)
+        verdict = known.get(key)
         if verdict is None:
-            evaluate = r.evaluate
-            if evaluate is not None:
-                matched = evaluate(env)
-            elif fired is not None and r.missing in fired:
-                matched = None
+            if local and env is None:
+                facts_read = lists
             else:
-                matched = tuple([c for c in r.checks if c.name in fired])  # type: ignore[operator]
-            verdict = _verdict(r, matched, env, claims, out, provisional, pending, untrusted, missing_records)
+                if env is None:
+                    # A verdict to work out: the flat facts, read once for the unit.
+                    env = plan.reader.read(facts)
+                    undocumented(env, provenance)
+                facts_read = env
+            out.env = facts_read  # what a form reads
+            verdict = _verdict(r, _matched(r, facts_read, fired), facts_read, claims, out, provisional, pending,
+                               untrusted, missing_records)
             if verdict is None:
                 return None  # the ledger names the office's data still to enter
             if key is not _FRESH:
@@ -466,9 +517,23 @@ def decide(ruleset: Ruleset, facts: UnitFacts, env: Mapping[str, Any], claims: M
             out.bonus_room -= take if take <= out.bonus_room else out.bonus_room
         elif what == _FINDING:
             (out.vetoes if r.kind == "veto" else out.blocks).append(r.finding)  # type: ignore[arg-type]
-    if out.adjustments.unused():
+    if adjustments and out.adjustments.unused():
         return None  # the ledger names the adjustments that did not apply
     return plan.total(out, facts, phase, explained(fired))
+
+
+def _matched(r: _Rule, env: Mapping[str, Any], fired: frozenset[str] | None) -> tuple[Check, ...] | None:
+    """The rule's checks that hold, from the compiled evaluator or the engine's answers."""
+    if fired is None:
+        return r.evaluate(env)  # type: ignore[misc]
+    if r.missing in fired:
+        return None
+    return tuple([c for c in r.checks if c.name in fired])
+
+
+_NO_ADJUSTMENTS = Adjustments(None)
+"""A unit with none: nothing a form can take, nothing left unused."""
+_NO_ENV: Mapping[str, Any] = {}
 
 
 _NOTHING, _DEDUCT, _STAKE, _AWARD, _FINDING = range(5)

@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 from assess.engines import Engine, flatten
 from assess.errors import EngineError, FactsError, Issue
-from assess.facts import DOCUMENTED, FIELDS, Adjustment, SourceKind, UnitFacts
+from assess.facts import FIELDS, Adjustment, SourceKind, UnitFacts
 from assess.i18n import _, ngettext
 from assess.paths import did_you_mean
 from assess.rubric.program import Check, CompiledRule, Template
@@ -40,7 +40,7 @@ from assess.scoring.assessment import (
     Phase,
     Skipped,
 )
-from assess.scoring.claims import claimed_extra, claimed_paths
+from assess.scoring.claims import claimed_extra, claimed_paths, undocumented
 from assess.scoring.records import record
 from assess.scoring.totals import Decision, assemble, decision
 from assess.sources import EvidenceStatus, Merged
@@ -100,7 +100,7 @@ def _assessment(ruleset: Ruleset, facts: UnitFacts, chosen: Engine, source: str,
         if fast.explains(facts, provenance):
             # Most units: each rule's outcome shared between units reading the same values.
             env = fast.read_whole(ruleset, chosen, facts)
-            claims = _undocumented(env, provenance)
+            claims = undocumented(env, provenance)
             answers = frozenset() if chosen.name == "native" else fired if fired is not None else chosen.run(env)
             ledger = Ledger(ruleset, facts, env, answers, source, phase, provenance, missing_records, claims)
             found = fast.explain(ledger, chosen)
@@ -128,9 +128,7 @@ def decide(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable", source: 
 
     try:
         # The facts deciding reads (see assess.scoring.fast); explaining reads more.
-        env = fast.read(ruleset, chosen, facts)
-        quick = fast.decide(ruleset, facts, env, _undocumented(env, provenance), chosen, phase, provenance,
-                            missing_records, explainer)
+        quick = fast.decide(ruleset, facts, chosen, phase, provenance, missing_records, explainer)
         if quick is not None:
             return quick
         env, claims = _flat(facts, provenance)
@@ -146,7 +144,7 @@ def decide(ruleset: Ruleset, facts: UnitFacts, engine: str = "durable", source: 
 def _flat(facts: UnitFacts, provenance: Provenance | None) -> tuple[dict[str, Any], dict[str, list[Any]]]:
     """The flat facts of an admitted unit and the claims taken out of them."""
     env = flatten(facts)
-    return env, _undocumented(env, provenance)
+    return env, undocumented(env, provenance)
 
 
 def _admit(ruleset: Ruleset, facts: UnitFacts, source: str) -> None:
@@ -163,24 +161,6 @@ def _admit(ruleset: Ruleset, facts: UnitFacts, source: str) -> None:
 def _unit_error(exc: EngineError, facts: UnitFacts, source: str) -> EngineError:
     """An engine's failure named by file and unit, so that a batch can report it as that unit's error."""
     return EngineError(f"unit {facts.unit.id}: {exc.message}", source=source)
-
-
-def _undocumented(env: dict[str, Any], provenance: Provenance | None) -> dict[str, list[Any]]:
-    """Takes out of ``env`` the items a unit claims without their document (an honour with no
-    文号) and returns them by path: they are pending in 初评 and do not count in 终评."""
-    claims: dict[str, list[Any]] = {}
-    for path, field in DOCUMENTED.items():
-        items = env.get(path)
-        if not items or (provenance is not None and provenance.source_of(path) in ("office", "review")):
-            continue
-        kept = [item for item in items if item.get(field)]
-        if len(kept) < len(items):
-            claims[path] = items
-            if kept:
-                env[path] = kept
-            else:
-                del env[path]
-    return claims
 
 
 class Ledger:
