@@ -88,6 +88,9 @@ class Ruleset:
         ``durable`` falls back to ``native`` where durable-rules cannot be imported
         (see :func:`assess.durable_unavailable_reason`).
         """
+        found = self._engines.get(name)
+        if found is not None and not self._closed:  # made already: every unit asks for it
+            return found
         if name not in ENGINES:
             raise EngineError(_("unknown engine {name!r}: choose {engines}").format(
                 name=name, engines=_(" or ").join(ENGINES)) + did_you_mean(name, ENGINES))

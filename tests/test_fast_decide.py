@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from assess import facts
 from assess.engines import durable
 from assess.engines.base import flatten, flatten_dict
-from assess.engines.compiled import Reader, compile_program, needed_paths
+from assess.engines.compiled import Reader, Slots, compile_program, needed_paths
 from assess.errors import AssessError
+from assess.rubric import expr
 from assess.ruleset import Ruleset, load_ruleset
 from assess.scoring import fast
 from assess.scoring.claims import undocumented
@@ -176,6 +177,71 @@ def test_the_reader_gives_the_flat_facts_a_program_reads(name: str) -> None:
         assert {p for p in paths if p in whole} <= read.keys()
 
     agree()
+
+
+@pytest.mark.parametrize("name", sorted(RULESETS))
+def test_the_slots_hold_the_values_the_flat_facts_have(name: str) -> None:
+    rs: Ruleset = RULESETS[name]
+    single = [p for p in needed_paths(rs.program)
+              if p in facts.FIELDS and facts.FIELDS[p].kind not in ("list", "section")]
+    sections = sorted({p.rsplit(".", 1)[0] for p in single if "." in p})
+    slots = Slots([*single, *sections])
+    one = {p: slots.key([p]) for p in [*single, *sections]}
+    together = slots.key(single)
+
+    @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(units(list(rs.spec.applies_to)))
+    def agree(data: dict[str, Any]) -> None:
+        unit = facts.validate(data)
+        whole, values = flatten(unit), slots.read(unit)
+        for path, key in one.items():
+            assert key(values) == whole.get(path), path
+        assert together(values) == tuple(whole.get(p) for p in single)
+
+    agree()
+
+
+@pytest.mark.parametrize("name", sorted(n for n, rs in RULESETS.items() if any(r.list_terms for r in rs.program.rules)))
+def test_list_terms_over_the_models_own_fields_are_their_values_over_dumps(name: str) -> None:
+    rs: Ruleset = RULESETS[name]
+    terms = [t for rule in rs.program.rules for t in rule.list_terms or ()]
+    lists = sorted({p for t in terms for p in t.paths})
+    views, dumps = Reader([*lists, *facts.DOCUMENTED], views=True), Reader([*lists, *facts.DOCUMENTED])
+
+    @settings(max_examples=100, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @given(units(list(rs.spec.applies_to)))
+    def agree(data: dict[str, Any]) -> None:
+        unit = facts.validate(data)
+        viewed, dumped = views.read(unit), dumps.read(unit)
+        assert viewed.keys() == dumped.keys()
+        for term in terms:
+            if all(p in dumped for p in term.paths):
+                assert term.fn(viewed) == term.fn(dumped), term.label
+
+    agree()
+
+
+def test_a_list_item_with_a_field_unset_is_left_out_of_a_sum_over_the_models() -> None:
+    unit = facts.validate({"unit": {"id": "u", "name": "某乡镇", "type": "township", "year": 2026},
+                           "drills": [{"participants": 30}, {"title": "防汛演练"}, {"participants": 12}]})
+    total = expr.compile_value(expr.parse("sum(drills.participants)", "int"))
+    kinds = expr.compile_value(expr.parse("distinct(drills.title)", "int"))
+    viewed = Reader(["drills"], views=True).read(unit)
+    assert viewed["drills"][1]["participants"] is None  # the model's own field, unset
+    assert total(viewed) == total(flatten(unit)) == 42
+    assert kinds(viewed) == kinds(flatten(unit)) == 1
+
+
+def test_deciding_with_rulesets_in_turn_keeps_each_ones_plan() -> None:
+    township, city = RULESETS["township"], RULESETS["city"]
+    units_of = {rs.id: [facts.validate(d) for d in Generator(rs.spec.applies_to[0], 3).units(20)]
+                for rs in (township, city)}
+    for _round in range(2):
+        for rs in (township, city, township):
+            for unit in units_of[rs.id]:
+                found, full = decide(rs, unit, "native", phase="final", missing_records="skip"), \
+                    score(rs, unit, "native", phase="final", missing_records="skip")
+                assert (found.total, found.grade, found.categories) == (full.total, full.grade, full.categories)
 
 
 class _Spy:

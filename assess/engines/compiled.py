@@ -87,15 +87,20 @@ _SINGLE = frozenset({"bool", "int", "number", "str", "enum"})
 
 class Reader:
     """The flat facts at the given paths only (and the sections above them), each value as
-    :func:`~assess.engines.base.flatten` gives it: what deciding reads, without the rest."""
+    :func:`~assess.engines.base.flatten` gives it: what deciding reads, without the rest.
 
-    def __init__(self, paths: Iterable[str]) -> None:
+    With ``views``, a list whose items hold single values only has as items the models' own
+    field dicts (``__dict__``, where pydantic keeps every field), not dumps of them: an unset
+    field is there as None rather than left out, which the rule language cannot tell apart
+    (an item's field is read with ``get``), at a seventh of the cost."""
+
+    def __init__(self, paths: Iterable[str], views: bool = False) -> None:
         root: dict[str, Any] = {}
         for path in paths:
             node = root
             for part in path.split("."):
                 node = node.setdefault(part, {})
-        self._read = _reader(root, "")
+        self._read = _reader(root, "", views)
 
     def read(self, facts: UnitFacts) -> dict[str, Any]:
         env: dict[str, Any] = {}
@@ -103,23 +108,28 @@ class Reader:
         return env
 
 
-def _reader(node: dict[str, Any], prefix: str) -> _Read:
+def _reader(node: dict[str, Any], prefix: str, views: bool) -> _Read:
     """A section's reader, made once: the catalogue's single values taken as they are, the
-    sections read further, anything else as :func:`~assess.engines.base.flatten` takes it."""
+    sections read further, lists as views (see :class:`Reader`) or as anything else is,
+    as :func:`~assess.engines.base.flatten` takes it."""
     single: list[tuple[str, str]] = []
     sections: list[tuple[str, str, _Read]] = []
+    viewed: list[tuple[str, str]] = []
     others: list[tuple[str, str]] = []
     for key, under in node.items():
         path = prefix + key
         info = FIELDS.get(path)
         kind = info.kind if info is not None else None
         if under and kind == "section":
-            sections.append((key, path, _reader(under, path + ".")))
+            sections.append((key, path, _reader(under, path + ".", views)))
         elif not under and kind in _SINGLE:
             single.append((key, path))
+        elif (views and not under and info is not None and kind == "list" and info.item_fields
+              and all(f.kind in _SINGLE for f in info.item_fields.values())):
+            viewed.append((key, path))
         else:
             others.append((key, path))
-    single_t, sections_t, others_t = tuple(single), tuple(sections), tuple(others)
+    single_t, sections_t, viewed_t, others_t = tuple(single), tuple(sections), tuple(viewed), tuple(others)
 
     def read(model: BaseModel, env: dict[str, Any]) -> None:
         values = model.__dict__
@@ -132,6 +142,10 @@ def _reader(node: dict[str, Any], prefix: str) -> _Read:
             if value is not None:
                 env[path] = True
                 section(value, env)
+        for key, path in viewed_t:
+            value = values.get(key)
+            if value is not None:
+                env[path] = [item.__dict__ for item in value]
         for key, path in others_t:
             value = values.get(key)
             if value is None:
@@ -164,7 +178,9 @@ class Slots:
             by_section.setdefault(tuple(section), []).append(key)
         order = [".".join((*section, key)) for section, keys in by_section.items() for key in keys]
         self._index = {path: index for index, path in enumerate(order)}
-        self._sections = tuple((section, tuple(keys), [None] * len(keys)) for section, keys in by_section.items())
+        # A section's values are taken from its model's __dict__, where pydantic keeps every field.
+        self._sections = tuple((section[0] if len(section) == 1 else section, itemgetter(*keys), len(keys) == 1,
+                                (None,) * len(keys)) for section, keys in by_section.items())
         self._marks = tuple(self._index[p] for p in self.paths if FIELDS[p].kind == "section")
 
     def key(self, paths: Sequence[str]) -> Callable[[Sequence[Any]], Any]:
@@ -173,16 +189,24 @@ class Slots:
 
     def read(self, facts: UnitFacts) -> list[Any]:
         values: list[Any] = []
-        for section, keys, nothing in self._sections:
-            model: Any = facts
-            for name in section:
-                model = model.__dict__[name]
-                if model is None:
-                    break
+        top = facts.__dict__
+        for section, fetch, one, nothing in self._sections:
+            if section.__class__ is str:  # the common case: a section of the unit's own
+                model = top[section]
+            elif section:
+                model = facts
+                for name in section:
+                    model = model.__dict__[name]
+                    if model is None:
+                        break
+            else:
+                model = facts
             if model is None:
                 values += nothing
+            elif one:
+                values.append(fetch(model.__dict__))
             else:
-                values += map(model.__dict__.get, keys)
+                values += fetch(model.__dict__)
         for index in self._marks:
             if values[index] is not None:
                 values[index] = True

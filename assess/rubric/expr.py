@@ -635,13 +635,15 @@ def _compile_call(node: Call) -> Fn:
             return lambda env: all(pred(item) for item in env[list_path])
         assert isinstance(first, ListField)
         key = first.field
+        # An item's unset field is left out of a dump, and None in a model's own fields (see
+        # assess.engines.compiled.Reader): both are skipped.
         chosen: Callable[[Env], Iterator[Any]]
         if pred is None:
             def chosen(env: Env) -> Iterator[Any]:
-                return (item[key] for item in env[list_path] if key in item)
+                return (item[key] for item in env[list_path] if item.get(key) is not None)
         else:
             def chosen(env: Env) -> Iterator[Any]:
-                return (item[key] for item in env[list_path] if key in item and pred(item))
+                return (item[key] for item in env[list_path] if item.get(key) is not None and pred(item))
         if name == "sum":
             if first.info.kind == "number":
                 return lambda env: sum(exact(v) for v in chosen(env))

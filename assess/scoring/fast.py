@@ -7,10 +7,12 @@ engine: per rule what its spec says, read once, and with the native engine the r
 compiled evaluator (:mod:`assess.engines.compiled`), which answers the rule's checks
 without the engine's set of names. Other engines answer as usual and their answers are
 read per rule. The totals are worked out as :mod:`assess.scoring.totals` works them out, in
-hundredths: each deduction and bonus capped as it is decided (the caps go in rule order),
-and the frozen subtotal records that many units share (a category's, a pillar's, a capped
-deduction's) are made once. The flat facts read, with the native engine, are only those
-the rules read (:func:`read`).
+hundredths: each deduction and bonus capped as it is decided (the caps go in rule order).
+The decision's subtotal records (a category's, a pillar's), its grades possible and the
+facts missing are built when first read; those many units share are made once. With the
+compiled evaluator, a rule's verdict is looked up by the values of the facts it reads, taken
+straight from the models (:class:`~assess.engines.compiled.Slots`) and the lists read alone;
+the flat facts the rules read (:func:`read`) are read only for a verdict not yet worked out.
 
 :func:`assess.scoring.ledger.score` (and a decision's assessment, asked for) asks
 :func:`explain`: the ledger's own outcome of each rule (its records, reasons and evidence),
@@ -32,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
-from weakref import WeakKeyDictionary
+from weakref import WeakKeyDictionary, ref
 
 import msgspec
 
@@ -62,6 +64,7 @@ from assess.scoring.records import record
 from assess.scoring.totals import (
     Capped,
     Decision,
+    Subtotals,
     assessment_record,
     bonus_record,
     deduction_record,
@@ -163,12 +166,10 @@ class _Plan:
                  for r, single, _, listed, _ in deciding]
         self.keyed = tuple(_keyed(step, self.slots, paths is not None) for step, paths in zip(deciding, alone,
                                                                                               strict=True))
-        """Per rule, how :func:`decide` keys its verdicts: the rule, the key of the values it
-        reads (None when it is worked out for each unit), the lists it reads, its list terms, and
-        whether :attr:`lists` has all it reads."""
-        self.unkeyed = tuple((r, None, (), None, False) for r in rules)
-        """The same, for a unit whose every rule is worked out alone (one with adjustments)."""
-        self.lists = Reader([*DOCUMENTED, *(p for paths in alone for p in paths or ())])
+        """Per rule, how :func:`decide` keys its verdicts (see :data:`_Keyed`)."""
+        self.unkeyed = tuple((r, _fresh, False) for r in rules)
+        """The same for a unit whose every rule is worked out alone (one with adjustments)."""
+        self.lists = Reader([*DOCUMENTED, *(p for paths in alone for p in paths or ())], views=True)
         """The facts of the rules that read lists or facts not in the catalogue, and the
         documented lists: read alone, for their keys and verdicts."""
         self.verdicts: dict[tuple[Phase, str | None, bool, bool], tuple[dict[Any, Verdict], ...]] = {}
@@ -199,26 +200,63 @@ class _Plan:
         self._shared: dict[tuple[Any, ...], Any] = {}
         self._possible: dict[tuple[int, int, bool, bool], list[str]] = {}
 
-    def subtotals(self, out: _Decided) -> _Totals:
-        """Floor and ceiling, the grades and the subtotals' records, as
-        :func:`assess.scoring.totals.tally` works them out from the capped amounts."""
+    def bounds(self, out: _Decided) -> _Bounds:
+        """Floor, ceiling, bonus and grades in hundredths, as :func:`assess.scoring.totals.tally`
+        works them out from the capped amounts."""
+        room = out.room
+        stakes = out.stakes
+        decided = sum(room)
+        at_stake: dict[str, int] | None = None
+        pending = bonus_at_stake = 0
+        if stakes:
+            at_stake, bonus_at_stake = stakes_by_category(self.category_cents, stakes)
+            pending = sum(min(at_stake[cid], left) for (cid, _, _), left in zip(self.categories, room, strict=True))
+        cap = self.bonus_cap
+        bonus = cap - out.bonus_room
+        floor = decided - pending + bonus
+        ceiling = decided + min(cap, bonus + bonus_at_stake)
+        spec = self.spec
+        by_score = ""
+        for name, minimum in self.grade_cents:  # best first; the last one's minimum is 0
+            if floor >= minimum:
+                by_score = name
+                break
+        grade = by_score
+        if out.vetoes:
+            grade = spec.fail_grade
+        elif out.blocks and grade == spec.top_grade:
+            grade = spec.grades[1].name
+        return _Bounds(floor, ceiling, bonus, grade, by_score, at_stake)
+
+    def possible(self, out: _Decided, bounds: _Bounds) -> list[str]:
+        """The grades still possible."""
+        floor, ceiling, stakes = bounds.floor, bounds.ceiling, out.stakes
+        if stakes:
+            return grades_possible(self.spec, self.grade_cents, floor, ceiling, bool(out.vetoes), bool(out.blocks),
+                                   stakes)
+        # Nothing pending: the same few lists for every unit.
+        key = (floor, ceiling, bool(out.vetoes), bool(out.blocks))
+        known = self._possible.get(key)
+        if known is None:
+            if len(self._possible) > _SHARED_MAX:
+                self._possible.clear()
+            known = self._possible[key] = grades_possible(self.spec, self.grade_cents, floor, ceiling,
+                                                          bool(out.vetoes), bool(out.blocks), stakes)
+        return known
+
+    def records(self, out: _Decided, at_stake: dict[str, int] | None) -> tuple[list[CategoryScore],
+                                                                              list[PillarScore]]:
+        """The subtotals' records, as :func:`assess.scoring.totals.tally` makes them: frozen, and
+        shared between units with the same (a category's subtotals are few)."""
         shared = self._shared
         if len(shared) > _SHARED_MAX:
             shared.clear()
         room = out.room
-        stakes = out.stakes
-        at_stake, bonus_at_stake = stakes_by_category(self.category_cents, stakes) if stakes else (None, 0)
         categories: list[CategoryScore] = []
-        decided = self.most
-        pending = 0
         for index, (cid, name, most) in enumerate(self.categories):
             left = room[index]
             spent = most - left
-            decided -= spent
-            held = 0
-            if at_stake is not None:
-                held = min(at_stake[cid], left)
-                pending += held
+            held = min(at_stake[cid], left) if at_stake is not None else 0
             key: tuple[Any, ...] = (index, spent, held)
             found = shared.get(key)
             if found is None:
@@ -236,60 +274,42 @@ class _Plan:
                 found = shared[key] = record(PillarScore, {"id": p, "max": most / 100, "deducted": spent / 100,
                                                            "score": (most - spent) / 100})
             pillars.append(found)
-        cap = self.bonus_cap
-        bonus = cap - out.bonus_room
-        floor = decided - pending + bonus
-        ceiling = decided + min(cap, bonus + bonus_at_stake)
-        spec = self.spec
-        by_score = grade = next(name for name, minimum in self.grade_cents if floor >= minimum)
-        if out.vetoes:
-            grade = spec.fail_grade
-        elif out.blocks and grade == spec.top_grade:
-            grade = spec.grades[1].name
-        if stakes:
-            possible = grades_possible(spec, self.grade_cents, floor, ceiling, bool(out.vetoes), bool(out.blocks),
-                                       stakes)
-        else:  # nothing pending: the same few lists for every unit
-            grades_key = (floor, ceiling, bool(out.vetoes), bool(out.blocks))
-            known = self._possible.get(grades_key)
-            if known is None:
-                if len(self._possible) > _SHARED_MAX:
-                    self._possible.clear()
-                known = self._possible[grades_key] = grades_possible(spec, self.grade_cents, floor, ceiling,
-                                                                bool(out.vetoes), bool(out.blocks), stakes)
-            possible = known
-        return _Totals(floor, ceiling, bonus, grade, by_score, possible, categories, pillars)
+        return categories, pillars
 
     def total(self, out: _Decided, facts: UnitFacts, phase: Phase, explained: Callable[[], Assessment]) -> Decision:
-        """The decision :func:`assess.scoring.totals.decision` makes of the subtotals."""
-        found = self.subtotals(out)
+        """The decision :func:`assess.scoring.totals.decision` makes of the subtotals, which it
+        builds when first asked for."""
+        found = self.bounds(out)
         floor, ceiling = found.floor, found.ceiling
-        return Decision(unit_ref(facts), phase, floor / 100, ceiling / 100, (ceiling - floor) / 100,
-                        found.bonus / 100, found.grade, found.possible, found.categories, found.pillars,
-                        out.capped, out.vetoes, out.blocks, list(out.missing), facts.self_score, flags(facts),
-                        explained)
+
+        def subtotals() -> Subtotals:
+            categories, pillars = self.records(out, found.at_stake)
+            missing = list(dict.fromkeys(p for paths in out.missing for p in paths))
+            return Subtotals(unit_ref(facts), self.possible(out, found), categories, pillars, missing, flags(facts))
+        return Decision(phase, floor / 100, ceiling / 100, (ceiling - floor) / 100, found.bonus / 100, found.grade,
+                        out.capped, out.vetoes, out.blocks, facts.self_score, subtotals, explained)
 
     def assessment(self, ledger: Ledger, engine: Engine, out: _Decided, deductions: list[Deduction],
                    bonuses: list[Bonus]) -> Assessment:
         """:func:`assess.scoring.totals.assemble` over the decided ledger, its deductions and
         bonuses capped (``out``: what is left of each category and under the bonus cap)."""
-        found = self.subtotals(out)
+        found = self.bounds(out)
+        categories, pillars = self.records(out, found.at_stake)
         return assessment_record(ledger, engine, self.ruleset_ref, found.floor, found.ceiling, found.bonus,
-                                 found.grade, found.by_score, found.possible, found.categories, found.pillars,
+                                 found.grade, found.by_score, self.possible(out, found), categories, pillars,
                                  deductions, bonuses)
 
 
-class _Totals(msgspec.Struct, frozen=True):
-    """A unit's totals in hundredths, its grades and its subtotals' (shared) records."""
+class _Bounds(msgspec.Struct, frozen=True):
+    """A unit's totals in hundredths and its grades, and what its pending deductions hold per
+    category (None when nothing is pending)."""
 
     floor: int
     ceiling: int
     bonus: int
     grade: str
     by_score: str
-    possible: list[str]
-    categories: list[CategoryScore]
-    pillars: list[PillarScore]
+    at_stake: dict[str, int] | None
 
 
 def _worded(rule: CompiledRule) -> list[str]:
@@ -320,26 +340,51 @@ def _step(r: _Rule, read: list[str]) -> _Step:
     return r, single, single[0] if len(single) == 1 else None, listed, r.rule.list_terms
 
 
-_Keyed = tuple[_Rule, Callable[[Any], Any] | None, tuple[str, ...], tuple[Evidence, ...] | None, bool]
+_Keyed = tuple[_Rule, Callable[[Any], Any], bool]
+"""How :func:`decide` keys a rule's verdicts: the rule; the key of the values it reads (from the
+:class:`Slots` read followed by the lists read alone and the claims, or from an engine's flat
+facts, the claims and the engine's answers), :data:`_FRESH` when it is worked out for each
+unit; and whether ``_Plan.lists`` has all it reads."""
 
 
 def _keyed(step: _Step, slots: Slots | None, local: bool) -> _Keyed:
-    """How :func:`decide` keys a rule's verdicts (see ``_Plan.keyed``): by the values of its
-    single facts, from the :class:`Slots` read or, for an engine's answers, the flat facts."""
+    """How :func:`decide` keys a rule's verdicts (see :data:`_Keyed`)."""
     r, single, path, listed, terms = step
     if single is None:
-        return r, None, listed, terms, local
-    if not single:
-        return r, _nothing_read, listed, terms, local
-    if slots is not None:
-        return r, slots.key(single), listed, terms, local
-    if path is not None:
-        return r, lambda env: env.get(path), listed, terms, local
-    return r, lambda env: tuple(map(env.get, single)), listed, terms, local
+        return r, _fresh, local
+    if slots is None:
+        names = r.names
+        if not single:
+            at: Callable[[Mapping[str, Any]], Any] = _nothing_read
+        elif path is not None:
+            def at(env: Mapping[str, Any]) -> Any:
+                return env.get(path)
+        else:
+            def at(env: Mapping[str, Any]) -> Any:
+                return tuple(map(env.get, single))
+
+        def answered(values: tuple[Mapping[str, Any], Mapping[str, list[Any]], frozenset[str]]) -> Any:
+            env, claims, fired = values
+            key = at(env)
+            if listed:
+                key = _listed(key, env, claims, listed, terms)
+            return key if key is _FRESH else (key, fired & names)
+        return r, answered, local
+    base = slots.key(single) if single else _nothing_read
+    if not listed:
+        return r, base, local
+
+    def with_lists(values: list[Any]) -> Any:
+        return _listed(base(values), values[-2], values[-1], listed, terms)
+    return r, with_lists, local
 
 
 def _nothing_read(values: Any) -> tuple[()]:
     return ()
+
+
+def _fresh(values: Any) -> object:
+    return _FRESH
 
 
 _FRESH = object()
@@ -366,11 +411,22 @@ _SHARED_KINDS = frozenset({"bool", "int", "number", "str", "enum", "section", "l
 _PLANS: WeakKeyDictionary[Engine, _Plan] = WeakKeyDictionary()
 
 
+_last: tuple[ref[Engine], _Plan] | None = None
+"""The engine last asked about and its plan: a batch asks about one, and finding it in the
+weak dictionary costs as much as deciding three rules. One tuple, replaced whole, so that
+threads read an engine and its own plan."""
+
+
 def _plan(ruleset: Ruleset, engine: Engine) -> _Plan:
     # One plan per engine object: a ruleset makes each of its engines once.
+    global _last
+    last = _last
+    if last is not None and last[0]() is engine:
+        return last[1]
     plan = _PLANS.get(engine)
     if plan is None:
         plan = _PLANS[engine] = _Plan(ruleset, engine.name == "native")
+    _last = (ref(engine), plan)
     return plan
 
 
@@ -414,8 +470,8 @@ class _Decided(msgspec.Struct):
     capped: list[Capped] = msgspec.field(default_factory=list)
     vetoes: list[GradeFinding] = msgspec.field(default_factory=list)
     blocks: list[GradeFinding] = msgspec.field(default_factory=list)
-    missing: dict[str, None] = msgspec.field(default_factory=dict)
-    """The unit's facts missing, in the order rules found them."""
+    missing: list[dict[str, None]] = msgspec.field(default_factory=list)
+    """The unit's facts missing, as the rules found them (each rule's as a dict's keys, in order)."""
     stakes: list[tuple[str, str | None, int]] = msgspec.field(default_factory=list)
 
     def adjustment(self, rule: str) -> Adjustment | None:
@@ -443,16 +499,17 @@ def decide(ruleset: Ruleset, facts: UnitFacts, engine: Engine, phase: Phase, pro
     plan = _plan(ruleset, engine)
     fired: frozenset[str] | None = None
     env: dict[str, Any] | None = None
+    values: Any
     if plan.slots is None:
-        env = read(ruleset, engine, facts)
-        lists = env
+        env = lists = read(ruleset, engine, facts)
         claims = undocumented(env, provenance)
         fired = engine.run(env)
-        values: Any = env
+        values = (env, claims, fired)
     else:
         lists = plan.lists.read(facts)
         claims = undocumented(lists, provenance)
         values = plan.slots.read(facts)
+        values += (lists, claims)  # for the keys of the rules reading lists
     provisional = phase == "provisional"
     pending = bool(claims) and provisional
     # Merged, a unit's own claim of a fact the office or the review answers settles nothing.
@@ -466,16 +523,8 @@ def decide(ruleset: Ruleset, facts: UnitFacts, engine: Engine, phase: Phase, pro
                    plan.room.copy(), [0] * plan.pillars, plan.bonus_cap)
     stakes = out.stakes
     room, by_pillar, capped, missing = out.room, out.by_pillar, out.capped, out.missing
-    for (r, key_of, listed, terms, local), known in zip(plan.unkeyed if adjustments else plan.keyed, verdicts,
-                                                        strict=True):
-        key: Any = _FRESH
-        if key_of is not None:
-            key = key_of(values)
-            if listed:
-                key = _listed(key, lists, claims, listed, terms)
-            if fired is not None and key is not _FRESH:
-                key = (key, fired & r.names)
-        verdict = known.get(key)
+    for (r, key_of, local), known in zip(plan.unkeyed if adjustments else plan.keyed, verdicts, strict=True):
+        verdict = known.get(key_of(values))
         if verdict is None:
             if local and env is None:
                 facts_read = lists
@@ -490,11 +539,14 @@ def decide(ruleset: Ruleset, facts: UnitFacts, engine: Engine, phase: Phase, pro
                                untrusted, missing_records)
             if verdict is None:
                 return None  # the ledger names the office's data still to enter
+            key = key_of(values)
             if key is not _FRESH:
                 if len(known) > _VERDICTS_MAX:
                     known.clear()
                 known[key] = verdict
         what = verdict[0]
+        if what == _NOTHING:
+            continue
         if what == _DEDUCT:
             # Capped at the item's points already; then at what is left of the category (扣完为止).
             take = verdict[1]
@@ -509,7 +561,7 @@ def decide(ruleset: Ruleset, facts: UnitFacts, engine: Engine, phase: Phase, pro
                 by_pillar[r.pillar] += left
                 capped.append(_capped(r, left))
             if verdict[2]:
-                missing.update(verdict[2])
+                missing.append(verdict[2])
         elif what == _STAKE:
             stakes.append(verdict[1])
         elif what == _AWARD:

@@ -121,28 +121,74 @@ def tally(ledger: Ledger) -> Tally:
     return Tally(used, deducted, pending_by_category, bonuses, bonus_total, floor, ceiling, grade, by_score, possible)
 
 
-class Decision(msgspec.Struct, frozen=True):
-    """One unit decided and totalled, without reasons, evidence or per-rule records: what
-    ranking reads, under the names an :class:`Assessment` gives it. :meth:`assessment`
-    builds the full assessment (the same totals, with every record) when it is asked for."""
+class Subtotals(msgspec.Struct, frozen=True):
+    """What a :class:`Decision` builds when it is first asked for: the unit's record, the
+    grades still possible and the subtotals' records."""
 
     unit: UnitRef
-    phase: Phase
-    total: float
-    ceiling: float
-    pending_points: float
-    bonus: float
-    grade: str
     grades_possible: list[str]
     categories: list[CategoryScore]
     pillars: list[PillarScore]
-    deductions: list[Capped]
-    vetoes: list[GradeFinding]
-    blocks_excellent: list[GradeFinding]
     missing: list[str]
-    self_score: float | None
     flags: list[SubmissionFlag]
-    explained: Callable[[], Assessment]
+
+
+class Decision:
+    """One unit decided and totalled, without reasons, evidence or per-rule records: what
+    ranking reads, under the names an :class:`Assessment` gives it. The totals and the grade
+    are decided at once; the unit's record, the grades possible, the subtotals' records and
+    the facts missing are built when one of them is first read (:class:`Subtotals`). :meth:`assessment` builds
+    the full assessment (the same totals, with every record) when it is asked for."""
+
+    __slots__ = ("_subtotals", "blocks_excellent", "bonus", "ceiling", "deductions", "explained", "grade",
+                 "pending_points", "phase", "self_score", "total", "vetoes")
+
+    def __init__(self, phase: Phase, total: float, ceiling: float, pending_points: float, bonus: float, grade: str,
+                 deductions: list[Capped], vetoes: list[GradeFinding], blocks_excellent: list[GradeFinding],
+                 self_score: float | None, subtotals: Subtotals | Callable[[], Subtotals],
+                 explained: Callable[[], Assessment]) -> None:
+        self.phase = phase
+        self.total = total
+        self.ceiling = ceiling
+        self.pending_points = pending_points
+        self.bonus = bonus
+        self.grade = grade
+        self.deductions = deductions
+        self.vetoes = vetoes
+        self.blocks_excellent = blocks_excellent
+        self.self_score = self_score
+        self._subtotals = subtotals
+        self.explained = explained
+
+    def _built(self) -> Subtotals:
+        found = self._subtotals
+        if not isinstance(found, Subtotals):
+            found = self._subtotals = found()
+        return found
+
+    @property
+    def unit(self) -> UnitRef:
+        return self._built().unit
+
+    @property
+    def grades_possible(self) -> list[str]:
+        return self._built().grades_possible
+
+    @property
+    def categories(self) -> list[CategoryScore]:
+        return self._built().categories
+
+    @property
+    def pillars(self) -> list[PillarScore]:
+        return self._built().pillars
+
+    @property
+    def missing(self) -> list[str]:
+        return self._built().missing
+
+    @property
+    def flags(self) -> list[SubmissionFlag]:
+        return self._built().flags
 
     def assessment(self) -> Assessment:
         """The full assessment: reasons, evidence and every rule's record."""
@@ -157,18 +203,20 @@ def decision(ledger: Ledger, explained: Callable[[], Assessment]) -> Decision:
     used = found.used
     floor, ceiling = found.floor, found.ceiling
     pending = found.pending_by_category
-    return Decision(
-        unit_ref(ledger.facts), ledger.phase, floor / 100, ceiling / 100, (ceiling - floor) / 100,
-        found.bonus_total / 100, found.grade, found.possible,
+    subtotals = Subtotals(
+        unit_ref(ledger.facts), found.possible,
         [record(CategoryScore, {"id": c.id, "name": c.name, "max": maximum / 100,
                                 "score": (maximum - used[c.id]) / 100, "deducted": used[c.id] / 100,
                                 "pending": pending[c.id] / 100})
          for c, maximum in zip(spec.categories, program.category_cents.values(), strict=True)],
         pillar_scores(spec, [(entry["category"], entry["pillar"], points)
                              for entry, (points, _, _) in zip(ledger.deductions, found.deducted, strict=True)]),
+        ledger.missing, flags(ledger.facts))
+    return Decision(
+        ledger.phase, floor / 100, ceiling / 100, (ceiling - floor) / 100, found.bonus_total / 100, found.grade,
         [Capped(entry["rule"], entry["item"], points)
          for entry, (points, _, _) in zip(ledger.deductions, found.deducted, strict=True)],
-        ledger.vetoes, ledger.blocks, ledger.missing, ledger.facts.self_score, flags(ledger.facts), explained)
+        ledger.vetoes, ledger.blocks, ledger.facts.self_score, subtotals, explained)
 
 
 def unit_ref(facts: UnitFacts) -> UnitRef:
