@@ -175,6 +175,8 @@ class _Plan:
         self.verdicts: dict[tuple[Phase, str | None, bool, bool], tuple[dict[Any, Verdict], ...]] = {}
         """Per phase, missing-records policy, whether the unit came merged and whether it has claims
         without their document in 初评: per rule, its verdicts by the values of the facts it reads."""
+        self.walks: dict[tuple[Phase, str | None, bool, bool], tuple[tuple[_Walk, ...], tuple[_Walk, ...]]] = {}
+        """The same: :attr:`keyed` and :attr:`unkeyed`, each rule with its verdicts (see :meth:`with_verdicts`)."""
         self.steps = tuple(_step(r, [*r.required, *r.rule.reads, *_worded(r.rule)]) for r in rules)
         """Per rule, what :func:`explain` reads (see :func:`_step`): the facts that settle its
         outcome and its words."""
@@ -199,6 +201,14 @@ class _Plan:
         # made once and shared; bounded, since a category's subtotals are few.
         self._shared: dict[tuple[Any, ...], Any] = {}
         self._possible: dict[tuple[int, int, bool, bool], list[str]] = {}
+
+    def with_verdicts(self, selector: tuple[Phase, str | None, bool, bool]) -> tuple[tuple[_Walk, ...],
+                                                                                 tuple[_Walk, ...]]:
+        """:attr:`keyed` and :attr:`unkeyed`, each rule with its verdicts under ``selector``
+        (made here), as :func:`decide` walks them."""
+        verdicts = self.verdicts[selector] = tuple({} for _ in self.rules)
+        return (tuple((*step, known) for step, known in zip(self.keyed, verdicts, strict=True)),
+                tuple((*step, known) for step, known in zip(self.unkeyed, verdicts, strict=True)))
 
     def bounds(self, out: _Decided) -> _Bounds:
         """Floor, ceiling, bonus and grades in hundredths, as :func:`assess.scoring.totals.tally`
@@ -345,6 +355,10 @@ _Keyed = tuple[_Rule, Callable[[Any], Any], bool]
 :class:`Slots` read followed by the lists read alone and the claims, or from an engine's flat
 facts, the claims and the engine's answers), :data:`_FRESH` when it is worked out for each
 unit; and whether ``_Plan.lists`` has all it reads."""
+
+
+_Walk = tuple[_Rule, Callable[[Any], Any], bool, dict[Any, "Verdict"]]
+"""A rule as :func:`decide` walks it: :data:`_Keyed` and the rule's verdicts by key."""
 
 
 def _keyed(step: _Step, slots: Slots | None, local: bool) -> _Keyed:
@@ -515,16 +529,18 @@ def decide(ruleset: Ruleset, facts: UnitFacts, engine: Engine, phase: Phase, pro
     # Merged, a unit's own claim of a fact the office or the review answers settles nothing.
     untrusted = provenance is not None
     selector = (phase, missing_records, untrusted, pending)
-    verdicts = plan.verdicts.get(selector)
-    if verdicts is None:
-        verdicts = plan.verdicts[selector] = tuple({} for _ in plan.rules)
+    walks = plan.walks.get(selector)
+    if walks is None:
+        walks = plan.walks[selector] = plan.with_verdicts(selector)
     adjustments = facts.adjustments
     out = _Decided(Adjustments(adjustments) if adjustments else _NO_ADJUSTMENTS, env if env is not None else _NO_ENV,
                    plan.room.copy(), [0] * plan.pillars, plan.bonus_cap)
     stakes = out.stakes
     room, by_pillar, capped, missing = out.room, out.by_pillar, out.capped, out.missing
-    for (r, key_of, local), known in zip(plan.unkeyed if adjustments else plan.keyed, verdicts, strict=True):
+    for r, key_of, local, known in walks[1] if adjustments else walks[0]:
         verdict = known.get(key_of(values))
+        if verdict is _NONE_DONE:
+            continue
         if verdict is None:
             if local and env is None:
                 facts_read = lists
