@@ -187,6 +187,14 @@ class Slots:
         """The value of the one path, or the tuple of the paths' values, from a list :meth:`read` made."""
         return itemgetter(*[self._index[p] for p in paths])
 
+    def facts(self, paths: Sequence[str]) -> Callable[[Sequence[Any]], dict[str, Any]]:
+        """The flat facts at those paths, as :class:`Reader` has them, from a list :meth:`read` made."""
+        at = tuple((path, self._index[path]) for path in paths)
+
+        def flat(values: Sequence[Any]) -> dict[str, Any]:
+            return {path: values[index] for path, index in at if values[index] is not None}
+        return flat
+
     def read(self, facts: UnitFacts) -> list[Any]:
         values: list[Any] = []
         top = facts.__dict__

@@ -160,16 +160,16 @@ class _Plan:
         deciding = [_step(r, [*r.required, *r.rule.reads]) for r in rules]
         self.slots = Slots(p for _, single, _, _, _ in deciding for p in single or ()) if compiled else None
         """With the compiled evaluator, the values the verdicts are keyed by, read from the models."""
-        # A rule reading lists is keyed by them as well, or worked out for each unit: what it
-        # reads is read alone (with the documented lists), so that it needs not the whole facts.
-        alone = [list(dict.fromkeys([*r.required, *r.rule.reads])) if listed or single is None else None
-                 for r, single, _, listed, _ in deciding]
-        self.keyed = tuple(_keyed(step, self.slots, paths is not None) for step, paths in zip(deciding, alone,
-                                                                                              strict=True))
+        # What a rule reading lists reads of them, and all a rule worked out for each unit reads,
+        # is read alone (with the documented lists): a verdict to work out needs no other facts.
+        alone = [list(dict.fromkeys([*r.required, *r.rule.reads])) if single is None
+                 else [*listed, *(p for term in terms or () for p in term.paths)]
+                 for r, single, _, listed, terms in deciding]
+        self.keyed = tuple(_keyed(step, self.slots) for step in deciding)
         """Per rule, how :func:`decide` keys its verdicts (see :data:`_Keyed`)."""
-        self.unkeyed = tuple((r, _fresh, False) for r in rules)
+        self.unkeyed = tuple((r, _fresh, None) for r in rules)
         """The same for a unit whose every rule is worked out alone (one with adjustments)."""
-        self.lists = Reader([*DOCUMENTED, *(p for paths in alone for p in paths or ())], views=True)
+        self.lists = Reader([*DOCUMENTED, *(p for paths in alone for p in paths)], views=True)
         """The facts of the rules that read lists or facts not in the catalogue, and the
         documented lists: read alone, for their keys and verdicts."""
         self.verdicts: dict[tuple[Phase, str | None, bool, bool], tuple[dict[Any, Verdict], ...]] = {}
@@ -181,6 +181,8 @@ class _Plan:
         """Per rule, what :func:`explain` reads (see :func:`_step`): the facts that settle its
         outcome and its words."""
         self.pillars = len(pillars)
+        self.pillar_of = {r.id: r.pillar for r in rules}
+        """The index of the pillar each rule's deduction counts toward, by rule."""
         self.reader = Reader([*needed_paths(ruleset.program), *DOCUMENTED])
         self.whole_reader = Reader([*needed_paths(ruleset.program), *DOCUMENTED,
                                     *(p for rule in program.rules for p in _worded(rule))])
@@ -276,6 +278,11 @@ class _Plan:
             categories.append(found)
         pillars: list[PillarScore] = []
         by_pillar = out.by_pillar
+        if by_pillar is None:  # decided: the deductions after their caps, summed by pillar here
+            by_pillar = [0] * self.pillars
+            pillar_of = self.pillar_of
+            for deducted in out.capped:
+                by_pillar[pillar_of[deducted.rule]] += deducted.cents
         for index, (p, most) in enumerate(self.pillar_max):
             spent = by_pillar[index]
             key = (p, spent)
@@ -350,23 +357,24 @@ def _step(r: _Rule, read: list[str]) -> _Step:
     return r, single, single[0] if len(single) == 1 else None, listed, r.rule.list_terms
 
 
-_Keyed = tuple[_Rule, Callable[[Any], Any], bool]
+_Keyed = tuple[_Rule, Callable[[Any], Any], Callable[[Any], Mapping[str, Any]] | None]
 """How :func:`decide` keys a rule's verdicts: the rule; the key of the values it reads (from the
 :class:`Slots` read followed by the lists read alone and the claims, or from an engine's flat
 facts, the claims and the engine's answers), :data:`_FRESH` when it is worked out for each
-unit; and whether ``_Plan.lists`` has all it reads."""
+unit; and, with the compiled evaluator, the flat facts it reads, from the same (None: the
+flat facts the rules read, read whole)."""
 
 
-_Walk = tuple[_Rule, Callable[[Any], Any], bool, dict[Any, "Verdict"]]
+_Walk = tuple[_Rule, Callable[[Any], Any], Callable[[Any], Mapping[str, Any]] | None, dict[Any, "Verdict"]]
 """A rule as :func:`decide` walks it: :data:`_Keyed` and the rule's verdicts by key."""
 
 
-def _keyed(step: _Step, slots: Slots | None, local: bool) -> _Keyed:
+def _keyed(step: _Step, slots: Slots | None) -> _Keyed:
     """How :func:`decide` keys a rule's verdicts (see :data:`_Keyed`)."""
     r, single, path, listed, terms = step
-    if single is None:
-        return r, _fresh, local
     if slots is None:
+        if single is None:
+            return r, _fresh, None
         names = r.names
         if not single:
             at: Callable[[Mapping[str, Any]], Any] = _nothing_read
@@ -383,14 +391,26 @@ def _keyed(step: _Step, slots: Slots | None, local: bool) -> _Keyed:
             if listed:
                 key = _listed(key, env, claims, listed, terms)
             return key if key is _FRESH else (key, fired & names)
-        return r, answered, local
+        return r, answered, None
+    if single is None:
+        return r, _fresh, _lists_read
     base = slots.key(single) if single else _nothing_read
+    flat = slots.facts(single)
     if not listed:
-        return r, base, local
+        return r, base, flat
 
     def with_lists(values: list[Any]) -> Any:
         return _listed(base(values), values[-2], values[-1], listed, terms)
-    return r, with_lists, local
+
+    def with_lists_read(values: list[Any]) -> Mapping[str, Any]:
+        read, lists = flat(values), values[-2]
+        read.update({p: lists[p] for p in listed if p in lists})
+        return read
+    return r, with_lists, with_lists_read
+
+
+def _lists_read(values: list[Any]) -> Mapping[str, Any]:
+    return values[-2]  # type: ignore[no-any-return]
 
 
 def _nothing_read(values: Any) -> tuple[()]:
@@ -478,7 +498,8 @@ class _Decided(msgspec.Struct):
     env: Mapping[str, Any]
     room: list[int]
     """What is left to deduct per category (扣完为止)."""
-    by_pillar: list[int]
+    by_pillar: list[int] | None
+    """What the deductions took per pillar (None: summed from :attr:`capped` when asked for)."""
     bonus_room: int
     """What is left under the bonus cap."""
     capped: list[Capped] = msgspec.field(default_factory=list)
@@ -515,7 +536,7 @@ def decide(ruleset: Ruleset, facts: UnitFacts, engine: Engine, phase: Phase, pro
     env: dict[str, Any] | None = None
     values: Any
     if plan.slots is None:
-        env = lists = read(ruleset, engine, facts)
+        env = read(ruleset, engine, facts)
         claims = undocumented(env, provenance)
         fired = engine.run(env)
         values = (env, claims, fired)
@@ -534,22 +555,22 @@ def decide(ruleset: Ruleset, facts: UnitFacts, engine: Engine, phase: Phase, pro
         walks = plan.walks[selector] = plan.with_verdicts(selector)
     adjustments = facts.adjustments
     out = _Decided(Adjustments(adjustments) if adjustments else _NO_ADJUSTMENTS, env if env is not None else _NO_ENV,
-                   plan.room.copy(), [0] * plan.pillars, plan.bonus_cap)
+                   plan.room.copy(), None, plan.bonus_cap)
     stakes = out.stakes
-    room, by_pillar, capped, missing = out.room, out.by_pillar, out.capped, out.missing
-    for r, key_of, local, known in walks[1] if adjustments else walks[0]:
+    room, capped, missing = out.room, out.capped, out.missing
+    for r, key_of, facts_of, known in walks[1] if adjustments else walks[0]:
         verdict = known.get(key_of(values))
         if verdict is _NONE_DONE:
             continue
         if verdict is None:
-            if local and env is None:
-                facts_read = lists
+            # A verdict to work out: the flat facts the rule reads.
+            if env is not None:
+                facts_read: Mapping[str, Any] = env
+            elif facts_of is not None:
+                facts_read = facts_of(values)
             else:
-                if env is None:
-                    # A verdict to work out: the flat facts, read once for the unit.
-                    env = plan.reader.read(facts)
-                    undocumented(env, provenance)
-                facts_read = env
+                facts_read = env = plan.reader.read(facts)
+                undocumented(env, provenance)
             out.env = facts_read  # what a form reads
             verdict = _verdict(r, _matched(r, facts_read, fired), facts_read, claims, out, provisional, pending,
                                untrusted, missing_records)
@@ -570,14 +591,11 @@ def decide(ruleset: Ruleset, facts: UnitFacts, engine: Engine, phase: Phase, pro
             left = room[slot]
             if take <= left:
                 room[slot] = left - take
-                by_pillar[r.pillar] += take
                 capped.append(verdict[3])
             else:
                 room[slot] = 0
-                by_pillar[r.pillar] += left
                 capped.append(_capped(r, left))
-            if verdict[2]:
-                missing.append(verdict[2])
+            missing.append(verdict[2])  # most often empty: skipped when the decision is read
         elif what == _STAKE:
             stakes.append(verdict[1])
         elif what == _AWARD:
