@@ -157,19 +157,15 @@ class _Plan:
                                slots[s.category] if s.category is not None else -1, pillars.index(pillar), {},
                                frozenset(c.name for c in rule.checks)))
         self.rules = tuple(rules)
-        deciding = [_step(r, [*r.required, *r.rule.reads]) for r in rules]
+        reads = [[*r.required, *r.rule.reads] for r in rules]
+        deciding = [_step(r, read) for r, read in zip(rules, reads, strict=True)]
         self.slots = Slots(p for _, single, _, _, _ in deciding for p in single or ()) if compiled else None
         """With the compiled evaluator, the values the verdicts are keyed by, read from the models."""
-        # What a rule reading lists reads of them, and all a rule worked out for each unit reads,
-        # is read alone (with the documented lists): a verdict to work out needs no other facts.
-        alone = [list(dict.fromkeys([*r.required, *r.rule.reads])) if single is None
-                 else [*listed, *(p for term in terms or () for p in term.paths)]
-                 for r, single, _, listed, terms in deciding]
         self.keyed = tuple(_keyed(step, self.slots) for step in deciding)
         """Per rule, how :func:`decide` keys its verdicts (see :data:`_Keyed`)."""
         self.unkeyed = tuple((r, _fresh, None) for r in rules)
         """The same for a unit whose every rule is worked out alone (one with adjustments)."""
-        self.lists = Reader([*DOCUMENTED, *(p for paths in alone for p in paths)], views=True)
+        self.lists = Reader([*DOCUMENTED, *_alone_read(deciding, reads)], views=True)
         """The facts of the rules that read lists or facts not in the catalogue, and the
         documented lists: read alone, for their keys and verdicts."""
         self.verdicts: dict[tuple[Phase, str | None, bool, bool], tuple[dict[Any, Verdict], ...]] = {}
@@ -177,9 +173,15 @@ class _Plan:
         without their document in 初评: per rule, its verdicts by the values of the facts it reads."""
         self.walks: dict[tuple[Phase, str | None, bool, bool], tuple[tuple[_Walk, ...], tuple[_Walk, ...]]] = {}
         """The same: :attr:`keyed` and :attr:`unkeyed`, each rule with its verdicts (see :meth:`with_verdicts`)."""
-        self.steps = tuple(_step(r, [*r.required, *r.rule.reads, *_worded(r.rule)]) for r in rules)
-        """Per rule, what :func:`explain` reads (see :func:`_step`): the facts that settle its
-        outcome and its words."""
+        whole_reads = [[*r.required, *r.rule.reads, *_worded(r.rule)] for r in rules]
+        steps = [_step(r, read) for r, read in zip(rules, whole_reads, strict=True)]
+        # Explaining keys each rule's outcome as deciding keys its verdict, by the facts that
+        # settle its outcome and its words; its lists are dumps, as the evidence shows them.
+        self.whole_slots = Slots(p for _, single, _, _, _ in steps for p in single or ()) if compiled else None
+        self.explaining = tuple(_keyed(step, self.whole_slots) for step in steps)
+        """Per rule, how :func:`explain` keys its outcomes (see :data:`_Keyed`)."""
+        self.whole_lists = Reader([*DOCUMENTED, *_alone_read(steps, whole_reads)])
+        """What :attr:`lists` is to deciding, for explaining."""
         self.pillars = len(pillars)
         self.pillar_of = {r.id: r.pillar for r in rules}
         """The index of the pillar each rule's deduction counts toward, by rule."""
@@ -357,6 +359,17 @@ def _step(r: _Rule, read: list[str]) -> _Step:
     return r, single, single[0] if len(single) == 1 else None, listed, r.rule.list_terms
 
 
+def _alone_read(steps: list[_Step], reads: list[list[str]]) -> list[str]:
+    """What is read alone, with the documented lists, beside the :class:`Slots` read (``reads``:
+    per rule, what it reads): the lists a rule reads and what their terms read, and all that a
+    rule worked out for each unit reads. A rule's verdict or outcome to work out then needs no
+    other facts."""
+    paths: list[str] = []
+    for (_, single, _, listed, terms), read in zip(steps, reads, strict=True):
+        paths += read if single is None else [*listed, *(p for term in terms or () for p in term.paths)]
+    return paths
+
+
 _Keyed = tuple[_Rule, Callable[[Any], Any], Callable[[Any], Mapping[str, Any]] | None]
 """How :func:`decide` keys a rule's verdicts: the rule; the key of the values it reads (from the
 :class:`Slots` read followed by the lists read alone and the claims, or from an engine's flat
@@ -488,6 +501,25 @@ def read_whole(ruleset: Ruleset, engine: Engine, facts: UnitFacts) -> dict[str, 
     if not program_facts_only(engine):
         return flatten(facts)
     return _plan(ruleset, engine).whole_reader.read(facts)
+
+
+def read_explained(ruleset: Ruleset, engine: Engine, facts: UnitFacts, provenance: Merged | None,
+                   fired: frozenset[str] | None) -> tuple[dict[str, Any], dict[str, list[Any]], frozenset[str], Any]:
+    """What :func:`explain` starts from: the flat facts for the ledger, the claims taken out of
+    them, the engine's answers (none from the compiled evaluator; ``fired`` when known) and the
+    values :func:`explain`'s keys read. With the compiled evaluator the flat facts are the lists
+    alone, and each rule is given its own as it is worked out."""
+    plan = _plan(ruleset, engine)
+    if plan.whole_slots is None:
+        env = read_whole(ruleset, engine, facts)
+        claims = undocumented(env, provenance)
+        answers = fired if fired is not None else engine.run(env)
+        return env, claims, answers, (env, claims, answers)
+    lists = plan.whole_lists.read(facts)
+    claims = undocumented(lists, provenance)
+    values = plan.whole_slots.read(facts)
+    values += (lists, claims)
+    return lists, claims, frozenset(), values
 
 
 class _Decided(msgspec.Struct):
@@ -782,10 +814,11 @@ def _worked_out(ledger: Ledger, r: _Rule, native: bool) -> _Outcome:
             vetoes, blocks, passed, skipped, pending, stakes
 
 
-def explain(ledger: Ledger, engine: Engine) -> Assessment | None:
+def explain(ledger: Ledger, engine: Engine, values: Any) -> Assessment | None:
     """The full assessment of a unit :func:`explains` takes, as
     :meth:`Ledger.build <assess.scoring.ledger.Ledger.build>` makes it, for a ledger made over
-    :func:`read_whole`'s facts; None when the ledger must refuse the unit (office data to enter).
+    :func:`read_explained`'s facts and ``values``; None when the ledger must refuse the unit
+    (office data to enter).
 
     A rule's outcome (its records, reasons and evidence included) depends only on the values
     of the facts it reads, the phase, the policy and whether the unit came merged: the ledger
@@ -797,8 +830,6 @@ def explain(ledger: Ledger, engine: Engine) -> Assessment | None:
     """
     plan = _plan(ledger.ruleset, engine)
     native = engine.name == "native"
-    env = ledger.env
-    fired = ledger.fired
     selector = (ledger.phase, ledger.missing_records, ledger.provenance is None)
     outcomes = plan.outcomes.get(selector)
     if outcomes is None:
@@ -811,15 +842,12 @@ def explain(ledger: Ledger, engine: Engine) -> Assessment | None:
     deductions: list[Deduction] = []
     bonuses: list[Bonus] = []
     own, own_bonuses, own_missing = ledger.deductions, ledger.bonuses, ledger.missing
-    claims = ledger.claims
-    for (r, paths, path, listed, terms), known in zip(plan.steps, outcomes, strict=True):
-        key: Any = _FRESH
-        if paths is not None:
-            key = env.get(path) if path is not None else tuple(map(env.get, paths))
-            if listed:
-                key = _listed(key, env, claims, listed, terms)
+    for (r, key_of, facts_of), known in zip(plan.explaining, outcomes, strict=True):
+        key = key_of(values)
         if key is _FRESH:
             # Worked out for this unit alone: its records go straight to the ledger's lists.
+            if facts_of is not None:
+                ledger.env = facts_of(values)
             before, before_bonuses, before_missing = len(own), len(own_bonuses), len(own_missing)
             _ask(ledger, r, native)
             if ledger.unrecorded:
@@ -828,10 +856,10 @@ def explain(ledger: Ledger, engine: Engine) -> Assessment | None:
             made_bonuses = tuple(_Made(entry, r, True) for entry in own_bonuses[before_bonuses:])
             missing.update(dict.fromkeys(own_missing[before_missing:]))
         else:
-            if not native:
-                key = (key, fired & r.names)
             outcome = known.get(key)
             if outcome is None:
+                if facts_of is not None:
+                    ledger.env = facts_of(values)
                 outcome = _worked_out(ledger, r, native)
                 if ledger.unrecorded:
                     return None
@@ -873,6 +901,6 @@ def explain(ledger: Ledger, engine: Engine) -> Assessment | None:
             bonuses.append(cut)
             bonus_room = 0
     ledger.missing = list(missing)
-    out = _Decided(ledger.adjustments, env, room, by_pillar, bonus_room, vetoes=ledger.vetoes, blocks=ledger.blocks,
-                   stakes=ledger.stakes)
+    out = _Decided(ledger.adjustments, ledger.env, room, by_pillar, bonus_room, vetoes=ledger.vetoes,
+                   blocks=ledger.blocks, stakes=ledger.stakes)
     return plan.assessment(ledger, engine, out, deductions, bonuses)

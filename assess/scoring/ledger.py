@@ -99,11 +99,9 @@ def _assessment(ruleset: Ruleset, facts: UnitFacts, chosen: Engine, source: str,
     try:
         if fast.explains(facts, provenance):
             # Most units: each rule's outcome shared between units reading the same values.
-            env = fast.read_whole(ruleset, chosen, facts)
-            claims = undocumented(env, provenance)
-            answers = frozenset() if chosen.name == "native" else fired if fired is not None else chosen.run(env)
+            env, claims, answers, values = fast.read_explained(ruleset, chosen, facts, provenance, fired)
             ledger = Ledger(ruleset, facts, env, answers, source, phase, provenance, missing_records, claims)
-            found = fast.explain(ledger, chosen)
+            found = fast.explain(ledger, chosen, values)
             if found is not None:
                 return found
         env, claims = _flat(facts, provenance)
