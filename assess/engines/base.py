@@ -6,7 +6,7 @@ the same program, so their answers can be compared one for one. An engine is add
 writing one module with an :class:`EngineSpec` and registering it in
 ``assess/engines/__init__.py``. An engine whose class sets ``program_facts_only = True``
 promises to read no fact but those its program names, and is given those alone (reading
-the rest costs as much as a rule engine deciding; see :func:`assess.scoring.fast.read`).
+the rest costs as much as a rule engine deciding; see :func:`assess.scoring.fast.engine_facts`).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ The decision's subtotal records (a category's, a pillar's), its grades possible 
 facts missing are built when first read; those many units share are made once. With the
 compiled evaluator, a rule's verdict is looked up by the values of the facts it reads, taken
 straight from the models (:class:`~assess.engines.compiled.Slots`) and the lists read alone;
-the flat facts the rules read (:func:`read`) are read only for a verdict not yet worked out.
+the flat facts the rules read are read only for a verdict not yet worked out.
 
 :func:`assess.scoring.ledger.score` (and a decision's assessment, asked for) asks
 :func:`explain`: the ledger's own outcome of each rule (its records, reasons and evidence),
@@ -484,23 +484,14 @@ def program_facts_only(engine: Engine) -> bool:
     return getattr(engine, "program_facts_only", False) is True
 
 
-def read(ruleset: Ruleset, engine: Engine, facts: UnitFacts) -> dict[str, Any]:
-    """The flat facts deciding reads. With the native engine (its compiled evaluator) or an
-    engine that says it reads only the facts its program names (see :func:`program_facts_only`),
-    those the program's rules and terms read and the documented lists (an honour's 文号), each as
+def engine_facts(engine: Engine, reader: Reader, facts: UnitFacts) -> dict[str, Any]:
+    """The flat facts an engine is given. With an engine that says it reads only the facts its
+    program names (see :func:`program_facts_only`; the native engine, durable-rules), those
+    ``reader`` reads: the facts the program's rules and terms read, and for explaining their
+    words, with the documented lists (an honour's 文号), each as
     :func:`~assess.engines.base.flatten` has it; another engine is given them all, as the
     :class:`~assess.engines.Engine` protocol promises (a wrapped engine may read any fact)."""
-    if not program_facts_only(engine):
-        return flatten(facts)
-    return _plan(ruleset, engine).reader.read(facts)
-
-
-def read_whole(ruleset: Ruleset, engine: Engine, facts: UnitFacts) -> dict[str, Any]:
-    """The flat facts the full assessment reads: with the native engine, as :func:`read` and
-    those the rules' reasons, passed texts and evidence read too; another engine is given them all."""
-    if not program_facts_only(engine):
-        return flatten(facts)
-    return _plan(ruleset, engine).whole_reader.read(facts)
+    return reader.read(facts) if program_facts_only(engine) else flatten(facts)
 
 
 def read_explained(ruleset: Ruleset, engine: Engine, facts: UnitFacts, provenance: Merged | None,
@@ -510,16 +501,30 @@ def read_explained(ruleset: Ruleset, engine: Engine, facts: UnitFacts, provenanc
     values :func:`explain`'s keys read. With the compiled evaluator the flat facts are the lists
     alone, and each rule is given its own as it is worked out."""
     plan = _plan(ruleset, engine)
-    if plan.whole_slots is None:
-        env = read_whole(ruleset, engine, facts)
+    env, claims, answers, values = _read_for_keys(facts, provenance, engine, fired, plan.whole_slots,
+                                                  plan.whole_lists, plan.whole_reader)
+    return env, claims, answers if answers is not None else frozenset(), values
+
+
+def _read_for_keys(facts: UnitFacts, provenance: Merged | None, engine: Engine, fired: frozenset[str] | None,
+                   slots: Slots | None, lists: Reader,
+                   whole: Reader) -> tuple[dict[str, Any], dict[str, list[Any]], frozenset[str] | None, Any]:
+    """What a walk of keyed rules (:data:`_Keyed`) starts from: the flat facts, the claims taken
+    out of them, the engine's answers and the values the keys read. With the compiled evaluator
+    (``slots``), the flat facts are the lists read alone, there are no answers, and the values
+    are the :class:`Slots` read followed by those lists and the claims; with another engine,
+    the flat facts are read whole (:func:`engine_facts`) and the engine answers (``fired`` when
+    known)."""
+    if slots is None:
+        env = engine_facts(engine, whole, facts)
         claims = undocumented(env, provenance)
         answers = fired if fired is not None else engine.run(env)
         return env, claims, answers, (env, claims, answers)
-    lists = plan.whole_lists.read(facts)
-    claims = undocumented(lists, provenance)
-    values = plan.whole_slots.read(facts)
-    values += (lists, claims)
-    return lists, claims, frozenset(), values
+    read = lists.read(facts)
+    claims = undocumented(read, provenance)
+    values = slots.read(facts)
+    values += (read, claims)  # for the keys of the rules reading lists
+    return read, claims, None, values
 
 
 class _Decided(msgspec.Struct):
@@ -564,19 +569,9 @@ def decide(ruleset: Ruleset, facts: UnitFacts, engine: Engine, phase: Phase, pro
     if not _alone(provenance):
         return None
     plan = _plan(ruleset, engine)
-    fired: frozenset[str] | None = None
-    env: dict[str, Any] | None = None
-    values: Any
-    if plan.slots is None:
-        env = read(ruleset, engine, facts)
-        claims = undocumented(env, provenance)
-        fired = engine.run(env)
-        values = (env, claims, fired)
-    else:
-        lists = plan.lists.read(facts)
-        claims = undocumented(lists, provenance)
-        values = plan.slots.read(facts)
-        values += (lists, claims)  # for the keys of the rules reading lists
+    read_, claims, fired, values = _read_for_keys(facts, provenance, engine, None, plan.slots, plan.lists,
+                                                  plan.reader)
+    env: dict[str, Any] | None = read_ if fired is not None else None  # compiled: the lists alone
     provisional = phase == "provisional"
     pending = bool(claims) and provisional
     # Merged, a unit's own claim of a fact the office or the review answers settles nothing.

@@ -133,37 +133,32 @@ class Subtotals(msgspec.Struct, frozen=True):
     flags: list[SubmissionFlag]
 
 
-class Decision:
+class Decision(msgspec.Struct, frozen=True):
     """One unit decided and totalled, without reasons, evidence or per-rule records: what
     ranking reads, under the names an :class:`Assessment` gives it. The totals and the grade
     are decided at once; the unit's record, the grades possible, the subtotals' records and
-    the facts missing are built when one of them is first read (:class:`Subtotals`). :meth:`assessment` builds
-    the full assessment (the same totals, with every record) when it is asked for."""
+    the facts missing are built when one of them is first read (:class:`Subtotals`, or the
+    function that builds them). :meth:`assessment` builds the full assessment (the same
+    totals, with every record) when it is asked for."""
 
-    __slots__ = ("_subtotals", "blocks_excellent", "bonus", "ceiling", "deductions", "explained", "grade",
-                 "pending_points", "phase", "self_score", "total", "vetoes")
-
-    def __init__(self, phase: Phase, total: float, ceiling: float, pending_points: float, bonus: float, grade: str,
-                 deductions: list[Capped], vetoes: list[GradeFinding], blocks_excellent: list[GradeFinding],
-                 self_score: float | None, subtotals: Subtotals | Callable[[], Subtotals],
-                 explained: Callable[[], Assessment]) -> None:
-        self.phase = phase
-        self.total = total
-        self.ceiling = ceiling
-        self.pending_points = pending_points
-        self.bonus = bonus
-        self.grade = grade
-        self.deductions = deductions
-        self.vetoes = vetoes
-        self.blocks_excellent = blocks_excellent
-        self.self_score = self_score
-        self._subtotals = subtotals
-        self.explained = explained
+    phase: Phase
+    total: float
+    ceiling: float
+    pending_points: float
+    bonus: float
+    grade: str
+    deductions: list[Capped]
+    vetoes: list[GradeFinding]
+    blocks_excellent: list[GradeFinding]
+    self_score: float | None
+    _subtotals: Subtotals | Callable[[], Subtotals]
+    explained: Callable[[], Assessment]
 
     def _built(self) -> Subtotals:
         found = self._subtotals
         if not isinstance(found, Subtotals):
-            found = self._subtotals = found()
+            found = found()
+            msgspec.structs.force_setattr(self, "_subtotals", found)  # built once, then kept
         return found
 
     @property
